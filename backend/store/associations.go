@@ -1,0 +1,206 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+)
+
+// AssocType is one HubSpot association type between two records, as v4
+// sends it.
+type AssocType struct {
+	Category string `json:"category"` // HUBSPOT_DEFINED, USER_DEFINED, ...
+	TypeID   int    `json:"typeId"`
+	Label    string `json:"label"`
+}
+
+// Association links two records in the direction HubSpot reported it.
+type Association struct {
+	FromType string      `json:"from_type"`
+	FromID   string      `json:"from_id"`
+	ToType   string      `json:"to_type"`
+	ToID     string      `json:"to_id"`
+	Types    []AssocType `json:"types"`
+}
+
+type assocKey struct{ fromType, fromID, toType, toID string }
+
+// ReplaceAssociations makes the stored associations from the records fromIDs
+// (of fromType) towards toTypes exactly assocs: earlier rows in that scope are
+// deleted first, so writing a record again replaces its set rather than
+// adding to it. Duplicate pairs in assocs are merged, their types
+// deduplicated by (category, typeId). A pair outside the scope that is
+// already stored gets the new types.
+func (tx *Tx) ReplaceAssociations(ctx context.Context, fromType string, fromIDs []string, toTypes []string, assocs []Association) error {
+	if len(fromIDs) > 0 && len(toTypes) > 0 {
+		ids, err := json.Marshal(fromIDs)
+		if err != nil {
+			return fmt.Errorf("replace %s associations: %w", fromType, err)
+		}
+		types, err := json.Marshal(toTypes)
+		if err != nil {
+			return fmt.Errorf("replace %s associations: %w", fromType, err)
+		}
+		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM associations WHERE from_type = ?
+			AND from_id IN (SELECT value FROM json_each(?))
+			AND to_type IN (SELECT value FROM json_each(?))`, fromType, string(ids), string(types)); err != nil {
+			return fmt.Errorf("replace %s associations: delete old: %w", fromType, err)
+		}
+	}
+	merged, err := mergeAssociations(assocs)
+	if err != nil {
+		return fmt.Errorf("replace %s associations: %w", fromType, err)
+	}
+	stmt, err := tx.tx.PrepareContext(ctx, `INSERT INTO associations (from_type, from_id, to_type, to_id, types)
+		VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (from_type, from_id, to_type, to_id) DO UPDATE SET types = excluded.types`)
+	if err != nil {
+		return fmt.Errorf("replace %s associations: %w", fromType, err)
+	}
+	defer stmt.Close()
+	for _, a := range merged {
+		if err := execAssoc(ctx, stmt, a); err != nil {
+			return fmt.Errorf("replace %s associations: %w", fromType, err)
+		}
+	}
+	return nil
+}
+
+// AddAssociations adds assocs to what is stored: a pair already stored keeps
+// its types plus the new ones. For the extra pages HubSpot gives when a
+// record has more associations than fit inline.
+func (tx *Tx) AddAssociations(ctx context.Context, assocs []Association) error {
+	merged, err := mergeAssociations(assocs)
+	if err != nil {
+		return fmt.Errorf("add associations: %w", err)
+	}
+	if len(merged) == 0 {
+		return nil
+	}
+	get, err := tx.tx.PrepareContext(ctx, `SELECT types FROM associations
+		WHERE from_type = ? AND from_id = ? AND to_type = ? AND to_id = ?`)
+	if err != nil {
+		return fmt.Errorf("add associations: %w", err)
+	}
+	defer get.Close()
+	put, err := tx.tx.PrepareContext(ctx, `INSERT INTO associations (from_type, from_id, to_type, to_id, types)
+		VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (from_type, from_id, to_type, to_id) DO UPDATE SET types = excluded.types`)
+	if err != nil {
+		return fmt.Errorf("add associations: %w", err)
+	}
+	defer put.Close()
+	for _, a := range merged {
+		var stored string
+		err := get.QueryRowContext(ctx, a.FromType, a.FromID, a.ToType, a.ToID).Scan(&stored)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return fmt.Errorf("add associations %s %s -> %s %s: %w", a.FromType, a.FromID, a.ToType, a.ToID, err)
+		default:
+			var old []AssocType
+			if err := json.Unmarshal([]byte(stored), &old); err != nil {
+				return fmt.Errorf("add associations %s %s -> %s %s: decode stored types: %w",
+					a.FromType, a.FromID, a.ToType, a.ToID, err)
+			}
+			a.Types = mergeTypes(old, a.Types)
+		}
+		if err := execAssoc(ctx, put, a); err != nil {
+			return fmt.Errorf("add associations: %w", err)
+		}
+	}
+	return nil
+}
+
+func execAssoc(ctx context.Context, stmt *sql.Stmt, a Association) error {
+	types, err := json.Marshal(a.Types)
+	if err != nil {
+		return err
+	}
+	if _, err := stmt.ExecContext(ctx, a.FromType, a.FromID, a.ToType, a.ToID, string(types)); err != nil {
+		return fmt.Errorf("%s %s -> %s %s: %w", a.FromType, a.FromID, a.ToType, a.ToID, err)
+	}
+	return nil
+}
+
+// mergeAssociations folds duplicate pairs together, keeping first-seen order.
+func mergeAssociations(assocs []Association) ([]Association, error) {
+	index := map[assocKey]int{}
+	var out []Association
+	for _, a := range assocs {
+		if a.FromType == "" || a.FromID == "" || a.ToType == "" || a.ToID == "" {
+			return nil, fmt.Errorf("association %s %q -> %s %q: both ends need a type and an id",
+				a.FromType, a.FromID, a.ToType, a.ToID)
+		}
+		k := assocKey{a.FromType, a.FromID, a.ToType, a.ToID}
+		if i, ok := index[k]; ok {
+			out[i].Types = mergeTypes(out[i].Types, a.Types)
+			continue
+		}
+		index[k] = len(out)
+		a.Types = mergeTypes(nil, a.Types)
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// mergeTypes is the union of a and b by (category, typeId), sorted; of two
+// labels for one type the later non-empty one wins (labels can be renamed).
+func mergeTypes(a, b []AssocType) []AssocType {
+	type key struct {
+		category string
+		typeID   int
+	}
+	byKey := map[key]int{}
+	out := []AssocType{}
+	for _, t := range append(append([]AssocType(nil), a...), b...) {
+		k := key{t.Category, t.TypeID}
+		if i, ok := byKey[k]; ok {
+			if t.Label != "" {
+				out[i].Label = t.Label
+			}
+			continue
+		}
+		byKey[k] = len(out)
+		out = append(out, t)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Category != out[j].Category {
+			return out[i].Category < out[j].Category
+		}
+		return out[i].TypeID < out[j].TypeID
+	})
+	return out
+}
+
+// AssociatedIDs lists, by the other record's type, the ids of the records
+// associated with (objectType, id) in either direction, deduplicated and in
+// numeric order.
+func (db *DB) AssociatedIDs(ctx context.Context, objectType, id string) (map[string][]string, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT other_type, other_id FROM (
+			SELECT to_type AS other_type, to_id AS other_id FROM associations
+			WHERE from_type = ?1 AND from_id = ?2
+			UNION
+			SELECT from_type, from_id FROM associations
+			WHERE to_type = ?1 AND to_id = ?2
+		) ORDER BY other_type, length(other_id), other_id`, objectType, id)
+	if err != nil {
+		return nil, fmt.Errorf("associations of %s %s: %w", objectType, id, err)
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var typ, other string
+		if err := rows.Scan(&typ, &other); err != nil {
+			return nil, fmt.Errorf("associations of %s %s: %w", objectType, id, err)
+		}
+		out[typ] = append(out[typ], other)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("associations of %s %s: %w", objectType, id, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,275 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// openTest opens a fresh database file in a temporary folder.
+func openTest(t testing.TB) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "hubextract.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// inTx runs fn in a transaction and fails the test on error.
+func inTx(t testing.TB, db *DB, fn func(tx *Tx) error) {
+	t.Helper()
+	if err := db.TransactionContext(context.Background(), fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func str(s string) *string { return &s }
+
+func TestOpenPermissions(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "nested", "hubextract")
+	path := filepath.Join(dir, "hubextract.db")
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if db.Path() != path {
+		t.Errorf("Path() = %q, want %q", db.Path(), path)
+	}
+	// A write makes SQLite create the WAL files: they must be private too.
+	inTx(t, db, func(tx *Tx) error {
+		return tx.UpsertRecords(context.Background(), 1, []Record{{Type: "contacts", ID: "1"}})
+	})
+	for _, tc := range []struct {
+		path string
+		want os.FileMode
+	}{
+		{dir, 0o700},
+		{path, 0o600},
+		{path + "-wal", 0o600},
+		{path + "-shm", 0o600},
+	} {
+		fi, err := os.Stat(tc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fi.Mode().Perm(); got != tc.want {
+			t.Errorf("%s mode = %v, want %v", tc.path, got, tc.want)
+		}
+	}
+}
+
+func TestOpenTightensExistingFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "loose.db")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fi.Mode().Perm(); got != 0o600 {
+		t.Errorf("mode = %v, want 0600", got)
+	}
+}
+
+func TestDefaultPath(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the config folder is only set by XDG_CONFIG_HOME on Linux")
+	}
+	t.Setenv("XDG_CONFIG_HOME", "/home/ann/.config")
+	got, err := DefaultPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "/home/ann/.config/hubextract/hubextract.db"; got != want {
+		t.Errorf("DefaultPath() = %q, want %q", got, want)
+	}
+}
+
+func TestOpenRefuses(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name    string
+		setup   func(path string) error
+		path    string // overrides the temp path when set
+		wantErr string
+	}{
+		{
+			name:    "ErrNotSQLite",
+			setup:   func(path string) error { return os.WriteFile(path, []byte(strings.Repeat("hello ", 200)), 0o600) },
+			wantErr: "not a readable SQLite database",
+		},
+		{
+			name: "ErrOtherProgram",
+			setup: func(path string) error {
+				db, err := Open(ctx, path)
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				_, err = db.SQL().Exec(`DROP TABLE schema_migrations`)
+				return err
+			},
+			wantErr: "another program",
+		},
+		{name: "ErrQuestionMark", path: "a?b.db", wantErr: "must not contain"},
+		{name: "ErrEmptyPath", path: "-", wantErr: "empty path"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "x.db")
+			switch tc.path {
+			case "":
+			case "-":
+				path = ""
+			default:
+				path = filepath.Join(t.TempDir(), tc.path)
+			}
+			if tc.setup != nil {
+				if err := tc.setup(path); err != nil {
+					t.Fatal(err)
+				}
+			}
+			db, err := Open(ctx, path)
+			if err == nil {
+				db.Close()
+				t.Fatal("Open succeeded")
+			}
+			if !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("error %q does not say %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+// Each pooled connection must carry the pragmas, not only the first one.
+func TestPragmasOnEveryConnection(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	const n = 4
+	for i := 0; i < n; i++ {
+		// Holding every connection open forces the pool to make new ones.
+		conn, err := db.SQL().Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		for _, tc := range []struct {
+			pragma string
+			want   string
+		}{
+			{"journal_mode", "wal"},
+			{"foreign_keys", "1"},
+			{"busy_timeout", "10000"},
+			{"synchronous", "1"}, // NORMAL
+		} {
+			var got string
+			if err := conn.QueryRowContext(ctx, "PRAGMA "+tc.pragma).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("conn %d: PRAGMA %s = %q, want %q", i, tc.pragma, got, tc.want)
+			}
+		}
+	}
+	if got := db.SQL().Stats().OpenConnections; got < n {
+		t.Errorf("only %d connections were opened, want %d", got, n)
+	}
+}
+
+func TestTransactionContext(t *testing.T) {
+	ctx := context.Background()
+	boom := errors.New("boom")
+	rec := Record{Type: "contacts", ID: "1", Properties: map[string]*string{"email": str("a@b.c")}}
+	for _, tc := range []struct {
+		name    string
+		fn      func(tx *Tx) error
+		panics  bool
+		wantErr error
+		wantRow bool
+	}{
+		{name: "OK", fn: func(tx *Tx) error { return tx.UpsertRecords(ctx, 1, []Record{rec}) }, wantRow: true},
+		{name: "ErrRollsBack", wantErr: boom, fn: func(tx *Tx) error {
+			if err := tx.UpsertRecords(ctx, 1, []Record{rec}); err != nil {
+				return err
+			}
+			return boom
+		}},
+		{name: "PanicRollsBack", panics: true, fn: func(tx *Tx) error {
+			if err := tx.UpsertRecords(ctx, 1, []Record{rec}); err != nil {
+				return err
+			}
+			panic(boom)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := openTest(t)
+			func() {
+				defer func() {
+					if p := recover(); (p != nil) != tc.panics {
+						t.Errorf("panic = %v, want panic %v", p, tc.panics)
+					}
+				}()
+				if err := db.TransactionContext(ctx, tc.fn); !errors.Is(err, tc.wantErr) {
+					t.Errorf("err = %v, want %v", err, tc.wantErr)
+				}
+			}()
+			active, _, err := db.CountRecords(ctx, "contacts")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := active == 1; got != tc.wantRow {
+				t.Errorf("record stored = %v, want %v", got, tc.wantRow)
+			}
+			// The connection went back to the pool usable.
+			inTx(t, db, func(tx *Tx) error { return tx.UpsertRecords(ctx, 2, []Record{rec}) })
+		})
+	}
+}
+
+// Writers on several pooled connections queue on the write lock instead of
+// failing with SQLITE_BUSY, even when a transaction reads before it writes.
+func TestConcurrentWriters(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	const writers, txs = 4, 15
+	errs := make(chan error, writers)
+	for w := 0; w < writers; w++ {
+		go func() {
+			for i := 0; i < txs; i++ {
+				id := strconv.Itoa(w*txs + i)
+				err := db.TransactionContext(ctx, func(tx *Tx) error {
+					if err := tx.AddAssociations(ctx, []Association{assoc("contacts", "1", "companies", "2", unlabeled)}); err != nil {
+						return err
+					}
+					return tx.UpsertRecords(ctx, 1, []Record{{Type: "contacts", ID: id}})
+				})
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for w := 0; w < writers; w++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if active, _, err := db.CountRecords(ctx, "contacts"); err != nil || active != writers*txs {
+		t.Errorf("stored %d records (%v), want %d", active, err, writers*txs)
+	}
+}

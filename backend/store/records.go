@@ -1,0 +1,200 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Record is one CRM object (contact, company, deal, engagement, ...).
+type Record struct {
+	Type       string             `json:"type"`
+	ID         string             `json:"id"`
+	Properties map[string]*string `json:"properties"` // nil value: HubSpot sent null
+	CreatedAt  time.Time          `json:"created_at,omitzero"`
+	UpdatedAt  time.Time          `json:"updated_at,omitzero"`
+	Archived   bool               `json:"archived"`
+	ArchivedAt time.Time          `json:"archived_at,omitzero"` // zero: not archived or unknown
+	RunID      int64              `json:"run_id"`               // the run that last wrote it
+}
+
+// recordColumns is the column list scanRecord expects.
+const recordColumns = `object_type, id, properties, created_at, updated_at, archived, archived_at, run_id`
+
+// UpsertRecords writes recs, all stamped with runID. A record already stored
+// (same type and id) is updated in place, never duplicated.
+//
+// Records go to SQLite as multi-row INSERTs, one statement per up to
+// upsertChunk records: FTS5 flushes its pending index data at the start of
+// every statement inside a transaction, so a statement per record would
+// write a tiny index segment per record (and then merge them all).
+func (tx *Tx) UpsertRecords(ctx context.Context, runID int64, recs []Record) error {
+	for start := 0; start < len(recs); start += upsertChunk {
+		chunk := recs[start:min(start+upsertChunk, len(recs))]
+		args := make([]any, 0, len(chunk)*8)
+		for _, r := range chunk {
+			if r.Type == "" || r.ID == "" {
+				return fmt.Errorf("upsert records: record %q of type %q needs both a type and an id", r.ID, r.Type)
+			}
+			props := r.Properties
+			if props == nil {
+				props = map[string]*string{}
+			}
+			body, err := json.Marshal(props)
+			if err != nil {
+				return fmt.Errorf("upsert %s %s: encode properties: %w", r.Type, r.ID, err)
+			}
+			args = append(args, r.Type, r.ID, string(body), toMillis(r.CreatedAt), toMillis(r.UpdatedAt),
+				boolInt(r.Archived), toMillis(r.ArchivedAt), runID)
+		}
+		if _, err := tx.tx.ExecContext(ctx, upsertRecordsSQL(len(chunk)), args...); err != nil {
+			return fmt.Errorf("upsert %d %s (ids %s..%s): %w", len(chunk), chunk[0].Type, chunk[0].ID,
+				chunk[len(chunk)-1].ID, err)
+		}
+	}
+	return nil
+}
+
+// upsertChunk keeps a statement's parameters (8 per record) far below
+// SQLite's limit of 32766.
+const upsertChunk = 500
+
+// upsertRecordsSQL is the upsert of n records.
+func upsertRecordsSQL(n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO records (` + recordColumns + `) VALUES `)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
+	}
+	b.WriteString(` ON CONFLICT (object_type, id) DO UPDATE SET
+		properties = excluded.properties,
+		created_at = excluded.created_at,
+		updated_at = excluded.updated_at,
+		archived = excluded.archived,
+		archived_at = excluded.archived_at,
+		run_id = excluded.run_id`)
+	return b.String()
+}
+
+// MarkArchived flags stored records of objectType as archived at the given
+// time, for records known only by id to be archived now. Ids not stored are
+// ignored: a row with no data would only clutter the browser and counts.
+func (tx *Tx) MarkArchived(ctx context.Context, objectType string, ids []string, at time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return fmt.Errorf("mark %s archived: %w", objectType, err)
+	}
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE records SET archived = 1, archived_at = ?
+		WHERE object_type = ? AND id IN (SELECT value FROM json_each(?))`,
+		toMillis(at), objectType, string(list)); err != nil {
+		return fmt.Errorf("mark %s archived: %w", objectType, err)
+	}
+	return nil
+}
+
+type rowScanner interface {
+	Scan(dest ...any) error
+}
+
+func scanRecord(s rowScanner) (Record, error) {
+	var (
+		r                            Record
+		props                        string
+		created, updated, archivedAt sql.NullInt64
+		runID                        sql.NullInt64
+		archived                     int
+	)
+	if err := s.Scan(&r.Type, &r.ID, &props, &created, &updated, &archived, &archivedAt, &runID); err != nil {
+		return Record{}, err
+	}
+	if err := json.Unmarshal([]byte(props), &r.Properties); err != nil {
+		return Record{}, fmt.Errorf("%s %s: decode properties: %w", r.Type, r.ID, err)
+	}
+	r.CreatedAt, r.UpdatedAt, r.ArchivedAt = fromMillis(created), fromMillis(updated), fromMillis(archivedAt)
+	r.Archived = archived != 0
+	r.RunID = runID.Int64
+	return r, nil
+}
+
+// Record reads one record; ErrNotFound when it is not stored.
+func (db *DB) Record(ctx context.Context, objectType, id string) (Record, error) {
+	row := db.db.QueryRowContext(ctx, `SELECT `+recordColumns+` FROM records
+		WHERE object_type = ? AND id = ?`, objectType, id)
+	r, err := scanRecord(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Record{}, fmt.Errorf("record %s %s: %w", objectType, id, ErrNotFound)
+	}
+	if err != nil {
+		return Record{}, fmt.Errorf("record %s %s: %w", objectType, id, err)
+	}
+	return r, nil
+}
+
+// CountRecords counts the stored records of one type, split by archived.
+func (db *DB) CountRecords(ctx context.Context, objectType string) (active, archived int64, err error) {
+	err = db.db.QueryRowContext(ctx, `SELECT
+			coalesce(sum(archived = 0), 0), coalesce(sum(archived != 0), 0)
+		FROM records WHERE object_type = ?`, objectType).Scan(&active, &archived)
+	if err != nil {
+		return 0, 0, fmt.Errorf("count %s: %w", objectType, err)
+	}
+	return active, archived, nil
+}
+
+// CountsByType counts the non-archived records of every stored type.
+func (db *DB) CountsByType(ctx context.Context) (map[string]int64, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT object_type, count(*) FROM records
+		WHERE archived = 0 GROUP BY object_type`)
+	if err != nil {
+		return nil, fmt.Errorf("count records by type: %w", err)
+	}
+	defer rows.Close()
+	counts := map[string]int64{}
+	for rows.Next() {
+		var typ string
+		var n int64
+		if err := rows.Scan(&typ, &n); err != nil {
+			return nil, fmt.Errorf("count records by type: %w", err)
+		}
+		counts[typ] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count records by type: %w", err)
+	}
+	return counts, nil
+}
+
+// EachRecord calls fn for every record of objectType (archived included) in
+// numeric id order, streaming one row at a time. An error from fn stops the
+// walk and is returned as is.
+func (db *DB) EachRecord(ctx context.Context, objectType string, fn func(Record) error) error {
+	rows, err := db.db.QueryContext(ctx, `SELECT `+recordColumns+` FROM records
+		WHERE object_type = ? ORDER BY length(id), id`, objectType)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", objectType, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", objectType, err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read %s: %w", objectType, err)
+	}
+	return nil
+}

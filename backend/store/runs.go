@@ -1,0 +1,284 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+)
+
+// Run statuses.
+const (
+	StatusRunning   = "running"
+	StatusSucceeded = "succeeded"
+	StatusPartial   = "partial"
+	StatusFailed    = "failed"
+	StatusCancelled = "cancelled"
+)
+
+// Run modes.
+const (
+	ModeFull        = "full"
+	ModeIncremental = "incremental"
+)
+
+// Run is one extraction, as shown in the run history.
+type Run struct {
+	ID         int64          `json:"id"`
+	StartedAt  time.Time      `json:"started_at"`
+	FinishedAt time.Time      `json:"finished_at,omitzero"` // zero while running
+	Status     string         `json:"status"`
+	Mode       string         `json:"mode"`
+	Objects    []string       `json:"objects"` // the selection
+	Error      string         `json:"error"`
+	Warnings   []string       `json:"warnings"`
+	APICalls   int64          `json:"api_calls"`
+	Retries    int64          `json:"retries"`
+	Streams    []StreamResult `json:"streams"` // sorted by stream
+}
+
+// StreamResult is what one run did for one stream (object type).
+type StreamResult struct {
+	Stream       string  `json:"stream"`
+	Status       string  `json:"status"`
+	Records      int64   `json:"records"`
+	Failed       int64   `json:"failed"`
+	APICalls     int64   `json:"api_calls"`
+	Pages        int64   `json:"pages"`
+	Retries      int64   `json:"retries"`
+	Seconds      float64 `json:"seconds"`
+	HubSpotTotal int64   `json:"hubspot_total"` // -1: unknown
+	Error        string  `json:"error"`
+}
+
+// CreateRun records a run that starts now, in status running.
+func (db *DB) CreateRun(ctx context.Context, mode string, objects []string, started time.Time) (int64, error) {
+	if started.IsZero() {
+		return 0, fmt.Errorf("create run: no start time")
+	}
+	if mode != ModeFull && mode != ModeIncremental {
+		return 0, fmt.Errorf("create run: unknown mode %q (want %s or %s)", mode, ModeFull, ModeIncremental)
+	}
+	objs, err := marshalList(objects)
+	if err != nil {
+		return 0, fmt.Errorf("create run: %w", err)
+	}
+	res, err := db.db.ExecContext(ctx, `INSERT INTO runs (started_at, status, mode, objects)
+		VALUES (?, 'running', ?, ?)`, started.UnixMilli(), mode, objs)
+	if err != nil {
+		return 0, fmt.Errorf("create run: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("create run: %w", err)
+	}
+	return id, nil
+}
+
+// FinishRun records how a run ended.
+func (db *DB) FinishRun(ctx context.Context, id int64, status, errMsg string, warnings []string, apiCalls, retries int64, finished time.Time) error {
+	if err := checkFinalStatus(status); err != nil {
+		return fmt.Errorf("finish run %d: %w", id, err)
+	}
+	if finished.IsZero() {
+		return fmt.Errorf("finish run %d: no finish time", id)
+	}
+	warns, err := marshalList(warnings)
+	if err != nil {
+		return fmt.Errorf("finish run %d: %w", id, err)
+	}
+	res, err := db.db.ExecContext(ctx, `UPDATE runs SET finished_at = ?, status = ?, error = ?,
+		warnings = ?, api_calls = ?, retries = ? WHERE id = ?`,
+		toMillis(finished), status, errMsg, warns, apiCalls, retries, id)
+	if err != nil {
+		return fmt.Errorf("finish run %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("finish run %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+func checkFinalStatus(status string) error {
+	switch status {
+	case StatusSucceeded, StatusPartial, StatusFailed, StatusCancelled:
+		return nil
+	}
+	return fmt.Errorf("status %q is not a final run status", status)
+}
+
+// MarkAbandonedRuns closes the runs still marked running, which at startup
+// can only be left over from a process that crashed or was killed. Their
+// finish time is their last sign of life (last checkpoint, else the start).
+// It returns how many runs it closed.
+func (db *DB) MarkAbandonedRuns(ctx context.Context, status string, msg string) (int64, error) {
+	if err := checkFinalStatus(status); err != nil {
+		return 0, fmt.Errorf("mark abandoned runs: %w", err)
+	}
+	var n int64
+	err := db.TransactionContext(ctx, func(tx *Tx) error {
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE run_streams SET status = ?
+			WHERE status = 'running' AND run_id IN (SELECT id FROM runs WHERE status = 'running')`, status); err != nil {
+			return err
+		}
+		res, err := tx.tx.ExecContext(ctx, `UPDATE runs SET status = ?,
+			error = CASE WHEN error = '' THEN ? ELSE error END,
+			finished_at = coalesce((SELECT max(updated_at) FROM checkpoints WHERE run_id = runs.id), started_at)
+			WHERE status = 'running'`, status, msg)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("mark abandoned runs: %w", err)
+	}
+	return n, nil
+}
+
+const saveStreamSQL = `INSERT INTO run_streams (run_id, stream, status, records, failed, api_calls,
+		pages, retries, seconds, hubspot_total, error)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (run_id, stream) DO UPDATE SET status = excluded.status, records = excluded.records,
+		failed = excluded.failed, api_calls = excluded.api_calls, pages = excluded.pages,
+		retries = excluded.retries, seconds = excluded.seconds,
+		hubspot_total = excluded.hubspot_total, error = excluded.error`
+
+func streamArgs(runID int64, r StreamResult) []any {
+	var total any
+	if r.HubSpotTotal >= 0 {
+		total = r.HubSpotTotal
+	}
+	return []any{runID, r.Stream, r.Status, r.Records, r.Failed, r.APICalls, r.Pages, r.Retries,
+		r.Seconds, total, r.Error}
+}
+
+// SaveStreamResult records (or replaces) one stream's result within a run.
+func (db *DB) SaveStreamResult(ctx context.Context, runID int64, r StreamResult) error {
+	if _, err := db.db.ExecContext(ctx, saveStreamSQL, streamArgs(runID, r)...); err != nil {
+		return fmt.Errorf("save run %d stream %s: %w", runID, r.Stream, err)
+	}
+	return nil
+}
+
+// SaveStreamResult is DB.SaveStreamResult inside a page's transaction, so the
+// counts move together with the data they count.
+func (tx *Tx) SaveStreamResult(ctx context.Context, runID int64, r StreamResult) error {
+	if _, err := tx.tx.ExecContext(ctx, saveStreamSQL, streamArgs(runID, r)...); err != nil {
+		return fmt.Errorf("save run %d stream %s: %w", runID, r.Stream, err)
+	}
+	return nil
+}
+
+// Runs lists the latest limit runs (all when limit <= 0), newest first, with
+// their streams.
+func (db *DB) Runs(ctx context.Context, limit int) ([]Run, error) {
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	runs, err := db.readRuns(ctx, `ORDER BY id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list runs: %w", err)
+	}
+	return runs, nil
+}
+
+// Run reads one run; ErrNotFound when there is none with that id.
+func (db *DB) Run(ctx context.Context, id int64) (Run, error) {
+	runs, err := db.readRuns(ctx, `WHERE id = ?`, id)
+	if err != nil {
+		return Run{}, fmt.Errorf("read run %d: %w", id, err)
+	}
+	if len(runs) == 0 {
+		return Run{}, fmt.Errorf("read run %d: %w", id, ErrNotFound)
+	}
+	return runs[0], nil
+}
+
+// LatestRun reads the newest run; false when no run was ever made.
+func (db *DB) LatestRun(ctx context.Context) (Run, bool, error) {
+	runs, err := db.Runs(ctx, 1)
+	if err != nil || len(runs) == 0 {
+		return Run{}, false, err
+	}
+	return runs[0], true, nil
+}
+
+func (db *DB) readRuns(ctx context.Context, tail string, args ...any) ([]Run, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT id, started_at, finished_at, status, mode, objects,
+		error, warnings, api_calls, retries FROM runs `+tail, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	runs := []Run{}
+	byID := map[int64]int{}
+	for rows.Next() {
+		var (
+			r                 Run
+			started, finished sql.NullInt64
+			objects, warnings string
+		)
+		if err := rows.Scan(&r.ID, &started, &finished, &r.Status, &r.Mode, &objects, &r.Error,
+			&warnings, &r.APICalls, &r.Retries); err != nil {
+			return nil, err
+		}
+		r.StartedAt, r.FinishedAt = fromMillis(started), fromMillis(finished)
+		if err := errors.Join(json.Unmarshal([]byte(objects), &r.Objects),
+			json.Unmarshal([]byte(warnings), &r.Warnings)); err != nil {
+			return nil, fmt.Errorf("run %d: %w", r.ID, err)
+		}
+		r.Streams = []StreamResult{}
+		byID[r.ID] = len(runs)
+		runs = append(runs, r)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, err
+	}
+	if len(runs) == 0 {
+		return runs, nil
+	}
+	ids, err := json.Marshal(slices.Collect(maps.Keys(byID)))
+	if err != nil {
+		return nil, err
+	}
+	srows, err := db.db.QueryContext(ctx, `SELECT run_id, stream, status, records, failed, api_calls,
+		pages, retries, seconds, hubspot_total, error FROM run_streams
+		WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, stream`, string(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer srows.Close()
+	for srows.Next() {
+		var (
+			runID int64
+			s     StreamResult
+			total sql.NullInt64
+		)
+		if err := srows.Scan(&runID, &s.Stream, &s.Status, &s.Records, &s.Failed, &s.APICalls,
+			&s.Pages, &s.Retries, &s.Seconds, &total, &s.Error); err != nil {
+			return nil, err
+		}
+		s.HubSpotTotal = -1
+		if total.Valid {
+			s.HubSpotTotal = total.Int64
+		}
+		i := byID[runID]
+		runs[i].Streams = append(runs[i].Streams, s)
+	}
+	return runs, srows.Err()
+}
+
+// marshalList stores a string list as a JSON array, [] for nil.
+func marshalList(list []string) (string, error) {
+	if list == nil {
+		list = []string{}
+	}
+	b, err := json.Marshal(list)
+	return string(b), err
+}

@@ -1,0 +1,211 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func TestRunsRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	if _, ok, err := db.LatestRun(ctx); err != nil || ok {
+		t.Fatalf("LatestRun on empty db = %v, %v; want none", ok, err)
+	}
+	t0 := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	id1, err := db.CreateRun(ctx, ModeFull, []string{"contacts", "deals"}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	streams := []StreamResult{
+		{Stream: "deals", Status: "succeeded", Records: 20, APICalls: 1, Pages: 1, Seconds: 0.5, HubSpotTotal: 20},
+		{Stream: "contacts", Status: "failed", Records: 100, Failed: 2, APICalls: 3, Pages: 2, Retries: 1,
+			Seconds: 1.25, HubSpotTotal: -1, Error: "HubSpot refused the token"},
+	}
+	for _, s := range streams {
+		if err := db.SaveStreamResult(ctx, id1, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A later save of the same stream replaces it, here from a page transaction.
+	streams[0].Records, streams[0].Pages = 40, 2
+	inTx(t, db, func(tx *Tx) error { return tx.SaveStreamResult(ctx, id1, streams[0]) })
+	if err := db.FinishRun(ctx, id1, StatusPartial, "contacts failed", []string{"w1", "w2"}, 4, 1, t0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	id2, err := db.CreateRun(ctx, ModeIncremental, nil, t0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	want1 := Run{ID: id1, StartedAt: t0, FinishedAt: t0.Add(time.Minute), Status: StatusPartial, Mode: ModeFull,
+		Objects: []string{"contacts", "deals"}, Error: "contacts failed", Warnings: []string{"w1", "w2"},
+		APICalls: 4, Retries: 1, Streams: []StreamResult{streams[1], streams[0]}}
+	want2 := Run{ID: id2, StartedAt: t0.Add(time.Hour), Status: StatusRunning, Mode: ModeIncremental,
+		Objects: []string{}, Warnings: []string{}, Streams: []StreamResult{}}
+
+	got1, err := db.Run(ctx, id1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got1, want1) {
+		t.Errorf("Run(%d)\n got %+v\nwant %+v", id1, got1, want1)
+	}
+	for _, tc := range []struct {
+		limit int
+		want  []Run
+	}{
+		{10, []Run{want2, want1}},
+		{0, []Run{want2, want1}},
+		{1, []Run{want2}},
+	} {
+		runs, err := db.Runs(ctx, tc.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(runs, tc.want) {
+			t.Errorf("Runs(%d)\n got %+v\nwant %+v", tc.limit, runs, tc.want)
+		}
+	}
+	latest, ok, err := db.LatestRun(ctx)
+	if err != nil || !ok || !reflect.DeepEqual(latest, want2) {
+		t.Errorf("LatestRun = %+v, %v, %v; want %+v", latest, ok, err, want2)
+	}
+	if _, err := db.Run(ctx, 999); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Run(999) err = %v, want ErrNotFound", err)
+	}
+}
+
+func TestRunsRejectBadInput(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	id, err := db.CreateRun(ctx, ModeFull, nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		err  error
+	}{
+		{"ErrMode", func() error { _, err := db.CreateRun(ctx, "sometimes", nil, time.Now()); return err }()},
+		{"ErrStatus", db.FinishRun(ctx, id, "running", "", nil, 0, 0, time.Now())},
+		{"ErrNoStart", func() error { _, err := db.CreateRun(ctx, ModeFull, nil, time.Time{}); return err }()},
+		{"ErrNoFinish", db.FinishRun(ctx, id, StatusFailed, "", nil, 0, 0, time.Time{})},
+		{"ErrUnknownRun", db.FinishRun(ctx, 999, StatusSucceeded, "", nil, 0, 0, time.Now())},
+		{"ErrAbandonedStatus", func() error { _, err := db.MarkAbandonedRuns(ctx, "weird", ""); return err }()},
+	} {
+		if tc.err == nil {
+			t.Errorf("%s: accepted", tc.name)
+		}
+	}
+}
+
+func TestMarkAbandonedRuns(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	crashed, _ := db.CreateRun(ctx, ModeFull, []string{"contacts"}, t0)
+	silent, _ := db.CreateRun(ctx, ModeFull, []string{"contacts"}, t0.Add(time.Hour))
+	done, _ := db.CreateRun(ctx, ModeFull, []string{"contacts"}, t0.Add(2*time.Hour))
+	if err := db.FinishRun(ctx, done, StatusSucceeded, "", nil, 1, 0, t0.Add(3*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	inTx(t, db, func(tx *Tx) error {
+		if err := tx.SaveCheckpoint(ctx, Checkpoint{RunID: crashed, Stream: "contacts", Cursor: "x", UpdatedAt: t0.Add(5 * time.Minute)}); err != nil {
+			return err
+		}
+		return tx.SaveStreamResult(ctx, crashed, StreamResult{Stream: "contacts", Status: StatusRunning, HubSpotTotal: -1})
+	})
+	n, err := db.MarkAbandonedRuns(ctx, StatusFailed, "the app stopped during this run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 {
+		t.Errorf("closed %d runs, want 2", n)
+	}
+	for _, tc := range []struct {
+		id       int64
+		status   string
+		finished time.Time
+		errMsg   string
+	}{
+		{crashed, StatusFailed, t0.Add(5 * time.Minute), "the app stopped during this run"},
+		{silent, StatusFailed, t0.Add(time.Hour), "the app stopped during this run"},
+		{done, StatusSucceeded, t0.Add(3 * time.Hour), ""},
+	} {
+		r, err := db.Run(ctx, tc.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != tc.status || !r.FinishedAt.Equal(tc.finished) || r.Error != tc.errMsg {
+			t.Errorf("run %d = %s at %v %q, want %s at %v %q", tc.id, r.Status, r.FinishedAt, r.Error,
+				tc.status, tc.finished, tc.errMsg)
+		}
+	}
+	r, _ := db.Run(ctx, crashed)
+	if r.Streams[0].Status != StatusFailed {
+		t.Errorf("stream left %q, want %q", r.Streams[0].Status, StatusFailed)
+	}
+	if n, err := db.MarkAbandonedRuns(ctx, StatusFailed, "again"); err != nil || n != 0 {
+		t.Errorf("second call closed %d (%v), want 0", n, err)
+	}
+}
+
+func TestCheckpointsAndWatermarks(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	run, _ := db.CreateRun(ctx, ModeFull, nil, time.Now())
+	t0 := time.Date(2025, 2, 3, 4, 5, 6, 7_000_000, time.UTC)
+	inTx(t, db, func(tx *Tx) error {
+		for _, cp := range []Checkpoint{
+			{RunID: run, Stream: "deals", Cursor: "100", UpdatedAt: t0},
+			{RunID: run, Stream: "contacts", Cursor: "50", UpdatedAt: t0},
+			{RunID: run, Stream: "deals", Cursor: "", Done: true, UpdatedAt: t0.Add(time.Second)},
+		} {
+			if err := tx.SaveCheckpoint(ctx, cp); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	got, err := db.Checkpoints(ctx, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Checkpoint{
+		{RunID: run, Stream: "contacts", Cursor: "50", UpdatedAt: t0},
+		{RunID: run, Stream: "deals", Cursor: "", Done: true, UpdatedAt: t0.Add(time.Second)},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Checkpoints\n got %+v\nwant %+v", got, want)
+	}
+	// Without a time, the database's clock stamps it.
+	inTx(t, db, func(tx *Tx) error { return tx.SaveCheckpoint(ctx, Checkpoint{RunID: run, Stream: "tickets"}) })
+	got, _ = db.Checkpoints(ctx, run)
+	if stamped := got[2].UpdatedAt; stamped.IsZero() || time.Since(stamped) > time.Hour {
+		t.Errorf("default checkpoint time %v", stamped)
+	}
+	if err := db.TransactionContext(ctx, func(tx *Tx) error {
+		return tx.SaveCheckpoint(ctx, Checkpoint{RunID: 999, Stream: "x"})
+	}); err == nil {
+		t.Error("checkpoint of an unknown run accepted (foreign keys off?)")
+	}
+
+	if _, ok, err := db.Watermark(ctx, "contacts"); err != nil || ok {
+		t.Errorf("Watermark before any = %v, %v", ok, err)
+	}
+	for _, w := range []time.Time{t0, t0.Add(-time.Hour)} {
+		inTx(t, db, func(tx *Tx) error { return tx.SetWatermark(ctx, "contacts", w, run) })
+		got, ok, err := db.Watermark(ctx, "contacts")
+		if err != nil || !ok || !got.Equal(w) {
+			t.Errorf("Watermark = %v, %v, %v; want %v", got, ok, err, w)
+		}
+	}
+	if err := db.TransactionContext(ctx, func(tx *Tx) error {
+		return tx.SetWatermark(ctx, "contacts", time.Time{}, run)
+	}); err == nil {
+		t.Error("zero watermark accepted")
+	}
+}

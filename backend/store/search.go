@@ -1,0 +1,181 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// RecordQuery selects one page of the record browser.
+type RecordQuery struct {
+	Type   string  `json:"type"`   // required
+	Search string  `json:"search"` // words typed by the user; empty: every record
+	Limit  int     `json:"limit"`  // 1..MaxPageSize; 0 means DefaultPageSize
+	After  *Cursor `json:"after"`  // nil: first page
+}
+
+// Cursor is the position after the last record of a page (keyset paging).
+type Cursor struct {
+	UpdatedAt int64  `json:"updated_at"` // unix ms of the last record
+	ID        string `json:"id"`
+	// Undated is set when the last record had no updated time: such records
+	// sort after every dated one.
+	Undated bool `json:"undated,omitempty"`
+}
+
+// Page sizes of RecordsPage.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 1000
+)
+
+// RecordsPage returns one page of records of q.Type, newest update first
+// (updated_at DESC, id DESC), and the cursor of the next page (nil on the last
+// page). With q.Search, only records whose text has every typed word (as a
+// prefix of a word of the text) are returned. Records without an updated time
+// come last. Paging is by keyset, so a deep page costs what the first does.
+func (db *DB) RecordsPage(ctx context.Context, q RecordQuery) ([]Record, *Cursor, error) {
+	if q.Type == "" {
+		return nil, nil, fmt.Errorf("records page: no object type")
+	}
+	limit := q.Limit
+	switch {
+	case limit <= 0:
+		limit = DefaultPageSize
+	case limit > MaxPageSize:
+		limit = MaxPageSize
+	}
+	s := search{match: ftsQuery(q.Search)}
+	if s.match != "" {
+		var err error
+		if s.fromFTS, err = db.fewMatches(ctx, s.match); err != nil {
+			return nil, nil, fmt.Errorf("records page %s: search %q: %w", q.Type, q.Search, err)
+		}
+	}
+	// One row more than asked tells whether another page follows.
+	recs, err := db.pageRows(ctx, q.Type, s, q.After, limit+1)
+	if err != nil {
+		return nil, nil, fmt.Errorf("records page %s: %w", q.Type, err)
+	}
+	if len(recs) <= limit {
+		return recs, nil, nil
+	}
+	recs = recs[:limit]
+	last := recs[limit-1]
+	next := &Cursor{ID: last.ID, Undated: last.UpdatedAt.IsZero()}
+	if !next.Undated {
+		next.UpdatedAt = last.UpdatedAt.UnixMilli()
+	}
+	return recs, next, nil
+}
+
+// pageRows reads up to n records after the cursor: first the dated ones,
+// then, once those run out, the undated ones.
+func (db *DB) pageRows(ctx context.Context, typ string, s search, after *Cursor, n int) ([]Record, error) {
+	recs := []Record{}
+	if after == nil || !after.Undated {
+		where, args := `r.object_type = ? AND r.updated_at IS NOT NULL`, []any{typ}
+		if after != nil {
+			where, args = `r.object_type = ? AND (r.updated_at, r.id) < (?, ?)`, []any{typ, after.UpdatedAt, after.ID}
+		}
+		got, err := db.queryPage(ctx, where, args, s, n)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, got...)
+		after = nil
+	}
+	if len(recs) < n {
+		where, args := `r.object_type = ? AND r.updated_at IS NULL`, []any{typ}
+		if after != nil {
+			where, args = `r.object_type = ? AND r.updated_at IS NULL AND r.id < ?`, []any{typ, after.ID}
+		}
+		got, err := db.queryPage(ctx, where, args, s, n-len(recs))
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, got...)
+	}
+	return recs, nil
+}
+
+// search is a RecordsPage text filter and the plan chosen for it.
+type search struct {
+	match   string // FTS5 query; "" for none
+	fromFTS bool   // few matches: walk them instead of the type's index
+}
+
+// fewMatches tells whether match hits at most searchDriveLimit records, in
+// which case reading those and sorting them beats walking the type's index in
+// order (which for a rare word means walking all of it).
+func (db *DB) fewMatches(ctx context.Context, match string) (bool, error) {
+	var n int
+	err := db.db.QueryRowContext(ctx, `SELECT count(*) FROM
+		(SELECT rowid FROM records_fts WHERE records_fts MATCH ? LIMIT ?)`, match, searchDriveLimit+1).Scan(&n)
+	return n <= searchDriveLimit, err
+}
+
+// searchDriveLimit bounds the matches RecordsPage reads and sorts itself.
+const searchDriveLimit = 5000
+
+func (db *DB) queryPage(ctx context.Context, where string, args []any, s search, n int) ([]Record, error) {
+	query := `SELECT ` + prefixed("r.", recordColumns) + ` FROM records r WHERE ` + where
+	switch {
+	case s.match == "":
+	case s.fromFTS:
+		// CROSS JOIN keeps records_fts the outer loop.
+		query = `SELECT ` + prefixed("r.", recordColumns) + ` FROM records_fts f
+			CROSS JOIN records r ON r.rowid = f.rowid WHERE f.records_fts MATCH ? AND ` + where
+		args = append([]any{s.match}, args...)
+	default:
+		// Many matches: walk the type's index in page order, testing each
+		// row against the (once materialised) set of matches.
+		query += ` AND r.rowid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)`
+		args = append(args, s.match)
+	}
+	query += ` ORDER BY r.updated_at DESC, r.id DESC LIMIT ?`
+	args = append(args, n)
+	rows, err := db.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var recs []Record
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, r)
+	}
+	return recs, rows.Err()
+}
+
+// prefixed qualifies a comma-separated column list with a table alias.
+func prefixed(alias, columns string) string {
+	cols := strings.Split(columns, ", ")
+	for i, c := range cols {
+		cols[i] = alias + c
+	}
+	return strings.Join(cols, ", ")
+}
+
+// ftsQuery turns what a user typed into a safe FTS5 query: each
+// whitespace-separated word becomes a quoted phrase of its letter-and-digit
+// runs, its last token a prefix ("jose@exa" -> "jose exa"*), and the phrases
+// are ANDed. Quotes, operators, column filters and markup are never passed
+// through, so no input is an FTS syntax error. Input with no letters or
+// digits gives "": no filter.
+func ftsQuery(input string) string {
+	var phrases []string
+	for _, word := range strings.Fields(input) {
+		tokens := strings.FieldsFunc(word, func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.Co, r)
+		})
+		if len(tokens) > 0 {
+			phrases = append(phrases, `"`+strings.Join(tokens, " ")+`"*`)
+		}
+	}
+	return strings.Join(phrases, " AND ")
+}
