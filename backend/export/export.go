@@ -1,0 +1,55 @@
+package export
+
+import (
+	"context"
+	"io"
+
+	"hubextract/backend/store"
+)
+
+// Options selects what an export writes.
+type Options struct {
+	Type           string // one of Types; ignored by All
+	Labels         bool   // property labels as headers, labels instead of ids and option values
+	NoAssociations bool   // leave out the associated_<type> columns
+	FormID         string // form_submissions of this form only ("" = all forms)
+	BOM            bool   // start with a UTF-8 byte-order mark, for Excel
+	// Progress, when set, is called on the exporting goroutine before the
+	// first row, every 1,000 rows and once at the end, with the rows written
+	// so far and the rows expected in all (counted at the start). A UI
+	// throttles it further.
+	Progress func(done, total int64)
+}
+
+// Write exports opts.Type, whichever kind it is, as CSV to w and returns the
+// number of data rows written.
+func Write(ctx context.Context, db *store.DB, w io.Writer, opts Options) (int64, error) {
+	switch {
+	case isCRM(opts.Type):
+		return Records(ctx, db, w, opts)
+	case opts.Type == TypeForms:
+		return forms(ctx, db, w, opts)
+	case opts.Type == TypeFormSubmissions:
+		return formSubmissions(ctx, db, w, opts)
+	case opts.Type == TypeEmailEvents:
+		return emailEvents(ctx, db, w, opts)
+	}
+	return 0, &UnknownTypeError{Type: opts.Type}
+}
+
+// count is how many rows an export of opts.Type will write.
+func count(ctx context.Context, db *store.DB, opts Options) (int64, error) {
+	switch {
+	case isCRM(opts.Type):
+		active, archived, err := db.CountRecords(ctx, opts.Type)
+		return active + archived, err
+	case opts.Type == TypeForms:
+		fs, err := db.Forms(ctx)
+		return int64(len(fs)), err
+	case opts.Type == TypeFormSubmissions:
+		return db.CountFormSubmissions(ctx, opts.FormID)
+	case opts.Type == TypeEmailEvents:
+		return db.CountEmailEvents(ctx)
+	}
+	return 0, &UnknownTypeError{Type: opts.Type}
+}

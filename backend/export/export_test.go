@@ -1,0 +1,542 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"hubextract/backend/store"
+)
+
+// lines joins CSV lines with RFC 4180's CRLF, ending the last one too.
+func lines(ls ...string) string { return strings.Join(ls, "\r\n") + "\r\n" }
+
+const (
+	created = "2024-01-17T19:55:04.281Z"
+	updated = "2024-01-17T20:55:04.281Z"
+	stamps  = created + "," + updated
+	same    = created + "," + created
+)
+
+func TestWrite_ExactCSV(t *testing.T) {
+	crm := fixtureDB(t)
+	mkt := marketingDB(t)
+	tests := []struct {
+		name string
+		db   *store.DB
+		opts Options
+		want string
+	}{
+		{
+			name: "ContactsRaw",
+			db:   crm,
+			opts: Options{Type: "contacts"},
+			want: lines(
+				"id,email,firstname,hs_interests,hubspot_owner_id,legacy_field,lifecyclestage,phone,created_at,updated_at,archived,"+
+					"associated_companies,associated_deals,associated_tickets,associated_calls,associated_emails,associated_meetings,associated_notes,associated_tasks",
+				"2,a@example.com,Ann,,7,old,lead,,"+stamps+",false,5;100,42,,700,,,,",
+				`9,,"'=HYPERLINK(""http://x"",""y"")",,,,gone,,`+stamps+",true,,,,700,,,,",
+				"10,b@example.com,Bé,a;b;zz,8,,customer,,"+stamps+",false,100,,,,,,,",
+			),
+		},
+		{
+			name: "ContactsNoAssociations",
+			db:   crm,
+			opts: Options{Type: "contacts", NoAssociations: true},
+			want: lines(
+				"id,email,firstname,hs_interests,hubspot_owner_id,legacy_field,lifecyclestage,phone,created_at,updated_at,archived",
+				"2,a@example.com,Ann,,7,old,lead,,"+stamps+",false",
+				`9,,"'=HYPERLINK(""http://x"",""y"")",,,,gone,,`+stamps+",true",
+				"10,b@example.com,Bé,a;b;zz,8,,customer,,"+stamps+",false",
+			),
+		},
+		{
+			name: "ContactsLabels",
+			db:   crm,
+			opts: Options{Type: "contacts", Labels: true, NoAssociations: true},
+			want: lines(
+				"id,Email,First Name,Interests,Contact owner,legacy_field,Lifecycle Stage,Phone Number,created_at,updated_at,archived",
+				"2,a@example.com,Ann,,Ann Lee,old,Lead,,"+stamps+",false",
+				`9,,"'=HYPERLINK(""http://x"",""y"")",,,,gone,,`+stamps+",true",
+				"10,b@example.com,Bé,Alpha;Beta;zz,bo@example.com,,Customer,,"+stamps+",false",
+			),
+		},
+		{
+			name: "CompaniesBothDirections",
+			db:   crm,
+			opts: Options{Type: "companies"},
+			want: lines(
+				"id,name,created_at,updated_at,archived,associated_contacts,associated_deals,associated_tickets,"+
+					"associated_calls,associated_emails,associated_meetings,associated_notes,associated_tasks",
+				"5,Beta,"+same+",false,1;2,42,,,,,,",
+				"100,Acme,"+same+",false,2;10;11,,,,,,,",
+			),
+		},
+		{
+			name: "DealsRaw",
+			db:   crm,
+			opts: Options{Type: "deals"},
+			want: lines(
+				"id,amount,dealname,dealstage,hubspot_owner_id,pipeline,created_at,updated_at,archived,"+
+					"associated_contacts,associated_companies,associated_calls,associated_emails,associated_meetings,associated_notes,associated_tasks",
+				"42,'-500,Big,closedwon,7,default,"+same+",false,2,5,700,,,,",
+				"43,,Renewal,closedwon,99,renewals,"+same+",false,,,,,,,",
+				"44,,No pipeline,closedwon,,,"+same+",false,,,,,,,",
+				"45,,Lost,closedlost,,default,"+same+",false,,,,,,,",
+			),
+		},
+		{
+			name: "DealsLabels",
+			db:   crm,
+			opts: Options{Type: "deals", Labels: true, NoAssociations: true},
+			want: lines(
+				"id,Amount,Deal Name,Deal Stage,Deal owner,Pipeline,created_at,updated_at,archived",
+				"42,'-500,Big,Closed Won,Ann Lee,Sales Pipeline,"+same+",false",
+				"43,,Renewal,Renewed,99,Renewals,"+same+",false", // stage of its own pipeline; unknown owner kept
+				"44,,No pipeline,Closed Won,,,"+same+",false",    // no pipeline: the first pipeline's stage
+				"45,,Lost,Lost,,Sales Pipeline,"+same+",false",   // not a stage: the option label
+			),
+		},
+		{
+			name: "Calls",
+			db:   crm,
+			opts: Options{Type: "calls"},
+			want: lines(
+				"id,hs_call_title,created_at,updated_at,archived,associated_contacts,associated_companies,associated_deals,associated_tickets",
+				"700,Intro,"+same+",false,2;9,,42,",
+			),
+		},
+		{
+			name: "EmptyType",
+			db:   crm,
+			opts: Options{Type: "tickets"},
+			want: lines("id,created_at,updated_at,archived,associated_contacts,associated_companies," +
+				"associated_calls,associated_emails,associated_meetings,associated_notes,associated_tasks"),
+		},
+		{
+			name: "BOM",
+			db:   crm,
+			opts: Options{Type: "calls", NoAssociations: true, BOM: true},
+			want: "\uFEFF" + lines("id,hs_call_title,created_at,updated_at,archived", "700,Intro,"+same+",false"),
+		},
+		{
+			name: "Forms",
+			db:   mkt,
+			opts: Options{Type: "forms"},
+			want: lines(
+				"id,name,created_at,updated_at,archived",
+				`f-a,"Alpha, ""the"" form",`+created+",,true",
+				"f-b,Zeta signup,"+stamps+",false",
+			),
+		},
+		{
+			name: "FormSubmissions",
+			db:   mkt,
+			opts: Options{Type: "form_submissions"},
+			want: lines(
+				"form_id,submitted_at,page_url,conversion_id,company,email,firstname",
+				"f-a,"+created+",https://x.test/a,c1,,a1@example.com,'+Bob",
+				"f-a,2024-01-17T19:56:04.281Z,https://x.test/a,c2,,a2@example.com,Al",
+				"f-b,"+created+",https://x.test/b,c3,Zed,z@example.com,",
+			),
+		},
+		{
+			name: "FormSubmissionsOfOneForm",
+			db:   mkt,
+			opts: Options{Type: "form_submissions", FormID: "f-b"},
+			want: lines(
+				"form_id,submitted_at,page_url,conversion_id,company,email",
+				"f-b,"+created+",https://x.test/b,c3,Zed,z@example.com",
+			),
+		},
+		{
+			name: "FormSubmissionsLabels",
+			db:   mkt,
+			opts: Options{Type: "form_submissions", Labels: true},
+			want: lines(
+				"form_id,submitted_at,page_url,conversion_id,Company name,Your email,First name",
+				"f-a,"+created+",https://x.test/a,c1,,a1@example.com,'+Bob",
+				"f-a,2024-01-17T19:56:04.281Z,https://x.test/a,c2,,a2@example.com,Al",
+				"f-b,"+created+",https://x.test/b,c3,Zed,z@example.com,",
+			),
+		},
+		{
+			name: "FormSubmissionsOfOneFormLabels",
+			db:   mkt,
+			opts: Options{Type: "form_submissions", FormID: "f-b", Labels: true},
+			want: lines(
+				"form_id,submitted_at,page_url,conversion_id,Company name,Email",
+				"f-b,"+created+",https://x.test/b,c3,Zed,z@example.com",
+			),
+		},
+		{
+			name: "FormSubmissionsOfUnknownForm",
+			db:   mkt,
+			opts: Options{Type: "form_submissions", FormID: "nope"},
+			want: lines("form_id,submitted_at,page_url,conversion_id"),
+		},
+		{
+			name: "EmailEvents",
+			db:   mkt,
+			opts: Options{Type: "email_events"},
+			want: lines(
+				"id,type,created,recipient,campaign_id,browser,deviceType,filteredEvent,portalId,url",
+				"e1,OPEN,"+created+",a@example.com,12,,COMPUTER,false,62515,",
+				`e2,CLICK,2024-01-17T19:55:05.281Z,a@example.com,12,"{""name"":""Firefox"",""version"":[""1"",""2""]}",,,,"https://x.test/?a=1,b=2"`,
+			),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			n, err := Write(t.Context(), tt.db, &buf, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := buf.String(); got != tt.want {
+				t.Errorf("CSV differs\ngot:\n%s\nwant:\n%s", got, tt.want)
+			}
+			if want := int64(strings.Count(tt.want, "\r\n") - 1); n != want {
+				t.Errorf("rows = %d, want %d", n, want)
+			}
+		})
+	}
+}
+
+func TestWrite_ErrUnknownType(t *testing.T) {
+	db := openDB(t)
+	for _, typ := range []string{"", "widgets", "Contacts"} {
+		_, err := Write(t.Context(), db, &bytes.Buffer{}, Options{Type: typ})
+		var ute *UnknownTypeError
+		if !errors.As(err, &ute) || !strings.Contains(err.Error(), "contacts, companies, deals") {
+			t.Errorf("Write(%q) error = %v, want an *UnknownTypeError naming the valid types", typ, err)
+		}
+	}
+	if _, err := Records(t.Context(), db, &bytes.Buffer{}, Options{Type: "forms"}); err == nil {
+		t.Error("Records(forms) succeeded, want an error: forms are not CRM records")
+	}
+}
+
+func TestCell(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"plain", "plain"},
+		{"=1+1", "'=1+1"},
+		{"+1", "'+1"},
+		{"-1", "'-1"}, // as specified: every leading '-', numbers included
+		{"@SUM(A1)", "'@SUM(A1)"},
+		{"\tx", "'\tx"},
+		{"\rx", "'\nx"}, // neutralised, and the lone CR kept as a line break
+		{"a=b", "a=b"},
+		{" =x", " =x"},
+		{"'quoted", "'quoted"},
+		{"a\r\nb\rc\nd", "a\nb\nc\nd"},
+	}
+	for _, tt := range tests {
+		if got := cell(tt.in); got != tt.want {
+			t.Errorf("cell(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestRecords_RoundTrip writes awkward values (and property labels that look
+// like formulas) and reads them back with encoding/csv.
+func TestRecords_RoundTrip(t *testing.T) {
+	values := map[string]string{
+		"comma":    "a,b",
+		"quote":    `say "hi"`,
+		"newline":  "line1\nline2",
+		"crlf":     "line1\r\nline2",
+		"unicode":  "Zoë 日本語 😀 \u200b",
+		"formula":  "=cmd|' /C calc'!A0",
+		"plus":     "+33 1 23",
+		"minus":    "-42",
+		"at":       "@here",
+		"tab":      "\tx",
+		"cr":       "\rx",
+		"spaces":   "  padded  ",
+		"empty":    "",
+		"apostrof": "'already",
+	}
+	want := map[string]string{
+		"crlf": "line1\nline2", "formula": "'=cmd|' /C calc'!A0", "plus": "'+33 1 23", "minus": "'-42",
+		"at": "'@here", "tab": "'\tx", "cr": "'\nx",
+	}
+	db := openDB(t)
+	write(t, db, func(ctx context.Context, tx *store.Tx) error {
+		props := map[string]*string{}
+		var defs []store.Property
+		for k, v := range values {
+			props[k] = ptr(v)
+			defs = append(defs, store.Property{Name: k, Label: "=" + k})
+		}
+		if err := tx.ReplaceProperties(ctx, "notes", defs); err != nil {
+			return err
+		}
+		return tx.UpsertRecords(ctx, 1, []store.Record{{Type: "notes", ID: "1", Properties: props}})
+	})
+	for _, labels := range []bool{false, true} {
+		var buf bytes.Buffer
+		if _, err := Records(t.Context(), db, &buf, Options{Type: "notes", Labels: labels, NoAssociations: true}); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(&buf).ReadAll()
+		if err != nil {
+			t.Fatalf("labels=%v: read back: %v", labels, err)
+		}
+		if len(rows) != 2 {
+			t.Fatalf("labels=%v: %d rows, want header and one record", labels, len(rows))
+		}
+		for i, h := range rows[0] {
+			name := h
+			if labels && i > 0 && i < len(rows[0])-3 {
+				if !strings.HasPrefix(h, "'=") {
+					t.Errorf("header %q is not neutralised", h)
+				}
+				name = strings.TrimPrefix(h, "'=")
+			}
+			v, ok := values[name]
+			if !ok {
+				continue // id, created_at, ...
+			}
+			if w, ok := want[name]; ok {
+				v = w
+			}
+			if got := rows[1][i]; got != v {
+				t.Errorf("labels=%v: %s read back as %q, want %q", labels, name, got, v)
+			}
+		}
+	}
+}
+
+func TestLabeler_Value(t *testing.T) {
+	l := newLabeler(
+		[]store.Property{
+			{Name: "color", Label: "Colour", Options: []store.Option{{Label: "Red", Value: "r"}, {Label: "Semi;colon", Value: "a;b"}, {Label: "", Value: "blank"}}},
+			{Name: "hs_all_owner_ids", Label: "All owners"},
+			{Name: "plain", Label: ""},
+		},
+		[]store.Owner{{ID: "1", FirstName: "Ann"}, {ID: "2", LastName: "Bo"}},
+		[]store.Pipeline{{ID: "p", Label: "Main", Stages: []store.Stage{{ID: "s", Label: "Start"}}}},
+	)
+	rec := store.Record{Properties: map[string]*string{"hs_pipeline": ptr("p")}}
+	tests := []struct {
+		name string
+		raw  *string
+		want string
+	}{
+		{"color", nil, ""},
+		{"color", ptr(""), ""},
+		{"color", ptr("r"), "Red"},
+		{"color", ptr("a;b"), "Semi;colon"}, // an option value holding ';' wins over splitting
+		{"color", ptr("r;x"), "Red;x"},
+		{"color", ptr("blank"), "blank"}, // no label to show
+		{"hs_all_owner_ids", ptr("1;2;3"), "Ann;Bo;3"},
+		{"hubspot_owner_id", ptr("2"), "Bo"}, // owner-typed by name even without a definition
+		{"hs_pipeline", ptr("p"), "Main"},
+		{"hs_pipeline_stage", ptr("s"), "Start"},
+		{"hs_pipeline_stage", ptr("zz"), "zz"},
+		{"plain", ptr("=x"), "=x"}, // neutralising is the encoder's job
+	}
+	for _, tt := range tests {
+		if got := l.Value(tt.name, tt.raw, rec); got != tt.want {
+			t.Errorf("Value(%s, %v) = %q, want %q", tt.name, tt.raw, got, tt.want)
+		}
+	}
+	for name, want := range map[string]string{"color": "Colour", "plain": "plain", "undefined": "undefined"} {
+		if got := l.Header(name); got != want {
+			t.Errorf("Header(%s) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+func TestRecords_DuplicateLabels(t *testing.T) {
+	db := openDB(t)
+	write(t, db, func(ctx context.Context, tx *store.Tx) error {
+		if err := tx.ReplaceProperties(ctx, "tasks", []store.Property{
+			{Name: "a_email", Label: "Email"}, {Name: "b_email", Label: "email"}, {Name: "c", Label: "Other"},
+		}); err != nil {
+			return err
+		}
+		return tx.UpsertRecords(ctx, 1, []store.Record{{Type: "tasks", ID: "1"}})
+	})
+	var buf bytes.Buffer
+	if _, err := Records(t.Context(), db, &buf, Options{Type: "tasks", Labels: true, NoAssociations: true}); err != nil {
+		t.Fatal(err)
+	}
+	header, _, _ := strings.Cut(buf.String(), "\r\n")
+	if want := "id,Email (a_email),email (b_email),Other,created_at,updated_at,archived"; header != want {
+		t.Errorf("header = %q, want %q", header, want)
+	}
+}
+
+// manyContacts writes n contacts with ids 1..n.
+func manyContacts(t testing.TB, db *store.DB, n int) {
+	t.Helper()
+	write(t, db, func(ctx context.Context, tx *store.Tx) error {
+		recs := make([]store.Record, n)
+		for i := range recs {
+			recs[i] = store.Record{Type: "contacts", ID: strconv.Itoa(i + 1), Properties: map[string]*string{"email": ptr("x@example.com")}}
+		}
+		return tx.UpsertRecords(ctx, 1, recs)
+	})
+}
+
+func TestRecords_Progress(t *testing.T) {
+	db := openDB(t)
+	manyContacts(t, db, 2500)
+	var got [][2]int64
+	n, err := Records(t.Context(), db, &bytes.Buffer{}, Options{Type: "contacts",
+		Progress: func(done, total int64) { got = append(got, [2]int64{done, total}) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][2]int64{{0, 2500}, {1000, 2500}, {2000, 2500}, {2500, 2500}}
+	if n != 2500 || !slices.Equal(got, want) {
+		t.Errorf("rows %d, progress %v; want 2500 and %v", n, got, want)
+	}
+}
+
+func TestToFile(t *testing.T) {
+	db := fixtureDB(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "calls.csv")
+	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	n, err := ToFile(t.Context(), db, path, Options{Type: "calls", NoAssociations: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := lines("id,hs_call_title,created_at,updated_at,archived", "700,Intro,"+same+",false"); n != 1 || string(got) != want {
+		t.Errorf("rows %d, file %q; want 1 and %q", n, got, want)
+	}
+	assertFiles(t, dir, "calls.csv")
+}
+
+func TestToFile_ErrCancelKeepsNoFile(t *testing.T) {
+	db := openDB(t)
+	manyContacts(t, db, 2500)
+	tests := []struct {
+		name     string
+		existing bool
+	}{
+		{name: "NewFile"},
+		{name: "ReplacingAFile", existing: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "contacts.csv")
+			if tt.existing {
+				if err := os.WriteFile(path, []byte("previous export"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			// Cancel once the first 1,000 rows are out: mid-file.
+			_, err := ToFile(ctx, db, path, Options{Type: "contacts", Progress: func(done, _ int64) {
+				if done >= 1000 {
+					cancel()
+				}
+			}})
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("error = %v, want context.Canceled", err)
+			}
+			if tt.existing {
+				if got, _ := os.ReadFile(path); string(got) != "previous export" {
+					t.Errorf("the earlier file became %q, want it untouched", got)
+				}
+				assertFiles(t, dir, "contacts.csv")
+			} else {
+				assertFiles(t, dir)
+			}
+		})
+	}
+}
+
+func TestAll(t *testing.T) {
+	db := fixtureDB(t)
+	write(t, db, func(ctx context.Context, tx *store.Tx) error {
+		return tx.UpsertForms(ctx, []store.Form{{ID: "f", Name: "Form"}})
+	})
+	dir := filepath.Join(t.TempDir(), "out")
+	var last [2]int64
+	files, err := All(t.Context(), db, dir, Options{Type: "ignored", NoAssociations: true,
+		Progress: func(done, total int64) { last = [2]int64{done, total} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []File{
+		{Type: "contacts", Path: filepath.Join(dir, "contacts.csv"), Rows: 3},
+		{Type: "companies", Path: filepath.Join(dir, "companies.csv"), Rows: 2},
+		{Type: "deals", Path: filepath.Join(dir, "deals.csv"), Rows: 4},
+		{Type: "calls", Path: filepath.Join(dir, "calls.csv"), Rows: 1},
+		{Type: "forms", Path: filepath.Join(dir, "forms.csv"), Rows: 1},
+	}
+	if !slices.Equal(files, want) {
+		t.Errorf("files = %v\nwant %v", files, want)
+	}
+	if last != [2]int64{11, 11} {
+		t.Errorf("last progress = %v, want [11 11] (rows over every file)", last)
+	}
+	assertFiles(t, dir, "calls.csv", "companies.csv", "contacts.csv", "deals.csv", "forms.csv")
+	got, err := os.ReadFile(filepath.Join(dir, "calls.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := lines("id,hs_call_title,created_at,updated_at,archived", "700,Intro,"+same+",false"); string(got) != want {
+		t.Errorf("calls.csv = %q, want %q", got, want)
+	}
+}
+
+func TestAll_ErrCancelKeepsFinishedFilesOnly(t *testing.T) {
+	db := openDB(t)
+	manyContacts(t, db, 2500)
+	write(t, db, func(ctx context.Context, tx *store.Tx) error {
+		return tx.UpsertRecords(ctx, 1, []store.Record{{Type: "calls", ID: "1"}})
+	})
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	files, err := All(ctx, db, dir, Options{Progress: func(done, total int64) {
+		if done > 0 && done < total {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error = %v, want context.Canceled", err)
+	}
+	if len(files) != 0 {
+		t.Errorf("files = %v, want none: contacts come first and were cancelled", files)
+	}
+	assertFiles(t, dir)
+}
+
+// assertFiles checks that dir holds exactly names: no temporary file left.
+func assertFiles(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	if !slices.Equal(got, names) {
+		t.Errorf("%s holds %q, want %q", dir, got, names)
+	}
+}

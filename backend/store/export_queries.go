@@ -1,0 +1,125 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"iter"
+)
+
+// Reads for CSV exports: what an export must know before its first row (the
+// columns, the row count for progress), and the association pairs of a whole
+// type streamed in the order EachRecord streams the records, so an export
+// merges the two instead of querying once per record.
+
+// RecordPropertyNames lists, sorted, every property name present on at least
+// one stored record of objectType, defined or not.
+func (db *DB) RecordPropertyNames(ctx context.Context, objectType string) ([]string, error) {
+	names, err := db.queryStrings(ctx, `SELECT DISTINCT p.key FROM records r, json_each(r.properties) p
+		WHERE r.object_type = ? ORDER BY p.key`, objectType)
+	if err != nil {
+		return nil, fmt.Errorf("property names of %s: %w", objectType, err)
+	}
+	return names, nil
+}
+
+// AssociationPairs yields every stored association between a record of
+// objectType and a record of one of toTypes, from both directions of the
+// table and turned so that FromType is objectType (Types left empty). Pairs
+// come in EachRecord's order of FromID (numeric), then by ToType and numeric
+// ToID; a pair stored from both sides comes twice in a row. SQLite does the
+// sorting (spilling to disk if it must), so memory stays flat.
+func (db *DB) AssociationPairs(ctx context.Context, objectType string, toTypes []string) iter.Seq2[Association, error] {
+	return func(yield func(Association, error) bool) {
+		fail := func(err error) { yield(Association{}, fmt.Errorf("associations of %s: %w", objectType, err)) }
+		types, err := marshalList(toTypes)
+		if err != nil {
+			fail(err)
+			return
+		}
+		rows, err := db.db.QueryContext(ctx, `SELECT id, other_type, other_id FROM (
+				SELECT from_id AS id, to_type AS other_type, to_id AS other_id FROM associations
+					WHERE from_type = ?1 AND to_type IN (SELECT value FROM json_each(?2))
+				UNION ALL
+				SELECT to_id, from_type, from_id FROM associations
+					WHERE to_type = ?1 AND from_type IN (SELECT value FROM json_each(?2))
+			) ORDER BY length(id), id, other_type, length(other_id), other_id`, objectType, types)
+		if err != nil {
+			fail(err)
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			a := Association{FromType: objectType}
+			if err := rows.Scan(&a.FromID, &a.ToType, &a.ToID); err != nil {
+				fail(err)
+				return
+			}
+			if !yield(a, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			fail(err)
+		}
+	}
+}
+
+// FormSubmissionFields lists, sorted, the field names found on the stored
+// submissions of formID, or of every form when formID is "".
+func (db *DB) FormSubmissionFields(ctx context.Context, formID string) ([]string, error) {
+	names, err := db.queryStrings(ctx, `SELECT DISTINCT v.key FROM form_submissions s, json_each(s."values") v
+		WHERE ?1 = '' OR s.form_id = ?1 ORDER BY v.key`, formID)
+	if err != nil {
+		return nil, fmt.Errorf("form submission fields: %w", err)
+	}
+	return names, nil
+}
+
+// CountFormSubmissions counts the stored submissions of formID, or of every
+// form when formID is "".
+func (db *DB) CountFormSubmissions(ctx context.Context, formID string) (int64, error) {
+	var n int64
+	if err := db.db.QueryRowContext(ctx, `SELECT count(*) FROM form_submissions
+		WHERE ?1 = '' OR form_id = ?1`, formID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count form submissions: %w", err)
+	}
+	return n, nil
+}
+
+// EmailEventKeys lists, sorted, the top-level keys found in the stored
+// events' raw JSON.
+func (db *DB) EmailEventKeys(ctx context.Context) ([]string, error) {
+	keys, err := db.queryStrings(ctx, `SELECT DISTINCT k.key FROM email_events e, json_each(e.raw) k
+		ORDER BY k.key`)
+	if err != nil {
+		return nil, fmt.Errorf("email event fields: %w", err)
+	}
+	return keys, nil
+}
+
+// CountEmailEvents counts the stored email events.
+func (db *DB) CountEmailEvents(ctx context.Context) (int64, error) {
+	var n int64
+	if err := db.db.QueryRowContext(ctx, `SELECT count(*) FROM email_events`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count email events: %w", err)
+	}
+	return n, nil
+}
+
+// queryStrings runs a query of one text column and returns its rows.
+func (db *DB) queryStrings(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := db.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"testing"
+)
+
+func TestAssociationPairs(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	inTx(t, db, func(tx *Tx) error {
+		a := func(ft, fid, tt, tid string) Association {
+			return Association{FromType: ft, FromID: fid, ToType: tt, ToID: tid}
+		}
+		if err := tx.ReplaceAssociations(ctx, "contacts", []string{"10", "9"}, []string{"companies"}, []Association{
+			a("contacts", "10", "companies", "100"), a("contacts", "10", "companies", "20"), a("contacts", "9", "companies", "100"),
+		}); err != nil {
+			return err
+		}
+		return tx.AddAssociations(ctx, []Association{
+			a("companies", "100", "contacts", "10"), // the same pair from the other side
+			a("deals", "5", "contacts", "10"),
+			a("tickets", "1", "contacts", "9"), // a type not asked for
+			a("companies", "3", "deals", "5"),  // not about contacts
+		})
+	})
+	var got []Association
+	for p, err := range db.AssociationPairs(ctx, "contacts", []string{"companies", "deals"}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, p)
+	}
+	p := func(id, tt, tid string) Association {
+		return Association{FromType: "contacts", FromID: id, ToType: tt, ToID: tid}
+	}
+	want := []Association{
+		p("9", "companies", "100"),
+		p("10", "companies", "20"), p("10", "companies", "100"), p("10", "companies", "100"),
+		p("10", "deals", "5"),
+	}
+	if !slicesEqualAssoc(got, want) {
+		t.Errorf("pairs = %v\nwant %v", got, want)
+	}
+
+	t.Run("StopsEarly", func(t *testing.T) {
+		n := 0
+		for range db.AssociationPairs(ctx, "contacts", []string{"companies"}) {
+			n++
+			break
+		}
+		if n != 1 {
+			t.Errorf("got %d pairs before break, want 1", n)
+		}
+	})
+	t.Run("ErrCancelled", func(t *testing.T) {
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		var err error
+		for _, err = range db.AssociationPairs(cctx, "contacts", []string{"companies"}) {
+		}
+		if err == nil {
+			t.Error("no error from a cancelled read")
+		}
+	})
+}
+
+func slicesEqualAssoc(a, b []Association) bool {
+	return slices.EqualFunc(a, b, func(x, y Association) bool {
+		return x.FromType == y.FromType && x.FromID == y.FromID && x.ToType == y.ToType && x.ToID == y.ToID && len(x.Types) == 0
+	})
+}
+
+func TestExportQueries_ColumnsAndCounts(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	inTx(t, db, func(tx *Tx) error {
+		if err := tx.UpsertRecords(ctx, 1, []Record{
+			{Type: "contacts", ID: "1", Properties: map[string]*string{"email": str("a"), "zeta": nil}},
+			{Type: "contacts", ID: "2", Properties: map[string]*string{"email": str("b"), "alpha": str("x")}},
+			{Type: "deals", ID: "1", Properties: map[string]*string{"dealname": str("d")}},
+		}); err != nil {
+			return err
+		}
+		if err := tx.UpsertFormSubmissions(ctx, []FormSubmission{
+			{FormID: "f1", ConversionID: "c1", Values: map[string]string{"email": "a", "name": "n"}},
+			{FormID: "f1", ConversionID: "c2", Values: map[string]string{"email": "b"}},
+			{FormID: "f2", ConversionID: "c3", Values: map[string]string{"phone": "1"}},
+		}); err != nil {
+			return err
+		}
+		return tx.UpsertEmailEvents(ctx, []EmailEvent{
+			{ID: "e1", Raw: json.RawMessage(`{"id":"e1","browser":{"name":"x"}}`)},
+			{ID: "e2", Raw: json.RawMessage(`{"id":"e2","url":"u"}`)},
+		})
+	})
+	strs := []struct {
+		name string
+		get  func() ([]string, error)
+		want []string
+	}{
+		{"RecordPropertyNames", func() ([]string, error) { return db.RecordPropertyNames(ctx, "contacts") }, []string{"alpha", "email", "zeta"}},
+		{"RecordPropertyNamesNone", func() ([]string, error) { return db.RecordPropertyNames(ctx, "tickets") }, nil},
+		{"FormSubmissionFieldsAll", func() ([]string, error) { return db.FormSubmissionFields(ctx, "") }, []string{"email", "name", "phone"}},
+		{"FormSubmissionFieldsOne", func() ([]string, error) { return db.FormSubmissionFields(ctx, "f1") }, []string{"email", "name"}},
+		{"EmailEventKeys", func() ([]string, error) { return db.EmailEventKeys(ctx) }, []string{"browser", "id", "url"}},
+	}
+	for _, tt := range strs {
+		got, err := tt.get()
+		if err != nil || !slices.Equal(got, tt.want) {
+			t.Errorf("%s = %q, %v; want %q", tt.name, got, err, tt.want)
+		}
+	}
+	counts := []struct {
+		name string
+		get  func() (int64, error)
+		want int64
+	}{
+		{"CountFormSubmissionsAll", func() (int64, error) { return db.CountFormSubmissions(ctx, "") }, 3},
+		{"CountFormSubmissionsOne", func() (int64, error) { return db.CountFormSubmissions(ctx, "f2") }, 1},
+		{"CountFormSubmissionsUnknown", func() (int64, error) { return db.CountFormSubmissions(ctx, "nope") }, 0},
+		{"CountEmailEvents", func() (int64, error) { return db.CountEmailEvents(ctx) }, 2},
+	}
+	for _, tt := range counts {
+		if got, err := tt.get(); err != nil || got != tt.want {
+			t.Errorf("%s = %d, %v; want %d", tt.name, got, err, tt.want)
+		}
+	}
+}
