@@ -1,0 +1,288 @@
+// Package hubspot is the HTTP client for HubSpot's read APIs: typed reads,
+// pagination, both rate limiters, retries with backoff and the errors a
+// caller branches on. It owns nothing but the wire: it must not touch
+// storage, decide what to extract, or import backend/fakehub outside tests.
+// The access token lives only in the Authorization header; it never reaches
+// a log line, an error or a CallInfo.
+package hubspot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptrace"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"hubextract/backend/clock"
+)
+
+// Body size bounds: a success body is decoded whole (a page of 100 records
+// with hundreds of properties is a few MiB); an error body only needs its
+// message.
+const (
+	maxBodyBytes      = 256 << 20
+	maxErrorBodyBytes = 4 << 20
+)
+
+// errBodyTooLarge: asking again would bring the same oversized body.
+var errBodyTooLarge = fmt.Errorf("response body larger than %d MiB", maxBodyBytes>>20)
+
+// Client talks to one HubSpot account. It is safe for concurrent use; all
+// goroutines share its limiters.
+type Client struct {
+	base     string
+	http     *http.Client
+	clock    clock.Clock
+	retry    RetryPolicy
+	limits   *limits
+	observer Observer
+	log      *slog.Logger
+
+	// The token is captured in these closures rather than kept in a field,
+	// so printing a Client (%+v) can never show it.
+	auth   func(http.Header)
+	redact func(string) string
+
+	calls   atomic.Int64
+	retries atomic.Int64
+	zone    atomic.Pointer[time.Location] // account time zone, once known
+}
+
+// Observer receives one CallInfo after every HTTP attempt (for counting and
+// progress). It is called from the goroutine that made the call.
+type Observer interface{ ObserveCall(CallInfo) }
+
+// CallInfo describes one HTTP attempt.
+type CallInfo struct {
+	Method   string
+	Path     string // URL path only: no query, no token
+	Endpoint string // e.g. "list contacts", "search deals", "associations contacts→companies"
+	Status   int    // 0 when no response arrived
+	Attempt  int    // 1 for the first try
+	Duration time.Duration
+	Err      error // nil on success
+	// WillRetry is true when another attempt follows after Wait.
+	WillRetry bool
+	Wait      time.Duration
+}
+
+// New builds a client for the private-app token.
+func New(token string, opts ...Option) *Client {
+	cfg := config{
+		baseURL:    DefaultBaseURL,
+		ratePer10s: DefaultRatePer10s,
+		searchRate: DefaultSearchRate,
+		clock:      clock.Real{},
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.httpClient == nil {
+		cfg.httpClient = defaultHTTPClient()
+	}
+	if cfg.logger == nil {
+		cfg.logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.ratePer10s <= 0 {
+		cfg.ratePer10s = DefaultRatePer10s
+	}
+	if cfg.searchRate <= 0 {
+		cfg.searchRate = DefaultSearchRate
+	}
+	bearer := "Bearer " + token
+	return &Client{
+		base:     strings.TrimRight(cfg.baseURL, "/"),
+		http:     cfg.httpClient,
+		clock:    cfg.clock,
+		retry:    cfg.retry.withDefaults(),
+		limits:   newLimits(cfg.clock, cfg.logger, cfg.ratePer10s, cfg.searchRate),
+		observer: cfg.observer,
+		log:      cfg.logger,
+		auth:     func(h http.Header) { h.Set("Authorization", bearer) },
+		redact: func(s string) string {
+			if token == "" {
+				return s
+			}
+			return strings.ReplaceAll(s, token, "[redacted]")
+		},
+	}
+}
+
+// Calls is the number of HTTP requests put on the wire so far: every
+// attempt, retries included, and the resends net/http makes on its own.
+func (c *Client) Calls() int64 { return c.calls.Load() }
+
+// Retries is the number of attempts that were retries.
+func (c *Client) Retries() int64 { return c.retries.Load() }
+
+// RateLimit is the sustained rate the client now allows itself, in calls
+// per 10 s: just under the configured budget (96.1 at the default 100, see
+// budget.bucket), lower when HubSpot's headers announce a smaller budget.
+func (c *Client) RateLimit() (perTenSeconds float64) { return c.limits.perTenSeconds() }
+
+// request is one logical call; do may send it several times.
+type request struct {
+	endpoint string
+	method   string
+	path     string // escaped URL path, shown in errors and CallInfo
+	query    string // raw query, never shown (it can be 12,000 characters)
+	body     []byte // JSON for POST
+	search   bool   // also waits on the search limiter
+}
+
+// getJSON and postJSON run one call and decode its JSON answer into out.
+func (c *Client) getJSON(ctx context.Context, endpoint, path, query string, out any) error {
+	return c.call(ctx, &request{endpoint: endpoint, method: http.MethodGet, path: path, query: query}, out)
+}
+
+func (c *Client) postJSON(ctx context.Context, endpoint, path, query string, in any, out any) error {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return fmt.Errorf("%s: encode request: %w", endpoint, err)
+	}
+	return c.call(ctx, &request{endpoint: endpoint, method: http.MethodPost, path: path, query: query, body: body}, out)
+}
+
+func (c *Client) call(ctx context.Context, rq *request, out any) error {
+	body, err := c.do(ctx, rq)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("%s %s: decode response: %w", rq.method, rq.path, err)
+	}
+	return nil
+}
+
+// do sends rq until it succeeds, fails for good, or runs out of attempts,
+// and returns the body of the successful answer.
+func (c *Client) do(ctx context.Context, rq *request) ([]byte, error) {
+	bo := c.newBackOff()
+	for attempt := 1; ; attempt++ {
+		if err := c.limits.wait(ctx, rq.search); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", rq.method, rq.path, err)
+		}
+		start := c.clock.Now()
+		status, header, body, err := c.send(ctx, rq)
+		elapsed := c.clock.Now().Sub(start)
+		c.calls.Add(1)
+
+		var o outcome
+		if err != nil {
+			o = c.classifyTransport(ctx, rq, status, err)
+		} else {
+			c.limits.observe(header)
+			o = c.classifyResponse(rq, status, header, body)
+		}
+		if o.err == nil {
+			c.observe(rq, attempt, status, elapsed, nil, false, 0)
+			c.log.Debug("hubspot call", "endpoint", rq.endpoint, "method", rq.method, "path", rq.path,
+				"status", status, "attempt", attempt, "duration", elapsed)
+			return body, nil
+		}
+		if ctx.Err() != nil {
+			o.retry = false
+		}
+		willRetry := o.retry && attempt < c.retry.MaxAttempts
+		var wait time.Duration
+		if willRetry {
+			wait = waitFor(o, bo)
+		}
+		if o.api != nil {
+			o.api.Attempts = attempt
+		}
+		if willRetry && (o.holdGeneral || o.holdSearch) {
+			c.limits.holdFor(o.holdSearch, wait)
+		}
+		c.observe(rq, attempt, status, elapsed, o.err, willRetry, wait)
+		if !willRetry {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("%s %s: %w", rq.method, rq.path, ctx.Err())
+			}
+			c.log.Warn("hubspot call failed", "endpoint", rq.endpoint, "method", rq.method, "path", rq.path,
+				"status", status, "attempts", attempt, "correlationId", correlationOf(o), "error", o.err.Error())
+			return nil, o.err
+		}
+		c.log.Warn("hubspot call failed, retrying", "endpoint", rq.endpoint, "method", rq.method, "path", rq.path,
+			"status", status, "attempt", attempt, "wait", wait, "correlationId", correlationOf(o), "error", o.err.Error())
+		c.retries.Add(1)
+		if err := c.clock.Sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", rq.method, rq.path, err)
+		}
+	}
+}
+
+// send makes one HTTP attempt and reads the body. A non-nil error means no
+// complete answer (status is set when the headers did arrive).
+func (c *Client) send(ctx context.Context, rq *request) (int, http.Header, []byte, error) {
+	u := c.base + rq.path
+	if rq.query != "" {
+		u += "?" + rq.query
+	}
+	var rd io.Reader
+	if rq.body != nil {
+		rd = bytes.NewReader(rq.body)
+	}
+	// net/http silently resends a GET whose reused connection failed before
+	// answering; each connection it takes is one request on the wire, so
+	// count the resends and charge them to the limiter too.
+	var conns atomic.Int32
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) {
+		if conns.Add(1) > 1 {
+			c.calls.Add(1)
+			c.limits.charge()
+		}
+	}})
+	req, err := http.NewRequestWithContext(ctx, rq.method, u, rd)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	c.auth(req.Header)
+	req.Header.Set("Accept", "application/json")
+	if rq.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	defer resp.Body.Close()
+	limit := int64(maxBodyBytes)
+	if resp.StatusCode >= 300 {
+		limit = maxErrorBodyBytes
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return resp.StatusCode, resp.Header, nil, err
+	}
+	if int64(len(body)) > limit {
+		if resp.StatusCode < 300 {
+			return resp.StatusCode, resp.Header, nil, errBodyTooLarge
+		}
+		body = body[:limit] // the message is at the start; closing drops the rest
+	}
+	return resp.StatusCode, resp.Header, body, nil
+}
+
+func (c *Client) observe(rq *request, attempt, status int, d time.Duration, err error, willRetry bool, wait time.Duration) {
+	if c.observer == nil {
+		return
+	}
+	c.observer.ObserveCall(CallInfo{
+		Method: rq.method, Path: rq.path, Endpoint: rq.endpoint, Status: status, Attempt: attempt,
+		Duration: d, Err: err, WillRetry: willRetry, Wait: wait,
+	})
+}
+
+func correlationOf(o outcome) string {
+	if o.api == nil {
+		return ""
+	}
+	return o.api.CorrelationID
+}

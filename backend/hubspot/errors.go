@@ -1,0 +1,174 @@
+package hubspot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// APIError is the common core of every error a call returns once it has
+// given up: what was asked, what HubSpot (or the network) answered, and how
+// many attempts were made. The typed errors below wrap it, so
+// errors.As(err, new(*APIError)) works for all of them.
+type APIError struct {
+	Method        string
+	Path          string // URL path only: never the query, never the token
+	Status        int    // HTTP status; 0 when no response arrived
+	Message       string // HubSpot's message, or what went wrong on the way
+	CorrelationID string // HubSpot support asks for it
+	Category      string // HubSpot's category or errorType
+	Attempts      int
+	Err           error // underlying cause (network error, bad body), if any
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s giving up after %d attempt(s): ", e.Method, e.Path, e.Attempts)
+	if e.Status > 0 {
+		fmt.Fprintf(&b, "HTTP %d %s", e.Status, http.StatusText(e.Status))
+		if e.Message != "" {
+			b.WriteString(": ")
+		}
+	}
+	b.WriteString(e.Message)
+	if e.CorrelationID != "" {
+		fmt.Fprintf(&b, " (correlationId %s)", e.CorrelationID)
+	}
+	return b.String()
+}
+
+func (e *APIError) Unwrap() error { return e.Err }
+
+// UserMessage says what went wrong in words for the person at the screen.
+func (e *APIError) UserMessage() string {
+	return fmt.Sprintf("HubSpot refused a request (status %d): please send the log file to support so we can fix it.", e.Status)
+}
+
+// AuthError: HubSpot answered 401, the token is wrong, incomplete or revoked.
+type AuthError struct{ *APIError }
+
+func (e *AuthError) Unwrap() error { return e.APIError }
+func (e *AuthError) UserMessage() string {
+	return "HubSpot did not accept the access token: check that it was copied whole and that the private app is still installed."
+}
+
+// ScopeError: HubSpot answered 403, the private app lacks a permission.
+type ScopeError struct {
+	*APIError
+	Scopes []string // the scopes HubSpot named as required, when it named them
+}
+
+func (e *ScopeError) Unwrap() error { return e.APIError }
+func (e *ScopeError) UserMessage() string {
+	if len(e.Scopes) > 0 {
+		return fmt.Sprintf("The HubSpot private app is missing the permission %s: add it in HubSpot under Settings → Integrations → Private Apps → Scopes, then run the extraction again.", strings.Join(e.Scopes, " or "))
+	}
+	return "The HubSpot private app is missing a permission (scope) this data needs: check its scopes in HubSpot under Settings → Integrations → Private Apps, then run the extraction again."
+}
+
+// NotFoundError: HubSpot answered 404.
+type NotFoundError struct{ *APIError }
+
+func (e *NotFoundError) Unwrap() error { return e.APIError }
+func (e *NotFoundError) UserMessage() string {
+	return "HubSpot says this data does not exist: it may have been deleted, or this HubSpot account may not include that feature."
+}
+
+// ValidationError: HubSpot answered 400 and said why in Message.
+type ValidationError struct{ *APIError }
+
+func (e *ValidationError) Unwrap() error { return e.APIError }
+func (e *ValidationError) UserMessage() string {
+	msg := e.Message
+	if msg == "" {
+		msg = "no reason given"
+	}
+	return fmt.Sprintf("HubSpot rejected a request as invalid (%s): please send the log file to support so we can fix it.", msg)
+}
+
+// DailyLimitError: the account's daily API allowance is spent; retrying
+// before ResetAt is pointless.
+type DailyLimitError struct {
+	*APIError
+	ResetAt time.Time
+}
+
+func (e *DailyLimitError) Unwrap() error { return e.APIError }
+func (e *DailyLimitError) UserMessage() string {
+	return fmt.Sprintf("This HubSpot account has used up its daily API allowance: run the extraction again after %s and it will resume where it stopped.", e.ResetAt.Local().Format("Mon 2 Jan 15:04 MST"))
+}
+
+// RateLimitError: HubSpot kept answering 429 (not the daily limit) through
+// every attempt, usually because another app shares the same budget.
+type RateLimitError struct {
+	*APIError
+	Policy     string        // HubSpot's policyName, e.g. TEN_SECONDLY_ROLLING
+	RetryAfter time.Duration // the wait HubSpot asked for or its window implies
+}
+
+func (e *RateLimitError) Unwrap() error { return e.APIError }
+func (e *RateLimitError) UserMessage() string {
+	return "HubSpot kept asking us to slow down, perhaps because another app uses the same access: wait a few minutes and run the extraction again; it will resume where it stopped."
+}
+
+// ServerError: HubSpot failed (5xx, 423, or a success with a broken body)
+// through every attempt.
+type ServerError struct{ *APIError }
+
+func (e *ServerError) Unwrap() error { return e.APIError }
+func (e *ServerError) UserMessage() string {
+	return "HubSpot's servers had a problem and did not recover after several tries: wait a few minutes and run the extraction again; it will resume where it stopped."
+}
+
+// TransportError: no usable answer came back (connection refused or reset,
+// timeout, body cut short).
+type TransportError struct{ *APIError }
+
+func (e *TransportError) Unwrap() error { return e.APIError }
+func (e *TransportError) UserMessage() string {
+	return "Could not reach HubSpot: check the internet connection (and any proxy or firewall), then run the extraction again; it will resume where it stopped."
+}
+
+// UserMessage turns any error from this package into one sentence a
+// non-engineer can act on; "" for nil.
+func UserMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var um interface{ UserMessage() string }
+	if errors.As(err, &um) {
+		return um.UserMessage()
+	}
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "The extraction was stopped before it finished: run it again to resume where it stopped."
+	case errors.Is(err, context.DeadlineExceeded):
+		return "The extraction ran out of time before it finished: run it again to resume where it stopped."
+	}
+	return "Something unexpected went wrong while reading from HubSpot: run the extraction again, and if it keeps happening send the log file to support."
+}
+
+// typedError wraps an APIError from an HTTP answer in the type a caller
+// branches on (transport failures are built as *TransportError directly).
+func typedError(e *APIError, scopes []string, resetAt time.Time, policy string, retryAfter time.Duration) error {
+	switch {
+	case e.Status == http.StatusUnauthorized:
+		return &AuthError{e}
+	case e.Status == http.StatusForbidden:
+		return &ScopeError{APIError: e, Scopes: scopes}
+	case e.Status == http.StatusNotFound:
+		return &NotFoundError{e}
+	case e.Status == http.StatusBadRequest:
+		return &ValidationError{e}
+	case e.Status == http.StatusTooManyRequests && policy == policyDaily:
+		return &DailyLimitError{APIError: e, ResetAt: resetAt}
+	case e.Status == http.StatusTooManyRequests:
+		return &RateLimitError{APIError: e, Policy: policy, RetryAfter: retryAfter}
+	case e.Status >= 500 || e.Status == http.StatusLocked || e.Status < 300:
+		return &ServerError{e}
+	}
+	return e
+}

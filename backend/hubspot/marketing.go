@@ -1,0 +1,189 @@
+package hubspot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// Form is a marketing form; Raw keeps HubSpot's whole JSON (fields,
+// configuration) for whoever needs more than the summary.
+type Form struct {
+	ID        string
+	Name      string
+	FormType  string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Archived  bool
+	Raw       json.RawMessage
+}
+
+func (f *Form) UnmarshalJSON(b []byte) error {
+	var w struct {
+		ID        string    `json:"id"`
+		Name      string    `json:"name"`
+		FormType  string    `json:"formType"`
+		CreatedAt time.Time `json:"createdAt"`
+		UpdatedAt time.Time `json:"updatedAt"`
+		Archived  bool      `json:"archived"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*f = Form{ID: w.ID, Name: w.Name, FormType: w.FormType, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt,
+		Archived: w.Archived, Raw: append(json.RawMessage(nil), b...)}
+	return nil
+}
+
+const (
+	maxFormsLimit       = 100
+	maxSubmissionsLimit = 50
+	maxEmailEventsLimit = 1000
+)
+
+// ListForms reads one page of marketing forms.
+func (c *Client) ListForms(ctx context.Context, after string) (FormPage, error) {
+	p, err := getPage[Form](ctx, c, "forms", "/marketing/v3/forms", pageQuery(maxFormsLimit, after))
+	if err != nil {
+		return FormPage{}, fmt.Errorf("forms after %q: %w", after, err)
+	}
+	return p, nil
+}
+
+// Forms pages through every form.
+func (c *Client) Forms(ctx context.Context) iter.Seq2[FormPage, error] {
+	return cursorPages("", func(after string) (FormPage, error) { return c.ListForms(ctx, after) })
+}
+
+// Submission is one form submission.
+type Submission struct {
+	ConversionID string
+	SubmittedAt  time.Time
+	PageURL      string
+	Values       []FieldValue
+}
+
+// FieldValue is one submitted field.
+type FieldValue struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+func (s *Submission) UnmarshalJSON(b []byte) error {
+	var w struct {
+		ConversionID string       `json:"conversionId"`
+		SubmittedAt  msTime       `json:"submittedAt"`
+		PageURL      string       `json:"pageUrl"`
+		Values       []FieldValue `json:"values"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*s = Submission{ConversionID: w.ConversionID, SubmittedAt: time.Time(w.SubmittedAt), PageURL: w.PageURL, Values: w.Values}
+	return nil
+}
+
+// ListFormSubmissions reads one page (50) of a form's submissions, newest
+// first. There is no bulk endpoint: one paged read per form.
+func (c *Client) ListFormSubmissions(ctx context.Context, formID, after string) (SubmissionPage, error) {
+	path := "/form-integrations/v1/submissions/forms/" + url.PathEscape(formID)
+	p, err := getPage[Submission](ctx, c, "form submissions", path, pageQuery(maxSubmissionsLimit, after))
+	if err != nil {
+		return SubmissionPage{}, fmt.Errorf("submissions of form %s after %q: %w", formID, after, err)
+	}
+	return p, nil
+}
+
+// FormSubmissions pages through every submission of one form.
+func (c *Client) FormSubmissions(ctx context.Context, formID string) iter.Seq2[SubmissionPage, error] {
+	return cursorPages("", func(after string) (SubmissionPage, error) { return c.ListFormSubmissions(ctx, formID, after) })
+}
+
+// EmailEventParams filters GET /email/public/v1/events. Start and End are
+// inclusive, to the millisecond; zero means unbounded. EventType is
+// case-sensitive (SENT, DELIVERED, OPEN, CLICK, BOUNCE…).
+type EmailEventParams struct {
+	Start, End time.Time
+	EventType  string
+	Offset     string // from the previous page; short-lived
+	Limit      int    // 1..1000, default 1000
+}
+
+// EmailEvent is one marketing email event; Raw keeps HubSpot's whole JSON
+// (type-specific fields such as url, browser, bounce category).
+type EmailEvent struct {
+	ID         string
+	Type       string
+	Created    time.Time
+	Recipient  string
+	CampaignID string
+	Raw        json.RawMessage
+}
+
+func (e *EmailEvent) UnmarshalJSON(b []byte) error {
+	var w struct {
+		ID         idString `json:"id"`
+		Type       string   `json:"type"`
+		Created    msTime   `json:"created"`
+		Recipient  string   `json:"recipient"`
+		CampaignID idString `json:"emailCampaignId"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*e = EmailEvent{ID: string(w.ID), Type: w.Type, Created: time.Time(w.Created), Recipient: w.Recipient,
+		CampaignID: string(w.CampaignID), Raw: append(json.RawMessage(nil), b...)}
+	return nil
+}
+
+// EmailEventPage is one page of events (newest first); when HasMore, pass
+// Offset back for the next.
+type EmailEventPage struct {
+	Events  []EmailEvent
+	Offset  string
+	HasMore bool
+}
+
+// ListEmailEvents reads one page of marketing email events.
+func (c *Client) ListEmailEvents(ctx context.Context, p EmailEventParams) (EmailEventPage, error) {
+	q := url.Values{}
+	q.Set("limit", strconv.Itoa(clampLimit(p.Limit, maxEmailEventsLimit)))
+	if !p.Start.IsZero() {
+		q.Set("startTimestamp", strconv.FormatInt(p.Start.UnixMilli(), 10))
+	}
+	if !p.End.IsZero() {
+		q.Set("endTimestamp", strconv.FormatInt(p.End.UnixMilli(), 10))
+	}
+	if p.EventType != "" {
+		q.Set("eventType", p.EventType)
+	}
+	if p.Offset != "" {
+		q.Set("offset", p.Offset)
+	}
+	var r struct {
+		Events  []EmailEvent `json:"events"`
+		Offset  idString     `json:"offset"`
+		HasMore bool         `json:"hasMore"`
+	}
+	if err := c.getJSON(ctx, "email events", "/email/public/v1/events", q.Encode(), &r); err != nil {
+		return EmailEventPage{}, fmt.Errorf("email events offset %q: %w", p.Offset, err)
+	}
+	return EmailEventPage{Events: r.Events, Offset: string(r.Offset), HasMore: r.HasMore}, nil
+}
+
+// EmailEvents pages through the events matching p from p.Offset on.
+func (c *Client) EmailEvents(ctx context.Context, p EmailEventParams) iter.Seq2[EmailEventPage, error] {
+	return pages(p.Offset, func(offset string) (EmailEventPage, string, bool, error) {
+		q := p
+		q.Offset = offset
+		page, err := c.ListEmailEvents(ctx, q)
+		if err == nil && page.HasMore && page.Offset == "" {
+			err = fmt.Errorf("email events: HubSpot said there is more but sent no offset")
+		}
+		return page, page.Offset, page.HasMore, err
+	})
+}

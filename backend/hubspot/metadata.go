@@ -1,0 +1,200 @@
+package hubspot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Property describes one property (column) of an object type.
+type Property struct {
+	Name         string           `json:"name"`
+	Label        string           `json:"label"`
+	Type         string           `json:"type"`      // string, number, date, datetime, enumeration, bool…
+	FieldType    string           `json:"fieldType"` // text, textarea, select, checkbox, calculation…
+	GroupName    string           `json:"groupName"`
+	Description  string           `json:"description"`
+	DisplayOrder int              `json:"displayOrder"`
+	Hidden       bool             `json:"hidden"`
+	Calculated   bool             `json:"calculated"`
+	Options      []PropertyOption `json:"options"` // value → label for enumerations
+}
+
+// PropertyOption is one allowed value of an enumeration property.
+type PropertyOption struct {
+	Label        string `json:"label"`
+	Value        string `json:"value"`
+	DisplayOrder int    `json:"displayOrder"`
+	Hidden       bool   `json:"hidden"`
+}
+
+// Properties lists every property definition of an object type.
+func (c *Client) Properties(ctx context.Context, objectType string) ([]Property, error) {
+	var r struct {
+		Results []Property `json:"results"`
+	}
+	err := c.getJSON(ctx, "properties "+objectType, "/crm/v3/properties/"+url.PathEscape(objectType), "", &r)
+	if err != nil {
+		return nil, fmt.Errorf("properties of %s: %w", objectType, err)
+	}
+	return r.Results, nil
+}
+
+// Owner is a HubSpot user records can be assigned to.
+type Owner struct {
+	ID        string    `json:"id"`
+	Email     string    `json:"email"`
+	FirstName string    `json:"firstName"`
+	LastName  string    `json:"lastName"`
+	UserID    int64     `json:"userId"`
+	Archived  bool      `json:"archived"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// UnmarshalJSON takes userIdIncludingInactive when userId is absent, as it
+// is for deactivated (archived) owners.
+func (o *Owner) UnmarshalJSON(b []byte) error {
+	type plain Owner
+	var w struct {
+		plain
+		UserID         *int64 `json:"userId"`
+		UserIDInactive int64  `json:"userIdIncludingInactive"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*o = Owner(w.plain)
+	o.UserID = w.UserIDInactive
+	if w.UserID != nil {
+		o.UserID = *w.UserID
+	}
+	return nil
+}
+
+const maxOwnersLimit = 500
+
+// ListOwners reads one page of owners (500 per page).
+func (c *Client) ListOwners(ctx context.Context, after string, archived bool) (OwnerPage, error) {
+	q := pageQuery(maxOwnersLimit, after)
+	if archived {
+		q += "&archived=true"
+	}
+	p, err := getPage[Owner](ctx, c, "owners", "/crm/v3/owners", q)
+	if err != nil {
+		return OwnerPage{}, fmt.Errorf("owners after %q: %w", after, err)
+	}
+	return p, nil
+}
+
+// Owners pages through every owner (archived ones only, when archived).
+func (c *Client) Owners(ctx context.Context, archived bool) iter.Seq2[OwnerPage, error] {
+	return cursorPages("", func(after string) (OwnerPage, error) { return c.ListOwners(ctx, after, archived) })
+}
+
+// Pipeline is a deal or ticket pipeline with its stages.
+type Pipeline struct {
+	ID           string          `json:"id"`
+	Label        string          `json:"label"`
+	DisplayOrder int             `json:"displayOrder"`
+	Archived     bool            `json:"archived"`
+	Stages       []PipelineStage `json:"stages"`
+}
+
+// PipelineStage: Metadata holds e.g. probability (deals) or ticketState.
+type PipelineStage struct {
+	ID           string            `json:"id"`
+	Label        string            `json:"label"`
+	DisplayOrder int               `json:"displayOrder"`
+	Archived     bool              `json:"archived"`
+	Metadata     map[string]string `json:"metadata"`
+}
+
+// decodeStringMap reads a JSON object whose values HubSpot documents as
+// strings but sometimes sends as numbers or booleans: each becomes text.
+func decodeStringMap(raw map[string]json.RawMessage) map[string]string {
+	if raw == nil {
+		return nil
+	}
+	m := make(map[string]string, len(raw))
+	for k, v := range raw {
+		var s string
+		if json.Unmarshal(v, &s) == nil {
+			m[k] = s
+		} else if string(v) != "null" {
+			m[k] = string(v)
+		}
+	}
+	return m
+}
+
+func (s *PipelineStage) UnmarshalJSON(b []byte) error {
+	type plain PipelineStage
+	var w struct {
+		plain
+		Metadata map[string]json.RawMessage `json:"metadata"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*s = PipelineStage(w.plain)
+	s.Metadata = decodeStringMap(w.Metadata)
+	return nil
+}
+
+// Pipelines lists the pipelines of deals or tickets.
+func (c *Client) Pipelines(ctx context.Context, objectType string) ([]Pipeline, error) {
+	var r struct {
+		Results []Pipeline `json:"results"`
+	}
+	err := c.getJSON(ctx, "pipelines "+objectType, "/crm/v3/pipelines/"+url.PathEscape(objectType), "", &r)
+	if err != nil {
+		return nil, fmt.Errorf("pipelines of %s: %w", objectType, err)
+	}
+	return r.Results, nil
+}
+
+// Account is the portal's identity and settings.
+type Account struct {
+	PortalID            int64  `json:"portalId"`
+	TimeZone            string `json:"timeZone"`
+	CompanyCurrency     string `json:"companyCurrency"`
+	UIDomain            string `json:"uiDomain"`
+	DataHostingLocation string `json:"dataHostingLocation"`
+	AccountType         string `json:"accountType"`
+	UTCOffset           string `json:"utcOffset"`
+}
+
+// AccountDetails reads the portal's details: a cheap "test connection". It
+// also teaches the client the account's time zone, in which the daily limit
+// resets.
+func (c *Client) AccountDetails(ctx context.Context) (Account, error) {
+	var a Account
+	if err := c.getJSON(ctx, "account details", "/account-info/v3/details", "", &a); err != nil {
+		return Account{}, fmt.Errorf("account details: %w", err)
+	}
+	if loc := a.location(); loc != nil {
+		c.zone.Store(loc)
+	}
+	return a, nil
+}
+
+// location is the account's time zone: by name when this machine knows it,
+// else the fixed UTC offset ("-05:00"); nil when neither parses.
+func (a Account) location() *time.Location {
+	if a.TimeZone != "" {
+		if loc, err := time.LoadLocation(a.TimeZone); err == nil {
+			return loc
+		}
+	}
+	off := strings.TrimSpace(a.UTCOffset)
+	if t, err := time.Parse("-07:00", off); err == nil {
+		_, secs := t.Zone()
+		return time.FixedZone(off, secs)
+	}
+	return nil
+}

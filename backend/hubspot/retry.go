@@ -1,0 +1,275 @@
+package hubspot
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cenkalti/backoff/v4"
+)
+
+// HubSpot's 429 policy names and the windows they stand for.
+const (
+	policyDaily       = "DAILY"
+	policyTenSecondly = "TEN_SECONDLY_ROLLING"
+	policySecondly    = "SECONDLY"
+
+	tenSecondWindow = 10 * time.Second
+	secondWindow    = time.Second
+	lockedMinWait   = 2 * time.Second  // HubSpot's 423: wait at least this long
+	maxRetryAfter   = 10 * time.Minute // beyond this a Retry-After is not worth waiting in-process
+)
+
+// retryableStatus lists the answers worth asking again (hubspot-api.md):
+// 423 locked, the 5xx gateway family and Cloudflare's 521–524. 501 and the
+// 4xx are final; 429 is decided on its policyName.
+var retryableStatus = map[int]bool{
+	http.StatusLocked:              true,
+	http.StatusInternalServerError: true,
+	http.StatusBadGateway:          true,
+	http.StatusServiceUnavailable:  true,
+	http.StatusGatewayTimeout:      true,
+	521:                            true,
+	522:                            true,
+	523:                            true,
+	524:                            true,
+}
+
+// errorBody is HubSpot's error JSON; every field is optional.
+type errorBody struct {
+	Message       string                     `json:"message"`
+	CorrelationID string                     `json:"correlationId"`
+	Category      string                     `json:"category"`
+	ErrorType     string                     `json:"errorType"`
+	PolicyName    string                     `json:"policyName"`
+	Context       map[string]json.RawMessage `json:"context"`
+	Errors        []struct {
+		Message string                     `json:"message"`
+		Context map[string]json.RawMessage `json:"context"`
+	} `json:"errors"`
+}
+
+// scopes collects the scope names HubSpot lists in the error's contexts
+// (keys such as requiredScopes or requiredGranularScopes).
+func (b errorBody) scopes() []string {
+	seen := map[string]bool{}
+	add := func(ctx map[string]json.RawMessage) {
+		for k, raw := range ctx {
+			if !strings.Contains(strings.ToLower(k), "scope") {
+				continue
+			}
+			var list []string
+			if json.Unmarshal(raw, &list) != nil {
+				var one string
+				if json.Unmarshal(raw, &one) != nil || one == "" {
+					continue
+				}
+				list = []string{one}
+			}
+			for _, s := range list {
+				seen[s] = true
+			}
+		}
+	}
+	add(b.Context)
+	for _, e := range b.Errors {
+		add(e.Context)
+	}
+	out := make([]string, 0, len(seen))
+	for s := range seen {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// outcome is the verdict on one attempt.
+type outcome struct {
+	err   error     // nil on success; else the typed error
+	api   *APIError // the core of err, to stamp the attempt count on
+	retry bool
+	// exactWait replaces the backoff (Retry-After, a 429's window);
+	// minWait is a floor under it (423).
+	exactWait, minWait time.Duration
+	// holdSearch/holdGeneral pause every caller of that limiter for
+	// exactWait: after a 429 the whole client waits out the window, not
+	// just the request that drew it.
+	holdSearch, holdGeneral bool
+}
+
+// classifyResponse judges an HTTP answer whose body was read completely.
+func (c *Client) classifyResponse(rq *request, status int, h http.Header, body []byte) outcome {
+	if status >= 200 && status < 300 {
+		if json.Valid(body) {
+			return outcome{}
+		}
+		e := c.apiError(rq, status, h, errorBody{Message: "the response body is not valid JSON"})
+		return outcome{err: &ServerError{e}, api: e, retry: true}
+	}
+	var eb errorBody
+	_ = json.Unmarshal(body, &eb) // a non-JSON error body still has a status
+	e := c.apiError(rq, status, h, eb)
+	o := outcome{api: e}
+	switch {
+	case status == http.StatusTooManyRequests:
+		policy := strings.ToUpper(eb.PolicyName)
+		if policy == policyDaily {
+			o.err = typedError(e, nil, c.dailyReset(h), policy, 0)
+			return o
+		}
+		o.retry = true
+		o.exactWait = retryAfter(h, c.clock.Now())
+		search := policy == policySecondly || (policy == "" && rq.search)
+		if o.exactWait == 0 {
+			o.exactWait = windowOf(policy, search, h)
+		}
+		o.holdSearch, o.holdGeneral = search, !search
+		o.err = typedError(e, nil, time.Time{}, policy, o.exactWait)
+	case retryableStatus[status]:
+		o.retry = true
+		// A Retry-After on a 503 (or any of these) is a floor, not a promise.
+		o.minWait = retryAfter(h, c.clock.Now())
+		if status == http.StatusLocked {
+			o.minWait = max(o.minWait, lockedMinWait)
+		}
+		o.err = &ServerError{e}
+	default:
+		o.err = typedError(e, eb.scopes(), time.Time{}, "", 0)
+	}
+	return o
+}
+
+// classifyTransport judges an attempt that got no complete answer: err
+// came from the round trip or from reading the body (status is then the
+// status already received).
+func (c *Client) classifyTransport(ctx context.Context, rq *request, status int, err error) outcome {
+	if ctx.Err() != nil {
+		return outcome{err: ctx.Err()}
+	}
+	e := &APIError{
+		Method:  rq.method,
+		Path:    rq.path,
+		Status:  status,
+		Message: c.redact(err.Error()),
+		Err:     err,
+	}
+	return outcome{err: &TransportError{e}, api: e, retry: transportRetryable(err)}
+}
+
+// transportRetryable: resets, EOFs, refused connections and timeouts pass;
+// a bad certificate or a malformed URL will not heal by asking again.
+func transportRetryable(err error) bool {
+	var (
+		unknownCA   x509.UnknownAuthorityError
+		invalidCert x509.CertificateInvalidError
+		hostname    x509.HostnameError
+		recordHdr   tls.RecordHeaderError
+	)
+	switch {
+	case errors.Is(err, errBodyTooLarge):
+		return false
+	case errors.As(err, &unknownCA), errors.As(err, &invalidCert), errors.As(err, &hostname), errors.As(err, &recordHdr):
+		return false
+	case strings.Contains(err.Error(), "unsupported protocol scheme"):
+		return false
+	}
+	return true
+}
+
+func (c *Client) apiError(rq *request, status int, h http.Header, eb errorBody) *APIError {
+	corr := eb.CorrelationID
+	if corr == "" {
+		corr = h.Get("X-HubSpot-Correlation-Id")
+	}
+	cat := eb.Category
+	if cat == "" {
+		cat = eb.ErrorType
+	}
+	return &APIError{
+		Method:        rq.method,
+		Path:          rq.path,
+		Status:        status,
+		Message:       c.redact(eb.Message),
+		CorrelationID: c.redact(corr),
+		Category:      c.redact(cat),
+	}
+}
+
+// retryAfter reads Retry-After as seconds or an HTTP date; 0 when absent.
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	var d time.Duration
+	if secs, err := strconv.ParseFloat(v, 64); err == nil {
+		d = time.Duration(secs * float64(time.Second))
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now)
+	}
+	return min(max(d, 0), maxRetryAfter)
+}
+
+// windowOf is how long a 429 without Retry-After should wait: the window
+// its policy names (the interval header refines the burst window).
+func windowOf(policy string, search bool, h http.Header) time.Duration {
+	switch {
+	case policy == policySecondly || (policy == "" && search):
+		return secondWindow
+	case policy == policyTenSecondly:
+		if ms, err := strconv.Atoi(h.Get(hdrInterval)); err == nil && ms > 0 && ms <= 60_000 {
+			return time.Duration(ms) * time.Millisecond
+		}
+	}
+	return tenSecondWindow
+}
+
+// dailyReset: HubSpot's daily allowance resets at midnight in the
+// account's time zone (known once AccountDetails ran; else this machine's,
+// which is usually the same). A Retry-After wins when sent.
+func (c *Client) dailyReset(h http.Header) time.Time {
+	now := c.clock.Now()
+	if d := retryAfter(h, now); d > 0 {
+		return now.Add(d)
+	}
+	loc := time.Local
+	if z := c.zone.Load(); z != nil {
+		loc = z
+	}
+	t := now.In(loc)
+	return time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, loc)
+}
+
+// newBackOff builds the per-call exponential backoff. It only computes
+// intervals; waiting happens on the injected clock, so MaxElapsedTime is
+// off and MaxAttempts bounds the retries.
+func (c *Client) newBackOff() *backoff.ExponentialBackOff {
+	p := c.retry
+	return backoff.NewExponentialBackOff(
+		backoff.WithInitialInterval(p.InitialInterval),
+		backoff.WithMaxInterval(p.MaxInterval),
+		backoff.WithMultiplier(p.Multiplier),
+		backoff.WithRandomizationFactor(p.RandomizationFactor),
+		backoff.WithMaxElapsedTime(0),
+		backoff.WithClockProvider(c.clock), // clock.Clock has the Now backoff wants
+	)
+}
+
+// waitFor picks the pause before the next attempt.
+func waitFor(o outcome, bo backoff.BackOff) time.Duration {
+	next := bo.NextBackOff()
+	if next == backoff.Stop {
+		next = 0
+	}
+	if o.exactWait > 0 {
+		return o.exactWait
+	}
+	return max(next, o.minWait)
+}

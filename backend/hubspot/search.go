@@ -1,0 +1,97 @@
+package hubspot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+)
+
+// MaxSearchLimit is the search endpoints' page size limit. Search never
+// returns more than 10,000 results per query: slice larger reads (by
+// hs_lastmodifieddate or hs_object_id ranges) so each slice stays under.
+// A search body may not exceed MaxSearchBody characters: ask for fewer
+// properties and read the rest by BatchReadObjects.
+const (
+	MaxSearchLimit   = 200
+	MaxSearchResults = 10_000
+	MaxSearchBody    = 3_000
+)
+
+// SearchRequest is the body of POST /crm/v3/objects/{type}/search.
+type SearchRequest struct {
+	FilterGroups []FilterGroup `json:"filterGroups,omitempty"`
+	Sorts        []Sort        `json:"sorts,omitempty"`
+	Properties   []string      `json:"properties,omitempty"`
+	Limit        int           `json:"limit"` // 1..200, default 200
+	After        string        `json:"after,omitempty"`
+}
+
+// FilterGroup: filters within a group are ANDed, groups are ORed.
+type FilterGroup struct {
+	Filters []Filter `json:"filters"`
+}
+
+// Filter compares one property. Operator is EQ, NEQ, LT, LTE, GT, GTE,
+// BETWEEN (Value..HighValue), IN / NOT_IN (Values), HAS_PROPERTY,
+// NOT_HAS_PROPERTY, CONTAINS_TOKEN or NOT_CONTAINS_TOKEN.
+type Filter struct {
+	PropertyName string   `json:"propertyName"`
+	Operator     string   `json:"operator"`
+	Value        string   `json:"value,omitempty"`
+	HighValue    string   `json:"highValue,omitempty"`
+	Values       []string `json:"values,omitempty"`
+}
+
+// Sort orders results; Direction is ASCENDING or DESCENDING.
+type Sort struct {
+	PropertyName string `json:"propertyName"`
+	Direction    string `json:"direction"`
+}
+
+// SearchPage is one page of search results (no associations: search never
+// returns them). Total counts every match, even past the 10,000 cap.
+type SearchPage struct {
+	Total   int
+	Results []Object
+	Next    string
+}
+
+// SearchObjects runs one page of a search. It waits on the search limiter
+// as well as the account's.
+func (c *Client) SearchObjects(ctx context.Context, objectType string, req SearchRequest) (SearchPage, error) {
+	req.Limit = clampLimit(req.Limit, MaxSearchLimit)
+	path := "/crm/v3/objects/" + url.PathEscape(objectType) + "/search"
+	var r struct {
+		Total   int      `json:"total"`
+		Results []Object `json:"results"`
+		Paging  *paging  `json:"paging"`
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return SearchPage{}, fmt.Errorf("search %s: encode request: %w", objectType, err)
+	}
+	if len(body) > MaxSearchBody { // HubSpot would answer 400: say why without spending a call
+		return SearchPage{}, fmt.Errorf("search %s: request body of %d characters, HubSpot allows %d: ask for fewer properties and read the rest by batch read",
+			objectType, len(body), MaxSearchBody)
+	}
+	rq := &request{endpoint: "search " + objectType, method: http.MethodPost, path: path, body: body, search: true}
+	if err := c.call(ctx, rq, &r); err != nil {
+		return SearchPage{}, fmt.Errorf("search %s after %q: %w", objectType, req.After, err)
+	}
+	return SearchPage{Total: r.Total, Results: r.Results, Next: r.Paging.after()}, nil
+}
+
+// Search pages through one search query from req.After to its last page.
+// A query matching more than MaxSearchResults fails with a ValidationError
+// at the cap: slice such queries instead.
+func (c *Client) Search(ctx context.Context, objectType string, req SearchRequest) iter.Seq2[SearchPage, error] {
+	return pages(req.After, func(after string) (SearchPage, string, bool, error) {
+		r := req
+		r.After = after
+		page, err := c.SearchObjects(ctx, objectType, r)
+		return page, page.Next, page.Next != "", err
+	})
+}
