@@ -1,0 +1,105 @@
+# HubSpot Extractor. The two commands for a fresh Debian/Ubuntu machine:
+#   make demo   build the app and open it
+#   make test   run every test
+# Both install what they need first (make deps) and are quick when it is there.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+GO      ?= go
+# Release builds set VERSION; otherwise the nearest v* tag, or "dev".
+VERSION ?= $(shell git describe --tags --match 'v*' --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X hubextract/backend/cli.Version=$(VERSION)
+
+BIN      := build/bin/hubextract
+DEV_BIN  := build/bin/hubextract-dev
+TAGS     := desktop,production,webkit2_41
+DEV_TAGS := dev,webkit2_41
+# Where `go install` puts the wails CLI (scripts/deps.sh installs it).
+WAILS     = $(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)/wails
+
+NODE_STAMP := frontend/node_modules/.installed
+DIST       := frontend/dist/index.html
+BINDINGS   := frontend/wailsjs/go/main/App.d.ts
+GO_SOURCES := go.mod go.sum $(shell find . -name '*.go' -not -path './frontend/*' -not -path './.git/*' -not -path './tests/*')
+FRONTEND_SOURCES := $(shell find frontend/src frontend/wailsjs -type f 2>/dev/null) \
+	frontend/index.html frontend/vite.config.ts frontend/svelte.config.js frontend/tsconfig.json build/appicon.png
+
+.PHONY: help deps system-deps demo build build-dev bindings dev test test-window clean
+
+help:
+	@echo "make demo        build the app and open it (the first command on a fresh machine)"
+	@echo "make test        run every test: Go, frontend, the window under Xvfb"
+	@echo "make deps        install what is missing: Debian packages, the wails CLI, npm packages"
+	@echo "make build       the production binary $(BIN)"
+	@echo "make build-dev   the dev-tagged binary $(DEV_BIN) (browser endpoint for e2e tests)"
+	@echo "make test-window only the window test (screenshots in test-artifacts/window/)"
+	@echo "make bindings    regenerate the TypeScript bindings in frontend/wailsjs"
+	@echo "make dev         wails dev: live-reloading window"
+	@echo "make clean       remove built binaries, the built frontend and test artifacts"
+
+# --- dependencies ------------------------------------------------------------
+
+deps: system-deps $(NODE_STAMP)
+
+system-deps:
+	@scripts/deps.sh
+
+# npm ci fails here (the lockfile lacks other platforms' optional packages).
+$(NODE_STAMP): frontend/package.json frontend/package-lock.json | system-deps
+	cd frontend && npm install --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# --- build -------------------------------------------------------------------
+
+build: deps $(BIN)
+build-dev: deps $(DEV_BIN)
+
+# The generated bindings are committed (a fresh clone type-checks without
+# Wails); they are regenerated when the bound Go code changes.
+$(BINDINGS): main.go app.go $(wildcard app_*.go) | system-deps
+	$(WAILS) generate module >/dev/null
+	@touch $@
+
+bindings:
+	@rm -f $(BINDINGS)
+	@$(MAKE) --no-print-directory $(BINDINGS)
+
+# vite.config.ts keeps frontend/dist/.gitkeep, which go:embed needs on a fresh clone.
+$(DIST): $(NODE_STAMP) $(BINDINGS) $(FRONTEND_SOURCES)
+	cd frontend && npm run --silent build -- --logLevel warn
+
+$(BIN): $(GO_SOURCES) $(DIST)
+	$(GO) build -tags $(TAGS) -trimpath -ldflags "-s -w $(LDFLAGS)" -o $@ .
+
+$(DEV_BIN): $(GO_SOURCES) $(DIST)
+	$(GO) build -tags $(DEV_TAGS) -ldflags "$(LDFLAGS)" -o $@ .
+
+# -m: no `go mod tidy` behind the developer's back.
+dev: deps $(BINDINGS)
+	$(WAILS) dev -m -tags webkit2_41
+
+# --- the two commands ------------------------------------------------------
+
+demo: build
+	@if [ -z "$${CI:-}" ] && [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+		echo "Opening $(BIN): close the window to finish."; \
+		exec $(BIN); \
+	else \
+		echo "Built $(BIN): $$($(BIN) version)"; \
+		echo "No display here, so the window was not opened. On a desktop, run:"; \
+		echo "  ./$(BIN)          opens the app"; \
+		echo "  ./$(BIN) help     lists the command-line commands"; \
+	fi
+
+test: deps $(BIN) $(DEV_BIN)
+	@scripts/test.sh
+
+test-window: deps $(BIN) $(DEV_BIN)
+	@scripts/window-test.sh
+
+clean:
+	rm -rf build/bin test-artifacts
+	find frontend/dist -mindepth 1 -not -name .gitkeep -delete

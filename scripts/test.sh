@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Runs every test of hubextract, each step quiet with its output in
+# test-artifacts/logs/, and prints a PASS/FAIL line per step and a summary.
+# `make test` calls it after installing the dependencies and building
+# build/bin/hubextract and build/bin/hubextract-dev. Needs no display and no
+# standard input.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+logs=test-artifacts/logs
+mkdir -p "$logs"
+: "${GOTESTFLAGS:=}"
+export CI="${CI:-}"
+
+passed=0
+failed=()
+start_all=$SECONDS
+
+step() {
+  local name=$1
+  shift
+  local slug
+  slug=$(tr -cs 'a-zA-Z0-9' '-' <<<"$name")
+  local log="$logs/${slug%-}.log"
+  local t0=${EPOCHREALTIME//[.,]/}
+  if "$@" >"$log" 2>&1 </dev/null; then
+    printf '  PASS  %-34s %6ss\n' "$name" "$(since "$t0")"
+    passed=$((passed + 1))
+  else
+    printf '  FAIL  %-34s %6ss   log: %s\n' "$name" "$(since "$t0")" "$log"
+    tail -n 30 "$log" | sed 's/^/        | /'
+    failed+=("$name")
+  fi
+}
+
+# since T0 prints the seconds since T0 (microseconds) as 12.3.
+since() {
+  local us=$((${EPOCHREALTIME//[.,]/} - $1))
+  echo "$((us / 1000000)).$((us / 100000 % 10))"
+}
+
+go_files() { find . -name '*.go' -not -path './frontend/node_modules/*' -not -path './.git/*'; }
+
+gofmt_clean() {
+  local bad
+  bad=$(gofmt -l $(go_files))
+  [ -z "$bad" ] || { echo "not gofmt-ed:"; echo "$bad"; return 1; }
+}
+
+backend_without_wails() {
+  local wails
+  wails=$(go list -deps ./backend/... | grep wailsapp || true)
+  [ -z "$wails" ] || { echo "backend/ imports Wails:"; echo "$wails"; return 1; }
+}
+
+go_test_rest() {
+  # Everything outside backend/ (backend/ runs under -race below).
+  go test $GOTESTFLAGS -timeout 5m $(go list ./... | grep -v '^hubextract/backend/')
+}
+
+frontend() { (cd frontend && "$@"); }
+
+echo "make test:"
+step "gofmt" gofmt_clean
+step "go vet ./..." go vet ./...
+step "backend imports no Wails" backend_without_wails
+step "go test (outside backend/)" go_test_rest
+step "go test -race ./backend/..." go test $GOTESTFLAGS -race -timeout 10m ./backend/...
+step "frontend: npm run check" frontend npm run --silent check
+step "frontend: vitest" frontend npx --no vitest run
+step "window under Xvfb" scripts/window-test.sh
+
+total=$((SECONDS - start_all))
+if [ ${#failed[@]} -eq 0 ]; then
+  echo "make test: PASS ($passed steps, ${total}s; screenshots in test-artifacts/window/)"
+else
+  echo "make test: FAIL (${#failed[@]} of $((passed + ${#failed[@]})) steps failed: ${failed[*]}; ${total}s)"
+  exit 1
+fi
