@@ -1,0 +1,161 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"hubextract/backend/export"
+	"hubextract/backend/store"
+)
+
+const exportUsage = "hubextract export [--db PATH] --object TYPE [--out FILE|-] [--labels] [--no-associations] [--form ID] [--bom]\n" +
+	"       hubextract export [--db PATH] --all --dir DIR [--labels] [--no-associations] [--form ID] [--bom]"
+
+func init() {
+	register(command{
+		name:    "export",
+		summary: "write the stored data of a type, or of every type, as CSV",
+		usage:   exportUsage,
+		run:     runExport,
+	})
+}
+
+type exportFlags struct {
+	db, object, out, dir, form       string
+	all, labels, noAssociations, bom bool
+}
+
+func runExport(ctx context.Context, env *Env, args []string) int {
+	fs := env.newFlagSet("export", exportUsage)
+	var f exportFlags
+	dbPath := env.dbFlag(fs)
+	fs.StringVar(&f.object, "object", "", "object `type` to export: "+strings.Join(export.Types, ", "))
+	fs.StringVar(&f.out, "out", "-", "CSV `file` to write (- for standard output); replaced only once complete")
+	fs.BoolVar(&f.all, "all", false, "export every type that has data into --dir, one TYPE.csv each")
+	fs.StringVar(&f.dir, "dir", "", "`folder` for --all")
+	fs.BoolVar(&f.labels, "labels", false, "property labels as headers; option, owner, pipeline and stage labels as values")
+	fs.BoolVar(&f.noAssociations, "no-associations", false, "leave out the associated_<type> columns")
+	fs.StringVar(&f.form, "form", "", "form_submissions of this form `id` only")
+	fs.BoolVar(&f.bom, "bom", false, "start with a UTF-8 byte-order mark, for Excel on Windows")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	f.db = *dbPath
+	if msg := f.check(fs); msg != "" {
+		fmt.Fprintf(env.Stderr, "hubextract export: %s\n", msg)
+		fs.Usage()
+		return exitUsage
+	}
+
+	path, err := existingDB(f.db)
+	if err != nil {
+		return exportFailed(ctx, env, err)
+	}
+	db, err := openDB(ctx, path)
+	if err != nil {
+		return exportFailed(ctx, env, err)
+	}
+	defer db.Close()
+
+	opts := export.Options{
+		Type:           f.object,
+		Labels:         f.labels,
+		NoAssociations: f.noAssociations,
+		FormID:         f.form,
+		BOM:            f.bom,
+	}
+	switch {
+	case f.all:
+		err = exportAll(ctx, env, db, f.dir, opts)
+	case f.out == "-":
+		out := bufio.NewWriterSize(env.Stdout, 64<<10)
+		_, err = export.Write(ctx, db, out, opts)
+		err = errors.Join(err, out.Flush())
+	default:
+		var n int64
+		if n, err = export.ToFile(ctx, db, f.out, opts); err == nil {
+			fmt.Fprintf(env.Stderr, "exported %d %s rows to %s\n", n, f.object, f.out)
+		}
+	}
+	if err != nil {
+		return exportFailed(ctx, env, err)
+	}
+	return exitOK
+}
+
+// exportFailed reports err in one line and returns the exit code.
+func exportFailed(ctx context.Context, env *Env, err error) int {
+	if ctx.Err() != nil {
+		fmt.Fprintln(env.Stderr, "hubextract export: interrupted")
+		return exitInterrupted
+	}
+	fmt.Fprintf(env.Stderr, "hubextract export: %v\n", err)
+	return exitFailure
+}
+
+// check returns what is wrong with the flags as a one-line reason, or "".
+func (f *exportFlags) check(fs *flag.FlagSet) string {
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	switch {
+	case fs.NArg() > 0:
+		return fmt.Sprintf("unexpected argument %q", fs.Arg(0))
+	case f.all && set["object"]:
+		return "use --object or --all, not both"
+	case f.all && f.dir == "":
+		return "--all needs --dir DIR"
+	case f.all && set["out"]:
+		return "--out does not go with --all (it writes TYPE.csv files into --dir)"
+	case f.all:
+		return ""
+	case set["dir"]:
+		return "--dir goes with --all; use --out FILE for one type"
+	case f.object == "":
+		return "--object TYPE is required (or --all --dir DIR); TYPE is one of " + strings.Join(export.Types, ", ")
+	case !export.ValidType(f.object):
+		return (&export.UnknownTypeError{Type: f.object}).Error()
+	case f.form != "" && f.object != export.TypeFormSubmissions:
+		return "--form goes with --object " + export.TypeFormSubmissions
+	case f.out == "":
+		return "--out needs a file name, or - for standard output"
+	}
+	return ""
+}
+
+// existingDB resolves the database path (the default one when empty) and
+// makes sure a database is there: an export must not create an empty one.
+func existingDB(path string) (string, error) {
+	if path == "" {
+		p, err := store.DefaultPath()
+		if err != nil {
+			return "", fmt.Errorf("locate the default database: %w", err)
+		}
+		path = p
+	}
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return "", fmt.Errorf("no database at %s: run 'hubextract extract' first, or pass --db PATH", path)
+	case err != nil:
+		return "", fmt.Errorf("database %s: %w", path, err)
+	case st.IsDir():
+		return "", fmt.Errorf("database %s is a folder, not a file", path)
+	}
+	return path, nil
+}
+
+func exportAll(ctx context.Context, env *Env, db *store.DB, dir string, opts export.Options) error {
+	files, err := export.All(ctx, db, dir, opts)
+	for _, f := range files {
+		fmt.Fprintf(env.Stdout, "%-16s %10d rows  %s\n", f.Type, f.Rows, f.Path)
+	}
+	if err == nil && len(files) == 0 {
+		fmt.Fprintf(env.Stderr, "nothing to export: the database at %s holds no data yet\n", db.Path())
+	}
+	return err
+}
