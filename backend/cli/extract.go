@@ -1,0 +1,189 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"hubextract/backend/extract"
+	"hubextract/backend/hubspot"
+	"hubextract/backend/store"
+)
+
+const extractUsage = "hubextract extract [--token T] [--base-url URL] [--db PATH] [--objects LIST] [--rate N] [--search-rate N] [--concurrency N]"
+
+func init() {
+	register(command{
+		name:    "extract",
+		summary: "extract HubSpot CRM records and engagements into the database",
+		usage:   extractUsage,
+		run:     runExtract,
+	})
+}
+
+func runExtract(ctx context.Context, env *Env, args []string) int {
+	fs := env.newFlagSet("extract", extractUsage)
+	token := fs.String("token", "", "HubSpot private app access `token` (default: $HUBSPOT_TOKEN)")
+	baseURL := fs.String("base-url", hubspot.DefaultBaseURL, "HubSpot API base `URL`")
+	dbPath := env.dbFlag(fs)
+	objects := fs.String("objects", "", "comma-separated `list` of types (default all: "+strings.Join(extract.ObjectTypes, ",")+")")
+	rate := fs.Int("rate", hubspot.DefaultRatePer10s, "API calls allowed per 10 seconds (`N`: 100 Free/Starter, 190 Professional/Enterprise, 250 with the add-on)")
+	searchRate := fs.Float64("search-rate", hubspot.DefaultSearchRate, "search calls per second (`N`)")
+	conc := fs.Int("concurrency", extract.DefaultConcurrency, "streams fetched at once (`N`)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "hubextract extract: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return exitUsage
+	}
+	tok := *token
+	if tok == "" {
+		tok = os.Getenv("HUBSPOT_TOKEN")
+	}
+	if tok == "" {
+		fmt.Fprintln(env.Stderr, "hubextract extract: no access token: pass --token or set HUBSPOT_TOKEN (HubSpot → Settings → Integrations → Private Apps)")
+		return exitUsage
+	}
+	objs, err := extract.ParseObjects(*objects)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "hubextract extract: --objects: %v\n", err)
+		return exitUsage
+	}
+	if *rate <= 0 || *searchRate <= 0 || *conc <= 0 {
+		fmt.Fprintln(env.Stderr, "hubextract extract: --rate, --search-rate and --concurrency must be positive")
+		return exitUsage
+	}
+	db, err := openDB(ctx, *dbPath)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "hubextract extract: %v\n", err)
+		return exitFailure
+	}
+	defer db.Close()
+	return extractInto(ctx, env, "extract", db, extract.Options{
+		Token: tok,
+		Client: []hubspot.Option{hubspot.WithBaseURL(*baseURL), hubspot.WithRateLimit(*rate),
+			hubspot.WithSearchRate(*searchRate)},
+		Objects:     objs,
+		Concurrency: *conc,
+	})
+}
+
+// extractInto runs an extraction with progress on stderr and the summary on
+// stdout, and turns its outcome into the exit code.
+func extractInto(ctx context.Context, env *Env, name string, db *store.DB, opts extract.Options) int {
+	pr := newProgressPrinter(env.Stderr)
+	opts.Progress = pr
+	res, err := extract.Run(ctx, db, opts)
+	pr.close()
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "hubextract %s: %v\n", name, err)
+		return exitFailure
+	}
+	printSummary(env, db.Path(), res)
+	switch res.Status {
+	case store.StatusSucceeded:
+		return exitOK
+	case store.StatusCancelled:
+		fmt.Fprintf(env.Stderr, "hubextract %s: stopped; everything fetched is saved and the next run resumes where this one stopped\n", name)
+		return exitInterrupted
+	}
+	fmt.Fprintf(env.Stderr, "hubextract %s: run %d %s: %s\n", name, res.ID, res.Status, oneLine(res.Error))
+	return exitFailure
+}
+
+// printSummary writes the per-stream table, the totals, the call count
+// against the minimum, and the warnings.
+func printSummary(env *Env, dbPath string, res extract.Result) {
+	w := env.Stdout
+	dur := res.FinishedAt.Sub(res.StartedAt)
+	fmt.Fprintf(w, "Run %d %s in %s", res.ID, res.Status, fmtDuration(dur))
+	if res.ResumedFrom != 0 {
+		fmt.Fprintf(w, " (resumed run %d)", res.ResumedFrom)
+	}
+	fmt.Fprintf(w, " → %s\n\n", dbPath)
+	streams := slices.Clone(res.Streams)
+	slices.SortStableFunc(streams, func(a, b store.StreamResult) int { return streamRank(a.Stream) - streamRank(b.Stream) })
+	width := len("stream")
+	for _, s := range streams {
+		width = max(width, len(s.Stream))
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "%-*s\trecords\tHubSpot active\tfailed\tAPI calls\tretries\ttime\tstatus\t\n", width, "stream")
+	var total store.StreamResult
+	for _, s := range streams {
+		hs := ""
+		if s.HubSpotTotal >= 0 {
+			hs = fmtInt(s.HubSpotTotal)
+		}
+		fmt.Fprintf(tw, "%-*s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", width, s.Stream, fmtInt(s.Records), hs, fmtInt(s.Failed),
+			fmtInt(s.APICalls), fmtInt(s.Retries), fmtDuration(time.Duration(s.Seconds*float64(time.Second))), s.Status)
+		total.Records += s.Records
+		total.Failed += s.Failed
+	}
+	fmt.Fprintf(tw, "%-*s\t%s\t\t%s\t%s\t%s\t%s\t\t\n", width, "total", fmtInt(total.Records), fmtInt(total.Failed),
+		fmtInt(res.APICalls), fmtInt(res.Retries), fmtDuration(dur))
+	tw.Flush()
+	if res.MinimumCalls > 0 {
+		fmt.Fprintf(w, "\nAPI calls: %s, retries included; the fewest that could fetch this data: %s.\n",
+			fmtInt(res.APICalls), fmtInt(res.MinimumCalls))
+	}
+	for _, s := range streams {
+		if s.Error != "" {
+			fmt.Fprintf(w, "\n%s failed: %s", s.Stream, s.Error)
+		}
+	}
+	if len(res.Warnings) > 0 {
+		fmt.Fprintln(w, "\nWarnings:")
+		for _, m := range res.Warnings {
+			fmt.Fprintf(w, "  - %s\n", m)
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+// streamRank orders the summary: metadata, the types in their usual
+// order, anything else after.
+func streamRank(name string) int {
+	if name == "metadata" {
+		return -1
+	}
+	if i := slices.Index(extract.ObjectTypes, name); i >= 0 {
+		return i
+	}
+	return len(extract.ObjectTypes)
+}
+
+// fmtInt writes n with thousands separators.
+func fmtInt(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// fmtDuration shows 850ms, 12.3s, 4m05s or 1h02m.
+func fmtDuration(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	}
+	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,293 @@
+// Package extract owns the extraction engine: what to fetch from HubSpot, in
+// which order and how concurrently, how each page is saved with its
+// checkpoint, how an interrupted run resumes, and the run history and
+// reconciliation it records. It talks to HubSpot only through
+// backend/hubspot and to SQLite only through backend/store (through one
+// writer goroutine); it reports through backend/progress and must not
+// import Wails, the CLI or the fake server outside tests.
+package extract
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"hubextract/backend/clock"
+	"hubextract/backend/hubspot"
+	"hubextract/backend/progress"
+	"hubextract/backend/store"
+)
+
+// DefaultConcurrency is how many streams fetch at once by default: enough
+// requests in flight to keep the limiter busy at HubSpot's latency (a few
+// hundred ms per call at ~10 calls/s), few enough to keep memory small.
+const DefaultConcurrency = 6
+
+// metadataStream is the stream of owners and pipelines; property
+// definitions belong to the stream of their type.
+const metadataStream = "metadata"
+
+// statusSkipped marks, in the run history, a stream an interrupted run
+// had already finished.
+const statusSkipped = "skipped"
+
+// Options configure one run.
+type Options struct {
+	Token string
+	// Client options (base URL, rate limits, HTTP client, retry policy).
+	// The engine adds its own observer and clock.
+	Client []hubspot.Option
+	// Objects to extract (see ObjectTypes); empty selects all.
+	Objects     []string
+	Concurrency int               // streams fetching at once; 0: DefaultConcurrency
+	Progress    progress.Reporter // nil: no progress; throttled by the engine
+	Clock       clock.Clock       // nil: the real clock
+	Logger      *slog.Logger      // nil: discard
+	// Fresh starts over even when the last run of this selection was
+	// interrupted (by default such a run is resumed: see Resumable).
+	Fresh bool
+
+	// pageSaved, when set (tests), runs after every page is committed.
+	pageSaved func()
+}
+
+// Result is a finished run as recorded in the history, with the figures the
+// summary shows beside it.
+type Result struct {
+	store.Run
+	// MinimumCalls is the fewest calls that could have fetched what this
+	// run fetched: pages at the maximum size, metadata, planning and
+	// association completion reads.
+	MinimumCalls int64 `json:"minimum_calls"`
+	// ResumedFrom is the interrupted run this one continued (0: none).
+	ResumedFrom int64 `json:"resumed_from"`
+}
+
+// engine is the state of one run.
+type engine struct {
+	client *hubspot.Client
+	db     *store.DB
+	clk    clock.Clock
+	rep    progress.Reporter
+	meter  *meter
+	w      *writer
+	sched  *scheduler
+
+	runID   int64
+	objects []string
+	started time.Time
+	// since is when the resumed chain of runs started: the watermark and
+	// the reconciliation's tolerance window.
+	since time.Time
+	plan  *resumePlan
+	// pageSaved: see Options.pageSaved.
+	pageSaved func()
+	abort     context.CancelCauseFunc
+
+	streams map[string]*stream // by name, metadata included
+	walks   map[string]*task   // queued walks by type, reprioritized by planning
+	groups  []*assocGroup
+
+	mu       sync.Mutex
+	warnings []string
+	minimum  int64
+}
+
+// Run extracts the selected types from HubSpot into db and records the run.
+// An error is returned only when the run could not be recorded at all; a
+// run that failed, partly failed or was cancelled is described by the
+// Result's Status, Error and Streams.
+func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
+	objects, err := normalizeObjects(opts.Objects)
+	if err != nil {
+		return Result{}, err
+	}
+	clk := opts.Clock
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	rep := opts.Progress
+	if rep == nil {
+		rep = progress.Nop{}
+	}
+	rep = progress.Throttle(rep, clk, progress.DefaultInterval)
+	conc := opts.Concurrency
+	if conc <= 0 {
+		conc = DefaultConcurrency
+	}
+	e := &engine{db: db, clk: clk, rep: rep, objects: objects, streams: map[string]*stream{}, walks: map[string]*task{},
+		pageSaved: opts.pageSaved}
+	e.meter = newMeter(rep.Report, clk.Now)
+	copts := append(slices.Clone(opts.Client), hubspot.WithClock(clk), hubspot.WithObserver(e.meter))
+	if opts.Logger != nil {
+		copts = append(copts, hubspot.WithLogger(opts.Logger))
+	}
+	e.client = hubspot.New(opts.Token, copts...)
+
+	if err := e.start(ctx, opts.Fresh); err != nil {
+		return Result{}, err
+	}
+	// Pages already fetched are committed even after a cancel.
+	e.w = newWriter(context.WithoutCancel(ctx), db, 2*conc)
+	e.sched = newScheduler()
+	// rctx also ends when an error makes every further call pointless.
+	rctx, abort := context.WithCancelCause(ctx)
+	defer abort(nil)
+	e.abort = abort
+	if err := e.setup(rctx); err != nil {
+		e.w.close()
+		return e.finish(ctx, err)
+	}
+	planned := e.startPlanner(rctx)
+	e.sched.run(rctx, conc)
+	<-planned
+	fatal := e.fatal(rctx)
+	for _, s := range e.ordered() {
+		s.abandon(fatal) // streams cut short by a cancel or a fatal error
+		s.cancel()
+	}
+	e.w.close()
+	return e.finish(ctx, nil)
+}
+
+// fatal is the error that stopped the whole run, if any.
+func (e *engine) fatal(rctx context.Context) error {
+	if err := context.Cause(rctx); err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
+}
+
+// isFatal: errors that every other call would meet too (a refused token,
+// the day's allowance spent), so the run stops at once.
+func isFatal(err error) bool {
+	var auth *hubspot.AuthError
+	var daily *hubspot.DailyLimitError
+	return errors.As(err, &auth) || errors.As(err, &daily)
+}
+
+// start records the run, first closing runs a crashed process left open,
+// and decides whether it resumes an interrupted one.
+func (e *engine) start(ctx context.Context, fresh bool) error {
+	if _, err := e.db.MarkAbandonedRuns(ctx, store.StatusFailed,
+		"The extraction stopped unexpectedly (the app was closed or crashed); the next extraction resumes where it stopped."); err != nil {
+		return err
+	}
+	plan, err := e.planResume(ctx, fresh)
+	if err != nil {
+		return err
+	}
+	e.plan = plan
+	e.started = e.clk.Now()
+	e.since = e.started
+	if plan.from != 0 {
+		e.since = plan.since
+	}
+	id, err := e.db.CreateRun(ctx, store.ModeFull, e.objects, e.started)
+	if err != nil {
+		return err
+	}
+	e.runID = id
+	return nil
+}
+
+// setup creates the streams and queues their first tasks.
+func (e *engine) setup(ctx context.Context) error {
+	if err := e.w.write(func(ctx context.Context, tx *store.Tx) error {
+		return e.plan.carry(ctx, tx, e.runID)
+	}); err != nil {
+		return fmt.Errorf("resume run %d: %w", e.plan.from, err)
+	}
+	meta := e.newStream(metadataStream)
+	for _, t := range e.objects {
+		e.newStream(t)
+	}
+	e.groups = e.newGroups()
+	e.queueMetadata(ctx, meta)
+	for _, t := range e.objects {
+		e.queueObjects(ctx, e.streams[t])
+	}
+	return nil
+}
+
+// ordered lists the streams: metadata, then the types in canonical order.
+func (e *engine) ordered() []*stream {
+	out := []*stream{e.streams[metadataStream]}
+	for _, t := range e.objects {
+		out = append(out, e.streams[t])
+	}
+	return out
+}
+
+func (e *engine) warn(msg string) {
+	e.mu.Lock()
+	e.warnings = append(e.warnings, msg)
+	e.mu.Unlock()
+	e.rep.Report(progress.Event{Kind: progress.KindLog, Time: e.clk.Now(), Level: progress.LevelWarn, Message: msg})
+}
+
+func (e *engine) addMinimum(n int64) {
+	e.mu.Lock()
+	e.minimum += n
+	e.mu.Unlock()
+}
+
+// finish reconciles, decides the run's status and records its end.
+func (e *engine) finish(ctx context.Context, setupErr error) (Result, error) {
+	bg := context.WithoutCancel(ctx)
+	if setupErr == nil && ctx.Err() == nil {
+		e.reconcile(bg)
+	}
+	status, msg := e.outcome(ctx, setupErr)
+	e.mu.Lock()
+	warnings := slices.Clone(e.warnings)
+	minimum := e.minimum
+	e.mu.Unlock()
+	if err := e.db.FinishRun(bg, e.runID, status, msg, warnings, e.client.Calls(), e.client.Retries(), e.clk.Now()); err != nil {
+		return Result{}, err
+	}
+	run, err := e.db.Run(bg, e.runID)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Run: run, MinimumCalls: minimum, ResumedFrom: e.plan.from}, nil
+}
+
+// outcome: cancelled beats everything; otherwise succeeded, partial (some
+// streams failed) or failed (all did, or the run could not start).
+func (e *engine) outcome(ctx context.Context, setupErr error) (status, msg string) {
+	if ctx.Err() != nil {
+		return store.StatusCancelled, hubspot.UserMessage(context.Canceled)
+	}
+	if setupErr != nil {
+		return store.StatusFailed, "Could not prepare the extraction: " + setupErr.Error()
+	}
+	var failed []*stream
+	for _, s := range e.ordered() {
+		if s.result().Status == store.StatusFailed {
+			failed = append(failed, s)
+		}
+	}
+	switch {
+	case len(failed) == 0:
+		return store.StatusSucceeded, ""
+	case len(failed) == len(e.streams):
+		status = store.StatusFailed
+	default:
+		status = store.StatusPartial
+	}
+	msg = failed[0].name + ": " + failed[0].result().Error
+	if len(failed) > 1 {
+		msg += fmt.Sprintf(" (and %d more streams failed)", len(failed)-1)
+	}
+	return status, msg
+}
+
+// errCancelled reports whether err is only the run being stopped.
+func errCancelled(ctx context.Context, err error) bool {
+	return ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded))
+}

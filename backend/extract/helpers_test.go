@@ -1,0 +1,328 @@
+package extract
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"hubextract/backend/clock"
+	"hubextract/backend/fakehub"
+	"hubextract/backend/hubspot"
+	"hubextract/backend/progress"
+	"hubextract/backend/store"
+)
+
+// t0 starts every fake clock: the fake's data depends on it.
+var t0 = time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC)
+
+// fixture is a fake HubSpot on virtual time and the figures of its data.
+type fixture struct {
+	t    *testing.T
+	cfg  fakehub.Config
+	fake *fakehub.Server
+	url  string
+	clk  *clock.Fake
+}
+
+func newFixture(t *testing.T, cfg fakehub.Config) *fixture {
+	t.Helper()
+	clk := clock.NewFake(t0)
+	cfg.Clock = clk
+	if cfg.Seed == 0 {
+		cfg.Seed = 7
+	}
+	fake, url := fakehub.NewTestServer(t, cfg)
+	return &fixture{t: t, cfg: cfg, fake: fake, url: url, clk: clk}
+}
+
+func openTestDB(t *testing.T) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "hubextract.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// run extracts into db with fast retries on the fixture's clock.
+func (f *fixture) run(ctx context.Context, db *store.DB, opts Options) Result {
+	f.t.Helper()
+	opts.Token = "demo-token"
+	opts.Clock = f.clk
+	opts.Client = append(opts.Client, hubspot.WithBaseURL(f.url))
+	res, err := Run(ctx, db, opts)
+	if err != nil {
+		f.t.Fatalf("Run: %v", err)
+	}
+	return res
+}
+
+// checkTruth compares the stored records (ids, archived flags, every
+// property, timestamps) and association pairs of types with the fake's
+// ground truth.
+func checkTruth(t *testing.T, db *store.DB, tr *fakehub.Truth, types []string) {
+	t.Helper()
+	ctx := context.Background()
+	for _, typ := range types {
+		var active, archived []string
+		err := db.EachRecord(ctx, typ, func(r store.Record) error {
+			props, created, updated, arch, ok := tr.Record(typ, r.ID)
+			switch {
+			case !ok:
+				return fmt.Errorf("%s %s stored but unknown to HubSpot", typ, r.ID)
+			case arch != r.Archived:
+				return fmt.Errorf("%s %s archived=%v, HubSpot says %v", typ, r.ID, r.Archived, arch)
+			case !created.Equal(r.CreatedAt) || !updated.Equal(r.UpdatedAt):
+				return fmt.Errorf("%s %s times %v/%v, HubSpot says %v/%v", typ, r.ID, r.CreatedAt, r.UpdatedAt, created, updated)
+			}
+			got, _ := json.Marshal(r.Properties)
+			want, _ := json.Marshal(props)
+			if string(got) != string(want) {
+				return fmt.Errorf("%s %s properties differ:\n got %s\nwant %s", typ, r.ID, got, want)
+			}
+			if r.Archived {
+				archived = append(archived, r.ID)
+			} else {
+				active = append(active, r.ID)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameIDs(t, typ+" active", active, tr.IDs(typ, false))
+		sameIDs(t, typ+" archived", archived, tr.IDs(typ, true))
+	}
+	for _, g := range pairsToCheck(types) {
+		want := map[[2]string]bool{}
+		for _, p := range tr.Pairs(g.from, g.to) {
+			want[p] = true
+		}
+		got := storedPairs(t, db, g.from, g.to)
+		if len(got) != len(want) {
+			t.Errorf("%s↔%s: %d pairs stored, HubSpot has %d", g.from, g.to, len(got), len(want))
+		}
+		missing, extra := 0, 0
+		for p := range want {
+			if !got[p] {
+				missing++
+			}
+		}
+		for p := range got {
+			if !want[p] {
+				extra++
+			}
+		}
+		if missing+extra > 0 {
+			t.Errorf("%s↔%s: %d pairs missing, %d extra", g.from, g.to, missing, extra)
+		}
+	}
+}
+
+// pairsToCheck lists each relation read inline by a selected type once.
+func pairsToCheck(types []string) []direction {
+	var out []direction
+	seen := map[direction]bool{}
+	for _, a := range types {
+		for _, b := range inline[a] {
+			if !seen[direction{b, a}] {
+				seen[direction{a, b}] = true
+				out = append(out, direction{a, b})
+			}
+		}
+	}
+	return out
+}
+
+// storedPairs reads the pairs between two types from both directions of
+// the table, oriented from → to.
+func storedPairs(t *testing.T, db *store.DB, from, to string) map[[2]string]bool {
+	t.Helper()
+	rows, err := db.SQL().Query(`SELECT from_id, to_id FROM associations WHERE from_type = ? AND to_type = ?
+		UNION SELECT to_id, from_id FROM associations WHERE from_type = ? AND to_type = ?`, from, to, to, from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[[2]string]bool{}
+	for rows.Next() {
+		var p [2]string
+		if err := rows.Scan(&p[0], &p[1]); err != nil {
+			t.Fatal(err)
+		}
+		out[p] = true
+	}
+	return out
+}
+
+func sameIDs(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	got, want = slices.Clone(got), slices.Clone(want)
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: %d ids stored, HubSpot has %d (first stored %v, first expected %v)",
+			what, len(got), len(want), head(got), head(want))
+	}
+}
+
+func head(s []string) []string { return s[:min(len(s), 3)] }
+
+// minimumCalls is the issue's formula computed from the ground truth: per
+// type one properties call, one planning call and ceil(records/100) list
+// pages (at least one) for the active and the archived records (each page
+// also a batch read when the properties do not fit a URL); owners pages of
+// 500, active and archived; a pipelines call per selected type that has
+// them; and the v4 batch reads completing the overflowed side of each
+// relation: per 1,000 ids, as many calls as the longest association list
+// needs pages.
+func minimumCalls(tr *fakehub.Truth, cfg fakehub.Config, types []string, batchMode bool) int {
+	pages := func(n, size int) int { return max(1, (n+size-1)/size) }
+	perPage := 1
+	if batchMode {
+		perPage = 2
+	}
+	listCalls := func(n int) int {
+		if n == 0 {
+			return 1
+		}
+		return pages(n, 100) * perPage
+	}
+	calls := pages(len(tr.Owners()), 500) + pages(len(tr.ArchivedOwners()), 500)
+	for _, typ := range types {
+		calls += 2 + listCalls(len(tr.IDs(typ, false))) + listCalls(len(tr.IDs(typ, true)))
+		if slices.Contains(pipelineTypes, typ) {
+			calls++
+		}
+	}
+	v4 := cfg.AssociationPageSize
+	if v4 == 0 {
+		v4 = 500
+	}
+	completion := func(d direction) (ids, calls int) {
+		over := tr.OverflowIDs(d.from, d.to)
+		slices.SortFunc(over, func(a, b string) int { return cmpNumeric(a, b) })
+		count := map[string]int{}
+		for _, p := range tr.Pairs(d.from, d.to) {
+			count[p[0]]++
+		}
+		for start := 0; start < len(over); start += 1000 {
+			rounds := 0
+			for _, id := range over[start:min(start+1000, len(over))] {
+				rounds = max(rounds, (count[id]+v4-1)/v4)
+			}
+			calls += rounds
+		}
+		return len(over), calls
+	}
+	seen := map[direction]bool{}
+	for _, a := range types {
+		for _, b := range inline[a] {
+			d := direction{a, b}
+			if seen[d] {
+				continue
+			}
+			seen[d] = true
+			ids, c := completion(d)
+			if slices.Contains(types, b) && slices.Contains(inline[b], a) {
+				seen[direction{b, a}] = true
+				if bids, bc := completion(direction{b, a}); bids < ids {
+					c = bc
+				}
+			}
+			calls += c
+		}
+	}
+	return calls
+}
+
+func cmpNumeric(a, b string) int {
+	if len(a) != len(b) {
+		return len(a) - len(b)
+	}
+	return strings.Compare(a, b)
+}
+
+// dump renders every record and association row, for comparing databases.
+func dump(t *testing.T, db *store.DB) string {
+	t.Helper()
+	var b strings.Builder
+	rows, err := db.SQL().Query(`SELECT object_type, id, properties, coalesce(created_at, 0), coalesce(updated_at, 0),
+		archived, coalesce(archived_at, 0) FROM records ORDER BY object_type, length(id), id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var typ, id, props string
+		var c, u, a, aa int64
+		if err := rows.Scan(&typ, &id, &props, &c, &u, &a, &aa); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "R %s %s %d %d %d %d %s\n", typ, id, c, u, a, aa, props)
+	}
+	rows.Close()
+	rows, err = db.SQL().Query(`SELECT from_type, from_id, to_type, to_id, types FROM associations
+		ORDER BY from_type, from_id, to_type, to_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var ft, fid, tt, tid, types string
+		if err := rows.Scan(&ft, &fid, &tt, &tid, &types); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "A %s %s %s %s %s\n", ft, fid, tt, tid, types)
+	}
+	rows.Close()
+	for _, q := range []string{`SELECT count(*) FROM properties`, `SELECT count(*) FROM owners`,
+		`SELECT count(*) FROM pipeline_stages`, `SELECT count(*) FROM extract_overflow`} {
+		var n int
+		if err := db.SQL().QueryRow(q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s: %d\n", q, n)
+	}
+	return b.String()
+}
+
+// events collects progress events.
+type events struct {
+	mu  sync.Mutex
+	all []progress.Event
+}
+
+func (e *events) Report(ev progress.Event) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.all = append(e.all, ev)
+}
+
+func (e *events) final() map[string]progress.Event {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := map[string]progress.Event{}
+	for _, ev := range e.all {
+		if ev.Kind == progress.KindProgress && ev.Final {
+			out[ev.Stream] = ev
+		}
+	}
+	return out
+}
+
+func streamResult(t *testing.T, res Result, name string) store.StreamResult {
+	t.Helper()
+	for _, s := range res.Streams {
+		if s.Stream == name {
+			return s
+		}
+	}
+	t.Fatalf("run %d has no stream %s: %+v", res.ID, name, res.Streams)
+	return store.StreamResult{}
+}

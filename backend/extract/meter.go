@@ -1,0 +1,94 @@
+package extract
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"hubextract/backend/hubspot"
+	"hubextract/backend/progress"
+)
+
+// meter is the client's Observer: it attributes every HTTP attempt to the
+// stream it served, from the endpoint name the client gives each call
+// ("list contacts", "associations deals→contacts", "owners", ...), and turns
+// retries into log events in plain words.
+type meter struct {
+	report func(progress.Event)
+	now    func() time.Time
+
+	mu     sync.Mutex
+	counts map[string]*callCount
+}
+
+type callCount struct{ calls, retries int64 }
+
+func newMeter(report func(progress.Event), now func() time.Time) *meter {
+	return &meter{report: report, now: now, counts: map[string]*callCount{}}
+}
+
+// streamOf names the stream an endpoint belongs to: the object type for
+// reads of records, properties and associations (the side whose records
+// are completed), metadataStream for owners and pipelines.
+func streamOf(endpoint string) string {
+	verb, rest, _ := strings.Cut(endpoint, " ")
+	switch verb {
+	case "list", "search", "properties":
+		return rest
+	case "batch": // "batch read contacts"
+		return strings.TrimPrefix(rest, "read ")
+	case "associations": // "associations deals→contacts"
+		from, _, _ := strings.Cut(rest, "→")
+		return from
+	case "owners", "pipelines", "account":
+		return metadataStream
+	}
+	return ""
+}
+
+func (m *meter) ObserveCall(ci hubspot.CallInfo) {
+	stream := streamOf(ci.Endpoint)
+	m.mu.Lock()
+	c := m.counts[stream]
+	if c == nil {
+		c = &callCount{}
+		m.counts[stream] = c
+	}
+	c.calls++
+	if ci.Attempt > 1 {
+		c.retries++
+	}
+	m.mu.Unlock()
+	if ci.WillRetry {
+		m.report(progress.Event{
+			Kind: progress.KindLog, Time: m.now(), Stream: stream, Level: progress.LevelWarn,
+			Message: fmt.Sprintf("%s: %s; trying again in %s (attempt %d)",
+				ci.Endpoint, answer(ci), ci.Wait.Round(100*time.Millisecond), ci.Attempt+1),
+		})
+	}
+}
+
+// answer says in words what a failed attempt got back.
+func answer(ci hubspot.CallInfo) string {
+	switch {
+	case ci.Status == http.StatusTooManyRequests:
+		return "HubSpot asked us to slow down"
+	case ci.Status >= 500:
+		return fmt.Sprintf("HubSpot had a server problem (%d)", ci.Status)
+	case ci.Status > 0:
+		return fmt.Sprintf("HubSpot answered %d", ci.Status)
+	}
+	return "no answer from HubSpot (network)"
+}
+
+// of returns the calls and retries attributed to stream so far.
+func (m *meter) of(stream string) (calls, retries int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if c := m.counts[stream]; c != nil {
+		return c.calls, c.retries
+	}
+	return 0, 0
+}

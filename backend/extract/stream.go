@@ -1,0 +1,211 @@
+package extract
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"hubextract/backend/hubspot"
+	"hubextract/backend/progress"
+	"hubextract/backend/store"
+)
+
+// stream is one line of the run history: the metadata, or one object type
+// with its records, archived records and association completion. It ends
+// when its last obligation (a task or an association group it belongs to)
+// is released; a failure cancels its other tasks but no other stream.
+type stream struct {
+	e      *engine
+	name   string
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu       sync.Mutex
+	pending  int    // obligations left
+	status   string // final status once ended, "" while running
+	err      error
+	records  int64 // written in this run
+	archived int64 // of which archived
+	failed   int64
+	pages    int64
+	total    int64 // HubSpot's count of active records; -1 unknown
+	planErr  error // why total is unknown
+	base     int64 // records written by the interrupted runs this one resumes
+	started  time.Time
+	seconds  float64
+	phase    string
+	// listsDone: records and archived records are all saved (in this run
+	// or one it resumes); listed: they were at the start of this run.
+	listsDone, listedBefore bool
+	props                   []string
+}
+
+func (e *engine) newStream(name string) *stream {
+	s := &stream{e: e, name: name, total: -1, started: e.clk.Now(), phase: progress.PhaseWaiting,
+		base: e.plan.base[name]}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	e.streams[name] = s
+	return s
+}
+
+// hold adds an obligation the stream must wait for before it ends.
+func (s *stream) hold() {
+	s.mu.Lock()
+	s.pending++
+	s.mu.Unlock()
+}
+
+// taskContext is the run's context, also ended when this stream fails.
+func (s *stream) taskContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	c, cancel := context.WithCancel(ctx)
+	stop := context.AfterFunc(s.ctx, cancel)
+	return c, func() { stop(); cancel() }
+}
+
+// fail records the stream's first error (a cancel of the run is not one) and
+// stops its other tasks.
+func (s *stream) fail(ctx context.Context, err error) {
+	if err == nil || errCancelled(ctx, err) {
+		return
+	}
+	s.mu.Lock()
+	first := s.err == nil
+	if first {
+		s.err = err
+	}
+	s.mu.Unlock()
+	if first {
+		s.cancel()
+		if isFatal(err) {
+			s.e.abort(err)
+		}
+		s.e.rep.Report(progress.Event{Kind: progress.KindLog, Time: s.e.clk.Now(), Stream: s.name,
+			Level: progress.LevelError, Message: s.name + ": " + hubspot.UserMessage(err) + " (" + err.Error() + ")"})
+	}
+}
+
+func (s *stream) failedErr() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// release ends one obligation; the last one ends the stream: its result
+// and (for a type that succeeded) its watermark are written together.
+func (s *stream) release(ctx context.Context) {
+	s.mu.Lock()
+	s.pending--
+	last := s.pending == 0 && s.status == "" && ctx.Err() == nil
+	if last {
+		s.end(store.StatusSucceeded)
+	}
+	s.mu.Unlock()
+	if !last {
+		return
+	}
+	res := s.result()
+	err := s.e.w.write(func(ctx context.Context, tx *store.Tx) error {
+		if res.Status == store.StatusSucceeded && s.name != metadataStream {
+			if err := tx.SetWatermark(ctx, s.name, s.e.since, s.e.runID); err != nil {
+				return err
+			}
+		}
+		return tx.SaveStreamResult(ctx, s.e.runID, res)
+	})
+	if err != nil {
+		s.fail(ctx, err)
+		res = s.result()
+		_ = s.e.w.write(func(ctx context.Context, tx *store.Tx) error { return tx.SaveStreamResult(ctx, s.e.runID, res) })
+	}
+	s.report(true)
+}
+
+// abandon ends a stream the run's cancel, or another stream's fatal
+// error, cut short.
+func (s *stream) abandon(fatal error) {
+	s.mu.Lock()
+	if s.status != "" {
+		s.mu.Unlock()
+		return
+	}
+	if s.err == nil {
+		s.err = fatal
+	}
+	s.end(store.StatusCancelled)
+	s.mu.Unlock()
+	res := s.result()
+	// Best effort: the run's end is recorded even if this write fails.
+	_ = s.e.w.write(func(ctx context.Context, tx *store.Tx) error { return tx.SaveStreamResult(ctx, s.e.runID, res) })
+	s.report(true)
+}
+
+// end fixes the final status (s.mu held): a failure wins; a stream that
+// found everything done by an earlier run and did nothing is skipped.
+func (s *stream) end(status string) {
+	calls, _ := s.e.meter.of(s.name)
+	switch {
+	case s.err != nil:
+		status = store.StatusFailed
+	case status == store.StatusSucceeded && s.listedBefore && calls == 0 && s.records == 0:
+		status = statusSkipped
+	}
+	s.status = status
+	s.seconds = s.e.clk.Now().Sub(s.started).Seconds()
+	s.phase = map[string]string{store.StatusSucceeded: progress.PhaseDone, store.StatusFailed: progress.PhaseFailed,
+		store.StatusCancelled: progress.PhaseCancelled, statusSkipped: progress.PhaseSkipped}[status]
+}
+
+// setPhase moves the stream on; leaving the queue starts its clock, so its
+// duration and rate leave out the time it waited for a worker.
+func (s *stream) setPhase(p string) {
+	s.mu.Lock()
+	if s.phase == progress.PhaseWaiting && s.records == 0 {
+		s.started = s.e.clk.Now()
+	}
+	s.phase = p
+	s.mu.Unlock()
+}
+
+// result is the stream's line in the run history as of now.
+func (s *stream) result() store.StreamResult {
+	calls, retries := s.e.meter.of(s.name)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := store.StreamResult{Stream: s.name, Status: store.StatusRunning, Records: s.records, Failed: s.failed,
+		APICalls: calls, Pages: s.pages, Retries: retries, HubSpotTotal: s.total, Seconds: s.seconds}
+	if s.status != "" {
+		r.Status = s.status
+	} else {
+		r.Seconds = s.e.clk.Now().Sub(s.started).Seconds()
+	}
+	if s.err != nil {
+		r.Status, r.Error = store.StatusFailed, hubspot.UserMessage(s.err)
+	}
+	return r
+}
+
+// report sends the stream's progress; final marks its last event.
+func (s *stream) report(final bool) {
+	calls, _ := s.e.meter.of(s.name)
+	s.mu.Lock()
+	ev := progress.Event{Kind: progress.KindProgress, Time: s.e.clk.Now(), Stream: s.name, Phase: s.phase,
+		Records: s.base + s.records, Total: -1, Calls: calls, ETA: -1, Final: final}
+	if s.total >= 0 {
+		// Records of an interrupted run this one resumes are part of total.
+		ev.Total = s.total + s.archived
+		if s.phase == progress.PhaseArchived || s.listsDone {
+			ev.Total = max(ev.Total, ev.Records)
+		}
+	}
+	if secs := s.e.clk.Now().Sub(s.started).Seconds(); secs > 0 && s.records > 0 {
+		ev.Rate = float64(s.records) / secs
+		if ev.Total >= 0 {
+			ev.ETA = time.Duration(float64(max(ev.Total-ev.Records, 0)) / ev.Rate * float64(time.Second))
+		}
+	}
+	s.mu.Unlock()
+	if final {
+		ev.ETA = 0
+	}
+	s.e.rep.Report(ev)
+}

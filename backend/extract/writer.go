@@ -1,0 +1,59 @@
+package extract
+
+import (
+	"context"
+
+	"hubextract/backend/store"
+)
+
+// writer is the only goroutine that writes to SQLite during a run: fetching
+// goroutines hand it one transaction's work at a time through a bounded
+// channel, so SQLite never sees two writers (no SQLITE_BUSY) and a fetcher
+// can fetch its next page while its last one is written.
+type writer struct {
+	db   *store.DB
+	jobs chan writeJob
+	done chan struct{}
+}
+
+type writeJob struct {
+	fn        func(ctx context.Context, tx *store.Tx) error
+	committed func() // run by the writer after a successful commit; may be nil
+	result    chan<- error
+}
+
+// newWriter starts the writer. Its transactions run on ctx, which should
+// outlive a cancelled run: pages already fetched are still committed.
+func newWriter(ctx context.Context, db *store.DB, queue int) *writer {
+	w := &writer{db: db, jobs: make(chan writeJob, queue), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for j := range w.jobs {
+			err := db.TransactionContext(ctx, func(tx *store.Tx) error { return j.fn(ctx, tx) })
+			if err == nil && j.committed != nil {
+				j.committed()
+			}
+			j.result <- err
+		}
+	}()
+	return w
+}
+
+// submit queues fn and returns the channel its outcome arrives on;
+// committed (if not nil) runs once the transaction committed, before that.
+func (w *writer) submit(fn func(ctx context.Context, tx *store.Tx) error, committed func()) <-chan error {
+	res := make(chan error, 1)
+	w.jobs <- writeJob{fn: fn, committed: committed, result: res}
+	return res
+}
+
+// write runs fn in a transaction and waits for it.
+func (w *writer) write(fn func(ctx context.Context, tx *store.Tx) error) error {
+	return <-w.submit(fn, nil)
+}
+
+// close waits for every queued transaction; submit must not be called after.
+func (w *writer) close() {
+	close(w.jobs)
+	<-w.done
+}
