@@ -1,5 +1,5 @@
 # HubSpot Extractor. The two commands for a fresh Debian/Ubuntu machine:
-#   make demo   build the app and open it
+#   make demo   build the app, run the demo extraction, open the window
 #   make test   run every test
 # Both install what they need first (make deps) and are quick when it is there.
 
@@ -30,7 +30,7 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/wailsjs -type f 2>/dev/nu
 .PHONY: help deps system-deps demo build build-dev bindings dev test test-window clean
 
 help:
-	@echo "make demo        build the app and open it (the first command on a fresh machine)"
+	@echo "make demo        build the app, extract the sample HubSpot data, open the window"
 	@echo "make test        run every test: Go, frontend, the window under Xvfb"
 	@echo "make deps        install what is missing: Debian packages, the wails CLI, npm packages"
 	@echo "make build       the production binary $(BIN)"
@@ -83,12 +83,15 @@ dev: deps $(BINDINGS)
 
 # --- the two commands ------------------------------------------------------
 
+# The demo extraction: the built-in fake HubSpot on a loopback port, extracted
+# into the demo database (next to the real one), then the summary; the window
+# opens afterwards when there is a display to open it on.
 demo: build
+	$(BIN) demo
 	@if [ -z "$${CI:-}" ] && [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
 		echo "Opening $(BIN): close the window to finish."; \
 		exec $(BIN); \
 	else \
-		echo "Built $(BIN): $$($(BIN) version)"; \
 		echo "No display here, so the window was not opened. On a desktop, run:"; \
 		echo "  ./$(BIN)          opens the app"; \
 		echo "  ./$(BIN) help     lists the command-line commands"; \
