@@ -1,0 +1,345 @@
+package fakehub
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestFormsAndSubmissions(t *testing.T) {
+	counts := []int{0, 1, 50, 51, 500}
+	f := newFixture(t, Config{Scale: 10, Forms: 7, FormSubmissionCounts: counts})
+	tr := f.s.Truth()
+	var forms []string
+	after := ""
+	for {
+		var page struct {
+			Results []struct {
+				ID          string `json:"id"`
+				Name        string `json:"name"`
+				FieldGroups []any  `json:"fieldGroups"`
+			} `json:"results"`
+			Paging *pagingShape `json:"paging"`
+		}
+		f.ok("GET", "/marketing/v3/forms?limit=2&after="+after, nil, &page)
+		for _, r := range page.Results {
+			forms = append(forms, r.ID)
+			if r.Name == "" || len(r.FieldGroups) == 0 {
+				t.Errorf("form %s lacks name or fields", r.ID)
+			}
+		}
+		if after = page.Paging.after(); after == "" {
+			break
+		}
+	}
+	if !slices.Equal(forms, tr.Forms()) || len(forms) != 7 {
+		t.Fatalf("forms %v, truth %v", forms, tr.Forms())
+	}
+	for i, id := range forms {
+		t.Run(strconv.Itoa(i), func(t *testing.T) {
+			f := f.with(t)
+			want := tr.Submissions(id)
+			if i < len(counts) && want != counts[i] {
+				t.Fatalf("truth says %d submissions, configured %d", want, counts[i])
+			}
+			seen := map[string]bool{}
+			calls, after, last := 0, "", int64(1<<62)
+			for {
+				var page struct {
+					Results []struct {
+						ConversionID string `json:"conversionId"`
+						SubmittedAt  int64  `json:"submittedAt"`
+						PageURL      string `json:"pageUrl"`
+						Values       []struct{ Name, Value string }
+					} `json:"results"`
+					Paging *pagingShape `json:"paging"`
+				}
+				f.ok("GET", "/form-integrations/v1/submissions/forms/"+id+"?limit=50&after="+url.QueryEscape(after), nil, &page)
+				calls++
+				for _, s := range page.Results {
+					if seen[s.ConversionID] || s.SubmittedAt > last || s.PageURL == "" || len(s.Values) == 0 || s.Values[0].Name != "email" {
+						t.Fatalf("bad submission %+v", s)
+					}
+					seen[s.ConversionID], last = true, s.SubmittedAt
+				}
+				if after = page.Paging.after(); after == "" {
+					break
+				}
+			}
+			if len(seen) != want || calls != max(1, (want+49)/50) {
+				t.Fatalf("read %d submissions in %d calls, want %d", len(seen), calls, want)
+			}
+		})
+	}
+	f.fails("GET", "/form-integrations/v1/submissions/forms/"+forms[0]+"?limit=51", nil, http.StatusBadRequest)
+	f.fails("GET", "/form-integrations/v1/submissions/forms/no-such-form", nil, http.StatusNotFound)
+}
+
+type eventsPage struct {
+	Events []struct {
+		ID              string `json:"id"`
+		Type            string `json:"type"`
+		Created         int64  `json:"created"`
+		Recipient       string `json:"recipient"`
+		EmailCampaignID int64  `json:"emailCampaignId"`
+		AppID           int64  `json:"appId"`
+		PortalID        int64  `json:"portalId"`
+	} `json:"events"`
+	HasMore bool   `json:"hasMore"`
+	Offset  string `json:"offset"`
+}
+
+func (f *fixture) allEvents(query string) (ids []string, types map[string]string, calls int) {
+	f.t.Helper()
+	types = map[string]string{}
+	offset := ""
+	last := int64(1 << 62)
+	for {
+		var page eventsPage
+		f.ok("GET", "/email/public/v1/events?limit=1000"+query+"&offset="+url.QueryEscape(offset), nil, &page)
+		calls++
+		for _, e := range page.Events {
+			if e.Created > last || e.ID == "" || e.Recipient == "" || e.EmailCampaignID == 0 || e.PortalID == 0 {
+				f.t.Fatalf("bad or out-of-order event %+v", e)
+			}
+			last = e.Created
+			ids = append(ids, e.ID)
+			types[e.ID] = e.Type
+		}
+		if !page.HasMore {
+			return ids, types, calls
+		}
+		offset = page.Offset
+	}
+}
+
+func TestEmailEvents(t *testing.T) {
+	f := newFixture(t, Config{Scale: 20, EmailEvents: 2500})
+	tr := f.s.Truth()
+	all, types, calls := f.allEvents("")
+	everything := tr.EmailEventIDs(time.Time{}, t0.Add(time.Hour))
+	if !slices.Equal(all, everything) || len(all) != 2500 || calls != 3 {
+		t.Fatalf("read %d events in %d calls, truth %d", len(all), calls, len(everything))
+	}
+	t.Run("windows", func(t *testing.T) {
+		f := f.with(t)
+		// Edges fall exactly on events, some of which share a millisecond.
+		created := f.s.ds.events
+		edges := []int64{created[0], created[400], created[401], created[1200], created[2499] + 1}
+		var got []string
+		for k := 0; k+1 < len(edges); k++ {
+			lo, hi := edges[k], edges[k+1]-1
+			ids, _, _ := f.allEvents("&startTimestamp=" + strconv.FormatInt(lo, 10) + "&endTimestamp=" + strconv.FormatInt(hi, 10))
+			if want := tr.EmailEventIDs(time.UnixMilli(lo), time.UnixMilli(hi)); !slices.Equal(ids, want) {
+				t.Fatalf("window %d: %d events, truth %d", k, len(ids), len(want))
+			}
+			got = append(got, ids...)
+		}
+		slices.Sort(got)
+		want := slices.Clone(everything)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("windows hold %d events, want %d exactly once", len(got), len(want))
+		}
+	})
+	t.Run("eventType", func(t *testing.T) {
+		ids, _, _ := f.with(t).allEvents("&eventType=OPEN")
+		var want []string
+		for _, id := range all {
+			if types[id] == "OPEN" {
+				want = append(want, id)
+			}
+		}
+		if len(want) == 0 || !slices.Equal(ids, want) {
+			t.Fatalf("OPEN events: %d, want %d", len(ids), len(want))
+		}
+	})
+	f.fails("GET", "/email/public/v1/events?limit=1001", nil, http.StatusBadRequest)
+}
+
+func TestOwnersPipelinesAccount(t *testing.T) {
+	f := newFixture(t, Config{Scale: 10})
+	tr := f.s.Truth()
+	read := func(query string) []string {
+		var ids []string
+		after := ""
+		for {
+			var page struct {
+				Results []struct {
+					ID, Email, FirstName string
+					Archived             bool
+				} `json:"results"`
+				Paging *pagingShape `json:"paging"`
+			}
+			f.ok("GET", "/crm/v3/owners?limit=10"+query+"&after="+after, nil, &page)
+			for _, o := range page.Results {
+				if o.Email == "" || o.FirstName == "" {
+					t.Fatalf("owner %+v", o)
+				}
+				ids = append(ids, o.ID)
+			}
+			if after = page.Paging.after(); after == "" {
+				return ids
+			}
+		}
+	}
+	if got := read(""); !slices.Equal(got, tr.Owners()) {
+		t.Errorf("owners %v, truth %v", got, tr.Owners())
+	}
+	if got := read("&archived=true"); !slices.Equal(got, tr.ArchivedOwners()) || len(got) == 0 {
+		t.Errorf("archived owners %v, truth %v", got, tr.ArchivedOwners())
+	}
+	f.fails("GET", "/crm/v3/owners?limit=501", nil, http.StatusBadRequest)
+
+	var pipes struct {
+		Results []struct {
+			ID, Label string
+			Stages    []struct {
+				ID, Label string
+				Metadata  map[string]string
+			}
+		}
+	}
+	f.ok("GET", "/crm/v3/pipelines/deals", nil, &pipes)
+	var stageIDs []string
+	for _, p := range pipes.Results {
+		for _, s := range p.Stages {
+			stageIDs = append(stageIDs, s.ID)
+			if s.Metadata["probability"] == "" {
+				t.Errorf("deal stage %s lacks probability", s.ID)
+			}
+		}
+	}
+	var props struct {
+		Results []struct {
+			Name    string
+			Options []struct{ Value string }
+		}
+	}
+	f.ok("GET", "/crm/v3/properties/deals", nil, &props)
+	for _, p := range props.Results {
+		if p.Name == "dealstage" {
+			var values []string
+			for _, o := range p.Options {
+				values = append(values, o.Value)
+			}
+			if !slices.Equal(values, stageIDs) {
+				t.Errorf("dealstage options %v, stages %v", values, stageIDs)
+			}
+		}
+	}
+	f.ok("GET", "/crm/v3/pipelines/tickets", nil, &pipes)
+	if len(pipes.Results) != 2 || pipes.Results[0].Stages[0].Metadata["ticketState"] != "OPEN" {
+		t.Errorf("ticket pipelines %+v", pipes)
+	}
+	var acct map[string]any
+	f.ok("GET", "/account-info/v3/details", nil, &acct)
+	for _, k := range []string{"portalId", "timeZone", "companyCurrency", "utcOffset", "uiDomain", "dataHostingLocation", "accountType"} {
+		if acct[k] == nil || acct[k] == "" {
+			t.Errorf("account details lack %s: %v", k, acct)
+		}
+	}
+	f.fails("GET", "/crm/v3/pipelines/widgets", nil, http.StatusBadRequest)
+}
+
+func TestPropertiesAndLongURLs(t *testing.T) {
+	f := newFixture(t, Config{Scale: 10, ExtraProperties: 600})
+	tr := f.s.Truth()
+	var props struct {
+		Results []struct {
+			Name, Label, Type, FieldType, GroupName string
+			Options                                 []struct{ Label, Value string }
+			ReferencedObjectType                    string
+		}
+	}
+	f.ok("GET", "/crm/v3/properties/contacts", nil, &props)
+	var names []string
+	for _, p := range props.Results {
+		names = append(names, p.Name)
+		if p.Label == "" || p.Type == "" || p.FieldType == "" || p.GroupName == "" {
+			t.Fatalf("property %+v", p)
+		}
+		if p.Type == "enumeration" && len(p.Options) == 0 && p.ReferencedObjectType != "OWNER" {
+			t.Errorf("enumeration %s has no options", p.Name)
+		}
+	}
+	if !slices.Equal(names, tr.Properties("contacts")) || len(names) < 620 {
+		t.Fatalf("%d properties, truth %d", len(names), len(tr.Properties("contacts")))
+	}
+	all := "/crm/v3/objects/contacts?limit=100&properties=" + strings.Join(names, ",")
+	f.fails("GET", all, nil, http.StatusRequestURITooLong)
+	half := len(names) / 2
+	var a, b objectPage
+	f.ok("GET", "/crm/v3/objects/contacts?limit=100&properties="+strings.Join(names[:half], ","), nil, &a)
+	f.ok("GET", "/crm/v3/objects/contacts?limit=100&properties="+strings.Join(names[half:], ","), nil, &b)
+	union := map[string]bool{}
+	for _, page := range []objectPage{a, b} {
+		for k := range page.Results[0].Properties {
+			union[k] = true
+		}
+	}
+	if len(union) != len(names) {
+		t.Errorf("the two halves hold %d distinct properties, want %d", len(union), len(names))
+	}
+	var batch objectPage
+	f.ok("POST", "/crm/v3/objects/contacts/batch/read", map[string]any{"properties": names, "inputs": []map[string]string{{"id": a.Results[0].ID}}}, &batch)
+	if len(batch.Results[0].Properties) != len(names) {
+		t.Errorf("batch read returned %d of %d properties", len(batch.Results[0].Properties), len(names))
+	}
+}
+
+func TestLegacyEngagementsMatchV3(t *testing.T) {
+	f := newFixture(t, Config{Scale: 150})
+	tr := f.s.Truth()
+	var want []string
+	for _, typ := range []string{"calls", "emails", "meetings", "notes", "tasks"} {
+		want = append(want, tr.IDs(typ, false)...)
+	}
+	slices.SortFunc(want, cmpID)
+	callContacts := toSet(tr.Pairs("calls", "contacts"))
+	var got []string
+	offset := ""
+	pages := 0
+	for {
+		var page struct {
+			Results []struct {
+				Engagement struct {
+					ID   int64  `json:"id"`
+					Type string `json:"type"`
+				} `json:"engagement"`
+				Associations struct {
+					ContactIDs []int64 `json:"contactIds"`
+				} `json:"associations"`
+				Metadata map[string]any `json:"metadata"`
+			} `json:"results"`
+			HasMore bool            `json:"hasMore"`
+			Offset  json.RawMessage `json:"offset"`
+		}
+		f.ok("GET", "/engagements/v1/engagements/paged?limit=250&offset="+offset, nil, &page)
+		pages++
+		for _, r := range page.Results {
+			id := strconv.FormatInt(r.Engagement.ID, 10)
+			got = append(got, id)
+			if r.Engagement.Type == "CALL" {
+				for _, c := range r.Associations.ContactIDs {
+					if !callContacts[[2]string{id, strconv.FormatInt(c, 10)}] {
+						t.Fatalf("call %s lists contact %d the truth does not have", id, c)
+					}
+				}
+			}
+		}
+		if !page.HasMore {
+			break
+		}
+		offset = string(page.Offset)
+	}
+	if !slices.Equal(got, want) || pages != (len(want)+249)/250 {
+		t.Fatalf("v1 listed %d engagements in %d pages, v3 truth %d", len(got), pages, len(want))
+	}
+	f.fails("GET", "/engagements/v1/engagements/paged?limit=251", nil, http.StatusBadRequest)
+}

@@ -1,0 +1,82 @@
+package fakehub
+
+import (
+	"time"
+)
+
+// Edits made by tests (incremental runs): an overlay on the generated data.
+
+// Modify marks records as changed at `at`: their updatedAt and last-modified
+// property become at, and one property value (the type's mutable one, e.g.
+// jobtitle for contacts) changes. Unknown ids are ignored.
+func (s *Server) Modify(objectType string, ids []string, at time.Time) {
+	s.edit(objectType, ids, func(rs *recordSet, i int) {
+		rs.updated[i] = ms(at)
+		rs.version[int32(i)]++
+	})
+}
+
+// Archive archives records at `at`: they leave the active list and search,
+// appear in archived=true lists, and drop out of their partners'
+// associations. Unknown ids are ignored.
+func (s *Server) Archive(objectType string, ids []string, at time.Time) {
+	s.edit(objectType, ids, func(rs *recordSet, i int) {
+		rs.archived[i] = max(ms(at), 1)
+		rs.updated[i] = ms(at)
+	})
+}
+
+func (s *Server) edit(objectType string, ids []string, f func(rs *recordSet, i int)) {
+	t := typeByName(objectType)
+	if t < 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v := s.view()
+	for _, id := range ids {
+		if i, ok := v.lookup(t, id); ok {
+			f(s.st.recs[t], i)
+		}
+	}
+}
+
+// AddRecords creates n records of a type, created and modified at `at`, and
+// returns their ids (higher than every existing id, as HubSpot's grow). Each
+// new record is associated with one existing record per relation it picks
+// partners in (most of the time), e.g. a new contact with a company.
+func (s *Server) AddRecords(objectType string, n int, at time.Time) []string {
+	t := typeByName(objectType)
+	if t < 0 || n <= 0 {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rs := s.st.recs[t]
+	first := rs.n()
+	ids := make([]string, n)
+	for k := 0; k < n; k++ {
+		i := first + k
+		rs.created = append(rs.created, ms(at))
+		rs.updated = append(rs.updated, ms(at))
+		rs.archived = append(rs.archived, 0)
+		ids[k] = itoa64(s.ds.idOf(t, i))
+		for ri, rel := range s.ds.relations {
+			if rel.a != t {
+				continue
+			}
+			r := newRNG(uint64(s.ds.seed), uint64(ri), uint64(i), 0xad)
+			nb := s.st.recs[rel.b].n()
+			if nb == 0 || r.chance(0.3) {
+				continue
+			}
+			for try := 0; try < 8; try++ {
+				if j := r.intn(nb); s.st.recs[rel.b].archived[j] == 0 {
+					s.st.link(ri, int32(i), int32(j))
+					break
+				}
+			}
+		}
+	}
+	return ids
+}

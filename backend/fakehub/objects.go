@@ -1,0 +1,236 @@
+package fakehub
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// CRM object reads: the list endpoint (with inline associations) and the
+// batch read, plus the record encoder they share with search.
+
+// splitList reads a query parameter given as a comma list, repeated, or both.
+func splitList(vals []string) []string {
+	var out []string
+	for _, v := range vals {
+		for _, x := range strings.Split(v, ",") {
+			if x = strings.TrimSpace(x); x != "" {
+				out = append(out, x)
+			}
+		}
+	}
+	return out
+}
+
+// selectProps resolves requested property names (unknown ones are ignored,
+// as HubSpot does) in name order. With none given, the type's defaults. The
+// id and both timestamps are always included, as HubSpot includes them.
+func (s *Server) selectProps(t int, names []string) []*propDef {
+	sc := s.ds.schemas[t]
+	o := &objTypes[t]
+	if len(names) == 0 {
+		names = o.defaults
+	}
+	want := map[string]bool{"hs_object_id": true, o.created: true, o.lastMod: true}
+	for _, n := range names {
+		want[n] = true
+	}
+	out := make([]*propDef, 0, len(want))
+	for _, p := range sc.props {
+		if want[p.name] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// appendRecord writes one record without its closing brace, so the caller
+// can add associations.
+func (v view) appendRecord(b []byte, sc *scratch, t, i int, props []*propDef) []byte {
+	rs := v.st.recs[t]
+	b = append(b, `{"id":`...)
+	b = appendIDStr(b, v.ds.idOf(t, i))
+	b = append(b, `,"properties":{`...)
+	for k, p := range props {
+		if k > 0 {
+			b = append(b, ',')
+		}
+		b = appendKey(b, p.name)
+		if val, ok := v.valueWith(sc, t, i, p); ok {
+			b = appendStr(b, val)
+		} else {
+			b = append(b, "null"...)
+		}
+	}
+	b = append(b, `},"createdAt":`...)
+	b = appendISO(b, rs.created[i])
+	b = append(b, `,"updatedAt":`...)
+	b = appendISO(b, rs.updated[i])
+	if at := rs.archived[i]; at != 0 {
+		b = append(b, `,"archived":true,"archivedAt":`...)
+		b = appendISO(b, at)
+	} else {
+		b = append(b, `,"archived":false`...)
+	}
+	return b
+}
+
+func appendPaging(b []byte, after, link string) []byte {
+	b = append(b, `"paging":{"next":{"after":`...)
+	b = appendStr(b, after)
+	if link != "" {
+		b = append(b, `,"link":`...)
+		b = appendStr(b, link)
+	}
+	return append(b, `}}`...)
+}
+
+// GET /crm/v3/objects/{type}
+func (s *Server) listObjects(r *http.Request) *response {
+	t, ok := typeIndex(r.PathValue("type"))
+	if !ok {
+		return s.badType(r.PathValue("type"))
+	}
+	q := r.URL.Query()
+	limit, bad := s.queryLimit(r, 10, 100)
+	if bad != nil {
+		return bad
+	}
+	var after int64
+	if a := q.Get("after"); a != "" {
+		n, err := strconv.ParseInt(a, 10, 64)
+		if err != nil || n < 0 {
+			return s.badRequest("Unable to parse value for query parameter: after")
+		}
+		after = n
+	}
+	var assoc []int
+	for _, name := range splitList(q["associations"]) {
+		u, ok := typeIndex(name)
+		if !ok {
+			return s.badType(name)
+		}
+		if !slices.Contains(assoc, u) {
+			assoc = append(assoc, u)
+		}
+	}
+	archived := q.Get("archived") == "true"
+	props := s.selectProps(t, splitList(q["properties"]))
+	v := s.view()
+	n := v.st.recs[t].n()
+	b := make([]byte, 0, limit*(256+48*len(props)))
+	b = append(b, `{"results":[`...)
+	count := 0
+	var bufs [2][]int32
+	sc := &scratch{}
+	i := s.ds.firstAtOrAfter(t, after, n)
+	for ; i < n; i++ {
+		if v.active(t, i) == archived {
+			continue
+		}
+		if count == limit {
+			break
+		}
+		if count > 0 {
+			b = append(b, ',')
+		}
+		count++
+		b = v.appendRecord(b, sc, t, i, props)
+		if len(assoc) > 0 && !archived {
+			b = v.appendInline(b, r, t, i, assoc, &bufs)
+		}
+		b = append(b, '}')
+	}
+	b = append(b, ']')
+	if i < n {
+		next := strconv.FormatInt(s.ds.idOf(t, i), 10)
+		b = append(b, ',')
+		b = appendPaging(b, next, nextLink(r, next))
+	}
+	b = append(b, '}')
+	return &response{status: http.StatusOK, body: b}
+}
+
+type batchReadBody struct {
+	Inputs []struct {
+		ID json.RawMessage `json:"id"`
+	} `json:"inputs"`
+	Properties []string `json:"properties"`
+}
+
+// rawID accepts an id sent as a JSON string or number.
+func rawID(m json.RawMessage) string {
+	var s string
+	if json.Unmarshal(m, &s) == nil {
+		return s
+	}
+	return strings.TrimSpace(string(m))
+}
+
+// POST /crm/v3/objects/{type}/batch/read
+func (s *Server) batchRead(r *http.Request) *response {
+	t, ok := typeIndex(r.PathValue("type"))
+	if !ok {
+		return s.badType(r.PathValue("type"))
+	}
+	raw, err := readBody(r)
+	var body batchReadBody
+	if err != nil || json.Unmarshal(raw, &body) != nil {
+		return s.badRequest("Invalid input JSON: the body must be {\"inputs\":[{\"id\":\"...\"}],\"properties\":[...]}")
+	}
+	if len(body.Inputs) > 100 {
+		return s.badRequest("Batch input size of " + itoa(len(body.Inputs)) + " exceeds the limit of 100")
+	}
+	archived := r.URL.Query().Get("archived") == "true"
+	props := s.selectProps(t, body.Properties)
+	v := s.view()
+	started := s.clk.Now()
+	b := append(make([]byte, 0, 32*1024), `{"status":"COMPLETE","results":[`...)
+	var missing []string
+	seen := map[int]bool{}
+	sc := &scratch{}
+	for _, in := range body.Inputs {
+		id := rawID(in.ID)
+		i, ok := v.lookup(t, id)
+		if !ok || v.active(t, i) == archived {
+			missing = append(missing, id)
+			continue
+		}
+		if seen[i] {
+			continue
+		}
+		if len(seen) > 0 {
+			b = append(b, ',')
+		}
+		seen[i] = true
+		b = append(v.appendRecord(b, sc, t, i, props), '}')
+	}
+	b = append(b, ']')
+	status := http.StatusOK
+	if len(missing) > 0 {
+		status = http.StatusMultiStatus
+		eb, _ := json.Marshal([]errorBody{{
+			Status:        "error",
+			Category:      "OBJECT_NOT_FOUND",
+			Message:       "Could not get some " + strings.ToUpper(objTypes[t].singular) + " objects, they may be deleted or not exist. Check that ids are valid.",
+			CorrelationID: s.newID(),
+			Context:       map[string][]string{"ids": missing},
+		}})
+		b = append(b, `,"numErrors":`...)
+		b = strconv.AppendInt(b, 1, 10)
+		b = append(b, `,"errors":`...)
+		b = append(b, eb...)
+	}
+	b = appendTimes(b, started, s.clk.Now())
+	return &response{status: status, body: append(b, '}')}
+}
+
+func appendTimes(b []byte, started, completed time.Time) []byte {
+	b = append(b, `,"startedAt":`...)
+	b = appendISO(b, ms(started))
+	b = append(b, `,"completedAt":`...)
+	return appendISO(b, ms(completed))
+}

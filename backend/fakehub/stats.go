@@ -1,0 +1,69 @@
+package fakehub
+
+import (
+	"encoding/json"
+	"maps"
+	"net/http"
+	"sync"
+)
+
+// Stats counts the calls the fake received.
+type Stats struct {
+	Calls        map[string]int `json:"calls"`   // by endpoint, e.g. "GET /crm/v3/objects/{type}"
+	ByType       map[string]int `json:"by_type"` // e.g. "list contacts", "search deals", "associations contacts->companies"
+	Total        int            `json:"total"`
+	Status429    int            `json:"status_429"`
+	StatusErrors int            `json:"status_errors"` // other answers ≥ 400, plus drops, cut and non-JSON bodies
+}
+
+type statsState struct {
+	mu sync.Mutex
+	s  Stats
+}
+
+func (st *statsState) reset() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.s = Stats{Calls: map[string]int{}, ByType: map[string]int{}}
+}
+
+func (st *statsState) begin(pattern, label string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.s.Total++
+	st.s.Calls[pattern]++
+	st.s.ByType[label]++
+}
+
+// end records how the call was answered; broken means no usable answer.
+func (st *statsState) end(status int, broken bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	switch {
+	case status == http.StatusTooManyRequests:
+		st.s.Status429++
+	case status >= 400 || broken:
+		st.s.StatusErrors++
+	}
+}
+
+func (st *statsState) snapshot() Stats {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return Stats{
+		Calls: maps.Clone(st.s.Calls), ByType: maps.Clone(st.s.ByType),
+		Total: st.s.Total, Status429: st.s.Status429, StatusErrors: st.s.StatusErrors,
+	}
+}
+
+// Stats returns a copy of the call counts since New or ResetStats.
+func (s *Server) Stats() Stats { return s.stats.snapshot() }
+
+// ResetStats zeroes the call counts.
+func (s *Server) ResetStats() { s.stats.reset() }
+
+func (s *Server) serveStats(w http.ResponseWriter) {
+	b, _ := json.MarshalIndent(s.Stats(), "", "  ")
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(append(b, '\n'))
+}
