@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -32,6 +33,10 @@ const (
 
 // errBodyTooLarge: asking again would bring the same oversized body.
 var errBodyTooLarge = fmt.Errorf("response body larger than %d MiB", maxBodyBytes>>20)
+
+// errResent marks, for the Observer, a request net/http sent again on its own
+// after a reused connection failed: a call on the wire like any other.
+var errResent = errors.New("connection failed before an answer; resent by the HTTP client")
 
 // Client talks to one HubSpot account. It is safe for concurrent use; all
 // goroutines share its limiters.
@@ -169,7 +174,7 @@ func (c *Client) do(ctx context.Context, rq *request) ([]byte, error) {
 			return nil, fmt.Errorf("%s %s: %w", rq.method, rq.path, err)
 		}
 		start := c.clock.Now()
-		status, header, body, err := c.send(ctx, rq)
+		status, header, body, err := c.send(ctx, rq, attempt)
 		elapsed := c.clock.Now().Sub(start)
 		c.calls.Add(1)
 
@@ -220,7 +225,7 @@ func (c *Client) do(ctx context.Context, rq *request) ([]byte, error) {
 
 // send makes one HTTP attempt and reads the body. A non-nil error means no
 // complete answer (status is set when the headers did arrive).
-func (c *Client) send(ctx context.Context, rq *request) (int, http.Header, []byte, error) {
+func (c *Client) send(ctx context.Context, rq *request, attempt int) (int, http.Header, []byte, error) {
 	u := c.base + rq.path
 	if rq.query != "" {
 		u += "?" + rq.query
@@ -231,12 +236,13 @@ func (c *Client) send(ctx context.Context, rq *request) (int, http.Header, []byt
 	}
 	// net/http silently resends a GET whose reused connection failed before
 	// answering; each connection it takes is one request on the wire, so
-	// count the resends and charge them to the limiter too.
+	// count the resends, tell the observer, and charge them to the limiter.
 	var conns atomic.Int32
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) {
 		if conns.Add(1) > 1 {
 			c.calls.Add(1)
 			c.limits.charge()
+			c.observe(rq, attempt, 0, 0, errResent, false, 0)
 		}
 	}})
 	req, err := http.NewRequestWithContext(ctx, rq.method, u, rd)

@@ -123,10 +123,13 @@ func TestFake414Avoided(t *testing.T) {
 
 // TestFakeTransportResendsAreCounted: a dropped reused connection makes
 // net/http resend a GET by itself; the client must still count that request
-// and charge it to the limiter, or such resends bypass it and draw 429s.
+// and charge it to the limiter, or such resends bypass it and draw 429s; and
+// the observer must see it, or per-stream call counts fall short of the total.
 func TestFakeTransportResendsAreCounted(t *testing.T) {
+	var observed atomic.Int64
 	s, h := fakePortal(t, fakehub.Config{Seed: 4, Scale: 300, RatePer10s: 100,
-		Faults: fakehub.Faults{Rate: 0.15, Seed: 42, Kinds: []fakehub.Fault{fakehub.FaultDrop}}})
+		Faults: fakehub.Faults{Rate: 0.15, Seed: 42, Kinds: []fakehub.Fault{fakehub.FaultDrop}}},
+		hubspot.WithObserver(observerFunc(func(hubspot.CallInfo) { observed.Add(1) })))
 	c, ctx := h.client, context.Background()
 	for c.Calls() < 1000 {
 		for _, typ := range s.Truth().Types() {
@@ -140,5 +143,8 @@ func TestFakeTransportResendsAreCounted(t *testing.T) {
 	st := s.Stats()
 	if st.Total != int(c.Calls()) || st.Status429 != 0 || st.StatusErrors < 100 {
 		t.Errorf("fake saw %d calls (%d dropped, %d 429s), client counted %d", st.Total, st.StatusErrors, st.Status429, c.Calls())
+	}
+	if observed.Load() != c.Calls() {
+		t.Errorf("observer saw %d calls, client counted %d", observed.Load(), c.Calls())
 	}
 }
