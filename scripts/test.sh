@@ -28,6 +28,8 @@ step() {
     passed=$((passed + 1))
   else
     printf '  FAIL  %-34s %6ss   log: %s\n' "$name" "$(since "$t0")" "$log"
+    # The failing tests first (go test buries them above its last lines).
+    grep -E -e '--- FAIL|^FAIL|^panic:|_test\.go:[0-9]+:' "$log" | head -n 40 | sed 's/^/        ! /'
     tail -n 30 "$log" | sed 's/^/        | /'
     failed+=("$name")
   fi
@@ -71,6 +73,7 @@ step "frontend: vitest" frontend npx --no vitest run
 step "window under Xvfb" scripts/window-test.sh
 
 total=$((SECONDS - start_all))
+echo "steps: $passed passed, ${#failed[@]} failed"
 if [ ${#failed[@]} -eq 0 ]; then
   echo "make test: PASS ($passed steps, ${total}s; screenshots in test-artifacts/window/)"
 else
