@@ -112,12 +112,19 @@ func (w batchError) public() BatchError {
 				vals[i] = string(v)
 			}
 			e.Context[k] = vals
-			if strings.Contains(strings.ToLower(k), "id") {
+			if namesIDs(k) {
 				e.IDs = append(e.IDs, vals...)
 			}
 		}
 	}
 	return e
+}
+
+// namesIDs reports whether a context key lists record ids: "ids",
+// "fromObjectId", "objectIds"; not "invalidPropertyNames".
+func namesIDs(key string) bool {
+	k := strings.ToLower(key)
+	return strings.HasSuffix(k, "id") || strings.HasSuffix(k, "ids")
 }
 
 // noAssociations: HubSpot reports "this record has none of that type" as

@@ -143,7 +143,7 @@ type request struct {
 
 // getJSON and postJSON run one call and decode its JSON answer into out.
 func (c *Client) getJSON(ctx context.Context, endpoint, path, query string, out any) error {
-	return c.call(ctx, &request{endpoint: endpoint, method: http.MethodGet, path: path, query: query}, out)
+	return c.do(ctx, &request{endpoint: endpoint, method: http.MethodGet, path: path, query: query}, out)
 }
 
 func (c *Client) postJSON(ctx context.Context, endpoint, path, query string, in any, out any) error {
@@ -151,27 +151,16 @@ func (c *Client) postJSON(ctx context.Context, endpoint, path, query string, in 
 	if err != nil {
 		return fmt.Errorf("%s: encode request: %w", endpoint, err)
 	}
-	return c.call(ctx, &request{endpoint: endpoint, method: http.MethodPost, path: path, query: query, body: body}, out)
-}
-
-func (c *Client) call(ctx context.Context, rq *request, out any) error {
-	body, err := c.do(ctx, rq)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("%s %s: decode response: %w", rq.method, rq.path, err)
-	}
-	return nil
+	return c.do(ctx, &request{endpoint: endpoint, method: http.MethodPost, path: path, query: query, body: body}, out)
 }
 
 // do sends rq until it succeeds, fails for good, or runs out of attempts,
-// and returns the body of the successful answer.
-func (c *Client) do(ctx context.Context, rq *request) ([]byte, error) {
+// and decodes the successful answer into out.
+func (c *Client) do(ctx context.Context, rq *request, out any) error {
 	bo := c.newBackOff()
 	for attempt := 1; ; attempt++ {
 		if err := c.limits.wait(ctx, rq.search); err != nil {
-			return nil, fmt.Errorf("%s %s: %w", rq.method, rq.path, err)
+			return fmt.Errorf("%s %s: %w", rq.method, rq.path, err)
 		}
 		start := c.clock.Now()
 		status, header, body, err := c.send(ctx, rq, attempt)
@@ -183,13 +172,16 @@ func (c *Client) do(ctx context.Context, rq *request) ([]byte, error) {
 			o = c.classifyTransport(ctx, rq, status, err)
 		} else {
 			c.limits.observe(header)
-			o = c.classifyResponse(rq, status, header, body)
+			o = c.classifyResponse(rq, status, header, body, out)
 		}
 		if o.err == nil {
 			c.observe(rq, attempt, status, elapsed, nil, false, 0)
 			c.log.Debug("hubspot call", "endpoint", rq.endpoint, "method", rq.method, "path", rq.path,
 				"status", status, "attempt", attempt, "duration", elapsed)
-			return body, nil
+			if o.decodeErr != nil {
+				return fmt.Errorf("%s %s: decode response: %w", rq.method, rq.path, o.decodeErr)
+			}
+			return nil
 		}
 		if ctx.Err() != nil {
 			o.retry = false
@@ -208,17 +200,17 @@ func (c *Client) do(ctx context.Context, rq *request) ([]byte, error) {
 		c.observe(rq, attempt, status, elapsed, o.err, willRetry, wait)
 		if !willRetry {
 			if ctx.Err() != nil {
-				return nil, fmt.Errorf("%s %s: %w", rq.method, rq.path, ctx.Err())
+				return fmt.Errorf("%s %s: %w", rq.method, rq.path, ctx.Err())
 			}
 			c.log.Warn("hubspot call failed", "endpoint", rq.endpoint, "method", rq.method, "path", rq.path,
 				"status", status, "attempts", attempt, "correlationId", correlationOf(o), "error", o.err.Error())
-			return nil, o.err
+			return o.err
 		}
 		c.log.Warn("hubspot call failed, retrying", "endpoint", rq.endpoint, "method", rq.method, "path", rq.path,
 			"status", status, "attempt", attempt, "wait", wait, "correlationId", correlationOf(o), "error", o.err.Error())
 		c.retries.Add(1)
 		if err := c.clock.Sleep(ctx, wait); err != nil {
-			return nil, fmt.Errorf("%s %s: %w", rq.method, rq.path, err)
+			return fmt.Errorf("%s %s: %w", rq.method, rq.path, err)
 		}
 	}
 }

@@ -151,9 +151,10 @@ func UserMessage(err error) string {
 	return "Something unexpected went wrong while reading from HubSpot: run the extraction again, and if it keeps happening send the log file to support."
 }
 
-// typedError wraps an APIError from an HTTP answer in the type a caller
-// branches on (transport failures are built as *TransportError directly).
-func typedError(e *APIError, scopes []string, resetAt time.Time, policy string, retryAfter time.Duration) error {
+// finalError wraps the APIError of an answer not worth asking again in the
+// type a caller branches on (429s, retryable answers and transport failures
+// are typed where they are judged).
+func finalError(e *APIError, scopes []string) error {
 	switch {
 	case e.Status == http.StatusUnauthorized:
 		return &AuthError{e}
@@ -163,11 +164,7 @@ func typedError(e *APIError, scopes []string, resetAt time.Time, policy string, 
 		return &NotFoundError{e}
 	case e.Status == http.StatusBadRequest:
 		return &ValidationError{e}
-	case e.Status == http.StatusTooManyRequests && policy == policyDaily:
-		return &DailyLimitError{APIError: e, ResetAt: resetAt}
-	case e.Status == http.StatusTooManyRequests:
-		return &RateLimitError{APIError: e, Policy: policy, RetryAfter: retryAfter}
-	case e.Status >= 500 || e.Status == http.StatusLocked || e.Status < 300:
+	case e.Status >= 500:
 		return &ServerError{e}
 	}
 	return e

@@ -7,55 +7,18 @@ package hubspot_test
 import (
 	"cmp"
 	"context"
-	"iter"
 	"maps"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"hubextract/backend/clock"
 	"hubextract/backend/fakehub"
 	"hubextract/backend/hubspot"
 )
 
-// fakePortal serves a fake HubSpot on a fake clock shared with a client.
-func fakePortal(t testing.TB, cfg fakehub.Config, opts ...hubspot.Option) (*fakehub.Server, *harness) {
-	t.Helper()
-	clk := clock.NewFake(epoch)
-	if cfg.Token == "" {
-		cfg.Token = token
-	}
-	cfg.Clock = clk
-	s, url := fakehub.NewTestServer(t, cfg)
-	return s, newHarnessOn(clk, url, opts...)
-}
-
-// collect drains a paginator.
-func collect[P any](t testing.TB, seq iter.Seq2[P, error]) []P {
-	t.Helper()
-	var out []P
-	for p, err := range seq {
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, p)
-	}
-	return out
-}
-
 // numeric orders decimal id strings by value.
 func numeric(a, b string) int { return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b)) }
-
-func objectIDs(pages []hubspot.ObjectPage) []string {
-	var ids []string
-	for _, p := range pages {
-		for _, o := range p.Results {
-			ids = append(ids, o.ID)
-		}
-	}
-	return ids
-}
 
 // readPairs reads every association of ids through the v4 batch endpoint,
 // following each input's own cursor; start gives per-id cursors to begin at.
@@ -425,11 +388,4 @@ func TestFakeFidelity(t *testing.T) {
 			t.Errorf("engagements: hasMore %v offset %d, %d with contacts", eng.HasMore, eng.Offset, withContacts)
 		}
 	})
-}
-
-func deref(p *string) any {
-	if p == nil {
-		return nil
-	}
-	return *p
 }

@@ -167,8 +167,7 @@ func tokenDelay(lim *rate.Limiter, now time.Time) time.Duration {
 	return time.Duration(math.Ceil((1 - tokens) / r * float64(time.Second)))
 }
 
-// holdFor pauses every caller of one limiter until now+d (never shortens a
-// hold already in place).
+// holdFor pauses every caller of one limiter until now+d.
 func (l *limits) holdFor(search bool, d time.Duration) {
 	until := l.clk.Now().Add(d)
 	l.mu.Lock()
@@ -177,6 +176,12 @@ func (l *limits) holdFor(search bool, d time.Duration) {
 	if search {
 		hold = &l.searchHold
 	}
+	extendHold(hold, until)
+}
+
+// extendHold moves a hold to until, never shortening one already in place;
+// callers hold l.mu.
+func extendHold(hold *time.Time, until time.Time) {
 	if until.After(*hold) {
 		*hold = until
 	}
@@ -190,7 +195,9 @@ func (l *limits) holdFor(search bool, d time.Duration) {
 func (l *limits) observe(h http.Header) {
 	maxCalls, err1 := strconv.ParseFloat(h.Get(hdrMax), 64)
 	ms, err2 := strconv.ParseInt(h.Get(hdrInterval), 10, 64)
-	if err1 != nil || err2 != nil || maxCalls <= 0 || ms <= 0 {
+	// Less than one call per window (or NaN, or infinity) is no budget to
+	// follow, and would divide by zero below.
+	if err1 != nil || err2 != nil || !(maxCalls >= 1) || math.IsInf(maxCalls, 1) || ms <= 0 {
 		return
 	}
 	now := l.clk.Now()
@@ -206,10 +213,7 @@ func (l *limits) observe(h http.Header) {
 		l.general.SetLimitAt(now, target.bucket())
 	}
 	if rem, err := strconv.ParseFloat(h.Get(hdrRemaining), 64); err == nil && rem < 1 {
-		until := now.Add(2 * told.window / time.Duration(maxCalls))
-		if until.After(l.generalHold) {
-			l.generalHold = until
-		}
+		extendHold(&l.generalHold, now.Add(2*told.window/time.Duration(maxCalls)))
 	}
 	l.mu.Unlock()
 	if changed {

@@ -119,6 +119,27 @@ func TestLimiterFollowsHeadersDownNeverUp(t *testing.T) {
 	}
 }
 
+// TestLimiterIgnoresNonsenseHeaders: a header that is not a budget of at
+// least one call (a proxy's rewrite, a bug) leaves the limit alone and
+// never panics.
+func TestLimiterIgnoresNonsenseHeaders(t *testing.T) {
+	for _, maxCalls := range []string{"0.5", "0", "-3", "NaN", "+Inf", "many", ""} {
+		t.Run(maxCalls, func(t *testing.T) {
+			clk := clock.NewFake(epoch)
+			l := newLimits(clk, slog.New(slog.DiscardHandler), 100, DefaultSearchRate)
+			base := l.perTenSeconds()
+			h := http.Header{}
+			h.Set(hdrMax, maxCalls)
+			h.Set(hdrInterval, "10000")
+			h.Set(hdrRemaining, "0")
+			l.observe(h)
+			if got := l.perTenSeconds(); got != base {
+				t.Errorf("Max %q moved the limit from %.1f to %.1f", maxCalls, base, got)
+			}
+		})
+	}
+}
+
 func TestWaitCancelled(t *testing.T) {
 	clk := clock.NewFake(epoch)
 	l := newLimits(clk, slog.New(slog.DiscardHandler), 100, DefaultSearchRate)

@@ -32,16 +32,14 @@ type PropertyOption struct {
 	Hidden       bool   `json:"hidden"`
 }
 
-// Properties lists every property definition of an object type.
+// Properties lists every property definition of an object type (one
+// unpaged answer).
 func (c *Client) Properties(ctx context.Context, objectType string) ([]Property, error) {
-	var r struct {
-		Results []Property `json:"results"`
-	}
-	err := c.getJSON(ctx, "properties "+objectType, "/crm/v3/properties/"+url.PathEscape(objectType), "", &r)
+	p, err := getPage[Property](ctx, c, "properties "+objectType, "/crm/v3/properties/"+url.PathEscape(objectType), "")
 	if err != nil {
 		return nil, fmt.Errorf("properties of %s: %w", objectType, err)
 	}
-	return r.Results, nil
+	return p.Results, nil
 }
 
 // Owner is a HubSpot user records can be assigned to.
@@ -146,16 +144,13 @@ func (s *PipelineStage) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Pipelines lists the pipelines of deals or tickets.
+// Pipelines lists the pipelines of deals or tickets (one unpaged answer).
 func (c *Client) Pipelines(ctx context.Context, objectType string) ([]Pipeline, error) {
-	var r struct {
-		Results []Pipeline `json:"results"`
-	}
-	err := c.getJSON(ctx, "pipelines "+objectType, "/crm/v3/pipelines/"+url.PathEscape(objectType), "", &r)
+	p, err := getPage[Pipeline](ctx, c, "pipelines "+objectType, "/crm/v3/pipelines/"+url.PathEscape(objectType), "")
 	if err != nil {
 		return nil, fmt.Errorf("pipelines of %s: %w", objectType, err)
 	}
-	return r.Results, nil
+	return p.Results, nil
 }
 
 // Account is the portal's identity and settings.

@@ -95,6 +95,9 @@ type outcome struct {
 	err   error     // nil on success; else the typed error
 	api   *APIError // the core of err, to stamp the attempt count on
 	retry bool
+	// decodeErr: a success whose valid JSON did not fit the expected shape;
+	// asking again would bring the same body.
+	decodeErr error
 	// exactWait replaces the backoff (Retry-After, a 429's window);
 	// minWait is a floor under it (423).
 	exactWait, minWait time.Duration
@@ -104,11 +107,17 @@ type outcome struct {
 	holdSearch, holdGeneral bool
 }
 
-// classifyResponse judges an HTTP answer whose body was read completely.
-func (c *Client) classifyResponse(rq *request, status int, h http.Header, body []byte) outcome {
+// classifyResponse judges an HTTP answer whose body was read completely,
+// decoding a success into out.
+func (c *Client) classifyResponse(rq *request, status int, h http.Header, body []byte, out any) outcome {
 	if status >= 200 && status < 300 {
-		if json.Valid(body) {
-			return outcome{}
+		// Unmarshal checks the whole body before writing to out, so a body
+		// that is not JSON (a proxy's HTML page) leaves out untouched and is
+		// asked for again; one scan, not a json.Valid pass before decoding.
+		err := json.Unmarshal(body, out)
+		var syntax *json.SyntaxError
+		if !errors.As(err, &syntax) {
+			return outcome{decodeErr: err}
 		}
 		e := c.apiError(rq, status, h, errorBody{Message: "the response body is not valid JSON"})
 		return outcome{err: &ServerError{e}, api: e, retry: true}
@@ -121,7 +130,7 @@ func (c *Client) classifyResponse(rq *request, status int, h http.Header, body [
 	case status == http.StatusTooManyRequests:
 		policy := strings.ToUpper(eb.PolicyName)
 		if policy == policyDaily {
-			o.err = typedError(e, nil, c.dailyReset(h), policy, 0)
+			o.err = &DailyLimitError{APIError: e, ResetAt: c.dailyReset(h)}
 			return o
 		}
 		o.retry = true
@@ -131,7 +140,7 @@ func (c *Client) classifyResponse(rq *request, status int, h http.Header, body [
 			o.exactWait = windowOf(policy, search, h)
 		}
 		o.holdSearch, o.holdGeneral = search, !search
-		o.err = typedError(e, nil, time.Time{}, policy, o.exactWait)
+		o.err = &RateLimitError{APIError: e, Policy: policy, RetryAfter: o.exactWait}
 	case retryableStatus[status]:
 		o.retry = true
 		// A Retry-After on a 503 (or any of these) is a floor, not a promise.
@@ -141,7 +150,7 @@ func (c *Client) classifyResponse(rq *request, status int, h http.Header, body [
 		}
 		o.err = &ServerError{e}
 	default:
-		o.err = typedError(e, eb.scopes(), time.Time{}, "", 0)
+		o.err = finalError(e, eb.scopes())
 	}
 	return o
 }

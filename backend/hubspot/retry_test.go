@@ -5,28 +5,19 @@ package hubspot_test
 // the same ground against the full fake; these pin the exact waits.
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"hubextract/backend/clock"
 	"hubextract/backend/hubspot"
 )
-
-// token is recognisable so a leak anywhere is easy to spot.
-const token = "pat-na1-00000000-SECRET-TOKEN-0000-4242"
-
-var epoch = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 const okPage = `{"results":[{"id":"1","properties":{"email":"a@b.c"},"createdAt":"2024-01-17T19:55:04.281Z","updatedAt":"2024-09-11T13:27:39.356Z","archived":false}]}`
 
@@ -89,96 +80,6 @@ func script(t *testing.T, replies ...reply) (*httptest.Server, *atomic.Int32) {
 	}))
 	t.Cleanup(srv.Close)
 	return srv, &n
-}
-
-// recorder is an Observer keeping every CallInfo.
-type recorder struct {
-	mu    sync.Mutex
-	calls []hubspot.CallInfo
-}
-
-func (r *recorder) ObserveCall(ci hubspot.CallInfo) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.calls = append(r.calls, ci)
-}
-
-func (r *recorder) all() []hubspot.CallInfo {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]hubspot.CallInfo(nil), r.calls...)
-}
-
-// syncBuffer collects log output from concurrent goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-type harness struct {
-	client  *hubspot.Client
-	clock   *clock.Fake
-	rec     *recorder
-	logs    *syncBuffer
-	baseURL string
-}
-
-func newHarness(baseURL string, opts ...hubspot.Option) *harness {
-	return newHarnessOn(clock.NewFake(epoch), baseURL, opts...)
-}
-
-// newHarnessOn builds a client on clk (shared with a fake server) that
-// records its calls and logs everything at debug level.
-func newHarnessOn(clk *clock.Fake, baseURL string, opts ...hubspot.Option) *harness {
-	return newHarnessAs(token, clk, baseURL, opts...)
-}
-
-// newHarnessAs is newHarnessOn with another token (a wrong one, say).
-func newHarnessAs(tok string, clk *clock.Fake, baseURL string, opts ...hubspot.Option) *harness {
-	h := &harness{clock: clk, rec: &recorder{}, logs: &syncBuffer{}, baseURL: baseURL}
-	logger := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	opts = append([]hubspot.Option{
-		hubspot.WithBaseURL(baseURL), hubspot.WithClock(h.clock), hubspot.WithObserver(h.rec), hubspot.WithLogger(logger),
-	}, opts...)
-	h.client = hubspot.New(tok, opts...)
-	return h
-}
-
-// assertNoToken checks every place the token could leak for one error.
-func (h *harness) assertNoToken(t *testing.T, err error) {
-	t.Helper()
-	var texts []string
-	if err != nil {
-		texts = append(texts, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), hubspot.UserMessage(err))
-	}
-	texts = append(texts, h.logs.String(), fmt.Sprintf("%+v", h.client), fmt.Sprintf("%#v", h.client))
-	for _, ci := range h.rec.all() {
-		texts = append(texts, fmt.Sprintf("%+v", ci))
-		if ci.Err != nil {
-			texts = append(texts, ci.Err.Error())
-		}
-	}
-	for _, s := range texts {
-		if strings.Contains(s, token) || strings.Contains(s, "SECRET-TOKEN") {
-			t.Fatalf("token leaked: %s", s)
-		}
-	}
-}
-
-func list(ctx context.Context, c *hubspot.Client) (hubspot.ObjectPage, error) {
-	return c.ListObjects(ctx, "contacts", hubspot.ListParams{Properties: []string{"email"}})
 }
 
 func TestRetryableAnswersAreRetried(t *testing.T) {
@@ -301,6 +202,20 @@ func TestFinalAnswersAreNotRetried(t *testing.T) {
 	}
 }
 
+// TestWrongShapeIsNotRetried: a 200 of valid JSON that does not decode
+// (here a results member that is not a list) would come back the same.
+func TestWrongShapeIsNotRetried(t *testing.T) {
+	srv, hits := script(t, reply{status: 200, body: `{"results":{"id":"1"}}`})
+	h := newHarness(srv.URL)
+	_, err := list(context.Background(), h.client)
+	if err == nil || !strings.Contains(err.Error(), "GET /crm/v3/objects/contacts: decode response") {
+		t.Fatalf("err %v, want a decode error naming the call", err)
+	}
+	if hits.Load() != 1 || h.client.Retries() != 0 {
+		t.Errorf("%d hits, %d retries; want 1 and 0", hits.Load(), h.client.Retries())
+	}
+}
+
 func TestScopeAndDailyDetails(t *testing.T) {
 	srv, _ := script(t, reply{status: 403, body: `{"status":"error","message":"missing scopes","category":"MISSING_SCOPES","context":{"requiredScopes":["sales-email-read"]},"errors":[{"context":{"requiredGranularScopes":["crm.objects.contacts.read"]}}]}`})
 	_, err := list(context.Background(), newHarness(srv.URL).client)
@@ -386,10 +301,6 @@ func TestCancelledContextIsNotRetried(t *testing.T) {
 		t.Fatalf("a cancelled context still sent: err %v hits %d", err, hits.Load())
 	}
 }
-
-type observerFunc func(hubspot.CallInfo)
-
-func (f observerFunc) ObserveCall(ci hubspot.CallInfo) { f(ci) }
 
 func TestRateLimitHoldsEveryCaller(t *testing.T) {
 	// One 429 pauses the whole client for the window, not just its caller:

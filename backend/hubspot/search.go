@@ -78,7 +78,7 @@ func (c *Client) SearchObjects(ctx context.Context, objectType string, req Searc
 			objectType, len(body), MaxSearchBody)
 	}
 	rq := &request{endpoint: "search " + objectType, method: http.MethodPost, path: path, body: body, search: true}
-	if err := c.call(ctx, rq, &r); err != nil {
+	if err := c.do(ctx, rq, &r); err != nil {
 		return SearchPage{}, fmt.Errorf("search %s after %q: %w", objectType, req.After, err)
 	}
 	return SearchPage{Total: r.Total, Results: r.Results, Next: r.Paging.after()}, nil

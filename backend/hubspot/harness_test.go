@@ -1,0 +1,161 @@
+package hubspot_test
+
+// What the client tests share: the token and clock epoch, a harness that
+// records every call and log line, and the fake HubSpot on a shared clock.
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"iter"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"hubextract/backend/clock"
+	"hubextract/backend/fakehub"
+	"hubextract/backend/hubspot"
+)
+
+// token is recognisable so a leak anywhere is easy to spot.
+const token = "pat-na1-00000000-SECRET-TOKEN-0000-4242"
+
+var epoch = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// recorder is an Observer keeping every CallInfo.
+type recorder struct {
+	mu    sync.Mutex
+	calls []hubspot.CallInfo
+}
+
+func (r *recorder) ObserveCall(ci hubspot.CallInfo) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls = append(r.calls, ci)
+}
+
+func (r *recorder) all() []hubspot.CallInfo {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]hubspot.CallInfo(nil), r.calls...)
+}
+
+// syncBuffer collects log output from concurrent goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+type harness struct {
+	client  *hubspot.Client
+	clock   *clock.Fake
+	rec     *recorder
+	logs    *syncBuffer
+	baseURL string
+}
+
+func newHarness(baseURL string, opts ...hubspot.Option) *harness {
+	return newHarnessOn(clock.NewFake(epoch), baseURL, opts...)
+}
+
+// newHarnessOn builds a client on clk (shared with a fake server) that
+// records its calls and logs everything at debug level.
+func newHarnessOn(clk *clock.Fake, baseURL string, opts ...hubspot.Option) *harness {
+	return newHarnessAs(token, clk, baseURL, opts...)
+}
+
+// newHarnessAs is newHarnessOn with another token (a wrong one, say).
+func newHarnessAs(tok string, clk *clock.Fake, baseURL string, opts ...hubspot.Option) *harness {
+	h := &harness{clock: clk, rec: &recorder{}, logs: &syncBuffer{}, baseURL: baseURL}
+	logger := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	opts = append([]hubspot.Option{
+		hubspot.WithBaseURL(baseURL), hubspot.WithClock(h.clock), hubspot.WithObserver(h.rec), hubspot.WithLogger(logger),
+	}, opts...)
+	h.client = hubspot.New(tok, opts...)
+	return h
+}
+
+// assertNoToken checks every place the token could leak for one error.
+func (h *harness) assertNoToken(t *testing.T, err error) {
+	t.Helper()
+	var texts []string
+	if err != nil {
+		texts = append(texts, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), hubspot.UserMessage(err))
+	}
+	texts = append(texts, h.logs.String(), fmt.Sprintf("%+v", h.client), fmt.Sprintf("%#v", h.client))
+	for _, ci := range h.rec.all() {
+		texts = append(texts, fmt.Sprintf("%+v", ci))
+		if ci.Err != nil {
+			texts = append(texts, ci.Err.Error())
+		}
+	}
+	for _, s := range texts {
+		if strings.Contains(s, token) || strings.Contains(s, "SECRET-TOKEN") {
+			t.Fatalf("token leaked: %s", s)
+		}
+	}
+}
+
+func list(ctx context.Context, c *hubspot.Client) (hubspot.ObjectPage, error) {
+	return c.ListObjects(ctx, "contacts", hubspot.ListParams{Properties: []string{"email"}})
+}
+
+type observerFunc func(hubspot.CallInfo)
+
+func (f observerFunc) ObserveCall(ci hubspot.CallInfo) { f(ci) }
+
+// fakePortal serves a fake HubSpot on a fake clock shared with a client.
+func fakePortal(t testing.TB, cfg fakehub.Config, opts ...hubspot.Option) (*fakehub.Server, *harness) {
+	t.Helper()
+	clk := clock.NewFake(epoch)
+	if cfg.Token == "" {
+		cfg.Token = token
+	}
+	cfg.Clock = clk
+	s, url := fakehub.NewTestServer(t, cfg)
+	return s, newHarnessOn(clk, url, opts...)
+}
+
+// collect drains a paginator.
+func collect[P any](t testing.TB, seq iter.Seq2[P, error]) []P {
+	t.Helper()
+	var out []P
+	for p, err := range seq {
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func objectIDs(pages []hubspot.ObjectPage) []string {
+	var ids []string
+	for _, p := range pages {
+		for _, o := range p.Results {
+			ids = append(ids, o.ID)
+		}
+	}
+	return ids
+}
+
+func deref(p *string) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
