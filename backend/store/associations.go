@@ -54,9 +54,7 @@ func (tx *Tx) ReplaceAssociations(ctx context.Context, fromType string, fromIDs 
 	if err != nil {
 		return fmt.Errorf("replace %s associations: %w", fromType, err)
 	}
-	stmt, err := tx.tx.PrepareContext(ctx, `INSERT INTO associations (from_type, from_id, to_type, to_id, types)
-		VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (from_type, from_id, to_type, to_id) DO UPDATE SET types = excluded.types`)
+	stmt, err := tx.tx.PrepareContext(ctx, putAssociationSQL)
 	if err != nil {
 		return fmt.Errorf("replace %s associations: %w", fromType, err)
 	}
@@ -86,9 +84,7 @@ func (tx *Tx) AddAssociations(ctx context.Context, assocs []Association) error {
 		return fmt.Errorf("add associations: %w", err)
 	}
 	defer get.Close()
-	put, err := tx.tx.PrepareContext(ctx, `INSERT INTO associations (from_type, from_id, to_type, to_id, types)
-		VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (from_type, from_id, to_type, to_id) DO UPDATE SET types = excluded.types`)
+	put, err := tx.tx.PrepareContext(ctx, putAssociationSQL)
 	if err != nil {
 		return fmt.Errorf("add associations: %w", err)
 	}
@@ -114,6 +110,12 @@ func (tx *Tx) AddAssociations(ctx context.Context, assocs []Association) error {
 	}
 	return nil
 }
+
+// putAssociationSQL writes one pair with its types, replacing the types of
+// a pair already stored (execAssoc's statement).
+const putAssociationSQL = `INSERT INTO associations (from_type, from_id, to_type, to_id, types)
+	VALUES (?, ?, ?, ?, ?)
+	ON CONFLICT (from_type, from_id, to_type, to_id) DO UPDATE SET types = excluded.types`
 
 func execAssoc(ctx context.Context, stmt *sql.Stmt, a Association) error {
 	types, err := json.Marshal(a.Types)

@@ -120,12 +120,12 @@ func (db *DB) fewMatches(ctx context.Context, match string) (bool, error) {
 const searchDriveLimit = 5000
 
 func (db *DB) queryPage(ctx context.Context, where string, args []any, s search, n int) ([]Record, error) {
-	query := `SELECT ` + prefixed("r.", recordColumns) + ` FROM records r WHERE ` + where
+	query := `SELECT ` + recordColumnsR + ` FROM records r WHERE ` + where
 	switch {
 	case s.match == "":
 	case s.fromFTS:
 		// CROSS JOIN keeps records_fts the outer loop.
-		query = `SELECT ` + prefixed("r.", recordColumns) + ` FROM records_fts f
+		query = `SELECT ` + recordColumnsR + ` FROM records_fts f
 			CROSS JOIN records r ON r.rowid = f.rowid WHERE f.records_fts MATCH ? AND ` + where
 		args = append([]any{s.match}, args...)
 	default:
@@ -152,14 +152,9 @@ func (db *DB) queryPage(ctx context.Context, where string, args []any, s search,
 	return recs, rows.Err()
 }
 
-// prefixed qualifies a comma-separated column list with a table alias.
-func prefixed(alias, columns string) string {
-	cols := strings.Split(columns, ", ")
-	for i, c := range cols {
-		cols[i] = alias + c
-	}
-	return strings.Join(cols, ", ")
-}
+// recordColumnsR is recordColumns qualified with the alias r, for the joins
+// with records_fts.
+var recordColumnsR = "r." + strings.ReplaceAll(recordColumns, ", ", ", r.")
 
 // ftsQuery turns what a user typed into a safe FTS5 query: each
 // whitespace-separated word becomes a quoted phrase of its letter-and-digit
