@@ -48,7 +48,8 @@ func DefaultPath() (string, error) {
 // Open opens (creating if needed) the database at path and brings its schema
 // up to date. The folder is created 0700 when missing and the file is kept
 // 0600. A database written by a newer version of the app is refused with a
-// *SchemaTooNewError and left untouched.
+// *SchemaTooNewError and left untouched. SQLite's failures come back as an
+// *Error (ErrDiskFull, ErrReadOnly, ...) when they are of a kind it names.
 func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("open database: empty path")
@@ -61,7 +62,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	if err := precheck(ctx, path); err != nil {
-		return nil, err
+		return nil, classify(err)
 	}
 	sqlDB, err := sql.Open("sqlite", path+"?"+dsnParams)
 	if err != nil {
@@ -70,7 +71,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db := &DB{db: sqlDB, path: path}
 	if err := db.migrate(ctx); err != nil {
 		sqlDB.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, classify(fmt.Errorf("open database %s: %w", path, err))
 	}
 	return db, nil
 }
@@ -119,11 +120,12 @@ func (tx *Tx) SQL() *sql.Tx { return tx.tx }
 
 // TransactionContext runs fn inside one transaction: it commits when fn
 // returns nil and rolls back when fn returns an error or panics (the panic
-// continues after the rollback).
+// continues after the rollback). SQLite's failures come back as an *Error
+// when they are of a kind it names (a full disk: ErrDiskFull).
 func (db *DB) TransactionContext(ctx context.Context, fn func(tx *Tx) error) error {
 	sqlTx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
+		return classify(fmt.Errorf("begin transaction: %w", err))
 	}
 	finished := false
 	defer func() {
@@ -133,14 +135,16 @@ func (db *DB) TransactionContext(ctx context.Context, fn func(tx *Tx) error) err
 	}()
 	if err := fn(&Tx{tx: sqlTx}); err != nil {
 		finished = true
-		if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
+		err = classify(err)
+		rbErr := sqlTx.Rollback()
+		if rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) && !rolledBackBySQLite(err) {
 			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
 		}
 		return err
 	}
 	finished = true
 	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("commit transaction: %w", err)
+		return classify(fmt.Errorf("commit transaction: %w", err))
 	}
 	return nil
 }
