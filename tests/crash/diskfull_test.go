@@ -1,0 +1,239 @@
+package crash
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"modernc.org/sqlite"
+
+	"hubextract/backend/cli"
+)
+
+// diskFullMsg is what a run that ran out of space says (backend/store).
+const diskFullMsg = "The disk is full: free some space and run Extract again; nothing already saved was lost."
+
+// pageLimits maps a database path to the most pages SQLite may give it.
+// SQLite's max_page_count holds per connection only, so a connection hook
+// sets it on every connection opened on that path in this process —
+// including the pool that `hubextract extract`, run in-process here, opens.
+// Writes past it fail with SQLITE_FULL, as on a full disk.
+var pageLimits sync.Map
+
+func init() {
+	sqlite.RegisterConnectionHook(func(conn sqlite.ExecQuerierContext, dsn string) error {
+		path, _, _ := strings.Cut(dsn, "?")
+		n, ok := pageLimits.Load(path)
+		if !ok {
+			return nil
+		}
+		_, err := conn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA max_page_count = %d", n), nil)
+		return err
+	})
+}
+
+// runCLI runs a hubextract command in this process.
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = cli.Main(t.Context(), args, &cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb})
+	return code, out.String(), errb.String()
+}
+
+// TestDiskFull_PageLimit runs an extraction into a database that may grow
+// to a third of the reference's size: the run stops with the disk-full
+// message, what it committed stays and is counted, and once the limit is
+// lifted the next run resumes it to the reference database.
+func TestDiskFull_PageLimit(t *testing.T) {
+	skipShort(t)
+	fx := shared(t)
+	db := filepath.Join(t.TempDir(), "full.db")
+	pageLimits.Store(db, fx.refSize/3)
+	t.Cleanup(func() { pageLimits.Delete(db) })
+
+	before := fx.calls(t)
+	code, stdout, stderr := runCLI(t, extractArgs(fx.url, db)...)
+	ranOutOfSpace(t, db, code, stdout, stderr, true)
+	calls := 0
+	for _, n := range since(before, fx.calls(t)) {
+		calls += n
+	}
+	pages, err := committedPages(db, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("the run that ran out of space made %d calls and committed %d pages", calls, pages)
+
+	pageLimits.Delete(db) // space was freed
+	code, stdout, stderr = runCLI(t, extractArgs(fx.url, db)...)
+	if code != 0 || !strings.Contains(stdout, "(resumed run 1)") {
+		t.Fatalf("the run with space again: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	sameData(t, db, fx.ref)
+	sound(t, db)
+	savedAsCounted(t, db)
+	if runs := runsJSON(t, db); len(runs) != 2 || runs[0].Status != "succeeded" {
+		t.Errorf("history: %+v, want the run that ran out of space and the one that finished it", runs)
+	}
+}
+
+// TestDiskFull_Tmpfs is the same on a real full disk: a 3 MB tmpfs mounted
+// in a private user and mount namespace, where SQLite's writes fail with
+// ENOSPC. A run on the still-full disk, which may not even be able to
+// record itself, still says the disk is full; then the tmpfs grows and the
+// next run resumes to the reference database. Machines that refuse
+// unprivileged namespaces skip it; TestDiskFull_PageLimit covers the path.
+func TestDiskFull_Tmpfs(t *testing.T) {
+	skipShort(t)
+	unshare := tmpfsAllowed(t)
+	fx := shared(t)
+	dir := t.TempDir()
+	mnt, out := filepath.Join(dir, "disk"), filepath.Join(dir, "out")
+	for _, d := range []string{mnt, filepath.Join(out, "full"), filepath.Join(out, "final")} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Each step's output and exit code go to files in out; the database is
+	// copied out after the disk-full run and at the end, since the tmpfs
+	// vanishes with the namespace.
+	const script = `set -u
+bin=$1 url=$2 mnt=$3 out=$4
+mount -t tmpfs -o size=3m tmpfs "$mnt" || exit 97
+run() {
+	"$bin" extract --base-url "$url" --token demo-token --db "$mnt/x.db" --rate 100000 --search-rate 1000 \
+		>"$out/$1.stdout" 2>"$out/$1.stderr"
+	echo $? >"$out/$1.code"
+}
+run full
+cp "$mnt"/x.db* "$out/full/"
+run still
+mount -o remount,size=1g tmpfs "$mnt" || exit 98
+run freed
+cp "$mnt"/x.db* "$out/final/"
+`
+	cmd := exec.Command(unshare, "--user", "--map-root-user", "--mount", "sh", "-c", script, "sh", bin, fx.url, mnt, out)
+	dieWithTest(cmd)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the script in the namespace: %v\n%s", err, msg)
+	}
+	step := func(name string) (code int, stdout, stderr string) {
+		read := func(ext string) string {
+			b, err := os.ReadFile(filepath.Join(out, name+"."+ext))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(b)
+		}
+		if _, err := fmt.Sscan(read("code"), &code); err != nil {
+			t.Fatal(err)
+		}
+		return code, read("stdout"), read("stderr")
+	}
+
+	code, stdout, stderr := step("full")
+	ranOutOfSpace(t, filepath.Join(out, "full", "x.db"), code, stdout, stderr, false)
+
+	code, stdout, stderr = step("still")
+	last := lastLine(stderr)
+	if code != 1 || !strings.Contains(strings.ToLower(last), "disk is full") {
+		t.Errorf("a run on the still-full disk: exit %d, last line %q: want 1, saying the disk is full\nstdout:\n%s", code, last, stdout)
+	}
+	t.Logf("on the still-full disk: %q", last)
+
+	code, stdout, stderr = step("freed")
+	if code != 0 || !strings.Contains(stdout, "(resumed run ") {
+		t.Fatalf("the run with space again: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	final := filepath.Join(out, "final", "x.db")
+	sameData(t, final, fx.ref)
+	sound(t, final)
+	savedAsCounted(t, final)
+	runsJSON(t, final)
+}
+
+// tmpfsAllowed returns the unshare command when this machine lets the
+// test mount a tmpfs in a private user and mount namespace, and skips the
+// test otherwise.
+func tmpfsAllowed(t *testing.T) string {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("a size-limited tmpfs needs Linux; TestDiskFull_PageLimit covers the full disk")
+	}
+	unshare, err := exec.LookPath("unshare")
+	if err != nil {
+		t.Skip("no unshare command (util-linux) to mount a private tmpfs; TestDiskFull_PageLimit covers the full disk")
+	}
+	probe := exec.Command(unshare, "--user", "--map-root-user", "--mount", "sh", "-c",
+		`mount -t tmpfs -o size=1m tmpfs "$1" && mount -o remount,size=2m tmpfs "$1"`, "sh", t.TempDir())
+	if msg, err := probe.CombinedOutput(); err != nil {
+		t.Skipf("this machine refuses a tmpfs in an unprivileged user and mount namespace (%v: %s); "+
+			"TestDiskFull_PageLimit covers the full disk", err, strings.TrimSpace(string(msg)))
+	}
+	return unshare
+}
+
+// ranOutOfSpace checks an extraction that ran out of space: exit 1 with the
+// disk-full message as the last line, the run recorded as failed (or
+// partial, when streams finished before the disk filled) with every failed
+// stream saying the disk is full and none blaming HubSpot, and what was
+// committed kept, counted and sound. exact asks for the plain-words message
+// on the last line; otherwise (a real disk, where even recording the run
+// can fail) it must at least say the disk is full.
+func ranOutOfSpace(t *testing.T, db string, code int, stdout, stderr string, exact bool) {
+	t.Helper()
+	last := lastLine(stderr)
+	if code != 1 || !strings.Contains(strings.ToLower(last), "disk is full") || (exact && !strings.Contains(last, diskFullMsg)) {
+		t.Fatalf("exit %d, last line %q: want 1 and %q\nstdout:\n%s\nstderr:\n%s", code, last, diskFullMsg, stdout, stderr)
+	}
+	status, msg := runStatus(t, db, 1)
+	switch status {
+	case "running":
+		// Recording the end of the run failed too; the next run closes it.
+	case "failed", "partial":
+		if !strings.Contains(msg, diskFullMsg) || strings.Contains(msg, "HubSpot") {
+			t.Errorf("run 1 %s: %q, want %q", status, msg, diskFullMsg)
+		}
+	default:
+		t.Errorf("run 1 is %s after running out of space: want failed", status)
+	}
+	conn := mustOpenRO(t, db)
+	defer conn.Close()
+	rows, err := conn.Query(`SELECT stream, error FROM run_streams WHERE run_id = 1 AND status = 'failed'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	failed := 0
+	for rows.Next() {
+		var stream, msg string
+		if err := rows.Scan(&stream, &msg); err != nil {
+			t.Fatal(err)
+		}
+		failed++
+		if msg != diskFullMsg {
+			t.Errorf("stream %s failed with %q, want %q", stream, msg, diskFullMsg)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if failed == 0 && status != "running" {
+		t.Error("no stream failed for want of space")
+	}
+	t.Logf("run 1 %s with %d streams failed for want of space; %q", status, failed, last)
+	if savedAsCounted(t, db) == 0 {
+		t.Error("nothing was saved before the disk filled: give the database more room")
+	}
+	var check string
+	if err := conn.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
+		t.Errorf("integrity_check after running out of space: %q %v", check, err)
+	}
+}
