@@ -6,9 +6,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"strings"
 
+	"hubextract/backend/catalog"
 	"hubextract/backend/export"
 	"hubextract/backend/store"
 )
@@ -34,7 +34,7 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 	fs := env.newFlagSet("export", exportUsage)
 	var f exportFlags
 	dbPath := env.dbFlag(fs)
-	fs.StringVar(&f.object, "object", "", "object `type` to export: "+strings.Join(export.Types, ", "))
+	fs.StringVar(&f.object, "object", "", "object `type` to export: "+strings.Join(catalog.All, ", "))
 	fs.StringVar(&f.out, "out", "-", "CSV `file` to write (- for standard output); replaced only once complete")
 	fs.BoolVar(&f.all, "all", false, "export every type that has data into --dir, one TYPE.csv each")
 	fs.StringVar(&f.dir, "dir", "", "`folder` for --all")
@@ -116,37 +116,15 @@ func (f *exportFlags) check(fs *flag.FlagSet) string {
 	case set["dir"]:
 		return "--dir goes with --all; use --out FILE for one type"
 	case f.object == "":
-		return "--object TYPE is required (or --all --dir DIR); TYPE is one of " + strings.Join(export.Types, ", ")
-	case !export.ValidType(f.object):
-		return (&export.UnknownTypeError{Type: f.object}).Error()
-	case f.form != "" && f.object != export.TypeFormSubmissions:
-		return "--form goes with --object " + export.TypeFormSubmissions
+		return "--object TYPE is required (or --all --dir DIR); TYPE is one of " + strings.Join(catalog.All, ", ")
+	case !catalog.Valid(f.object):
+		return (&catalog.UnknownTypeError{Name: f.object}).Error()
+	case f.form != "" && f.object != catalog.FormSubmissions:
+		return "--form goes with --object " + catalog.FormSubmissions
 	case f.out == "":
 		return "--out needs a file name, or - for standard output"
 	}
 	return ""
-}
-
-// existingDB resolves the database path (the default one when empty) and
-// makes sure a database is there: an export must not create an empty one.
-func existingDB(path string) (string, error) {
-	if path == "" {
-		p, err := store.DefaultPath()
-		if err != nil {
-			return "", fmt.Errorf("locate the default database: %w", err)
-		}
-		path = p
-	}
-	st, err := os.Stat(path)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return "", fmt.Errorf("no database at %s: run 'hubextract extract' first, or pass --db PATH", path)
-	case err != nil:
-		return "", fmt.Errorf("database %s: %w", path, err)
-	case st.IsDir():
-		return "", fmt.Errorf("database %s is a folder, not a file", path)
-	}
-	return path, nil
 }
 
 func exportAll(ctx context.Context, env *Env, db *store.DB, dir string, opts export.Options) error {

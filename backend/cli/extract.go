@@ -9,17 +9,19 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"hubextract/backend/catalog"
 	"hubextract/backend/extract"
 	"hubextract/backend/hubspot"
 	"hubextract/backend/store"
 )
 
-const extractUsage = "hubextract extract [--token T] [--base-url URL] [--db PATH] [--objects LIST] [--rate N] [--search-rate N] [--concurrency N]"
+const extractUsage = "hubextract extract [--token T] [--base-url URL] [--db PATH] [--objects LIST] [--rate N] [--search-rate N] [--concurrency N]\n" +
+	"                          [--full] [--full-every DURATION] [--overlap DURATION]"
 
 func init() {
 	register(command{
 		name:    "extract",
-		summary: "extract HubSpot CRM records and engagements into the database",
+		summary: "extract HubSpot CRM records, engagements, forms and email events into the database",
 		usage:   extractUsage,
 		run:     runExtract,
 	})
@@ -30,10 +32,13 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 	token := fs.String("token", "", "HubSpot private app access `token` (default: $HUBSPOT_TOKEN)")
 	baseURL := fs.String("base-url", hubspot.DefaultBaseURL, "HubSpot API base `URL`")
 	dbPath := env.dbFlag(fs)
-	objects := fs.String("objects", "", "comma-separated `list` of types (default all: "+strings.Join(extract.ObjectTypes, ",")+")")
+	objects := fs.String("objects", "", "comma-separated `list` of types (default all: "+strings.Join(catalog.All, ",")+")")
 	rate := fs.Int("rate", hubspot.DefaultRatePer10s, "API calls allowed per 10 seconds (`N`: 100 Free/Starter, 190 Professional/Enterprise, 250 with the add-on)")
 	searchRate := fs.Float64("search-rate", hubspot.DefaultSearchRate, "search calls per second (`N`)")
 	conc := fs.Int("concurrency", extract.DefaultConcurrency, "streams fetched at once (`N`)")
+	full := fs.Bool("full", false, "read everything again instead of only what changed since the last run")
+	fullEvery := fs.Duration("full-every", extract.DefaultFullEvery, "read a type in full again once its last full read is this old (`DURATION`, e.g. 168h; 0 never)")
+	overlap := fs.Duration("overlap", extract.DefaultOverlap, "start reading changes this long before the last run's start (`DURATION`)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -50,7 +55,7 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "hubextract extract: no access token: pass --token or set HUBSPOT_TOKEN (HubSpot → Settings → Integrations → Private Apps)")
 		return exitUsage
 	}
-	objs, err := extract.ParseObjects(*objects)
+	objs, err := catalog.Parse(*objects)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "hubextract extract: --objects: %v\n", err)
 		return exitUsage
@@ -58,6 +63,13 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 	if *rate <= 0 || *searchRate <= 0 || *conc <= 0 {
 		fmt.Fprintln(env.Stderr, "hubextract extract: --rate, --search-rate and --concurrency must be positive")
 		return exitUsage
+	}
+	if *fullEvery < 0 || *overlap <= 0 {
+		fmt.Fprintln(env.Stderr, "hubextract extract: --full-every must not be negative and --overlap must be positive")
+		return exitUsage
+	}
+	if *fullEvery == 0 {
+		*fullEvery = -1 // never: Options reads 0 as the default
 	}
 	db, err := openDB(ctx, *dbPath)
 	if err != nil {
@@ -71,6 +83,9 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 			hubspot.WithSearchRate(*searchRate)},
 		Objects:     objs,
 		Concurrency: *conc,
+		Full:        *full,
+		FullEvery:   *fullEvery,
+		Overlap:     *overlap,
 	})
 }
 
@@ -102,7 +117,7 @@ func extractInto(ctx context.Context, env *Env, name string, db *store.DB, opts 
 func printSummary(env *Env, dbPath string, res extract.Result) {
 	w := env.Stdout
 	dur := res.FinishedAt.Sub(res.StartedAt)
-	fmt.Fprintf(w, "Run %d %s in %s", res.ID, res.Status, fmtDuration(dur))
+	fmt.Fprintf(w, "Run %d %s in %s, %s", res.ID, res.Status, fmtDuration(dur), modeWords(res.Mode))
 	if res.ResumedFrom != 0 {
 		fmt.Fprintf(w, " (resumed run %d)", res.ResumedFrom)
 	}
@@ -147,16 +162,24 @@ func printSummary(env *Env, dbPath string, res extract.Result) {
 	fmt.Fprintln(w)
 }
 
+// modeWords says what a run's mode means.
+func modeWords(mode string) string {
+	if mode == store.ModeIncremental {
+		return "incremental (only what changed since the last run)"
+	}
+	return "full"
+}
+
 // streamRank orders the summary: metadata, the types in their usual
 // order, anything else after.
 func streamRank(name string) int {
 	if name == "metadata" {
 		return -1
 	}
-	if i := slices.Index(extract.ObjectTypes, name); i >= 0 {
+	if i := slices.Index(catalog.All, name); i >= 0 {
 		return i
 	}
-	return len(extract.ObjectTypes)
+	return len(catalog.All)
 }
 
 // fmtInt writes n with thousands separators.

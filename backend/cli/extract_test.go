@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -37,7 +38,8 @@ func TestExtract_ExitCodes(t *testing.T) {
 	}{
 		{name: "NoToken", args: []string{"extract", "--db", filepath.Join(dir, "a.db")}, code: 2, stderrHas: "no access token"},
 		{name: "UnknownObject", args: extractArgs(url, filepath.Join(dir, "b.db"), "--objects", "contacts,widgets"), code: 2,
-			stderrHas: `unknown object type "widgets" (valid: contacts, companies, deals, tickets, calls, emails, meetings, notes, tasks)`},
+			stderrHas: `unknown object type "widgets" (valid: contacts, companies, deals, tickets, calls, emails, meetings, notes, tasks, forms, form_submissions, email_events)`},
+		{name: "NegativeFullEvery", args: extractArgs(url, filepath.Join(dir, "g.db"), "--full-every", "-1h"), code: 2, stderrHas: "--full-every"},
 		{name: "BadConcurrency", args: extractArgs(url, filepath.Join(dir, "c.db"), "--concurrency", "0"), code: 2, stderrHas: "must be positive"},
 		{name: "ExtraArgument", args: extractArgs(url, filepath.Join(dir, "d.db"), "now"), code: 2, stderrHas: `unexpected argument "now"`},
 		{name: "Succeeded", args: extractArgs(url, filepath.Join(dir, "e.db"), "--objects", "contacts,companies"), code: 0,
@@ -113,11 +115,40 @@ func TestExtract_InterruptIsExit130(t *testing.T) {
 	}
 }
 
+// TestExtract_IncrementalAndFull: the second run reads only changes, --full
+// reads everything again, and the summary and `runs` say which.
+func TestExtract_IncrementalAndFull(t *testing.T) {
+	_, url := fakehub.NewTestServer(t, fakehub.Config{Scale: 40, Seed: 3, Forms: 2, EmailEvents: 50})
+	db := filepath.Join(t.TempDir(), "x.db")
+	objects := []string{"--objects", "contacts,forms,email_events"}
+	for i, tc := range []struct {
+		flags []string
+		mode  string
+	}{
+		{nil, "full"},
+		{nil, "incremental (only what changed since the last run)"},
+		{[]string{"--full"}, "full"},
+		{[]string{"--full-every", "1ns"}, "full"},
+		{[]string{"--full-every", "0", "--overlap", "1h"}, "incremental"},
+	} {
+		args := append(extractArgs(url, db, objects...), tc.flags...)
+		code, stdout, stderr := runMain(t.Context(), args...)
+		if want := fmt.Sprintf("Run %d succeeded in ", i+1); code != 0 || !strings.Contains(stdout, want) ||
+			!strings.Contains(strings.SplitN(stdout, "\n", 2)[0], ", "+tc.mode) {
+			t.Fatalf("run %d %v: exit %d, want %s\nstdout: %s\nstderr: %s", i+1, tc.flags, code, tc.mode, stdout, stderr)
+		}
+	}
+	code, stdout, _ := runMain(t.Context(), "runs", "--db", db)
+	if code != 0 || !strings.Contains(stdout, "MODE") || strings.Count(stdout, "incremental") != 2 {
+		t.Errorf("runs table: exit %d\n%s", code, stdout)
+	}
+}
+
 func TestRuns_JSONShape(t *testing.T) {
 	_, url := fakehub.NewTestServer(t, fakehub.Config{Scale: 30, Seed: 3})
 	db := filepath.Join(t.TempDir(), "x.db")
 	for range 2 {
-		if code, stdout, stderr := runMain(t.Context(), extractArgs(url, db, "--objects", "tickets,calls")...); code != 0 {
+		if code, stdout, stderr := runMain(t.Context(), extractArgs(url, db, "--objects", "tickets,calls", "--full")...); code != 0 {
 			t.Fatalf("extract: exit %d\n%s\n%s", code, stdout, stderr)
 		}
 	}
@@ -194,8 +225,13 @@ func mustJSON(t *testing.T, v any) []byte {
 func TestDemo(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "demo.db")
 	code, stdout, stderr := runMain(t.Context(), "demo", "--db", db, "--scale", "20", "--latency", "0", "--rate", "100000")
-	if code != 0 || !strings.Contains(stdout, "Run 1 succeeded") || !strings.Contains(stdout, "meetings") {
+	if code != 0 || !strings.Contains(stdout, "Run 1 succeeded") {
 		t.Fatalf("demo: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	for _, stream := range []string{"meetings", "forms", "form_submissions", "email_events"} {
+		if !strings.Contains(stdout, stream) {
+			t.Errorf("the demo summary lacks %s:\n%s", stream, stdout)
+		}
 	}
 	if code, _, stderr := runMain(t.Context(), "demo", "--scale", "0"); code != 2 {
 		t.Errorf("demo --scale 0: exit %d, %s", code, stderr)

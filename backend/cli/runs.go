@@ -75,7 +75,7 @@ func runRuns(ctx context.Context, env *Env, args []string) int {
 		return exitOK
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTARTED\tDURATION\tSTATUS\tRECORDS\tAPI CALLS\tRETRIES\tERROR")
+	fmt.Fprintln(tw, "ID\tSTARTED\tDURATION\tSTATUS\tMODE\tRECORDS\tAPI CALLS\tRETRIES\tERROR")
 	for _, r := range runs {
 		var records int64
 		for _, s := range r.Streams {
@@ -85,8 +85,8 @@ func runRuns(ctx context.Context, env *Env, args []string) int {
 		if !r.FinishedAt.IsZero() {
 			dur = fmtDuration(r.FinishedAt.Sub(r.StartedAt))
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.StartedAt.Local().Format("2006-01-02 15:04:05"),
-			dur, r.Status, fmtInt(records), fmtInt(r.APICalls), fmtInt(r.Retries), oneLine(r.Error))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.StartedAt.Local().Format("2006-01-02 15:04:05"),
+			dur, r.Status, r.Mode, fmtInt(records), fmtInt(r.APICalls), fmtInt(r.Retries), oneLine(r.Error))
 	}
 	tw.Flush()
 	return exitOK

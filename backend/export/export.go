@@ -4,12 +4,13 @@ import (
 	"context"
 	"io"
 
+	"hubextract/backend/catalog"
 	"hubextract/backend/store"
 )
 
 // Options selects what an export writes.
 type Options struct {
-	Type           string // one of Types; ignored by All
+	Type           string // one of catalog.All; ignored by All
 	Labels         bool   // property labels as headers, labels instead of ids and option values
 	NoAssociations bool   // leave out the associated_<type> columns
 	FormID         string // form_submissions of this form only ("" = all forms)
@@ -25,31 +26,31 @@ type Options struct {
 // number of data rows written.
 func Write(ctx context.Context, db *store.DB, w io.Writer, opts Options) (int64, error) {
 	switch {
-	case isCRM(opts.Type):
+	case catalog.IsCRM(opts.Type):
 		return Records(ctx, db, w, opts)
-	case opts.Type == TypeForms:
+	case opts.Type == catalog.Forms:
 		return forms(ctx, db, w, opts)
-	case opts.Type == TypeFormSubmissions:
+	case opts.Type == catalog.FormSubmissions:
 		return formSubmissions(ctx, db, w, opts)
-	case opts.Type == TypeEmailEvents:
+	case opts.Type == catalog.EmailEvents:
 		return emailEvents(ctx, db, w, opts)
 	}
-	return 0, &UnknownTypeError{Type: opts.Type}
+	return 0, &catalog.UnknownTypeError{Name: opts.Type}
 }
 
 // count is how many rows an export of opts.Type will write.
 func count(ctx context.Context, db *store.DB, opts Options) (int64, error) {
 	switch {
-	case isCRM(opts.Type):
+	case catalog.IsCRM(opts.Type):
 		active, archived, err := db.CountRecords(ctx, opts.Type)
 		return active + archived, err
-	case opts.Type == TypeForms:
+	case opts.Type == catalog.Forms:
 		fs, err := db.Forms(ctx)
 		return int64(len(fs)), err
-	case opts.Type == TypeFormSubmissions:
+	case opts.Type == catalog.FormSubmissions:
 		return db.CountFormSubmissions(ctx, opts.FormID)
-	case opts.Type == TypeEmailEvents:
+	case opts.Type == catalog.EmailEvents:
 		return db.CountEmailEvents(ctx)
 	}
-	return 0, &UnknownTypeError{Type: opts.Type}
+	return 0, &catalog.UnknownTypeError{Name: opts.Type}
 }

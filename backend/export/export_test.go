@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"hubextract/backend/catalog"
 	"hubextract/backend/store"
 )
 
@@ -141,10 +142,10 @@ func TestWrite_ExactCSV(t *testing.T) {
 			db:   mkt,
 			opts: Options{Type: "form_submissions"},
 			want: lines(
-				"form_id,submitted_at,page_url,conversion_id,company,email,firstname",
-				"f-a,"+created+",https://x.test/a,c1,,a1@example.com,'+Bob",
-				"f-a,2024-01-17T19:56:04.281Z,https://x.test/a,c2,,a2@example.com,Al",
-				"f-b,"+created+",https://x.test/b,c3,Zed,z@example.com,",
+				"form_id,submitted_at,page_url,conversion_id,company,email,firstname,phone",
+				"f-a,"+created+",https://x.test/a,c1,,a1@example.com,'+Bob,",
+				"f-a,2024-01-17T19:56:04.281Z,https://x.test/a,c2,,a2@example.com,Al,",
+				"f-b,"+created+",https://x.test/b,c3,Zed,z@example.com,,",
 			),
 		},
 		{
@@ -152,8 +153,8 @@ func TestWrite_ExactCSV(t *testing.T) {
 			db:   mkt,
 			opts: Options{Type: "form_submissions", FormID: "f-b"},
 			want: lines(
-				"form_id,submitted_at,page_url,conversion_id,company,email",
-				"f-b,"+created+",https://x.test/b,c3,Zed,z@example.com",
+				"form_id,submitted_at,page_url,conversion_id,company,email,phone",
+				"f-b,"+created+",https://x.test/b,c3,Zed,z@example.com,",
 			),
 		},
 		{
@@ -161,10 +162,10 @@ func TestWrite_ExactCSV(t *testing.T) {
 			db:   mkt,
 			opts: Options{Type: "form_submissions", Labels: true},
 			want: lines(
-				"form_id,submitted_at,page_url,conversion_id,Company name,Your email,First name",
-				"f-a,"+created+",https://x.test/a,c1,,a1@example.com,'+Bob",
-				"f-a,2024-01-17T19:56:04.281Z,https://x.test/a,c2,,a2@example.com,Al",
-				"f-b,"+created+",https://x.test/b,c3,Zed,z@example.com,",
+				"form_id,submitted_at,page_url,conversion_id,Company name,Your email,First name,Phone number",
+				"f-a,"+created+",https://x.test/a,c1,,a1@example.com,'+Bob,",
+				"f-a,2024-01-17T19:56:04.281Z,https://x.test/a,c2,,a2@example.com,Al,",
+				"f-b,"+created+",https://x.test/b,c3,Zed,z@example.com,,",
 			),
 		},
 		{
@@ -172,8 +173,8 @@ func TestWrite_ExactCSV(t *testing.T) {
 			db:   mkt,
 			opts: Options{Type: "form_submissions", FormID: "f-b", Labels: true},
 			want: lines(
-				"form_id,submitted_at,page_url,conversion_id,Company name,Email",
-				"f-b,"+created+",https://x.test/b,c3,Zed,z@example.com",
+				"form_id,submitted_at,page_url,conversion_id,Company name,Email,Phone number",
+				"f-b,"+created+",https://x.test/b,c3,Zed,z@example.com,",
 			),
 		},
 		{
@@ -214,9 +215,9 @@ func TestWrite_ErrUnknownType(t *testing.T) {
 	db := openDB(t)
 	for _, typ := range []string{"", "widgets", "Contacts"} {
 		_, err := Write(t.Context(), db, &bytes.Buffer{}, Options{Type: typ})
-		var ute *UnknownTypeError
+		var ute *catalog.UnknownTypeError
 		if !errors.As(err, &ute) || !strings.Contains(err.Error(), "contacts, companies, deals") {
-			t.Errorf("Write(%q) error = %v, want an *UnknownTypeError naming the valid types", typ, err)
+			t.Errorf("Write(%q) error = %v, want a *catalog.UnknownTypeError naming the valid types", typ, err)
 		}
 	}
 	if _, err := Records(t.Context(), db, &bytes.Buffer{}, Options{Type: "forms"}); err == nil {

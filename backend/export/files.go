@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"hubextract/backend/catalog"
 	"hubextract/backend/store"
 )
 
@@ -62,7 +63,7 @@ func All(ctx context.Context, db *store.DB, dir string, opts Options) ([]File, e
 	}
 	var jobs []job
 	var total int64
-	for _, typ := range Types {
+	for _, typ := range catalog.All {
 		o := opts
 		o.Type = typ
 		n, err := count(ctx, db, o)

@@ -142,8 +142,9 @@ func fixtureDB(t testing.TB) *store.DB {
 	return db
 }
 
-// marketingDB holds two forms (with field labels in their HubSpot JSON),
-// their submissions, and email events with differing extra fields.
+// marketingDB holds two forms (with field labels in their HubSpot JSON; one
+// field, phone, never submitted), their submissions, and email events with
+// differing extra fields.
 func marketingDB(t testing.TB) *store.DB {
 	t.Helper()
 	db := openDB(t)
@@ -165,7 +166,7 @@ func marketingDB(t testing.TB) *store.DB {
 	write(t, db, func(ctx context.Context, tx *store.Tx) error {
 		if err := tx.UpsertForms(ctx, []store.Form{
 			{ID: "f-b", Name: "Zeta signup", CreatedAt: t0, UpdatedAt: t0.Add(time.Hour),
-				Raw: formJSON([2]string{"email", "Email"}, [2]string{"company", "Company name"})},
+				Raw: formJSON([2]string{"email", "Email"}, [2]string{"company", "Company name"}, [2]string{"phone", "Phone number"})},
 			{ID: "f-a", Name: "Alpha, \"the\" form", CreatedAt: t0, Archived: true,
 				Raw: formJSON([2]string{"email", "Your email"}, [2]string{"firstname", "First name"})},
 		}); err != nil {

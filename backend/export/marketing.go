@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
@@ -36,11 +37,12 @@ func forms(ctx context.Context, db *store.DB, w io.Writer, opts Options) (int64,
 }
 
 // formSubmissions writes form_id, submitted_at, page_url, conversion_id, then
-// one column per field found on the exported submissions (sorted by name;
-// titled with the field's label from its form with opts.Labels), ordered by
-// form, then time.
+// one column per field of the exported forms (the union of the fields
+// their definitions name and those found on their submissions, sorted by
+// name; titled with the field's label from its form with opts.Labels),
+// ordered by form, then time.
 func formSubmissions(ctx context.Context, db *store.DB, w io.Writer, opts Options) (int64, error) {
-	fields, err := db.FormSubmissionFields(ctx, opts.FormID)
+	submitted, err := db.FormSubmissionFields(ctx, opts.FormID)
 	if err != nil {
 		return 0, fmt.Errorf("export form submissions: %w", err)
 	}
@@ -48,16 +50,24 @@ func formSubmissions(ctx context.Context, db *store.DB, w io.Writer, opts Option
 	if err != nil {
 		return 0, fmt.Errorf("export form submissions: %w", err)
 	}
+	fs, err := db.Forms(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("export form submissions: %w", err)
+	}
+	if opts.FormID != "" {
+		fs = slices.DeleteFunc(fs, func(f store.Form) bool { return f.ID != opts.FormID })
+	}
+	labels := fieldLabels(fs)
+	fields := slices.Concat(submitted, slices.Collect(maps.Keys(labels)))
+	slices.Sort(fields)
+	fields = slices.Compact(fields)
 	titles := slices.Clone(fields)
 	if opts.Labels {
-		fs, err := db.Forms(ctx)
-		if err != nil {
-			return 0, fmt.Errorf("export form submissions: %w", err)
+		for i, f := range fields {
+			if l := labels[f]; l != "" {
+				titles[i] = l
+			}
 		}
-		if opts.FormID != "" {
-			fs = slices.DeleteFunc(fs, func(f store.Form) bool { return f.ID != opts.FormID })
-		}
-		titles = fieldHeaders(fields, fs)
 	}
 	header := append([]string{"form_id", "submitted_at", "page_url", "conversion_id"}, titles...)
 	t, err := newTable(ctx, w, opts, header, total)
@@ -93,10 +103,10 @@ type formDefinition struct {
 	} `json:"fieldGroups"`
 }
 
-// fieldHeaders titles submission fields with their labels from the exported
-// forms (the first form by id that labels a field wins), the name otherwise.
-// Forms whose JSON cannot be read just lend no labels.
-func fieldHeaders(fields []string, forms []store.Form) []string {
+// fieldLabels maps every field the forms' definitions name to its label
+// ("" when it has none), the first form by id that labels a field winning.
+// Forms whose JSON cannot be read just lend nothing.
+func fieldLabels(forms []store.Form) map[string]string {
 	slices.SortFunc(forms, func(a, b store.Form) int { return strings.Compare(a.ID, b.ID) })
 	labels := map[string]string{}
 	for _, f := range forms {
@@ -106,20 +116,13 @@ func fieldHeaders(fields []string, forms []store.Form) []string {
 		}
 		for _, g := range def.FieldGroups {
 			for _, fd := range g.Fields {
-				if _, ok := labels[fd.Name]; !ok && fd.Label != "" {
+				if labels[fd.Name] == "" {
 					labels[fd.Name] = fd.Label
 				}
 			}
 		}
 	}
-	out := make([]string, len(fields))
-	for i, f := range fields {
-		out[i] = f
-		if l, ok := labels[f]; ok {
-			out[i] = l
-		}
-	}
-	return out
+	return labels
 }
 
 // emailEventColumns are the fixed columns of email_events and the JSON keys

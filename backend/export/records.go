@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"hubextract/backend/catalog"
 	"hubextract/backend/store"
 )
 
@@ -15,17 +16,17 @@ import (
 // number of data rows written. Columns: id, every property (the defined ones
 // and any other found on a record, sorted by internal name; their labels as
 // titles with opts.Labels), created_at, updated_at, archived, then
-// associated_<type> per type in AssociatedTypes (ids ascending, joined by
+// associated_<type> per type in catalog.AssociatedTypes (ids ascending, joined by
 // ';'). Rows come in numeric id order, archived records included. Memory
 // stays flat in the number of records: rows and association pairs are both
 // streamed in id order and merged.
 func Records(ctx context.Context, db *store.DB, w io.Writer, opts Options) (int64, error) {
 	typ := opts.Type
-	if !isCRM(typ) {
-		if ValidType(typ) {
+	if !catalog.IsCRM(typ) {
+		if catalog.Valid(typ) {
 			return 0, fmt.Errorf("export %s: not a CRM object type", typ)
 		}
-		return 0, &UnknownTypeError{Type: typ}
+		return 0, &catalog.UnknownTypeError{Name: typ}
 	}
 	props, err := propertyColumns(ctx, db, typ)
 	if err != nil {
@@ -39,7 +40,7 @@ func Records(ctx context.Context, db *store.DB, w io.Writer, opts Options) (int6
 	}
 	var assocTypes []string
 	if !opts.NoAssociations {
-		assocTypes = AssociatedTypes(typ)
+		assocTypes = catalog.AssociatedTypes(typ)
 	}
 	total, err := count(ctx, db, opts)
 	if err != nil {

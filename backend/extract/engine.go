@@ -8,6 +8,7 @@
 package extract
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"hubextract/backend/catalog"
 	"hubextract/backend/clock"
 	"hubextract/backend/hubspot"
 	"hubextract/backend/progress"
@@ -41,7 +43,8 @@ type Options struct {
 	// Client options (base URL, rate limits, HTTP client, retry policy).
 	// The engine adds its own observer and clock.
 	Client []hubspot.Option
-	// Objects to extract (see ObjectTypes); empty selects all.
+	// Objects to extract (CRM types and marketing streams, see
+	// catalog.All); empty selects all.
 	Objects     []string
 	Concurrency int               // streams fetching at once; 0: DefaultConcurrency
 	Progress    progress.Reporter // nil: no progress; throttled by the engine
@@ -50,6 +53,18 @@ type Options struct {
 	// Fresh starts over even when the last run of this selection was
 	// interrupted (by default such a run is resumed: see Resumable).
 	Fresh bool
+	// Full extracts every selected stream in full, starting fresh. By
+	// default a stream extracted before fetches only what changed since.
+	Full bool
+	// FullEvery extracts a stream in full again once its last full
+	// extraction is this old: that picks up what the last-modified date
+	// does not show (association changes on records not otherwise
+	// modified). 0: DefaultFullEvery; negative: never.
+	FullEvery time.Duration
+	// Overlap starts an incremental read this long before the previous
+	// run's watermark, for changes HubSpot's search index shows late.
+	// 0: DefaultOverlap.
+	Overlap time.Duration
 
 	// pageSaved, when set (tests), runs after every page is committed.
 	pageSaved func()
@@ -77,13 +92,21 @@ type engine struct {
 	w      *writer
 	sched  *scheduler
 
-	runID   int64
-	objects []string
-	started time.Time
+	runID int64
+	// selection is every selected stream, crm the CRM types among them
+	// (in catalog order).
+	selection []string
+	crm       []string
+	started   time.Time
 	// since is when the resumed chain of runs started: the watermark and
 	// the reconciliation's tolerance window.
 	since time.Time
 	plan  *resumePlan
+	// modes: per selected stream, store.ModeFull or store.ModeIncremental.
+	modes      map[string]string
+	watermarks map[string]store.Watermark
+	overlap    time.Duration
+	fullEvery  time.Duration
 	// pageSaved: see Options.pageSaved.
 	pageSaved func()
 	abort     context.CancelCauseFunc
@@ -102,7 +125,7 @@ type engine struct {
 // run that failed, partly failed or was cancelled is described by the
 // Result's Status, Error and Streams.
 func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
-	objects, err := normalizeObjects(opts.Objects)
+	selection, err := catalog.Normalize(opts.Objects)
 	if err != nil {
 		return Result{}, err
 	}
@@ -119,16 +142,22 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	if conc <= 0 {
 		conc = DefaultConcurrency
 	}
-	e := &engine{db: db, clk: clk, rep: rep, objects: objects, streams: map[string]*stream{}, walks: map[string]*task{},
+	e := &engine{db: db, clk: clk, rep: rep, selection: selection, streams: map[string]*stream{}, walks: map[string]*task{},
+		overlap: cmp.Or(opts.Overlap, DefaultOverlap), fullEvery: cmp.Or(opts.FullEvery, DefaultFullEvery),
 		pageSaved: opts.pageSaved}
-	e.meter = newMeter(rep.Report, clk.Now)
+	for _, t := range selection {
+		if catalog.IsCRM(t) {
+			e.crm = append(e.crm, t)
+		}
+	}
+	e.meter = newMeter(rep.Report, clk.Now, selection)
 	copts := append(slices.Clone(opts.Client), hubspot.WithClock(clk), hubspot.WithObserver(e.meter))
 	if opts.Logger != nil {
 		copts = append(copts, hubspot.WithLogger(opts.Logger))
 	}
 	e.client = hubspot.New(opts.Token, copts...)
 
-	if err := e.start(ctx, opts.Fresh); err != nil {
+	if err := e.start(ctx, opts.Fresh || opts.Full, opts.Full); err != nil {
 		return Result{}, err
 	}
 	// Pages already fetched are committed even after a cancel.
@@ -171,8 +200,9 @@ func isFatal(err error) bool {
 }
 
 // start records the run, first closing runs a crashed process left open,
-// and decides whether it resumes an interrupted one.
-func (e *engine) start(ctx context.Context, fresh bool) error {
+// and decides whether it resumes an interrupted one and which streams it
+// reads in full.
+func (e *engine) start(ctx context.Context, fresh, full bool) error {
 	if _, err := e.db.MarkAbandonedRuns(ctx, store.StatusFailed,
 		"The extraction stopped unexpectedly (the app was closed or crashed); the next extraction resumes where it stopped."); err != nil {
 		return err
@@ -187,7 +217,10 @@ func (e *engine) start(ctx context.Context, fresh bool) error {
 	if plan.from != 0 {
 		e.since = plan.since
 	}
-	id, err := e.db.CreateRun(ctx, store.ModeFull, e.objects, e.started)
+	if err := e.decideModes(ctx, full); err != nil {
+		return err
+	}
+	id, err := e.db.CreateRun(ctx, e.runMode(), e.selection, e.started)
 	if err != nil {
 		return err
 	}
@@ -198,26 +231,34 @@ func (e *engine) start(ctx context.Context, fresh bool) error {
 // setup creates the streams and queues their first tasks.
 func (e *engine) setup(ctx context.Context) error {
 	if err := e.w.write(func(ctx context.Context, tx *store.Tx) error {
-		return e.plan.carry(ctx, tx, e.runID)
+		if err := e.plan.carry(ctx, tx, e.runID); err != nil {
+			return err
+		}
+		return e.saveModes(ctx, tx)
 	}); err != nil {
 		return fmt.Errorf("resume run %d: %w", e.plan.from, err)
 	}
 	meta := e.newStream(metadataStream)
-	for _, t := range e.objects {
+	for _, t := range e.selection {
 		e.newStream(t)
 	}
 	e.groups = e.newGroups()
 	e.queueMetadata(ctx, meta)
-	for _, t := range e.objects {
+	for _, t := range e.crm {
 		e.queueObjects(ctx, e.streams[t])
+	}
+	e.queueForms(ctx)
+	if s := e.streams[catalog.EmailEvents]; s != nil {
+		e.queueEmailEvents(ctx, s)
 	}
 	return nil
 }
 
-// ordered lists the streams: metadata, then the types in canonical order.
+// ordered lists the streams: metadata, then the selection in canonical
+// order.
 func (e *engine) ordered() []*stream {
 	out := []*stream{e.streams[metadataStream]}
-	for _, t := range e.objects {
+	for _, t := range e.selection {
 		out = append(out, e.streams[t])
 	}
 	return out
@@ -247,6 +288,9 @@ func (e *engine) finish(ctx context.Context, setupErr error) (Result, error) {
 	warnings := slices.Clone(e.warnings)
 	minimum := e.minimum
 	e.mu.Unlock()
+	if err := e.db.SetRunResumable(bg, e.runID, e.resumable(status, setupErr)); err != nil {
+		return Result{}, err
+	}
 	if err := e.db.FinishRun(bg, e.runID, status, msg, warnings, e.client.Calls(), e.client.Retries(), e.clk.Now()); err != nil {
 		return Result{}, err
 	}

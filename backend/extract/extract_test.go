@@ -7,7 +7,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"hubextract/backend/catalog"
 	"hubextract/backend/fakehub"
 	"hubextract/backend/progress"
 	"hubextract/backend/store"
@@ -49,7 +51,7 @@ func TestExtractMatchesTruth(t *testing.T) {
 			}
 			objects := tt.objects
 			if objects == nil {
-				objects = ObjectTypes
+				objects = catalog.All
 			}
 			tr := f.fake.Truth()
 			checkTruth(t, db, tr, objects)
@@ -74,8 +76,19 @@ func TestExtractMatchesTruth(t *testing.T) {
 			final := ev.final()
 			for _, typ := range objects {
 				s := streamResult(t, res, typ)
-				stored := int64(len(tr.IDs(typ, false)) + len(tr.IDs(typ, true)))
-				if s.Status != store.StatusSucceeded || s.Records != stored || s.HubSpotTotal != int64(len(tr.IDs(typ, false))) {
+				stored, total := int64(len(tr.IDs(typ, false))+len(tr.IDs(typ, true))), int64(len(tr.IDs(typ, false)))
+				switch typ {
+				case catalog.Forms:
+					stored, total = int64(len(tr.Forms())), -1
+				case catalog.FormSubmissions:
+					stored, total = 0, -1
+					for _, id := range tr.Forms() {
+						stored += int64(tr.Submissions(id))
+					}
+				case catalog.EmailEvents:
+					stored, total = int64(len(tr.EmailEventIDs(time.UnixMilli(0), t0))), -1
+				}
+				if s.Status != store.StatusSucceeded || s.Records != stored || s.HubSpotTotal != total {
 					t.Errorf("%s: %+v, want succeeded with %d records", typ, s, stored)
 				}
 				if e, ok := final[typ]; !ok || e.Phase != progress.PhaseDone || e.Records != stored || e.Total != stored {
@@ -103,7 +116,7 @@ func TestFailingStreamLeavesOthersComplete(t *testing.T) {
 	if !strings.HasPrefix(res.Error, "emails: ") || !strings.Contains(res.Error, "sales-email-read") {
 		t.Errorf("run error %q", res.Error)
 	}
-	others := slices.DeleteFunc(slices.Clone(ObjectTypes), func(s string) bool { return s == "emails" })
+	others := slices.DeleteFunc(slices.Clone(catalog.All), func(s string) bool { return s == "emails" })
 	checkTruth(t, db, f.fake.Truth(), others)
 	for _, s := range res.Streams {
 		if s.Stream != "emails" && s.Status != store.StatusSucceeded {
@@ -112,23 +125,24 @@ func TestFailingStreamLeavesOthersComplete(t *testing.T) {
 	}
 }
 
-// TestTwoRunsNoDuplicates: a second full run rewrites the same rows.
+// TestTwoRunsNoDuplicates: a second full run rewrites the same rows (and
+// skips the archived records it already holds).
 func TestTwoRunsNoDuplicates(t *testing.T) {
 	f := newFixture(t, fakehub.Config{Scale: 140, InlineAssociationLimit: 2, AssociationPageSize: 5})
 	db := openTestDB(t)
 	first := f.run(t.Context(), db, Options{})
 	before := dump(t, db)
 	f.fake.ResetStats()
-	second := f.run(t.Context(), db, Options{})
+	second := f.run(t.Context(), db, Options{Full: true})
 	if first.Status != store.StatusSucceeded || second.Status != store.StatusSucceeded || second.ResumedFrom != 0 {
 		t.Fatalf("runs: %s, %s (resumed from %d)", first.Status, second.Status, second.ResumedFrom)
 	}
 	tr := f.fake.Truth()
-	checkTruth(t, db, tr, ObjectTypes)
+	checkTruth(t, db, tr, catalog.All)
 	if after := dump(t, db); after != before {
 		t.Error("the second run changed the database")
 	}
-	if got, want := f.fake.Stats().Total, minimumCalls(tr, f.cfg, ObjectTypes, false); got != want {
+	if got, want := f.fake.Stats().Total, minimumCalls(tr, f.cfg, catalog.All, false); got != want {
 		t.Errorf("second run: %d calls, want %d", got, want)
 	}
 	var rows, distinct int
@@ -150,7 +164,7 @@ func TestRetriesUnderFaults(t *testing.T) {
 	if res.Status != store.StatusSucceeded {
 		t.Fatalf("status %s: %s", res.Status, res.Error)
 	}
-	checkTruth(t, db, f.fake.Truth(), ObjectTypes)
+	checkTruth(t, db, f.fake.Truth(), catalog.All)
 	if res.Retries == 0 || res.APICalls != int64(f.fake.Stats().Total) {
 		t.Errorf("run counted %d calls with %d retries; the fake received %d", res.APICalls, res.Retries, f.fake.Stats().Total)
 	}
@@ -203,28 +217,6 @@ func TestChangesDuringRunAreTolerated(t *testing.T) {
 	checkTruth(t, db, f.fake.Truth(), []string{"notes"})
 }
 
-func TestParseObjects(t *testing.T) {
-	tests := []struct {
-		in   string
-		want []string
-		err  bool
-	}{
-		{"", ObjectTypes, false},
-		{"deals, contacts,deals", []string{"contacts", "deals"}, false},
-		{"Notes", []string{"notes"}, false},
-		{"contacts,forms", nil, true},
-	}
-	for _, tt := range tests {
-		got, err := ParseObjects(tt.in)
-		if (err != nil) != tt.err || !slices.Equal(got, tt.want) {
-			t.Errorf("ParseObjects(%q) = %v, %v", tt.in, got, err)
-		}
-		if err != nil && !strings.Contains(err.Error(), "contacts, companies") {
-			t.Errorf("error %q does not name the valid types", err)
-		}
-	}
-}
-
 func TestCancelledRunResumes(t *testing.T) {
 	f := newFixture(t, fakehub.Config{Scale: 200, InlineAssociationLimit: 2})
 	db := openTestDB(t)
@@ -249,7 +241,7 @@ func TestCancelledRunResumes(t *testing.T) {
 	if second.Status != store.StatusSucceeded || second.ResumedFrom != first.ID {
 		t.Fatalf("second run: %s, resumed from %d", second.Status, second.ResumedFrom)
 	}
-	checkTruth(t, db, f.fake.Truth(), ObjectTypes)
+	checkTruth(t, db, f.fake.Truth(), catalog.All)
 	if _, ok, _ := Resumable(t.Context(), db, nil); ok {
 		t.Error("a succeeded run is resumable")
 	}

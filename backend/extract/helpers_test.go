@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,9 +9,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"hubextract/backend/catalog"
 	"hubextract/backend/clock"
 	"hubextract/backend/fakehub"
 	"hubextract/backend/hubspot"
@@ -36,6 +39,13 @@ func newFixture(t *testing.T, cfg fakehub.Config) *fixture {
 	cfg.Clock = clk
 	if cfg.Seed == 0 {
 		cfg.Seed = 7
+	}
+	// Fewer forms and events than a demo portal: enough to cover paging.
+	if cfg.Forms == 0 {
+		cfg.Forms = 3
+	}
+	if cfg.EmailEvents == 0 {
+		cfg.EmailEvents = 1100
 	}
 	fake, url := fakehub.NewTestServer(t, cfg)
 	return &fixture{t: t, cfg: cfg, fake: fake, url: url, clk: clk}
@@ -65,11 +75,14 @@ func (f *fixture) run(ctx context.Context, db *store.DB, opts Options) Result {
 }
 
 // checkTruth compares the stored records (ids, archived flags, every
-// property, timestamps) and association pairs of types with the fake's
-// ground truth.
+// property, timestamps) and association pairs of the CRM types among types,
+// and the forms, submissions and email events when selected, with the
+// fake's ground truth.
 func checkTruth(t *testing.T, db *store.DB, tr *fakehub.Truth, types []string) {
 	t.Helper()
 	ctx := context.Background()
+	checkMarketing(t, db, tr, types)
+	types = slices.DeleteFunc(slices.Clone(types), func(s string) bool { return !catalog.IsCRM(s) })
 	for _, typ := range types {
 		var active, archived []string
 		err := db.EachRecord(ctx, typ, func(r store.Record) error {
@@ -126,12 +139,57 @@ func checkTruth(t *testing.T, db *store.DB, tr *fakehub.Truth, types []string) {
 	}
 }
 
+// checkMarketing compares the stored forms, the submissions of every form
+// and the email events created before the email_events watermark (the
+// window's end) with the truth, each when selected.
+func checkMarketing(t *testing.T, db *store.DB, tr *fakehub.Truth, types []string) {
+	t.Helper()
+	ctx := context.Background()
+	if slices.Contains(types, catalog.Forms) || slices.Contains(types, catalog.FormSubmissions) {
+		forms, err := db.Forms(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, f := range forms {
+			ids = append(ids, f.ID)
+		}
+		sameIDs(t, "forms", ids, tr.Forms())
+	}
+	if slices.Contains(types, catalog.FormSubmissions) {
+		for _, id := range tr.Forms() {
+			if got, err := db.CountFormSubmissions(ctx, id); err != nil || got != int64(tr.Submissions(id)) {
+				t.Errorf("form %s: %d submissions stored (%v), HubSpot has %d", id, got, err, tr.Submissions(id))
+			}
+		}
+	}
+	if slices.Contains(types, catalog.EmailEvents) {
+		wms, err := db.Watermarks(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wm, ok := wms[catalog.EmailEvents]
+		if !ok {
+			t.Fatal("no email_events watermark")
+		}
+		var ids []string
+		err = db.EachEmailEvent(ctx, func(e store.EmailEvent) error {
+			ids = append(ids, e.ID)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameIDs(t, "email events", ids, tr.EmailEventIDs(time.UnixMilli(0), wm.Value.Add(-time.Millisecond)))
+	}
+}
+
 // pairsToCheck lists each relation read inline by a selected type once.
 func pairsToCheck(types []string) []direction {
 	var out []direction
 	seen := map[direction]bool{}
 	for _, a := range types {
-		for _, b := range inline[a] {
+		for _, b := range catalog.Inline(a) {
 			if !seen[direction{b, a}] {
 				seen[direction{a, b}] = true
 				out = append(out, direction{a, b})
@@ -182,7 +240,9 @@ func head(s []string) []string { return s[:min(len(s), 3)] }
 // 500, active and archived; a pipelines call per selected type that has
 // them; and the v4 batch reads completing the overflowed side of each
 // relation: per 1,000 ids, as many calls as the longest association list
-// needs pages.
+// needs pages. Marketing: the forms list in pages of 100, per form its
+// submissions in pages of 50 (at least one), the email events in pages of
+// 1,000 (at least one).
 func minimumCalls(tr *fakehub.Truth, cfg fakehub.Config, types []string, batchMode bool) int {
 	pages := func(n, size int) int { return max(1, (n+size-1)/size) }
 	perPage := 1
@@ -196,42 +256,39 @@ func minimumCalls(tr *fakehub.Truth, cfg fakehub.Config, types []string, batchMo
 		return pages(n, 100) * perPage
 	}
 	calls := pages(len(tr.Owners()), 500) + pages(len(tr.ArchivedOwners()), 500)
+	if slices.Contains(types, catalog.Forms) || slices.Contains(types, catalog.FormSubmissions) {
+		calls += pages(len(tr.Forms()), 100)
+	}
+	if slices.Contains(types, catalog.FormSubmissions) {
+		for _, id := range tr.Forms() {
+			calls += pages(tr.Submissions(id), 50)
+		}
+	}
+	if slices.Contains(types, catalog.EmailEvents) {
+		// Every generated event precedes the run's start.
+		calls += pages(len(tr.EmailEventIDs(time.UnixMilli(0), time.UnixMilli(1<<60))), 1000)
+	}
+	types = slices.DeleteFunc(slices.Clone(types), func(s string) bool { return !catalog.IsCRM(s) })
 	for _, typ := range types {
 		calls += 2 + listCalls(len(tr.IDs(typ, false))) + listCalls(len(tr.IDs(typ, true)))
-		if slices.Contains(pipelineTypes, typ) {
+		if slices.Contains(catalog.PipelineTypes, typ) {
 			calls++
 		}
 	}
-	v4 := cfg.AssociationPageSize
-	if v4 == 0 {
-		v4 = 500
-	}
 	completion := func(d direction) (ids, calls int) {
 		over := tr.OverflowIDs(d.from, d.to)
-		slices.SortFunc(over, func(a, b string) int { return cmpNumeric(a, b) })
-		count := map[string]int{}
-		for _, p := range tr.Pairs(d.from, d.to) {
-			count[p[0]]++
-		}
-		for start := 0; start < len(over); start += 1000 {
-			rounds := 0
-			for _, id := range over[start:min(start+1000, len(over))] {
-				rounds = max(rounds, (count[id]+v4-1)/v4)
-			}
-			calls += rounds
-		}
-		return len(over), calls
+		return len(over), v4Calls(tr, cfg, d.from, d.to, over)
 	}
 	seen := map[direction]bool{}
 	for _, a := range types {
-		for _, b := range inline[a] {
+		for _, b := range catalog.Inline(a) {
 			d := direction{a, b}
 			if seen[d] {
 				continue
 			}
 			seen[d] = true
 			ids, c := completion(d)
-			if slices.Contains(types, b) && slices.Contains(inline[b], a) {
+			if slices.Contains(types, b) && slices.Contains(catalog.Inline(b), a) {
 				seen[direction{b, a}] = true
 				if bids, bc := completion(direction{b, a}); bids < ids {
 					c = bc
@@ -239,6 +296,28 @@ func minimumCalls(tr *fakehub.Truth, cfg fakehub.Config, types []string, batchMo
 			}
 			calls += c
 		}
+	}
+	return calls
+}
+
+// v4Calls is what reading the (from → to) associations of ids through the
+// v4 batch read costs: per 1,000 ids in numeric order, as many rounds as
+// the longest association list among them needs pages, at least one.
+func v4Calls(tr *fakehub.Truth, cfg fakehub.Config, from, to string, ids []string) int {
+	ids = slices.Clone(ids)
+	slices.SortFunc(ids, cmpNumeric)
+	v4 := cmp.Or(cfg.AssociationPageSize, 500)
+	count := map[string]int{}
+	for _, p := range tr.Pairs(from, to) {
+		count[p[0]]++
+	}
+	calls := 0
+	for start := 0; start < len(ids); start += 1000 {
+		rounds := 1
+		for _, id := range ids[start:min(start+1000, len(ids))] {
+			rounds = max(rounds, (count[id]+v4-1)/v4)
+		}
+		calls += rounds
 	}
 	return calls
 }
@@ -290,6 +369,19 @@ func dump(t *testing.T, db *store.DB) string {
 		fmt.Fprintf(&b, "%s: %d\n", q, n)
 	}
 	return b.String()
+}
+
+// cancelAfter returns a context that ends once k pages (see
+// Options.pageSaved) are saved, with the hook that counts them.
+func cancelAfter(t *testing.T, k int64) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(t.Context())
+	t.Cleanup(cancel)
+	var pages atomic.Int64
+	return ctx, func() {
+		if pages.Add(1) == k {
+			cancel()
+		}
+	}
 }
 
 // events collects progress events.

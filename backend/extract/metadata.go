@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"hubextract/backend/catalog"
 	"hubextract/backend/hubspot"
 	"hubextract/backend/progress"
 	"hubextract/backend/store"
@@ -28,8 +29,8 @@ func (e *engine) queueMetadata(ctx context.Context, s *stream) {
 		{metaKey("owners"), func(ctx context.Context, key string) error { return e.owners(ctx, s, key, false) }},
 		{metaKey("owners:archived"), func(ctx context.Context, key string) error { return e.owners(ctx, s, key, true) }},
 	}
-	for _, t := range pipelineTypes {
-		if slices.Contains(e.objects, t) {
+	for _, t := range catalog.PipelineTypes {
+		if slices.Contains(e.crm, t) {
 			items = append(items, metaItem{metaKey("pipelines:" + t),
 				func(ctx context.Context, key string) error { return e.pipelines(ctx, s, key, t) }})
 		}

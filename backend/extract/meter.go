@@ -3,21 +3,26 @@ package extract
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"hubextract/backend/catalog"
 	"hubextract/backend/hubspot"
 	"hubextract/backend/progress"
 )
 
 // meter is the client's Observer: it attributes every HTTP attempt to the
 // stream it served, from the endpoint name the client gives each call
-// ("list contacts", "associations deals→contacts", "owners", ...), and turns
-// retries into log events in plain words.
+// ("list contacts", "associations deals→contacts", "owners", "forms", ...),
+// and turns retries into log events in plain words.
 type meter struct {
 	report func(progress.Event)
 	now    func() time.Time
+	// formsList is the stream the forms list serves: forms, or
+	// form_submissions when only the submissions are selected.
+	formsList string
 
 	mu     sync.Mutex
 	counts map[string]*callCount
@@ -25,14 +30,27 @@ type meter struct {
 
 type callCount struct{ calls, retries int64 }
 
-func newMeter(report func(progress.Event), now func() time.Time) *meter {
-	return &meter{report: report, now: now, counts: map[string]*callCount{}}
+func newMeter(report func(progress.Event), now func() time.Time, selection []string) *meter {
+	m := &meter{report: report, now: now, counts: map[string]*callCount{}, formsList: catalog.Forms}
+	if !slices.Contains(selection, catalog.Forms) {
+		m.formsList = catalog.FormSubmissions
+	}
+	return m
 }
 
 // streamOf names the stream an endpoint belongs to: the object type for
 // reads of records, properties and associations (the side whose records
-// are completed), metadataStream for owners and pipelines.
-func streamOf(endpoint string) string {
+// are completed), metadataStream for owners and pipelines, the marketing
+// stream for its endpoint.
+func (m *meter) streamOf(endpoint string) string {
+	switch endpoint {
+	case "forms":
+		return m.formsList
+	case "form submissions":
+		return catalog.FormSubmissions
+	case "email events":
+		return catalog.EmailEvents
+	}
 	verb, rest, _ := strings.Cut(endpoint, " ")
 	switch verb {
 	case "list", "search", "properties":
@@ -49,7 +67,7 @@ func streamOf(endpoint string) string {
 }
 
 func (m *meter) ObserveCall(ci hubspot.CallInfo) {
-	stream := streamOf(ci.Endpoint)
+	stream := m.streamOf(ci.Endpoint)
 	m.mu.Lock()
 	c := m.counts[stream]
 	if c == nil {

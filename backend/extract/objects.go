@@ -3,6 +3,7 @@ package extract
 import (
 	"context"
 
+	"hubextract/backend/catalog"
 	"hubextract/backend/hubspot"
 	"hubextract/backend/progress"
 	"hubextract/backend/store"
@@ -12,10 +13,15 @@ import (
 const pageSize = 100
 
 // queueObjects queues the walk of one type: its property definitions, its
-// records (with their associations inline), then its archived records.
+// records (with their associations inline; in an incremental run, the
+// records changed since the last one), then its archived records.
 func (e *engine) queueObjects(ctx context.Context, s *stream) {
 	s.hold()
-	_, activeDone := e.plan.checkpoint(listKey(s.name))
+	key := listKey(s.name)
+	if e.incremental(s.name) {
+		key = changesKey(s.name)
+	}
+	_, activeDone := e.plan.checkpoint(key)
 	_, archivedDone := e.plan.checkpoint(archivedKey(s.name))
 	if activeDone && archivedDone {
 		s.mu.Lock()
@@ -44,11 +50,15 @@ func (e *engine) queueObjects(ctx context.Context, s *stream) {
 }
 
 // estimate is the calls a type's walk will take, from what the last runs
-// stored, until the planning call says better.
+// stored, until the planning call says better. An incremental walk reads
+// its changes (unknown until its first page) and the archived records.
 func (e *engine) estimate(ctx context.Context, objectType string) float64 {
 	active, archived, err := e.db.CountRecords(ctx, objectType)
-	if err != nil {
+	switch {
+	case err != nil:
 		return 1
+	case e.incremental(objectType):
+		return float64(1 + pagesFor(archived))
 	}
 	return float64(pagesFor(active) + pagesFor(archived))
 }
@@ -56,6 +66,10 @@ func (e *engine) estimate(ctx context.Context, objectType string) float64 {
 // pagesFor is how many list pages n records take (an empty list is one).
 func pagesFor(n int64) int64 { return max(1, (n+pageSize-1)/pageSize) }
 
+// walkObjects reads one type: its property definitions, its records (all
+// of them, or in an incremental run those changed since the last one),
+// then its archived records (the one archived list pass also marks those
+// archived since the last run).
 func (e *engine) walkObjects(ctx context.Context, s *stream) error {
 	tctx, cancel := s.taskContext(ctx)
 	defer cancel()
@@ -68,7 +82,12 @@ func (e *engine) walkObjects(ctx context.Context, s *stream) error {
 	s.mu.Lock()
 	s.props = props
 	s.mu.Unlock()
-	if err := e.walk(tctx, s, false); err != nil {
+	if e.incremental(s.name) {
+		err = e.searchChanges(tctx, s)
+	} else {
+		err = e.walk(tctx, s, false)
+	}
+	if err != nil {
 		return err
 	}
 	return e.walk(tctx, s, true)
@@ -90,21 +109,10 @@ func (e *engine) walk(ctx context.Context, s *stream, archived bool) error {
 	s.setPhase(phase)
 	s.report(false)
 	fits := hubspot.PropertiesFitURL(s.props)
-	var saving <-chan error
-	saved := func() error {
-		if saving == nil {
-			return nil
-		}
-		err := <-saving
-		saving = nil
-		if err == nil {
-			s.report(false)
-		}
-		return err
-	}
+	var saving pending
 	for {
 		page, err := e.fetchPage(ctx, s, after, archived, fits)
-		if werr := saved(); werr != nil {
+		if werr := saving.wait(s); werr != nil {
 			return werr
 		}
 		if err != nil {
@@ -112,7 +120,7 @@ func (e *engine) walk(ctx context.Context, s *stream, archived bool) error {
 		}
 		saving = s.submitPage(key, page, archived)
 		if page.Next == "" {
-			return saved()
+			return saving.wait(s)
 		}
 		after = page.Next
 	}
@@ -121,11 +129,13 @@ func (e *engine) walk(ctx context.Context, s *stream, archived bool) error {
 // fetchPage reads one page with every property. When the property names
 // do not fit one URL, the list call asks only for ids and associations and
 // one batch read (a POST body has room) brings the properties: two calls
-// per page instead of one list call per URL-full of names.
+// per page instead of one list call per URL-full of names. Archived records
+// already stored as archived with the same update time are left out: they
+// need neither a batch read nor a write.
 func (e *engine) fetchPage(ctx context.Context, s *stream, after string, archived, fits bool) (hubspot.ObjectPage, error) {
 	p := hubspot.ListParams{Limit: pageSize, After: after, Archived: archived, Properties: s.props}
 	if !archived {
-		p.Associations = inline[s.name]
+		p.Associations = catalog.Inline(s.name)
 	}
 	if !fits {
 		p.Properties = []string{"hs_object_id"}
@@ -135,34 +145,68 @@ func (e *engine) fetchPage(ctx context.Context, s *stream, after string, archive
 		return page, err
 	}
 	e.addMinimum(1)
+	if archived {
+		if page.Results, err = e.unknownArchived(ctx, s.name, page.Results); err != nil {
+			return page, err
+		}
+	}
 	if fits || len(page.Results) == 0 {
 		return page, nil
 	}
-	ids := make([]string, len(page.Results))
-	for i, o := range page.Results {
+	page.Results, err = e.readProperties(ctx, s, page.Results, archived)
+	return page, err
+}
+
+// unknownArchived keeps the archived records not already stored as
+// archived with the same update time.
+func (e *engine) unknownArchived(ctx context.Context, objectType string, objs []hubspot.Object) ([]hubspot.Object, error) {
+	ids := make([]string, len(objs))
+	for i, o := range objs {
+		ids[i] = o.ID
+	}
+	known, err := e.db.ArchivedVersions(ctx, objectType, ids)
+	if err != nil {
+		return nil, err
+	}
+	kept := objs[:0]
+	for _, o := range objs {
+		if at, ok := known[o.ID]; !ok || !at.Equal(o.UpdatedAt) {
+			kept = append(kept, o)
+		}
+	}
+	return kept, nil
+}
+
+// readProperties brings every property of objs by batch read (100 ids per
+// call), keeping what else each object carries (its associations). A
+// record gone between the two reads was archived meanwhile: it is left out
+// and the archived pass, or the next run, sees it.
+func (e *engine) readProperties(ctx context.Context, s *stream, objs []hubspot.Object, archived bool) ([]hubspot.Object, error) {
+	ids := make([]string, len(objs))
+	for i, o := range objs {
 		ids[i] = o.ID
 	}
 	full, err := e.client.BatchReadObjects(ctx, s.name, ids, s.props, archived)
 	if err != nil {
-		return page, err
+		return nil, err
 	}
-	e.addMinimum(1)
-	byID := make(map[string]map[string]*string, len(full))
+	e.addMinimum(int64(len(ids)+batchSize-1) / batchSize)
+	byID := make(map[string]hubspot.Object, len(full))
 	for _, o := range full {
-		byID[o.ID] = o.Properties
+		byID[o.ID] = o
 	}
-	kept := page.Results[:0]
-	for _, o := range page.Results {
-		// A record gone between the two calls was deleted meanwhile: the
-		// archived pass or the next run sees it.
-		if props, ok := byID[o.ID]; ok {
-			o.Properties = props
+	kept := objs[:0]
+	for _, o := range objs {
+		if f, ok := byID[o.ID]; ok {
+			o.Properties, o.UpdatedAt, o.ArchivedAt = f.Properties, f.UpdatedAt, f.ArchivedAt
 			kept = append(kept, o)
 		}
 	}
-	page.Results = kept
-	return page, nil
+	return kept, nil
 }
+
+// batchSize is the batch read's maximum.
+const batchSize = 100
 
 // submitPage hands one page to the writer: records, their inline
 // associations (replacing what each record had), the ids whose inline
@@ -173,7 +217,7 @@ func (s *stream) submitPage(key string, page hubspot.ObjectPage, archived bool) 
 	ids := make([]string, len(page.Results))
 	var assocs []store.Association
 	overflow := map[string][]string{}
-	toTypes := inline[s.name]
+	toTypes := catalog.Inline(s.name)
 	for i, o := range page.Results {
 		recs[i] = store.Record{Type: s.name, ID: o.ID, Properties: o.Properties, CreatedAt: o.CreatedAt,
 			UpdatedAt: o.UpdatedAt, Archived: o.Archived || archived, ArchivedAt: o.ArchivedAt}
@@ -204,12 +248,16 @@ func (s *stream) submitPage(key string, page hubspot.ObjectPage, archived bool) 
 		if err := tx.UpsertRecords(ctx, runID, recs); err != nil {
 			return err
 		}
-		// An archived record has no associations any more: replacing its
-		// set with the (empty) inline one drops what an earlier run stored.
-		if err := tx.ReplaceAssociations(ctx, s.name, ids, toTypes, assocs); err != nil {
-			return err
-		}
-		if !archived {
+		if archived {
+			// An archived record has no associations any more, from
+			// either side: drop what earlier runs stored.
+			if err := tx.DropAssociations(ctx, s.name, ids); err != nil {
+				return err
+			}
+		} else {
+			if err := tx.ReplaceAssociations(ctx, s.name, ids, toTypes, assocs); err != nil {
+				return err
+			}
 			for to, from := range overflow {
 				if err := tx.AddOverflow(ctx, s.name, to, from); err != nil {
 					return err

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"hubextract/backend/catalog"
 	"hubextract/backend/hubspot"
 	"hubextract/backend/progress"
 	"hubextract/backend/store"
@@ -21,7 +22,9 @@ import (
 // selected and list each other (contacts ↔ companies): a pair is then
 // missing only if both inline pages lack it, so completing the overflowed
 // records of one side is enough, and the side with fewer is chosen once
-// both walks finished.
+// both walks finished. An incremental read of a type re-reads through the
+// same batch read the associations of every record it found changed: its
+// pending list holds them all, and only that type's own side completes it.
 
 // direction is one way of asking for associations: records of from, the
 // associated ids of type to.
@@ -40,15 +43,17 @@ type assocGroup struct {
 func (e *engine) newGroups() []*assocGroup {
 	var groups []*assocGroup
 	seen := map[direction]bool{}
-	for _, a := range e.objects {
-		for _, b := range inline[a] {
+	for _, a := range e.crm {
+		for _, b := range catalog.Inline(a) {
 			d := direction{a, b}
 			if seen[d] {
 				continue
 			}
 			seen[d] = true
 			g := &assocGroup{dirs: []direction{d}, ok: map[string]bool{}}
-			if slices.Contains(e.objects, b) && slices.Contains(inline[b], a) {
+			// Both sides list each other in full: either completes the pair.
+			if slices.Contains(e.crm, b) && slices.Contains(catalog.Inline(b), a) &&
+				!e.incremental(a) && !e.incremental(b) {
 				back := direction{b, a}
 				seen[back] = true
 				g.dirs = append(g.dirs, back)
@@ -173,7 +178,9 @@ func (e *engine) complete(ctx context.Context, s *stream, d direction) error {
 }
 
 // completeRound makes one batch call and saves what it brought; it returns
-// the inputs of the records that have another page.
+// the inputs of the records that have another page. A record whose set is
+// complete also loses the pairs only the other side still listed: they are
+// stale.
 func (e *engine) completeRound(ctx context.Context, s *stream, d direction, inputs []hubspot.AssociationInput, first bool) ([]hubspot.AssociationInput, error) {
 	batch, err := e.client.BatchReadAssociations(ctx, d.from, d.to, inputs)
 	if err != nil {
@@ -231,6 +238,9 @@ func (e *engine) completeRound(ctx context.Context, s *stream, d direction, inpu
 				return err
 			}
 		} else if err := tx.AddAssociations(ctx, assocs); err != nil {
+			return err
+		}
+		if err := tx.PruneReverseAssociations(ctx, d.from, d.to, resolved); err != nil {
 			return err
 		}
 		if err := tx.ResolveOverflow(ctx, d.from, d.to, resolved); err != nil {

@@ -14,7 +14,7 @@ import (
 // run began (they may have moved either way while it ran) becomes a warning
 // on the run: a missing record is never silent.
 func (e *engine) reconcile(ctx context.Context) {
-	for _, t := range e.objects {
+	for _, t := range e.crm {
 		s := e.streams[t]
 		s.mu.Lock()
 		total, planErr, listed := s.total, s.planErr, s.listsDone && !s.listedBefore

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"hubextract/backend/catalog"
 	"hubextract/backend/store"
 )
 
@@ -13,6 +14,7 @@ import (
 func listKey(objectType string) string     { return objectType }
 func archivedKey(objectType string) string { return objectType + ":archived" }
 func propsKey(objectType string) string    { return objectType + ":properties" }
+func changesKey(objectType string) string  { return objectType + ":changes" }
 func metaKey(item string) string           { return metadataStream + ":" + item }
 
 // resumePlan is what a run takes over from the interrupted run(s) before
@@ -25,10 +27,12 @@ type resumePlan struct {
 }
 
 // Resumable returns the interrupted run that a run of objects (nil: all)
-// would resume, if any: the latest run, when it did not succeed and was a
-// full run of the same selection.
+// would resume, if any: the latest run, when it is of the same selection
+// and was marked resumable (interrupted, or stopped by trouble that may
+// pass; see engine.resumable). Options.Fresh and Options.Full start afresh
+// instead.
 func Resumable(ctx context.Context, db *store.DB, objects []string) (store.Run, bool, error) {
-	objs, err := normalizeObjects(objects)
+	objs, err := catalog.Normalize(objects)
 	if err != nil {
 		return store.Run{}, false, err
 	}
@@ -39,8 +43,8 @@ func Resumable(ctx context.Context, db *store.DB, objects []string) (store.Run, 
 	return chain[0], true, nil
 }
 
-// resumeChain lists, newest first, the consecutive interrupted full runs
-// of this selection that end the history.
+// resumeChain lists, newest first, the consecutive resumable runs of this
+// selection that end the history.
 func resumeChain(ctx context.Context, db *store.DB, objects []string) ([]store.Run, error) {
 	runs, err := db.Runs(ctx, 100)
 	if err != nil {
@@ -48,7 +52,7 @@ func resumeChain(ctx context.Context, db *store.DB, objects []string) ([]store.R
 	}
 	var chain []store.Run
 	for _, r := range runs {
-		if r.Status == store.StatusSucceeded || r.Status == store.StatusRunning || r.Mode != store.ModeFull ||
+		if r.Status == store.StatusSucceeded || r.Status == store.StatusRunning || !r.Resumable ||
 			!sameSelection(r.Objects, objects) {
 			break
 		}
@@ -69,7 +73,7 @@ func (e *engine) planResume(ctx context.Context, fresh bool) (*resumePlan, error
 	if fresh {
 		return plan, nil
 	}
-	chain, err := resumeChain(ctx, e.db, e.objects)
+	chain, err := resumeChain(ctx, e.db, e.selection)
 	if err != nil || len(chain) == 0 {
 		return plan, err
 	}

@@ -29,6 +29,7 @@ type stream struct {
 	failed   int64
 	pages    int64
 	total    int64 // HubSpot's count of active records; -1 unknown
+	expect   int64 // records an incremental read expects to write; -1 unknown
 	planErr  error // why total is unknown
 	base     int64 // records written by the interrupted runs this one resumes
 	started  time.Time
@@ -41,7 +42,7 @@ type stream struct {
 }
 
 func (e *engine) newStream(name string) *stream {
-	s := &stream{e: e, name: name, total: -1, started: e.clk.Now(), phase: progress.PhaseWaiting,
+	s := &stream{e: e, name: name, total: -1, expect: -1, started: e.clk.Now(), phase: progress.PhaseWaiting,
 		base: e.plan.base[name]}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	e.streams[name] = s
@@ -91,7 +92,8 @@ func (s *stream) failedErr() error {
 }
 
 // release ends one obligation; the last one ends the stream: its result
-// and (for a type that succeeded) its watermark are written together.
+// and (for a stream that succeeded) its watermark are written together,
+// with the time of its last full read when it read everything.
 func (s *stream) release(ctx context.Context) {
 	s.mu.Lock()
 	s.pending--
@@ -108,6 +110,11 @@ func (s *stream) release(ctx context.Context) {
 		if res.Status == store.StatusSucceeded && s.name != metadataStream {
 			if err := tx.SetWatermark(ctx, s.name, s.e.since, s.e.runID); err != nil {
 				return err
+			}
+			if !s.e.incremental(s.name) {
+				if err := tx.SetFullAt(ctx, s.name, s.e.since); err != nil {
+					return err
+				}
 			}
 		}
 		return tx.SaveStreamResult(ctx, s.e.runID, res)
@@ -190,12 +197,20 @@ func (s *stream) report(final bool) {
 	s.mu.Lock()
 	ev := progress.Event{Kind: progress.KindProgress, Time: s.e.clk.Now(), Stream: s.name, Phase: s.phase,
 		Records: s.base + s.records, Total: -1, Calls: calls, ETA: -1, Final: final}
-	if s.total >= 0 {
+	switch {
+	case s.e.incremental(s.name):
+		if s.expect >= 0 {
+			ev.Total = max(s.expect, ev.Records)
+		}
+	case s.total >= 0:
 		// Records of an interrupted run this one resumes are part of total.
 		ev.Total = s.total + s.archived
 		if s.phase == progress.PhaseArchived || s.listsDone {
 			ev.Total = max(ev.Total, ev.Records)
 		}
+	}
+	if final && s.status == store.StatusSucceeded && (ev.Total < 0 || s.e.incremental(s.name)) {
+		ev.Total = ev.Records // a read whose size was not known ahead is complete
 	}
 	if secs := s.e.clk.Now().Sub(s.started).Seconds(); secs > 0 && s.records > 0 {
 		ev.Rate = float64(s.records) / secs

@@ -57,3 +57,22 @@ func (w *writer) close() {
 	close(w.jobs)
 	<-w.done
 }
+
+// pending is the outcome of the page a walk handed to the writer, awaited
+// before the walk hands over the next one: a walk fetches its next page
+// while its last is saved, and never holds more than these two.
+type pending <-chan error
+
+// wait waits for the page (if any) and, once it is saved, reports s's
+// progress.
+func (p *pending) wait(s *stream) error {
+	if *p == nil {
+		return nil
+	}
+	err := <-*p
+	*p = nil
+	if err == nil {
+		s.report(false)
+	}
+	return err
+}

@@ -75,7 +75,8 @@ func appendInlineEntry(b []byte, id int64, typ string) []byte {
 }
 
 // pairPrimary reports whether the pair (i along dir, j) is its a-side
-// record's primary association. ps are i's partners along dir.
+// record's primary association: that record's lowest-id live partner. ps
+// are i's partners along dir.
 func (v view) pairPrimary(ri, dir, i, j int, ps []int32, buf *[]int32) bool {
 	if dir == 0 {
 		return int(ps[0]) == j
@@ -184,18 +185,7 @@ func (s *Server) v4BatchRead(r *http.Request) *response {
 			Context:       map[string][]string{"fromObjectId": {id}, "fromObjectType": {objTypes[from].singular}, "toObjectType": {objTypes[to].singular}},
 		})
 	}
-	b = append(b, ']')
-	status := http.StatusOK
-	if len(errs) > 0 {
-		status = http.StatusMultiStatus
-		eb, _ := json.Marshal(errs)
-		b = append(b, `,"numErrors":`...)
-		b = strconv.AppendInt(b, int64(len(errs)), 10)
-		b = append(b, `,"errors":`...)
-		b = append(b, eb...)
-	}
-	b = appendTimes(b, started, s.clk.Now())
-	return &response{status: status, body: append(b, '}')}
+	return s.finishBatch(b, errs, started)
 }
 
 func (v view) appendV4Result(b []byte, r *http.Request, ri, dir, i int, id string, ps []int32, start int, buf *[]int32) []byte {

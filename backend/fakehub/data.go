@@ -1,6 +1,7 @@
 package fakehub
 
 import (
+	"slices"
 	"strconv"
 	"time"
 )
@@ -13,7 +14,6 @@ type dataset struct {
 	seed         int64
 	anchor       int64 // ms; the generated "now": nothing generated is later
 	portalID     int64
-	scale        int
 	inlineLimit  int
 	v4Page       int
 	schemas      [numTypes]*typeSchema
@@ -22,7 +22,6 @@ type dataset struct {
 	dealPipelines,
 	ticketPipelines []pipeline
 	forms     []form
-	events    []int64 // created ms of email event i, nondecreasing
 	campaigns []int64
 	relations []*relation
 	generated [numTypes]int // records per type before any AddRecords
@@ -52,15 +51,17 @@ func (rs *recordSet) clone() *recordSet {
 	return c
 }
 
-// state is the mutable overlay: record timestamps and the association
-// pairs added with new records (extra[rel][dir]).
+// state is the mutable overlay: record timestamps, the association pairs
+// added with new records (extra[rel][dir]) and the email events (created ms
+// of event i, nondecreasing; AddEmailEvents appends).
 type state struct {
-	recs  [numTypes]*recordSet
-	extra [][2]map[int32][]int32
+	recs   [numTypes]*recordSet
+	extra  [][2]map[int32][]int32
+	events []int64
 }
 
 func (st *state) clone() *state {
-	c := &state{extra: make([][2]map[int32][]int32, len(st.extra))}
+	c := &state{extra: make([][2]map[int32][]int32, len(st.extra)), events: slices.Clip(st.events)}
 	for t, rs := range st.recs {
 		c.recs[t] = rs.clone()
 	}

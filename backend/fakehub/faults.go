@@ -182,20 +182,15 @@ func (s *Server) checkScopes(r *http.Request, rt *route) *response {
 			name = objTypes[t].name
 		}
 		if scope, denied := s.deny[name]; denied {
-			id := s.newID()
-			resp := s.jsonResp(http.StatusForbidden, errorBody{
-				Status:        "error",
-				Message:       "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
-				CorrelationID: id,
-				Category:      "MISSING_SCOPES",
+			return s.errorBodyResp(http.StatusForbidden, errorBody{
+				Message:  "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+				Category: "MISSING_SCOPES",
 				Errors: []errorDetail{{
 					Message: "One or more of the following scopes are required.",
 					Context: map[string]any{"requiredGranularScopes": []string{scope}},
 				}},
 				Links: map[string]string{"scopes": "https://developers.hubspot.com/scopes"},
 			})
-			resp.header = http.Header{http.CanonicalHeaderKey("X-HubSpot-Correlation-Id"): {id}}
-			return resp
 		}
 	}
 	return nil

@@ -11,7 +11,6 @@ func generate(cfg Config, now time.Time) (*dataset, *state) {
 	ds := &dataset{
 		seed:        cfg.Seed,
 		anchor:      now.UTC().Truncate(time.Hour).UnixMilli(),
-		scale:       cfg.Scale,
 		inlineLimit: cfg.InlineAssociationLimit,
 		v4Page:      cfg.AssociationPageSize,
 	}
@@ -42,6 +41,6 @@ func generate(cfg Config, now time.Time) (*dataset, *state) {
 	}
 	ds.buildGraph(st)
 	generateForms(ds, cfg.Forms, cfg.FormSubmissionCounts)
-	generateEvents(ds, cfg.EmailEvents)
+	st.events = generateEvents(ds, cfg.EmailEvents)
 	return ds, st
 }

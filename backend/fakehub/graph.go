@@ -214,13 +214,6 @@ func insertSorted(xs []int32, x int32) []int32 {
 	return slices.Insert(xs, i, x)
 }
 
-// isPrimary reports whether the pair is the a-side record's primary
-// association: its lowest-id live partner.
-func (v view) isPrimary(ri, ia, ib int, buf []int32) bool {
-	ps := v.partners(ri, 0, ia, buf)
-	return len(ps) > 0 && int(ps[0]) == ib
-}
-
 // userLabelled marks the pairs that also carry the relation's USER_DEFINED
 // label.
 func (v view) userLabelled(ri, ia, ib int) bool {

@@ -61,15 +61,15 @@ func appendKey(b []byte, k string) []byte {
 	return append(b, ':')
 }
 
-// isoMillis is HubSpot's timestamp format in v3 bodies:
+// isoLayout is HubSpot's timestamp format in v3 bodies:
 // 2024-01-17T19:55:04.281Z.
-func isoMillis(ms int64) string {
-	return time.UnixMilli(ms).UTC().Format("2006-01-02T15:04:05.000Z")
-}
+const isoLayout = "2006-01-02T15:04:05.000Z"
+
+func isoMillis(ms int64) string { return time.UnixMilli(ms).UTC().Format(isoLayout) }
 
 func appendISO(b []byte, ms int64) []byte {
 	b = append(b, '"')
-	b = time.UnixMilli(ms).UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z")
+	b = time.UnixMilli(ms).UTC().AppendFormat(b, isoLayout)
 	return append(b, '"')
 }
 

@@ -186,22 +186,24 @@ var eventTypes = []struct {
 }
 
 // generateEvents spreads email events over the last 90 days, oldest first;
-// about one in ten shares its predecessor's millisecond.
-func generateEvents(ds *dataset, n int) {
+// about one in ten shares its predecessor's millisecond. It returns their
+// creation times.
+func generateEvents(ds *dataset, n int) []int64 {
 	span := int64(90 * dayMs)
 	start := ds.anchor - span
 	w := max(span/int64(max(n, 1)), 1)
-	ds.events = make([]int64, n)
-	for i := range ds.events {
+	events := make([]int64, n)
+	for i := range events {
 		r := newRNG(uint64(ds.seed), uint64(i), 0xe0)
-		ds.events[i] = start + int64(i)*w + int64(r.intn(int(w)))
+		events[i] = start + int64(i)*w + int64(r.intn(int(w)))
 		if i > 0 && r.chance(0.1) {
-			ds.events[i] = ds.events[i-1]
+			events[i] = events[i-1]
 		}
 	}
 	for i := 0; i < 14; i++ {
 		ds.campaigns = append(ds.campaigns, int64(30_000_000+i*104_729))
 	}
+	return events
 }
 
 func (ds *dataset) eventID(i int) string {
@@ -222,9 +224,10 @@ func (ds *dataset) eventType(i int) string {
 
 // eventRange is the index range [lo, hi) of events created within
 // [startMs, endMs].
-func (ds *dataset) eventRange(startMs, endMs int64) (lo, hi int) {
-	lo = sort.Search(len(ds.events), func(i int) bool { return ds.events[i] >= startMs })
-	hi = sort.Search(len(ds.events), func(i int) bool { return ds.events[i] > endMs })
+func (v view) eventRange(startMs, endMs int64) (lo, hi int) {
+	events := v.st.events
+	lo = sort.Search(len(events), func(i int) bool { return events[i] >= startMs })
+	hi = sort.Search(len(events), func(i int) bool { return events[i] > endMs })
 	return lo, max(lo, hi)
 }
 
@@ -239,9 +242,9 @@ func (v view) eventJSON(i int) map[string]any {
 		}
 	}
 	ev := map[string]any{
-		"id": ds.eventID(i), "type": typ, "created": ds.events[i], "recipient": recipient,
+		"id": ds.eventID(i), "type": typ, "created": v.st.events[i], "recipient": recipient,
 		"emailCampaignId": pick(&r, ds.campaigns), "appId": 113, "appName": "BatchEmail", "portalId": ds.portalID,
-		"sentBy": map[string]any{"id": uuidOf(r.next(), r.next()), "created": ds.events[i] - int64(r.intn(60_000))},
+		"sentBy": map[string]any{"id": uuidOf(r.next(), r.next()), "created": v.st.events[i] - int64(r.intn(60_000))},
 	}
 	location := map[string]string{"country": pick(&r, countries), "city": pick(&r, cities), "state": ""}
 	agent := pick(&r, []string{"Mozilla/5.0 (Windows NT 10.0; Win64; x64)", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)", "Microsoft Office/16.0"})
@@ -276,16 +279,20 @@ func (s *Server) listEmailEvents(r *http.Request) *response {
 		return bad
 	}
 	startMs, endMs := int64(0), int64(1<<62)
-	for name, dst := range map[string]*int64{"startTimestamp": &startMs, "endTimestamp": &endMs} {
-		if v := q.Get(name); v != "" {
+	for _, p := range []struct {
+		name string
+		dst  *int64
+	}{{"startTimestamp", &startMs}, {"endTimestamp", &endMs}} { // in order, so a bad request always names the same one
+		if v := q.Get(p.name); v != "" {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil {
-				return s.badRequest("Unable to parse value for query parameter: " + name)
+				return s.badRequest("Unable to parse value for query parameter: " + p.name)
 			}
-			*dst = n
+			*p.dst = n
 		}
 	}
-	lo, hi := s.ds.eventRange(startMs, endMs)
+	view := s.view()
+	lo, hi := view.eventRange(startMs, endMs)
 	pos := hi - 1
 	if off := q.Get("offset"); off != "" {
 		p, ok := uncursor("ev:", off)
@@ -295,7 +302,6 @@ func (s *Server) listEmailEvents(r *http.Request) *response {
 		pos = min(p, hi-1)
 	}
 	typ, campaign, recipient := q.Get("eventType"), q.Get("campaignId"), q.Get("recipient")
-	view := s.view()
 	match := func(i int) bool {
 		if typ != "" && s.ds.eventType(i) != typ {
 			return false

@@ -129,7 +129,7 @@ func TestEmailEvents(t *testing.T) {
 	t.Run("windows", func(t *testing.T) {
 		f := f.with(t)
 		// Edges fall exactly on events, some of which share a millisecond.
-		created := f.s.ds.events
+		created := f.s.st.events
 		edges := []int64{created[0], created[400], created[401], created[1200], created[2499] + 1}
 		var got []string
 		for k := 0; k+1 < len(edges); k++ {
@@ -145,6 +145,24 @@ func TestEmailEvents(t *testing.T) {
 		slices.Sort(want)
 		if !slices.Equal(got, want) {
 			t.Fatalf("windows hold %d events, want %d exactly once", len(got), len(want))
+		}
+	})
+	t.Run("added", func(t *testing.T) {
+		f := newFixture(t, Config{Scale: 20, EmailEvents: 300})
+		before := f.s.Truth()
+		added := f.s.AddEmailEvents(3, t0.Add(time.Hour))
+		late := f.s.AddEmailEvents(1, t0.Add(-time.Hour)) // moved up: events keep their order
+		since := "&startTimestamp=" + strconv.FormatInt(t0.Add(time.Hour).UnixMilli(), 10)
+		ids, _, _ := f.allEvents(since)
+		want := append(slices.Clone(late), added[2], added[1], added[0]) // newest first
+		if !slices.Equal(ids, want) {
+			t.Fatalf("events since the addition: %v, want %v", ids, want)
+		}
+		if n := len(f.s.Truth().EmailEventIDs(time.Time{}, t0.Add(2*time.Hour))); n != 304 {
+			t.Errorf("truth holds %d events, want 304", n)
+		}
+		if n := len(before.EmailEventIDs(time.Time{}, t0.Add(2*time.Hour))); n != 300 {
+			t.Errorf("an earlier truth holds %d events, want 300", n)
 		}
 	})
 	t.Run("eventType", func(t *testing.T) {

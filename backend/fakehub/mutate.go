@@ -80,3 +80,21 @@ func (s *Server) AddRecords(objectType string, n int, at time.Time) []string {
 	}
 	return ids
 }
+
+// AddEmailEvents creates n marketing email events at `at` (moved up to the
+// newest event's time if earlier: events keep their order) and returns
+// their ids.
+func (s *Server) AddEmailEvents(n int, at time.Time) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	created := ms(at)
+	if k := len(s.st.events); k > 0 {
+		created = max(created, s.st.events[k-1])
+	}
+	ids := make([]string, 0, n)
+	for k := 0; k < n; k++ {
+		ids = append(ids, s.ds.eventID(len(s.st.events)))
+		s.st.events = append(s.st.events, created)
+	}
+	return ids
+}

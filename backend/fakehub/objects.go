@@ -208,29 +208,35 @@ func (s *Server) batchRead(r *http.Request) *response {
 		seen[i] = true
 		b = append(v.appendRecord(b, sc, t, i, props), '}')
 	}
-	b = append(b, ']')
-	status := http.StatusOK
+	var errs []errorBody
 	if len(missing) > 0 {
-		status = http.StatusMultiStatus
-		eb, _ := json.Marshal([]errorBody{{
+		errs = []errorBody{{
 			Status:        "error",
 			Category:      "OBJECT_NOT_FOUND",
 			Message:       "Could not get some " + strings.ToUpper(objTypes[t].singular) + " objects, they may be deleted or not exist. Check that ids are valid.",
 			CorrelationID: s.newID(),
 			Context:       map[string][]string{"ids": missing},
-		}})
+		}}
+	}
+	return s.finishBatch(b, errs, started)
+}
+
+// finishBatch closes the results of a batch answer and adds its tail: the
+// per-input errors, which make the status 207, and the timings.
+func (s *Server) finishBatch(b []byte, errs []errorBody, started time.Time) *response {
+	b = append(b, ']')
+	status := http.StatusOK
+	if len(errs) > 0 {
+		status = http.StatusMultiStatus
+		eb, _ := json.Marshal(errs)
 		b = append(b, `,"numErrors":`...)
-		b = strconv.AppendInt(b, 1, 10)
+		b = strconv.AppendInt(b, int64(len(errs)), 10)
 		b = append(b, `,"errors":`...)
 		b = append(b, eb...)
 	}
-	b = appendTimes(b, started, s.clk.Now())
-	return &response{status: status, body: append(b, '}')}
-}
-
-func appendTimes(b []byte, started, completed time.Time) []byte {
 	b = append(b, `,"startedAt":`...)
 	b = appendISO(b, ms(started))
 	b = append(b, `,"completedAt":`...)
-	return appendISO(b, ms(completed))
+	b = appendISO(b, ms(s.clk.Now()))
+	return &response{status: status, body: append(b, '}')}
 }

@@ -49,9 +49,15 @@ func (s *Server) jsonResp(status int, v any) *response {
 }
 
 func (s *Server) errorResp(status int, category, msg string, details []errorDetail) *response {
-	id := s.newID()
-	resp := s.jsonResp(status, errorBody{Status: "error", Message: msg, CorrelationID: id, Category: category, Errors: details})
-	resp.header = http.Header{http.CanonicalHeaderKey("X-HubSpot-Correlation-Id"): {id}}
+	return s.errorBodyResp(status, errorBody{Message: msg, Category: category, Errors: details})
+}
+
+// errorBodyResp answers eb with a fresh correlation id, in the body and in
+// the X-HubSpot-Correlation-Id header as HubSpot sends it.
+func (s *Server) errorBodyResp(status int, eb errorBody) *response {
+	eb.Status, eb.CorrelationID = "error", s.newID()
+	resp := s.jsonResp(status, eb)
+	resp.header = http.Header{http.CanonicalHeaderKey("X-HubSpot-Correlation-Id"): {eb.CorrelationID}}
 	return resp
 }
 

@@ -124,6 +124,14 @@ func TestSearchCapsAtTenThousand(t *testing.T) {
 	}
 }
 
+// TestSearchResultCapOption: tests may lower the cap to exercise slicing
+// without generating tens of thousands of records.
+func TestSearchResultCapOption(t *testing.T) {
+	f := newFixture(t, Config{Scale: 500, SearchResultCap: 300})
+	f.searchPage("contacts", map[string]any{"limit": 200, "after": "100"})
+	f.fails("POST", "/crm/v3/objects/contacts/search", map[string]any{"limit": 200, "after": "200"}, http.StatusBadRequest)
+}
+
 // TestSearchSlicingReturnsEveryRecordOnce slices a type with 12,000 records
 // modified at the same millisecond both by id ranges and by last-modified
 // windows (falling back to id ranges inside a window over 10,000).

@@ -35,6 +35,7 @@ type Config struct {
 	EmailEvents            int    // marketing email events (default 5000)
 	RatePer10s             int    // rolling 10 s limit before 429 (0 = unlimited)
 	SearchRatePerSec       int    // search endpoints' own limit (0 = unlimited)
+	SearchResultCap        int    // results one search query can page through (default 10,000, HubSpot's); tests lower it
 	DailyLimit             int    // 0 = unlimited; past it 429 with policyName DAILY
 	RetryAfter             bool   // send Retry-After on 429 (HubSpot often does not)
 	Latency, Jitter        time.Duration
@@ -92,6 +93,9 @@ func New(cfg Config) *Server {
 	cfg.Forms = max(cfg.Forms, len(cfg.FormSubmissionCounts))
 	if cfg.EmailEvents <= 0 {
 		cfg.EmailEvents = defaultEmailEvents
+	}
+	if cfg.SearchResultCap <= 0 {
+		cfg.SearchResultCap = searchMaxResults
 	}
 	if cfg.SlowDelay <= 0 {
 		cfg.SlowDelay = defaultSlowDelay

@@ -162,7 +162,7 @@ func (tr *Truth) Submissions(formID string) int {
 // [start, end] (inclusive, to the millisecond), newest first as the API
 // returns them.
 func (tr *Truth) EmailEventIDs(start, end time.Time) []string {
-	lo, hi := tr.v.ds.eventRange(start.UnixMilli(), end.UnixMilli())
+	lo, hi := tr.v.eventRange(start.UnixMilli(), end.UnixMilli())
 	out := make([]string, 0, hi-lo)
 	for i := hi - 1; i >= lo; i-- {
 		out = append(out, tr.v.ds.eventID(i))

@@ -38,7 +38,8 @@ type Run struct {
 	Warnings   []string       `json:"warnings"`
 	APICalls   int64          `json:"api_calls"`
 	Retries    int64          `json:"retries"`
-	Streams    []StreamResult `json:"streams"` // sorted by stream
+	Resumable  bool           `json:"resumable"` // the next run of the same selection resumes it; true while running
+	Streams    []StreamResult `json:"streams"`   // sorted by stream
 }
 
 // StreamResult is what one run did for one stream (object type).
@@ -211,7 +212,7 @@ func (db *DB) LatestRun(ctx context.Context) (Run, bool, error) {
 
 func (db *DB) readRuns(ctx context.Context, tail string, args ...any) ([]Run, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT id, started_at, finished_at, status, mode, objects,
-		error, warnings, api_calls, retries FROM runs `+tail, args...)
+		error, warnings, api_calls, retries, resumable FROM runs `+tail, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +226,7 @@ func (db *DB) readRuns(ctx context.Context, tail string, args ...any) ([]Run, er
 			objects, warnings string
 		)
 		if err := rows.Scan(&r.ID, &started, &finished, &r.Status, &r.Mode, &objects, &r.Error,
-			&warnings, &r.APICalls, &r.Retries); err != nil {
+			&warnings, &r.APICalls, &r.Retries, &r.Resumable); err != nil {
 			return nil, err
 		}
 		r.StartedAt, r.FinishedAt = fromMillis(started), fromMillis(finished)

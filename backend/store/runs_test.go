@@ -35,6 +35,9 @@ func TestRunsRoundTrip(t *testing.T) {
 	if err := db.FinishRun(ctx, id1, StatusPartial, "contacts failed", []string{"w1", "w2"}, 4, 1, t0.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
+	if err := db.SetRunResumable(ctx, id1, false); err != nil {
+		t.Fatal(err)
+	}
 	id2, err := db.CreateRun(ctx, ModeIncremental, nil, t0.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +47,7 @@ func TestRunsRoundTrip(t *testing.T) {
 		Objects: []string{"contacts", "deals"}, Error: "contacts failed", Warnings: []string{"w1", "w2"},
 		APICalls: 4, Retries: 1, Streams: []StreamResult{streams[1], streams[0]}}
 	want2 := Run{ID: id2, StartedAt: t0.Add(time.Hour), Status: StatusRunning, Mode: ModeIncremental,
-		Objects: []string{}, Warnings: []string{}, Streams: []StreamResult{}}
+		Objects: []string{}, Warnings: []string{}, Resumable: true, Streams: []StreamResult{}}
 
 	got1, err := db.Run(ctx, id1)
 	if err != nil {
