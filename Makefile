@@ -21,13 +21,14 @@ DEV_TAGS := dev,webkit2_41
 WAILS     = $(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)/wails
 
 NODE_STAMP := frontend/node_modules/.installed
+E2E_STAMP  := tests/e2e/node_modules/.installed
 DIST       := frontend/dist/index.html
 BINDINGS   := frontend/wailsjs/go/main/App.d.ts
 GO_SOURCES := go.mod go.sum $(shell find . -name '*.go' -not -path './frontend/*' -not -path './.git/*' -not -path './tests/*')
 FRONTEND_SOURCES := $(shell find frontend/src frontend/wailsjs -type f 2>/dev/null) \
 	frontend/index.html frontend/vite.config.ts frontend/svelte.config.js frontend/tsconfig.json build/appicon.png
 
-.PHONY: help deps system-deps demo build build-dev bindings dev test test-window clean
+.PHONY: help deps system-deps demo build build-dev bindings dev test test-window test-e2e clean
 
 help:
 	@echo "make demo        build the app, extract the sample HubSpot data, open the window"
@@ -36,13 +37,14 @@ help:
 	@echo "make build       the production binary $(BIN)"
 	@echo "make build-dev   the dev-tagged binary $(DEV_BIN) (browser endpoint for e2e tests)"
 	@echo "make test-window only the window test (screenshots in test-artifacts/window/)"
+	@echo "make test-e2e    only the end-to-end tests in chromium (test-artifacts/e2e/)"
 	@echo "make bindings    regenerate the TypeScript bindings in frontend/wailsjs"
 	@echo "make dev         wails dev: live-reloading window"
 	@echo "make clean       remove built binaries, the built frontend and test artifacts"
 
 # --- dependencies ------------------------------------------------------------
 
-deps: system-deps $(NODE_STAMP)
+deps: system-deps $(NODE_STAMP) $(E2E_STAMP)
 
 system-deps:
 	@scripts/deps.sh
@@ -52,6 +54,11 @@ $(NODE_STAMP): frontend/package.json frontend/package-lock.json | system-deps
 	cd frontend && npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# playwright-core only: it drives Debian's chromium and never downloads a browser.
+$(E2E_STAMP): tests/e2e/package.json tests/e2e/package-lock.json | system-deps
+	cd tests/e2e && npm install --no-audit --no-fund --loglevel=error
+	@touch $@
+
 # --- build -------------------------------------------------------------------
 
 build: deps $(BIN)
@@ -59,7 +66,7 @@ build-dev: deps $(DEV_BIN)
 
 # The generated bindings are committed (a fresh clone type-checks without
 # Wails); they are regenerated when the bound Go code changes.
-$(BINDINGS): main.go app.go $(wildcard app_*.go) | system-deps
+$(BINDINGS): main.go app.go $(wildcard app_*.go services_*.go) | system-deps
 	$(WAILS) generate module >/dev/null
 	@touch $@
 
@@ -102,6 +109,9 @@ test: deps $(BIN) $(DEV_BIN)
 
 test-window: deps $(BIN) $(DEV_BIN)
 	@scripts/window-test.sh
+
+test-e2e: deps $(BIN) $(DEV_BIN)
+	@scripts/e2e-test.sh
 
 clean:
 	rm -rf build/bin test-artifacts

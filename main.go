@@ -76,7 +76,8 @@ func runWindow() int {
 		BackgroundColour: &options.RGBA{R: 250, G: 246, B: 240, A: 255},
 		OnStartup:        app.startup,
 		OnShutdown:       app.shutdown,
-		Bind:             []any{app},
+		OnBeforeClose:    app.beforeClose,
+		Bind:             app.services(),
 		Linux: &linux.Options{
 			Icon:        icon,
 			ProgramName: "hubextract",

@@ -22,6 +22,8 @@ function keepDistPlaceholder(): Plugin {
 
 export default defineConfig({
   plugins: [svelte(), keepDistPlaceholder()],
+  // Component tests mount Svelte's browser build (in jsdom).
+  resolve: process.env.VITEST ? { conditions: ['browser'] } : undefined,
   server: {
     // The header shows the app icon from ../build, outside the frontend root.
     fs: { allow: ['.', '../build'] },
@@ -33,6 +35,9 @@ export default defineConfig({
   },
   test: {
     include: ['src/**/*.test.ts'],
+    // Stores and logic run in node; component tests ask for jsdom in a
+    // file comment. Times are shown in the tests' own time zone.
     environment: 'node',
+    env: { TZ: 'UTC' },
   },
 });

@@ -71,11 +71,12 @@ step "go test -race ./backend/..." go test $GOTESTFLAGS -race -timeout 10m ./bac
 step "frontend: npm run check" frontend npm run --silent check
 step "frontend: vitest" frontend npx --no vitest run
 step "window under Xvfb" scripts/window-test.sh
+step "end-to-end in chromium" scripts/e2e-test.sh
 
 total=$((SECONDS - start_all))
 echo "steps: $passed passed, ${#failed[@]} failed"
 if [ ${#failed[@]} -eq 0 ]; then
-  echo "make test: PASS ($passed steps, ${total}s; screenshots in test-artifacts/window/)"
+  echo "make test: PASS ($passed steps, ${total}s; screenshots in test-artifacts/window/ and test-artifacts/e2e/)"
 else
   echo "make test: FAIL (${#failed[@]} of $((passed + ${#failed[@]})) steps failed: ${failed[*]}; ${total}s)"
   exit 1

@@ -73,23 +73,11 @@ func checkWindow(t *testing.T, bin, gtkTheme string, want palette, artifact stri
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 
-	dir := t.TempDir()
-	ready := filepath.Join(dir, "ready")
-	logFile, err := os.Create(artifact + ".log")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer logFile.Close()
-
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(),
-		"HUBEXTRACT_READY_FILE="+ready,
-		"XDG_CONFIG_HOME="+dir, // keep the user's own database out of it
+	start := time.Now()
+	app, ready := openWindow(t, bin, artifact,
+		"XDG_CONFIG_HOME="+t.TempDir(), // keep the user's own database out of it
 		"GTK_THEME="+gtkTheme,
 	)
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	start := time.Now()
-	app := launch(t, cmd)
 
 	// 1. The page reports ready through the bound FrontendReady call.
 	if err := app.waitFor(ctx, ready); err != nil {
@@ -110,7 +98,7 @@ func checkWindow(t *testing.T, bin, gtkTheme string, want palette, artifact stri
 		if err != nil {
 			return false, err
 		}
-		problems = checkPage(img, win, want)
+		problems = checkPage(img, win, want, true, 0.02, 0.5)
 		return len(problems) == 0, nil
 	})
 	if err != nil {
@@ -131,6 +119,23 @@ func checkWindow(t *testing.T, bin, gtkTheme string, want palette, artifact stri
 			t.Errorf("app log lacks %q:\n%s", line, log)
 		}
 	}
+}
+
+// openWindow starts bin's window with env added to the environment and its
+// output in artifact.log; it returns the app and the file the page writes
+// once it has rendered (HUBEXTRACT_READY_FILE).
+func openWindow(t *testing.T, bin, artifact string, env ...string) (*launched, string) {
+	t.Helper()
+	ready := filepath.Join(t.TempDir(), "ready")
+	logFile, err := os.Create(artifact + ".log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { logFile.Close() })
+	cmd := exec.Command(bin)
+	cmd.Env = append(append(os.Environ(), "HUBEXTRACT_READY_FILE="+ready), env...)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	return launch(t, cmd), ready
 }
 
 // poll calls check every 100 ms until it reports done, the context ends or
@@ -242,8 +247,11 @@ func screenshot(ctx context.Context, path string) (image.Image, error) {
 	return png.Decode(f)
 }
 
-// checkPage lists what in the window w of img differs from the app's page.
-func checkPage(img image.Image, w image.Rectangle, want palette) []string {
+// checkPage lists what in the window w of img differs from the app's page:
+// its surface colours (bottom included when bottom is set: a long screen's
+// content may reach it), and a share of the page area between minInk and
+// maxInk that is not background (the screen's content).
+func checkPage(img image.Image, w image.Rectangle, want palette, bottom bool, minInk, maxInk float64) []string {
 	at := func(x, y int) image.Point { return w.Min.Add(image.Pt(x, y)) }
 	W, H := w.Dx(), w.Dy()
 	points := []struct {
@@ -256,8 +264,16 @@ func checkPage(img image.Image, w image.Rectangle, want palette) []string {
 		{"navigation, bottom left", at(6, H-6), want.nav},
 		{"navigation, middle left", at(6, H/2), want.nav},
 		{"page, top right", at(W-12, headerHeight+24), want.page},
-		{"page, bottom right", at(W-12, H-12), want.page},
-		{"page, bottom middle", at(navWidth+(W-navWidth)/2, H-12), want.page},
+	}
+	if bottom {
+		points = append(points, []struct {
+			name string
+			p    image.Point
+			want color.RGBA
+		}{
+			{"page, bottom right", at(W-12, H-12), want.page},
+			{"page, bottom middle", at(navWidth+(W-navWidth)/2, H-12), want.page},
+		}...)
 	}
 	var problems []string
 	for _, pt := range points {
@@ -265,7 +281,7 @@ func checkPage(img image.Image, w image.Rectangle, want palette) []string {
 			problems = append(problems, fmt.Sprintf("%s %v: got %v, want %v", pt.name, pt.p, rgbOf(got), pt.want))
 		}
 	}
-	// The welcome text: a share of the page area that is not background.
+	// The screen's content: a share of the page area that is not background.
 	page := image.Rect(w.Min.X+navWidth, w.Min.Y+headerHeight, w.Max.X, w.Max.Y)
 	ink, total := 0, 0
 	for y := page.Min.Y; y < page.Max.Y; y += 2 {
@@ -276,8 +292,9 @@ func checkPage(img image.Image, w image.Rectangle, want palette) []string {
 			}
 		}
 	}
-	if share := float64(ink) / float64(total); share < 0.02 || share > 0.5 {
-		problems = append(problems, fmt.Sprintf("page area is %.1f%% non-background, want the welcome text (2%%–50%%)", share*100))
+	if share := float64(ink) / float64(total); share < minInk || share > maxInk {
+		problems = append(problems, fmt.Sprintf("page area is %.1f%% non-background, want the screen's content (%.0f%%–%.0f%%)",
+			share*100, minInk*100, maxInk*100))
 	}
 	return problems
 }

@@ -39,13 +39,13 @@ describe('frontendReady', () => {
     const FrontendReady = vi.fn().mockResolvedValue(undefined);
     fakeBackend({ FrontendReady });
 
-    await expect(frontendReady()).resolves.toBeUndefined();
-    expect(FrontendReady).toHaveBeenCalledOnce();
+    await expect(frontendReady('overview')).resolves.toBeUndefined();
+    expect(FrontendReady).toHaveBeenCalledExactlyOnceWith('overview');
   });
 
   it('reports a failure to write the ready file', async () => {
     fakeBackend({ FrontendReady: () => Promise.reject('write ready file: permission denied') });
-    await expect(frontendReady()).rejects.toThrow('write ready file: permission denied');
+    await expect(frontendReady('welcome')).rejects.toThrow('write ready file: permission denied');
   });
 });
 

@@ -27,7 +27,8 @@ describe('screenFromHash', () => {
     ['#/welcome', 'welcome'],
     ['#welcome', 'welcome'],
     ['#/nonsense', 'welcome'],
-    ['#/records', 'welcome'], // not available yet: falls back home
+    ['#/records', 'records'],
+    ['#/history', 'history'],
   ])('maps %j to %s', (hash, want) => {
     expect(screenFromHash(hash)).toBe(want);
   });

@@ -6,18 +6,18 @@ export type ScreenId = 'welcome' | 'extract' | 'overview' | 'history' | 'records
 export interface Screen {
   id: ScreenId;
   label: string;
-  /** False for screens of a later release: shown, but not selectable. */
+  /** False for a screen of a later release: shown, but not selectable. */
   available: boolean;
 }
 
 export const screens: readonly Screen[] = [
   { id: 'welcome', label: 'Welcome', available: true },
-  { id: 'extract', label: 'Extract', available: false },
-  { id: 'overview', label: 'Overview', available: false },
-  { id: 'history', label: 'Run history', available: false },
-  { id: 'records', label: 'Records', available: false },
-  { id: 'export', label: 'Export', available: false },
-  { id: 'settings', label: 'Settings', available: false },
+  { id: 'extract', label: 'Extract', available: true },
+  { id: 'overview', label: 'Overview', available: true },
+  { id: 'history', label: 'Run history', available: true },
+  { id: 'records', label: 'Records', available: true },
+  { id: 'export', label: 'Export', available: true },
+  { id: 'settings', label: 'Settings', available: true },
 ];
 
 export const homeScreen: ScreenId = 'welcome';

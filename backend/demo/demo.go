@@ -1,0 +1,122 @@
+// Package demo owns the sample data: a fake HubSpot (backend/fakehub) served
+// in-process on a loopback port, with generated records and HubSpot's usual
+// latency and limits, so "Try with sample data" and `hubextract demo` run the
+// whole app without an account. It knows nothing of the extraction, the
+// database or Wails.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"hubextract/backend/fakehub"
+)
+
+// Token is the access token the sample HubSpot accepts. It opens nothing
+// but the fake.
+const Token = "demo-token"
+
+// Environment variables that shape the sample data (tests make it small and
+// fast).
+const (
+	EnvScale     = "HUBEXTRACT_SAMPLE_SCALE"      // records per type
+	EnvLatencyMS = "HUBEXTRACT_SAMPLE_LATENCY_MS" // mean latency of a call
+)
+
+// Options shape the fake portal.
+type Options struct {
+	Scale   int           // records per object type (about 2% more are archived)
+	Latency time.Duration // mean latency of a call
+	Jitter  time.Duration // ± spread of the latency
+	Seed    int64
+	// RatePer10s is the fake's own limit; 0 allows HubSpot's highest tier
+	// (250), so no tier chosen in the settings runs into 429s.
+	RatePer10s int
+}
+
+// Defaults: a few hundred records per type behind HubSpot's usual latency,
+// so a first extraction at the Starter rate takes well under a minute.
+func Defaults() Options {
+	return Options{Scale: 500, Latency: 250 * time.Millisecond, Jitter: 100 * time.Millisecond, Seed: 1}
+}
+
+// FromEnv is Defaults changed by $HUBEXTRACT_SAMPLE_SCALE and
+// $HUBEXTRACT_SAMPLE_LATENCY_MS; a value that is not a number is an error.
+func FromEnv(getenv func(string) string) (Options, error) {
+	o := Defaults()
+	if v := getenv(EnvScale); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return o, fmt.Errorf("%s=%q: want a number of records of at least 1", EnvScale, v)
+		}
+		o.Scale = n
+	}
+	if v := getenv(EnvLatencyMS); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return o, fmt.Errorf("%s=%q: want milliseconds, 0 or more", EnvLatencyMS, v)
+		}
+		o.Latency = time.Duration(n) * time.Millisecond
+		o.Jitter = min(o.Jitter, o.Latency/2)
+	}
+	return o, nil
+}
+
+// Hub is a running fake HubSpot.
+type Hub struct {
+	URL   string          // base URL, http://127.0.0.1:PORT
+	Token string          // the token it accepts
+	Fake  *fakehub.Server // its data, ground truth and fault controls
+	srv   *http.Server
+	done  chan struct{}
+}
+
+// Start serves a fake HubSpot on a free loopback port until Stop.
+func Start(o Options) (*Hub, error) {
+	if o.Scale < 1 {
+		return nil, errors.New("start the sample HubSpot: the scale must be at least 1")
+	}
+	rate := o.RatePer10s
+	if rate == 0 {
+		rate = 250
+	}
+	fake := fakehub.New(fakehub.Config{
+		Token: Token, Seed: o.Seed, Scale: o.Scale,
+		Latency: o.Latency, Jitter: o.Jitter,
+		RatePer10s: rate, SearchRatePerSec: 5,
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("start the sample HubSpot: %w", err)
+	}
+	h := &Hub{
+		URL:   "http://" + ln.Addr().String(),
+		Token: Token,
+		Fake:  fake,
+		srv:   &http.Server{Handler: fake, ReadHeaderTimeout: 10 * time.Second},
+		done:  make(chan struct{}),
+	}
+	go func() {
+		defer close(h.done)
+		// Serve returns ErrServerClosed after Stop; a listener that breaks
+		// before shows up as failed calls in the run.
+		_ = h.srv.Serve(ln)
+	}()
+	return h, nil
+}
+
+// Stop shuts the server down, cutting calls still in flight after a few
+// seconds. It is safe to call more than once.
+func (h *Hub) Stop() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := h.srv.Shutdown(ctx); err != nil {
+		_ = h.srv.Close()
+	}
+	<-h.done
+}

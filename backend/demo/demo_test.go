@@ -1,0 +1,95 @@
+package demo
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"hubextract/backend/hubspot"
+)
+
+func TestStartServesTheFake(t *testing.T) {
+	hub, err := Start(Options{Scale: 7, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hub.Stop()
+	if !strings.HasPrefix(hub.URL, "http://127.0.0.1:") {
+		t.Errorf("URL %s is not on loopback", hub.URL)
+	}
+	c := hubspot.New(hub.Token, hubspot.WithBaseURL(hub.URL))
+	if _, err := c.AccountDetails(t.Context()); err != nil {
+		t.Fatalf("account details: %v", err)
+	}
+	page, err := c.SearchObjects(t.Context(), "contacts", hubspot.SearchRequest{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Total != 7 {
+		t.Errorf("HubSpot's total of contacts = %d, want the scale, 7", page.Total)
+	}
+	if got := len(hub.Fake.Truth().IDs("contacts", false)); got != 7 {
+		t.Errorf("ground truth holds %d contacts, want 7", got)
+	}
+
+	wrong := hubspot.New("not-the-token", hubspot.WithBaseURL(hub.URL), hubspot.WithRetry(hubspot.RetryPolicy{MaxAttempts: 1}))
+	_, err = wrong.AccountDetails(t.Context())
+	if !errors.As(err, new(*hubspot.AuthError)) {
+		t.Errorf("a wrong token gave %v, want an AuthError", err)
+	}
+}
+
+func TestStopTwice(t *testing.T) {
+	hub, err := Start(Options{Scale: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub.Stop()
+	hub.Stop()
+	c := hubspot.New(hub.Token, hubspot.WithBaseURL(hub.URL), hubspot.WithRetry(hubspot.RetryPolicy{MaxAttempts: 1}))
+	if _, err := c.AccountDetails(t.Context()); err == nil {
+		t.Error("the stopped hub still answers")
+	}
+}
+
+func TestStartRejectsZeroScale(t *testing.T) {
+	if _, err := Start(Options{}); err == nil {
+		t.Error("Start with scale 0 succeeded")
+	}
+}
+
+func TestFromEnv(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		scale   int
+		latency time.Duration
+		jitter  time.Duration
+		wantErr string
+	}{
+		{name: "Defaults", env: nil, scale: 500, latency: 250 * time.Millisecond, jitter: 100 * time.Millisecond},
+		{name: "SmallAndFast", env: map[string]string{EnvScale: "40", EnvLatencyMS: "0"}, scale: 40},
+		{name: "SomeLatency", env: map[string]string{EnvLatencyMS: "60"}, scale: 500, latency: 60 * time.Millisecond, jitter: 30 * time.Millisecond},
+		{name: "ErrScale", env: map[string]string{EnvScale: "many"}, wantErr: EnvScale},
+		{name: "ErrZeroScale", env: map[string]string{EnvScale: "0"}, wantErr: EnvScale},
+		{name: "ErrLatency", env: map[string]string{EnvLatencyMS: "-5"}, wantErr: EnvLatencyMS},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, err := FromEnv(func(k string) string { return tt.env[k] })
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("FromEnv = %v, want an error naming %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.Scale != tt.scale || o.Latency != tt.latency || o.Jitter != tt.jitter {
+				t.Errorf("FromEnv = %+v, want scale %d latency %v jitter %v", o, tt.scale, tt.latency, tt.jitter)
+			}
+		})
+	}
+}

@@ -1,0 +1,253 @@
+// Package settings owns what the desktop app remembers between sessions: the
+// settings file (the HubSpot tier and so the rate limit, the search rate,
+// concurrency, which database file, how often a full run follows incremental
+// ones, whether the sample data is in use) and the HubSpot access token, kept
+// in the system keychain or, where there is none, in a file readable only by
+// the user. The token never goes into the settings file, the database, a log
+// or an export. It must not import Wails or any other backend package but
+// store (for the default database path).
+package settings
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"hubextract/backend/store"
+)
+
+// Environment variables that move the app's files, so tests and a second
+// installation never touch the user's own.
+const (
+	// EnvConfigDir is the folder of settings.json and the token file
+	// (default: the folder of the default database).
+	EnvConfigDir = "HUBEXTRACT_CONFIG_DIR"
+	// EnvDatabase is the database used when the settings name none
+	// (default: store.DefaultPath()).
+	EnvDatabase = "HUBEXTRACT_DB"
+)
+
+// Tiers: HubSpot's burst limits in calls per rolling 10 seconds.
+const (
+	TierStarter      = 100 // Free and Starter
+	TierProfessional = 190 // Professional and Enterprise
+	TierAddOn        = 250 // with the API limit increase
+)
+
+// Tiers lists the allowed RatePer10s values.
+var Tiers = []int{TierStarter, TierProfessional, TierAddOn}
+
+// Sources of data.
+const (
+	SourceHubSpot = "hubspot" // the user's HubSpot, through the saved token
+	SourceSample  = "sample"  // the built-in fake HubSpot and its own database
+)
+
+// Settings is the content of settings.json.
+type Settings struct {
+	RatePer10s  int     `json:"rate_per_10s"` // one of Tiers
+	SearchRate  float64 `json:"search_rate"`  // search calls per second, HubSpot allows 5
+	Concurrency int     `json:"concurrency"`  // streams fetched at once
+	// DatabasePath is the database file; "" uses the default (DefaultDatabase).
+	DatabasePath string `json:"database_path"`
+	// FullRunEveryDays: an incremental run is replaced by a full one when
+	// the last full run is older than this (0: never).
+	FullRunEveryDays int `json:"full_run_every_days"`
+	// Source is where extractions read from: SourceHubSpot or SourceSample.
+	Source string `json:"source"`
+	// Objects is the last selection on the Extract screen (nil: all).
+	Objects []string `json:"objects"`
+}
+
+// Limits of the numeric settings.
+const (
+	MinSearchRate      = 1
+	MaxSearchRate      = 5
+	MinConcurrency     = 1
+	MaxConcurrency     = 16
+	MaxFullRunEvery    = 365
+	defaultSearchRate  = 4
+	defaultConcurrency = 6
+	defaultFullRunDays = 7
+)
+
+// Defaults are the settings of a new installation.
+func Defaults() Settings {
+	return Settings{
+		RatePer10s:       TierStarter,
+		SearchRate:       defaultSearchRate,
+		Concurrency:      defaultConcurrency,
+		FullRunEveryDays: defaultFullRunDays,
+		Source:           SourceHubSpot,
+	}
+}
+
+// Validate says, in words, what is wrong with s; nil when nothing is.
+func (s Settings) Validate() error {
+	var problems []string
+	if !slices.Contains(Tiers, s.RatePer10s) {
+		problems = append(problems, fmt.Sprintf("the HubSpot tier must allow 100, 190 or 250 calls per 10 seconds, not %d", s.RatePer10s))
+	}
+	if s.SearchRate < MinSearchRate || s.SearchRate > MaxSearchRate {
+		problems = append(problems, fmt.Sprintf("the search rate must be between %d and %d calls per second (HubSpot allows 5), not %g",
+			MinSearchRate, MaxSearchRate, s.SearchRate))
+	}
+	if s.Concurrency < MinConcurrency || s.Concurrency > MaxConcurrency {
+		problems = append(problems, fmt.Sprintf("the number of types fetched at once must be between %d and %d, not %d",
+			MinConcurrency, MaxConcurrency, s.Concurrency))
+	}
+	if s.FullRunEveryDays < 0 || s.FullRunEveryDays > MaxFullRunEvery {
+		problems = append(problems, fmt.Sprintf("a full run must come every 0 (never) to %d days, not %d", MaxFullRunEvery, s.FullRunEveryDays))
+	}
+	if s.Source != SourceHubSpot && s.Source != SourceSample {
+		problems = append(problems, fmt.Sprintf("unknown data source %q", s.Source))
+	}
+	if s.DatabasePath != "" {
+		if !filepath.IsAbs(s.DatabasePath) {
+			problems = append(problems, fmt.Sprintf("the database location must be a full path, not %q", s.DatabasePath))
+		} else if strings.ContainsAny(s.DatabasePath, "?#") {
+			problems = append(problems, "the database location must not contain '?' or '#'")
+		}
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	return &InvalidError{Problems: problems}
+}
+
+// InvalidError lists what is wrong with settings, each in words.
+type InvalidError struct{ Problems []string }
+
+func (e *InvalidError) Error() string {
+	return "invalid settings: " + strings.Join(e.Problems, "; ")
+}
+
+// Dir is the folder of settings.json and the token file: $HUBEXTRACT_CONFIG_DIR,
+// else the folder of the default database.
+func Dir() (string, error) {
+	if d := os.Getenv(EnvConfigDir); d != "" {
+		return filepath.Abs(d)
+	}
+	p, err := store.DefaultPath()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Dir(p), nil
+}
+
+// DefaultDatabase is the database used when the settings name none:
+// $HUBEXTRACT_DB, else store.DefaultPath().
+func DefaultDatabase() (string, error) {
+	if p := os.Getenv(EnvDatabase); p != "" {
+		return filepath.Abs(p)
+	}
+	return store.DefaultPath()
+}
+
+// Database is the database the settings select for their source: the
+// sample data has its own file, demo.db beside the real one (the file
+// `hubextract demo` fills), so trying the app never mixes invented records
+// with the user's.
+func (s Settings) Database() (string, error) {
+	p := s.DatabasePath
+	if p == "" {
+		var err error
+		if p, err = DefaultDatabase(); err != nil {
+			return "", err
+		}
+	}
+	if s.Source == SourceSample {
+		return filepath.Join(filepath.Dir(p), "demo.db"), nil
+	}
+	return p, nil
+}
+
+// File is settings.json in one folder.
+type File struct{ Dir string }
+
+func (f File) path() string { return filepath.Join(f.Dir, "settings.json") }
+
+// Path is the settings file's path.
+func (f File) Path() string { return f.path() }
+
+// Load reads the settings; a missing file gives Defaults. A file that cannot
+// be read as settings gives Defaults with a *CorruptError, and is left as it
+// is until the next Save moves it aside.
+func (f File) Load() (Settings, error) {
+	b, err := os.ReadFile(f.path())
+	if errors.Is(err, fs.ErrNotExist) {
+		return Defaults(), nil
+	}
+	if err != nil {
+		return Defaults(), fmt.Errorf("read settings %s: %w", f.path(), err)
+	}
+	s := Defaults()
+	if err := json.Unmarshal(b, &s); err != nil {
+		return Defaults(), &CorruptError{Path: f.path(), Err: err}
+	}
+	if err := s.Validate(); err != nil {
+		return Defaults(), &CorruptError{Path: f.path(), Err: err}
+	}
+	return s, nil
+}
+
+// CorruptError: the settings file exists but does not hold valid settings.
+type CorruptError struct {
+	Path string
+	Err  error
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("the settings file %s could not be used (%v); the defaults apply until the settings are saved again", e.Path, e.Err)
+}
+
+func (e *CorruptError) Unwrap() error { return e.Err }
+
+// Save validates s and writes it atomically (0600, folder 0700). A file
+// Load could not use is kept as settings.json.bad rather than lost.
+func (f File) Save(s Settings) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode settings: %w", err)
+	}
+	if _, err := f.Load(); errors.As(err, new(*CorruptError)) {
+		if err := os.Rename(f.path(), f.path()+".bad"); err != nil {
+			return fmt.Errorf("keep the unusable settings file: %w", err)
+		}
+	}
+	return writeFile(f.path(), append(b, '\n'))
+}
+
+// writeFile writes data to path through a temporary file renamed over it,
+// so a crash never leaves half a file; the folder is created 0700 and the
+// file is 0600.
+func writeFile(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create folder %s: %w", dir, err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := errors.Join(tmp.Sync(), tmp.Close()); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

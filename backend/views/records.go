@@ -1,0 +1,241 @@
+package views
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"hubextract/backend/catalog"
+	"hubextract/backend/export"
+	"hubextract/backend/store"
+)
+
+// UpdatedColumn is the pseudo-column of a record's last modification time,
+// which every table shows last and sorts by.
+const UpdatedColumn = "@updated"
+
+// defaultColumns are the properties a type's table shows until the user
+// picks others: names, emails, deal name, amount and stage, subjects,
+// owners. Properties a database does not define are left out.
+var defaultColumns = map[string][]string{
+	"contacts":  {"firstname", "lastname", "email", "company", "hubspot_owner_id"},
+	"companies": {"name", "domain", "city", "country", "hubspot_owner_id"},
+	"deals":     {"dealname", "amount", "dealstage", "closedate", "hubspot_owner_id"},
+	"tickets":   {"subject", "hs_pipeline_stage", "hs_ticket_priority", "hubspot_owner_id"},
+	"calls":     {"hs_call_title", "hs_call_direction", "hs_call_status", "hs_timestamp", "hubspot_owner_id"},
+	"emails":    {"hs_email_subject", "hs_email_direction", "hs_email_from_email", "hs_timestamp", "hubspot_owner_id"},
+	"meetings":  {"hs_meeting_title", "hs_meeting_start_time", "hs_meeting_outcome", "hubspot_owner_id"},
+	"notes":     {"hs_note_body", "hs_timestamp", "hubspot_owner_id"},
+	"tasks":     {"hs_task_subject", "hs_task_status", "hs_task_priority", "hs_timestamp", "hubspot_owner_id"},
+}
+
+// Column is one column of the record table.
+type Column struct {
+	Name    string `json:"name"`  // property name, or UpdatedColumn
+	Label   string `json:"label"` // what the header says
+	Default bool   `json:"default"`
+}
+
+// Columns lists every column the chooser offers for objectType: the
+// defaults first in their order, then every other property by label, then
+// the last-modified time.
+func Columns(ctx context.Context, db *store.DB, objectType string) ([]Column, error) {
+	if !catalog.IsCRM(objectType) {
+		return nil, fmt.Errorf("columns: %q is not a record type (valid: %s)", objectType, strings.Join(catalog.CRM, ", "))
+	}
+	props, err := db.Properties(ctx, objectType)
+	if err != nil {
+		return nil, err
+	}
+	defs := DefaultColumns(objectType, props)
+	cols := make([]Column, 0, len(props)+1)
+	for _, name := range defs {
+		cols = append(cols, Column{Name: name, Label: labelOf(props, name), Default: true})
+	}
+	var rest []Column
+	for _, p := range props {
+		if !slices.Contains(defs, p.Name) {
+			rest = append(rest, Column{Name: p.Name, Label: labelOf(props, p.Name)})
+		}
+	}
+	slices.SortFunc(rest, func(a, b Column) int {
+		return strings.Compare(strings.ToLower(a.Label), strings.ToLower(b.Label))
+	})
+	cols = append(cols, rest...)
+	return append(cols, Column{Name: UpdatedColumn, Label: "Last modified", Default: true}), nil
+}
+
+// DefaultColumns are the default property columns of objectType that props
+// define (all of them when props is empty: nothing is extracted yet).
+func DefaultColumns(objectType string, props []store.Property) []string {
+	var out []string
+	for _, name := range defaultColumns[objectType] {
+		if len(props) == 0 || slices.ContainsFunc(props, func(p store.Property) bool { return p.Name == name }) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+func labelOf(props []store.Property, name string) string {
+	for _, p := range props {
+		if p.Name == name && p.Label != "" {
+			return p.Label
+		}
+	}
+	return name
+}
+
+// PageQuery asks for one page of the record table.
+type PageQuery struct {
+	Type    string   `json:"type"`
+	Search  string   `json:"search"`  // words; "" for every record
+	Columns []string `json:"columns"` // nil: the type's defaults
+	Limit   int      `json:"limit"`   // 0: store.DefaultPageSize
+	After   *Cursor  `json:"after"`   // nil: the first page
+}
+
+// Cursor is where the next page starts (keyset paging by last modified).
+type Cursor struct {
+	UpdatedAt int64  `json:"updatedAt"`
+	ID        string `json:"id"`
+	Undated   bool   `json:"undated"`
+}
+
+// Page is one page of the record table, newest modification first.
+type Page struct {
+	Type    string   `json:"type"`
+	Columns []Column `json:"columns"`
+	Rows    []Row    `json:"rows"`
+	Next    *Cursor  `json:"next"` // nil on the last page
+}
+
+// Row is one record in the table: its cells as text, in column order.
+type Row struct {
+	ID       string   `json:"id"`
+	Title    string   `json:"title"`
+	Cells    []string `json:"cells"`
+	Archived bool     `json:"archived"`
+}
+
+// cellLength bounds a table cell; the detail shows the whole value.
+const cellLength = 200
+
+// RecordsPage reads one page of q.Type with readable values: labels for
+// options, owners, pipelines and stages; HTML bodies as their text.
+func RecordsPage(ctx context.Context, db *store.DB, q PageQuery) (Page, error) {
+	if !catalog.IsCRM(q.Type) {
+		return Page{}, fmt.Errorf("records: %q is not a record type (valid: %s)", q.Type, strings.Join(catalog.CRM, ", "))
+	}
+	props, err := db.Properties(ctx, q.Type)
+	if err != nil {
+		return Page{}, err
+	}
+	names := q.Columns
+	if len(names) == 0 {
+		names = append(DefaultColumns(q.Type, props), UpdatedColumn)
+	}
+	r, err := newReader(ctx, db, q.Type, props)
+	if err != nil {
+		return Page{}, err
+	}
+	sq := store.RecordQuery{Type: q.Type, Search: q.Search, Limit: q.Limit}
+	if q.After != nil {
+		sq.After = &store.Cursor{UpdatedAt: q.After.UpdatedAt, ID: q.After.ID, Undated: q.After.Undated}
+	}
+	recs, next, err := db.RecordsPage(ctx, sq)
+	if err != nil {
+		return Page{}, err
+	}
+	page := Page{Type: q.Type, Columns: make([]Column, len(names)), Rows: make([]Row, len(recs))}
+	for i, n := range names {
+		page.Columns[i] = Column{Name: n, Label: labelOf(props, n)}
+		if n == UpdatedColumn {
+			page.Columns[i].Label = "Last modified"
+		}
+	}
+	for i, rec := range recs {
+		row := Row{ID: rec.ID, Title: r.title(rec), Cells: make([]string, len(names)), Archived: rec.Archived}
+		for j, n := range names {
+			if n == UpdatedColumn {
+				row.Cells[j] = TimeText(rec.UpdatedAt)
+				continue
+			}
+			row.Cells[j] = truncate(r.value(n, rec), cellLength)
+		}
+		page.Rows[i] = row
+	}
+	// No count here: counting a million rows would cost more than the
+	// page itself (the type list carries the counts).
+	if next != nil {
+		page.Next = &Cursor{UpdatedAt: next.UpdatedAt, ID: next.ID, Undated: next.Undated}
+	}
+	return page, nil
+}
+
+// reader turns one type's stored values into text.
+type reader struct {
+	typ    string
+	labels *export.Labeler
+	html   map[string]bool // properties holding HTML
+}
+
+func newReader(ctx context.Context, db *store.DB, typ string, props []store.Property) (*reader, error) {
+	labels, err := export.NewLabeler(ctx, db, typ)
+	if err != nil {
+		return nil, err
+	}
+	r := &reader{typ: typ, labels: labels, html: map[string]bool{}}
+	for _, p := range props {
+		if p.FieldType == "html" {
+			r.html[p.Name] = true
+		}
+	}
+	// HubSpot's bodies, even when a definition is missing.
+	for _, n := range []string{"hs_note_body", "hs_call_body", "hs_email_html", "hs_meeting_body", "hs_task_body"} {
+		r.html[n] = true
+	}
+	return r, nil
+}
+
+// value is property name of rec as a person reads it.
+func (r *reader) value(name string, rec store.Record) string {
+	v := r.labels.Value(name, rec.Properties[name], rec)
+	if r.html[name] {
+		return htmlText(v)
+	}
+	return v
+}
+
+// titleProperties name a record, per type, first non-empty wins.
+var titleProperties = map[string][][]string{
+	"contacts":  {{"firstname", "lastname"}, {"email"}},
+	"companies": {{"name"}, {"domain"}},
+	"deals":     {{"dealname"}},
+	"tickets":   {{"subject"}},
+	"calls":     {{"hs_call_title"}, {"hs_call_body"}},
+	"emails":    {{"hs_email_subject"}},
+	"meetings":  {{"hs_meeting_title"}},
+	"notes":     {{"hs_note_body"}},
+	"tasks":     {{"hs_task_subject"}},
+}
+
+const titleLength = 80
+
+// title names rec: "Ada Lovelace", "Acme Ltd", a deal's name, a note's
+// first words; else "Contact 123".
+func (r *reader) title(rec store.Record) string {
+	for _, parts := range titleProperties[r.typ] {
+		var words []string
+		for _, p := range parts {
+			if v := strings.TrimSpace(r.value(p, rec)); v != "" {
+				words = append(words, v)
+			}
+		}
+		if len(words) > 0 {
+			return truncate(strings.Join(strings.Fields(strings.Join(words, " ")), " "), titleLength)
+		}
+	}
+	return singular(r.typ) + " " + rec.ID
+}

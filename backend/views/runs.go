@@ -1,0 +1,107 @@
+package views
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"hubextract/backend/catalog"
+	"hubextract/backend/store"
+)
+
+// Run is one extraction as the run history shows it.
+type Run struct {
+	ID         int64    `json:"id"`
+	StartedAt  string   `json:"startedAt"`  // RFC 3339
+	FinishedAt string   `json:"finishedAt"` // "" while running
+	Seconds    float64  `json:"seconds"`
+	Status     string   `json:"status"` // running, succeeded, partial, failed, cancelled
+	Mode       string   `json:"mode"`   // full, incremental
+	Objects    []string `json:"objects"`
+	Records    int64    `json:"records"` // records written, over the object streams
+	APICalls   int64    `json:"apiCalls"`
+	Retries    int64    `json:"retries"`
+	Error      string   `json:"error"`
+	Warnings   []string `json:"warnings"`
+	Streams    []Stream `json:"streams"` // metadata first, then the types in screen order
+}
+
+// Stream is one stream's figures within a run.
+type Stream struct {
+	Stream       string  `json:"stream"`
+	Label        string  `json:"label"`
+	Status       string  `json:"status"`
+	Records      int64   `json:"records"`
+	Failed       int64   `json:"failed"`
+	APICalls     int64   `json:"apiCalls"`
+	Pages        int64   `json:"pages"`
+	Retries      int64   `json:"retries"`
+	Seconds      float64 `json:"seconds"`
+	HubSpotTotal int64   `json:"hubspotTotal"` // -1: unknown
+	Error        string  `json:"error"`
+}
+
+// RunOf shapes a stored run for display.
+func RunOf(r store.Run) Run {
+	out := Run{
+		ID: r.ID, StartedAt: TimeText(r.StartedAt), FinishedAt: TimeText(r.FinishedAt), Status: r.Status,
+		Mode: r.Mode, Objects: nonNil(r.Objects), APICalls: r.APICalls, Retries: r.Retries, Error: r.Error,
+		Warnings: nonNil(r.Warnings), Streams: []Stream{},
+	}
+	if !r.FinishedAt.IsZero() {
+		out.Seconds = r.FinishedAt.Sub(r.StartedAt).Seconds()
+	}
+	for _, s := range r.Streams {
+		if s.Stream != "metadata" {
+			out.Records += s.Records
+		}
+		out.Streams = append(out.Streams, Stream{
+			Stream: s.Stream, Label: TypeLabel(s.Stream), Status: s.Status, Records: s.Records, Failed: s.Failed,
+			APICalls: s.APICalls, Pages: s.Pages, Retries: s.Retries, Seconds: s.Seconds,
+			HubSpotTotal: s.HubSpotTotal, Error: s.Error,
+		})
+	}
+	slices.SortStableFunc(out.Streams, func(a, b Stream) int { return StreamRank(a.Stream) - StreamRank(b.Stream) })
+	return out
+}
+
+// StreamRank orders streams: metadata, then the known types in screen
+// order, then anything else.
+func StreamRank(name string) int {
+	if name == "metadata" {
+		return -1
+	}
+	if i := slices.Index(catalog.All, name); i >= 0 {
+		return i
+	}
+	return len(catalog.All)
+}
+
+// Runs lists the latest limit runs, newest first.
+func Runs(ctx context.Context, db *store.DB, limit int) ([]Run, error) {
+	runs, err := db.Runs(ctx, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Run, len(runs))
+	for i, r := range runs {
+		out[i] = RunOf(r)
+	}
+	return out, nil
+}
+
+// RunByID reads one run.
+func RunByID(ctx context.Context, db *store.DB, id int64) (Run, error) {
+	r, err := db.Run(ctx, id)
+	if err != nil {
+		return Run{}, fmt.Errorf("run %d: %w", id, err)
+	}
+	return RunOf(r), nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

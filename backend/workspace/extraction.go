@@ -1,0 +1,242 @@
+package workspace
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"hubextract/backend/catalog"
+	"hubextract/backend/extract"
+	"hubextract/backend/store"
+	"hubextract/backend/views"
+)
+
+// ExtractRequest starts an extraction.
+type ExtractRequest struct {
+	Objects []string `json:"objects"` // nil or empty: every type
+	// Fresh starts over instead of resuming an unfinished run of the same
+	// selection.
+	Fresh bool `json:"fresh"`
+	// Full reads every selected type in full, not only what changed since
+	// the last run.
+	Full bool `json:"full"`
+}
+
+// Summary is how an extraction ended, for the Extract screen's end view.
+type Summary struct {
+	Run          views.Run `json:"run"`
+	MinimumCalls int64     `json:"minimumCalls"`
+	ResumedFrom  int64     `json:"resumedFrom"` // 0: a fresh run
+	// Reconciliation compares, per type, HubSpot's count with the records
+	// stored (the engine warns on the run about any gap it cannot explain).
+	Reconciliation []Reconciled `json:"reconciliation"`
+}
+
+// Reconciled is one type's count against HubSpot's.
+type Reconciled struct {
+	Type    string `json:"type"`
+	Label   string `json:"label"`
+	HubSpot int64  `json:"hubspot"` // -1: HubSpot's count was not read
+	Stored  int64  `json:"stored"`  // active records stored now
+	// Status: "matches", "differs", or "unknown" when HubSpot's count is missing.
+	Status string `json:"status"`
+}
+
+// Snapshot is the Extract screen's state, for a page that (re)opens while
+// a run is going or after one ended.
+type Snapshot struct {
+	Running bool     `json:"running"`
+	Update  Update   `json:"update"`
+	Summary *Summary `json:"summary"` // the last run of this session, once ended
+	Error   string   `json:"error"`   // why it could not run at all
+}
+
+// Extract runs one extraction, sending progress to send (at most every
+// UpdateInterval, from another goroutine) and returning the summary. Only
+// one runs at a time; Cancel stops it, keeping everything fetched.
+func (w *Workspace) Extract(req ExtractRequest, send func(Update)) (Summary, error) {
+	objects, err := catalog.Normalize(req.Objects)
+	if err != nil {
+		return Summary{}, err
+	}
+	w.jobMu.Lock()
+	if w.extraction != nil {
+		w.jobMu.Unlock()
+		return Summary{}, errors.New("an extraction is already running")
+	}
+	ctx, cancel := context.WithCancel(w.base)
+	j := &job{cancel: cancel, done: make(chan struct{})}
+	j.batch = newBatcher(send)
+	w.extraction = j
+	w.jobMu.Unlock()
+
+	sum, err := w.runExtraction(ctx, j, objects, req)
+
+	w.jobMu.Lock()
+	snap := &Snapshot{Update: j.batch.snapshot()}
+	if err != nil {
+		snap.Error = err.Error()
+	} else {
+		snap.Summary = &sum
+	}
+	w.extraction, w.last = nil, snap
+	w.jobMu.Unlock()
+	cancel()
+	close(j.done)
+	return sum, err
+}
+
+func (w *Workspace) runExtraction(ctx context.Context, j *job, objects []string, req ExtractRequest) (Summary, error) {
+	ep, err := w.endpoint()
+	if err != nil {
+		return Summary{}, err
+	}
+	db, release, err := w.acquire(ctx, true)
+	if err != nil {
+		return Summary{}, err
+	}
+	// The running job keeps the database open (apply refuses to close it).
+	release()
+	if err := w.rememberSelection(objects); err != nil {
+		return Summary{}, err
+	}
+	stop := make(chan struct{})
+	flushed := make(chan struct{})
+	go func() {
+		defer close(flushed)
+		j.batch.run(UpdateInterval, stop)
+	}()
+	res, err := extract.Run(ctx, db, extract.Options{
+		Token:       ep.token,
+		Client:      ep.clientOptions(),
+		Objects:     objects,
+		Concurrency: ep.cfg.Concurrency,
+		Progress:    j.batch,
+		Fresh:       req.Fresh,
+		Full:        req.Full,
+		FullEvery:   fullEvery(ep.cfg.FullRunEveryDays),
+	})
+	close(stop)
+	<-flushed
+	if err != nil {
+		return Summary{}, fmt.Errorf("extraction: %w", err)
+	}
+	return summarize(context.WithoutCancel(ctx), db, res)
+}
+
+// fullEvery is the engine's FullEvery for the setting: days, or never (0).
+func fullEvery(days int) time.Duration {
+	if days <= 0 {
+		return -1
+	}
+	return time.Duration(days) * 24 * time.Hour
+}
+
+// rememberSelection keeps the selection for the next time the screen opens.
+func (w *Workspace) rememberSelection(objects []string) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if slices.Equal(w.cfg.Objects, objects) {
+		return nil
+	}
+	next := w.cfg
+	next.Objects = slices.Clone(objects)
+	if err := w.file.Save(next); err != nil {
+		return err
+	}
+	w.cfg = next
+	return nil
+}
+
+func summarize(ctx context.Context, db *store.DB, res extract.Result) (Summary, error) {
+	s := Summary{Run: views.RunOf(res.Run), MinimumCalls: res.MinimumCalls, ResumedFrom: res.ResumedFrom,
+		Reconciliation: []Reconciled{}}
+	for _, st := range s.Run.Streams {
+		if st.Stream == "metadata" {
+			continue
+		}
+		stored, err := views.Count(ctx, db, st.Stream)
+		if err != nil {
+			return s, err
+		}
+		r := Reconciled{Type: st.Stream, Label: st.Label, HubSpot: st.HubSpotTotal, Stored: stored, Status: "unknown"}
+		switch {
+		case st.HubSpotTotal < 0:
+		case st.HubSpotTotal == stored:
+			r.Status = "matches"
+		default:
+			r.Status = "differs"
+		}
+		s.Reconciliation = append(s.Reconciliation, r)
+	}
+	return s, nil
+}
+
+// Cancel stops the running extraction; it reports whether one was running.
+// The run ends within moments, with everything fetched saved.
+func (w *Workspace) Cancel() bool {
+	w.jobMu.Lock()
+	defer w.jobMu.Unlock()
+	if w.extraction == nil {
+		return false
+	}
+	w.extraction.cancel()
+	return true
+}
+
+// Snapshot is the running extraction's state, or the last one's.
+func (w *Workspace) Snapshot() Snapshot {
+	w.jobMu.Lock()
+	defer w.jobMu.Unlock()
+	if w.extraction != nil {
+		return Snapshot{Running: true, Update: w.extraction.batch.snapshot()}
+	}
+	if w.last != nil {
+		return *w.last
+	}
+	return Snapshot{Update: Update{Streams: []StreamProgress{}, Logs: []LogLine{}}}
+}
+
+// ResumeOffer describes an unfinished run the next extraction can resume.
+type ResumeOffer struct {
+	RunID     int64    `json:"runId"`
+	StartedAt string   `json:"startedAt"`
+	Status    string   `json:"status"`
+	Objects   []string `json:"objects"`
+	Records   int64    `json:"records"` // already fetched
+	// Crashed: the app stopped during the run (closed, killed, a crash).
+	Crashed bool `json:"crashed"`
+}
+
+// ResumeOffer returns the unfinished run an extraction of its selection
+// would resume, or nil: the latest run, when it did not succeed. A run
+// still marked running while this app runs none was cut short by a crash.
+func (w *Workspace) ResumeOffer(ctx context.Context) (*ResumeOffer, error) {
+	if w.Busy() {
+		return nil, nil
+	}
+	var offer *ResumeOffer
+	err := w.read(ctx, func(db *store.DB) error {
+		if db == nil {
+			return nil
+		}
+		latest, ok, err := db.LatestRun(ctx)
+		if err != nil || !ok || latest.Mode != store.ModeFull {
+			return err
+		}
+		crashed := latest.Status == store.StatusRunning
+		if !crashed {
+			r, ok, err := extract.Resumable(ctx, db, latest.Objects)
+			if err != nil || !ok || r.ID != latest.ID {
+				return err
+			}
+		}
+		v := views.RunOf(latest)
+		offer = &ResumeOffer{RunID: latest.ID, StartedAt: v.StartedAt, Status: latest.Status,
+			Objects: v.Objects, Records: v.Records, Crashed: crashed}
+		return nil
+	})
+	return offer, err
+}

@@ -1,0 +1,107 @@
+// @vitest-environment jsdom
+import { flushSync, mount, unmount, type Component } from 'svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Detail } from '../api';
+import ProgressBar from './ProgressBar.svelte';
+import RecordDetail from './RecordDetail.svelte';
+
+let mounted: Record<string, unknown>[] = [];
+
+function render<P extends Record<string, any>>(component: Component<P>, props: NoInfer<P>) {
+  const target = document.createElement('div');
+  document.body.appendChild(target);
+  const c = mount(component, { target, props });
+  mounted.push(c);
+  flushSync();
+  return target;
+}
+
+afterEach(() => {
+  mounted.forEach((c) => unmount(c));
+  mounted = [];
+  document.body.innerHTML = '';
+});
+
+describe('ProgressBar', () => {
+  it('reports its value to assistive technology', () => {
+    const el = render(ProgressBar, { percent: 42.26, label: 'Contacts progress', testid: 'progress-contacts' });
+    const bar = el.querySelector('[role="progressbar"]')!;
+    expect(bar.getAttribute('aria-valuenow')).toBe('42.3');
+    expect(bar.getAttribute('aria-valuetext')).toBe('42%');
+    expect(bar.getAttribute('aria-label')).toBe('Contacts progress');
+    expect(bar.getAttribute('data-testid')).toBe('progress-contacts');
+  });
+
+  it('has no value while the total is unknown', () => {
+    const el = render(ProgressBar, { percent: -1, label: 'Metadata', testid: 'progress-metadata' });
+    const bar = el.querySelector('[role="progressbar"]')!;
+    expect(bar.hasAttribute('aria-valuenow')).toBe(false);
+    expect(bar.getAttribute('aria-valuetext')).toBe('Not known yet');
+    expect(el.querySelector('.indeterminate')).not.toBeNull();
+  });
+});
+
+const hostile = '<script>window.__ran = true</script><img src="x" onerror="window.__ran = true"><p>Pasted</p>';
+
+function detail(): Detail {
+  return {
+    type: 'notes',
+    typeLabel: 'Notes',
+    id: '42',
+    title: '<b>Pasted</b>',
+    createdAt: '2025-03-10T10:00:00Z',
+    updatedAt: '2025-03-11T10:00:00Z',
+    archived: false,
+    properties: [
+      { name: 'hs_note_body', label: 'Note body', value: 'Pasted', raw: hostile, html: true },
+      { name: 'hubspot_owner_id', label: 'Owner', value: 'Ada Lovelace', raw: '123', html: false },
+      { name: 'hs_empty', label: 'Empty one', value: '', raw: '', html: false },
+    ],
+    associations: [
+      { type: 'contacts', label: 'Contacts', total: 3, records: [
+        { type: 'contacts', id: '7', title: 'Grace Hopper', stored: true },
+        { type: 'contacts', id: '8', title: 'Contact 8', stored: false },
+      ] },
+    ],
+  } as unknown as Detail;
+}
+
+describe('RecordDetail', () => {
+  it('shows every value as text: markup from HubSpot never becomes elements', () => {
+    (window as unknown as { __ran?: boolean }).__ran = false;
+    const el = render(RecordDetail, { detail: detail(), canGoBack: false, onopen: vi.fn(), onback: vi.fn(), onclose: vi.fn() });
+    expect(el.querySelector('[data-testid="record-title"]')!.textContent).toBe('<b>Pasted</b>');
+    el.querySelector<HTMLButtonElement>('[data-testid="prop-hs_note_body"] button')!.click();
+    flushSync();
+    const source = el.querySelector('[data-testid="source-hs_note_body"]')!;
+    expect(source.textContent).toBe(hostile);
+    expect(source.children).toHaveLength(0);
+    expect(el.querySelectorAll('script, img, b')).toHaveLength(0);
+    expect((window as unknown as { __ran?: boolean }).__ran).toBe(false);
+  });
+
+  it('hides empty properties until asked, and filters by label', () => {
+    const el = render(RecordDetail, { detail: detail(), canGoBack: false, onopen: vi.fn(), onback: vi.fn(), onclose: vi.fn() });
+    const labels = () => [...el.querySelectorAll('dt')].map((d) => d.textContent);
+    expect(labels()).toEqual(['Note body', 'Owner']);
+    const [filter, showEmpty] = [el.querySelector<HTMLInputElement>('input[type="search"]')!, el.querySelector<HTMLInputElement>('input[type="checkbox"]')!];
+    showEmpty.click();
+    flushSync();
+    expect(labels()).toEqual(['Note body', 'Owner', 'Empty one']);
+    filter.value = 'own';
+    filter.dispatchEvent(new Event('input'));
+    flushSync();
+    expect(labels()).toEqual(['Owner']);
+  });
+
+  it('opens a stored associated record in one click and says how many more there are', () => {
+    const onopen = vi.fn();
+    const el = render(RecordDetail, { detail: detail(), canGoBack: true, onopen, onback: vi.fn(), onclose: vi.fn() });
+    const links = el.querySelectorAll<HTMLButtonElement>('[data-testid="record-link"]');
+    expect(links).toHaveLength(1);
+    links[0].click();
+    expect(onopen).toHaveBeenCalledWith('contacts', '7');
+    expect(el.textContent).toContain('and 1 more');
+    expect(el.querySelector('[data-testid="record-back"]')).not.toBeNull();
+  });
+});

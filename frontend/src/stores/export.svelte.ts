@@ -1,0 +1,80 @@
+// The Export screen: what to export, how, the native dialog, progress and
+// cancel, and the files written.
+import * as api from '../api';
+
+export class ExportStore {
+  types = $state<api.TypeInfo[]>([]);
+  /** One type, or "" for every type at once. */
+  type = $state('');
+  labels = $state(true);
+  associations = $state(true);
+  excel = $state(false);
+  running = $state(false);
+  progress = $state<api.ExportProgress | null>(null);
+  result = $state<api.ExportResult | null>(null);
+  error = $state<string | null>(null);
+
+  async load(): Promise<void> {
+    try {
+      this.types = await api.getTypes();
+      this.error = null;
+    } catch (err) {
+      this.error = api.messageOf(err);
+    }
+  }
+
+  /** The types with something to export. */
+  get exportable(): api.TypeInfo[] {
+    return this.types.filter((t) => t.rows > 0);
+  }
+
+  /** Asks where to save with the native dialog, then exports there. */
+  async chooseAndExport(): Promise<void> {
+    let path: string;
+    try {
+      path = this.type ? await api.chooseExportFile(`${this.type}.csv`) : await api.chooseExportFolder();
+    } catch (err) {
+      this.error = api.messageOf(err);
+      return;
+    }
+    if (path) await this.exportTo(path);
+  }
+
+  /** Exports to path: a file for one type, a folder for all. */
+  async exportTo(path: string): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.result = null;
+    this.error = null;
+    this.progress = null;
+    try {
+      this.result = await api.exportCSV(
+        { type: this.type, path, labels: this.labels, associations: this.associations, excel: this.excel },
+        (p) => (this.progress = p),
+      );
+    } catch (err) {
+      this.error = api.messageOf(err);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  async cancel(): Promise<void> {
+    try {
+      await api.cancelExport();
+    } catch (err) {
+      this.error = api.messageOf(err);
+    }
+  }
+
+  async openFolder(): Promise<void> {
+    if (!this.result) return;
+    try {
+      await api.openFolder(this.result.folder);
+    } catch (err) {
+      this.error = api.messageOf(err);
+    }
+  }
+}
+
+export const exporter = new ExportStore();

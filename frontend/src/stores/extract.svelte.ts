@@ -1,0 +1,169 @@
+// The Extract screen's state: the types to choose, the estimate, the running
+// extraction's progress and log, how it ended, and the offer to resume.
+// It lives outside the screen, so a run keeps its state when the user looks
+// at another screen meanwhile.
+import * as api from '../api';
+import { mergeLogs } from '../lib/progress';
+
+export class ExtractStore {
+  groups = $state<api.Group[]>([]);
+  selected = $state<string[]>([]);
+  full = $state(false);
+  estimate = $state<api.Estimate | null>(null);
+  estimateError = $state<string | null>(null);
+  running = $state(false);
+  cancelling = $state(false);
+  streams = $state<api.StreamProgress[]>([]);
+  overall = $state<api.Overall | null>(null);
+  logs = $state<api.LogLine[]>([]);
+  summary = $state<api.Summary | null>(null);
+  error = $state<string | null>(null);
+  resume = $state<api.ResumeOffer | null>(null);
+  loaded = $state(false);
+
+  private estimateSeq = 0;
+
+  /** Every type the engine offers, in screen order. */
+  get types(): string[] {
+    return this.groups.flatMap((g) => g.types.map((t) => t.type));
+  }
+
+  /** Loads the types and the selection, the resume offer, and a run in progress. */
+  async load(): Promise<void> {
+    try {
+      const [groups, snapshot, resume] = await Promise.all([api.getGroups(), api.getSnapshot(), api.getResumeOffer()]);
+      this.groups = groups;
+      if (!this.loaded) {
+        this.selected = groups.flatMap((g) => g.types.filter((t) => t.selected).map((t) => t.type));
+      }
+      this.resume = resume ?? null;
+      if (snapshot.running && !this.running) {
+        this.attach(snapshot);
+      } else if (!this.running && !this.summary && snapshot.summary) {
+        this.apply(snapshot.update, true);
+        this.summary = snapshot.summary;
+      }
+      this.loaded = true;
+      this.error = null;
+    } catch (err) {
+      this.error = api.messageOf(err);
+    }
+  }
+
+  isSelected(type: string): boolean {
+    return this.selected.includes(type);
+  }
+
+  toggle(type: string): void {
+    this.selected = this.isSelected(type) ? this.selected.filter((t) => t !== type) : this.ordered([...this.selected, type]);
+  }
+
+  /** Selects or clears a whole group. */
+  setGroup(id: string, on: boolean): void {
+    const members = this.groups.find((g) => g.id === id)?.types.map((t) => t.type) ?? [];
+    const rest = this.selected.filter((t) => !members.includes(t));
+    this.selected = this.ordered(on ? [...rest, ...members] : rest);
+  }
+
+  private ordered(types: string[]): string[] {
+    return this.types.filter((t) => types.includes(t));
+  }
+
+  /** Recomputes the estimate for the selection (a newer call wins). */
+  async refreshEstimate(): Promise<void> {
+    const seq = ++this.estimateSeq;
+    if (this.selected.length === 0) {
+      this.estimate = null;
+      return;
+    }
+    try {
+      const e = await api.getEstimate(this.selected);
+      if (seq === this.estimateSeq) {
+        this.estimate = e;
+        this.estimateError = null;
+      }
+    } catch (err) {
+      if (seq === this.estimateSeq) this.estimateError = api.messageOf(err);
+    }
+  }
+
+  /**
+   * Runs an extraction of the selection (or of the resume offer's) to its
+   * end. fresh starts over instead of resuming an unfinished run.
+   */
+  async start(opts: { fresh?: boolean; resume?: boolean } = {}): Promise<void> {
+    if (this.running) return;
+    const objects = opts.resume && this.resume ? [...this.resume.objects] : [...this.selected];
+    if (objects.length === 0) {
+      this.error = 'Choose at least one type to extract.';
+      return;
+    }
+    this.running = true;
+    this.cancelling = false;
+    this.summary = null;
+    this.error = null;
+    this.streams = [];
+    this.overall = null;
+    this.logs = [];
+    try {
+      this.summary = await api.extract({ objects, fresh: opts.fresh ?? false, full: this.full }, (u) => this.apply(u));
+    } catch (err) {
+      this.error = api.messageOf(err);
+    } finally {
+      this.running = false;
+      this.cancelling = false;
+      await this.afterRun();
+    }
+  }
+
+  /** Stops the run; it ends within moments, keeping what it fetched. */
+  async cancel(): Promise<void> {
+    if (!this.running) return;
+    this.cancelling = true;
+    try {
+      await api.cancelExtraction();
+    } catch (err) {
+      this.error = api.messageOf(err);
+      this.cancelling = false;
+    }
+  }
+
+  /** Takes one progress update (all streams, new log lines). */
+  apply(u: api.Update, replaceLogs = false): void {
+    this.streams = u.streams ?? [];
+    this.overall = u.overall ?? null;
+    this.logs = replaceLogs ? (u.logs ?? []) : mergeLogs(this.logs, u.logs);
+  }
+
+  /** Follows a run started before this page opened, until it ends. */
+  private attach(snapshot: api.Snapshot): void {
+    this.running = true;
+    this.apply(snapshot.update, true);
+    const off = api.onExtractProgress((u) => this.apply(u));
+    const poll = setInterval(() => {
+      void api.getSnapshot().then(async (s) => {
+        if (s.running) return;
+        clearInterval(poll);
+        off();
+        this.running = false;
+        this.summary = s.summary ?? null;
+        this.error = s.error || null;
+        this.apply(s.update, true);
+        await this.afterRun();
+      });
+    }, 1000);
+  }
+
+  private async afterRun(): Promise<void> {
+    try {
+      const [groups, resume] = await Promise.all([api.getGroups(), api.getResumeOffer()]);
+      this.groups = groups;
+      this.resume = resume ?? null;
+    } catch (err) {
+      this.error ??= api.messageOf(err);
+    }
+    void this.refreshEstimate();
+  }
+}
+
+export const extraction = new ExtractStore();

@@ -1,0 +1,140 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { deferred, fakeBackend } from '../testing/backend';
+import { ExtractStore } from './extract.svelte';
+
+afterEach(() => vi.unstubAllGlobals());
+
+const groups = [
+  { id: 'crm', label: 'CRM objects', types: [
+    { type: 'contacts', label: 'Contacts', stored: 5, lastRun: 5, selected: true },
+    { type: 'deals', label: 'Deals', stored: 0, lastRun: -1, selected: false },
+  ] },
+  { id: 'engagements', label: 'Engagements', types: [{ type: 'notes', label: 'Notes', stored: 0, lastRun: -1, selected: true }] },
+];
+
+const idle = { running: false, update: { streams: [], overall: null, logs: [] }, summary: null, error: '' };
+
+function update(records: number, logs: string[] = [], final = false) {
+  return {
+    streams: [{ stream: 'contacts', label: 'Contacts', phase: final ? 'done' : 'records', records, total: 10, calls: 1, rate: 1, etaSeconds: 5, percent: records * 10, final }],
+    overall: { records, total: 10, calls: 1, percent: records * 10, etaSeconds: 5, done: final ? 1 : 0, streams: 1 },
+    logs: logs.map((message) => ({ time: '2025-03-10T10:00:00Z', stream: 'contacts', level: 'warn', message })),
+  };
+}
+
+function backend(start: (req: unknown) => Promise<unknown>, extra: Record<string, (...a: unknown[]) => Promise<unknown>> = {}) {
+  return fakeBackend({
+    ExtractService: {
+      Groups: async () => groups,
+      Snapshot: async () => idle,
+      ResumeOffer: async () => null,
+      Estimate: async (objects) => ({ calls: (objects as string[]).length * 4, seconds: 1, ratePer10s: 100, types: [], complete: true }),
+      Start: start,
+      Cancel: async () => true,
+      ...extra,
+    },
+  });
+}
+
+describe('ExtractStore', () => {
+  it('loads the groups with the last selection, and toggles types and groups in screen order', async () => {
+    backend(async () => ({}));
+    const x = new ExtractStore();
+    await x.load();
+    expect(x.selected).toEqual(['contacts', 'notes']);
+    x.toggle('deals');
+    expect(x.selected).toEqual(['contacts', 'deals', 'notes']);
+    x.setGroup('crm', false);
+    expect(x.selected).toEqual(['notes']);
+    x.setGroup('crm', true);
+    expect(x.selected).toEqual(['contacts', 'deals', 'notes']);
+  });
+
+  it('estimates the selection, and nothing for an empty one', async () => {
+    backend(async () => ({}));
+    const x = new ExtractStore();
+    await x.load();
+    await x.refreshEstimate();
+    expect(x.estimate?.calls).toBe(8);
+    x.setGroup('crm', false);
+    x.toggle('notes');
+    await x.refreshEstimate();
+    expect(x.estimate).toBeNull();
+  });
+
+  it('subscribes before the call, applies updates, returns the summary and unsubscribes', async () => {
+    const done = deferred<unknown>();
+    const Start = vi.fn(() => done.promise);
+    const be = backend(Start);
+    const x = new ExtractStore();
+    await x.load();
+    const run = x.start();
+    expect(be.listeners('extract:progress')).toBe(1);
+    expect(Start).toHaveBeenCalledWith({ objects: ['contacts', 'notes'], fresh: false, full: false });
+    expect(x.running).toBe(true);
+
+    be.emit('extract:progress', update(3, ['retrying']));
+    be.emit('extract:progress', update(7, ['retrying again']));
+    expect(x.streams[0].records).toBe(7);
+    expect(x.overall?.percent).toBe(70);
+    expect(x.logs.map((l) => l.message)).toEqual(['retrying', 'retrying again']);
+
+    done.resolve({ run: { id: 1, status: 'succeeded', streams: [], warnings: [] }, minimumCalls: 0, resumedFrom: 0, reconciliation: [] });
+    await run;
+    expect(x.running).toBe(false);
+    expect(x.summary?.run.status).toBe('succeeded');
+    expect(be.listeners('extract:progress')).toBe(0);
+  });
+
+  it('unsubscribes and reports the error when the run cannot start', async () => {
+    const be = backend(() => Promise.reject('not connected to HubSpot: connect with a key or try the sample data first'));
+    const x = new ExtractStore();
+    await x.load();
+    await x.start();
+    expect(x.error).toMatch(/not connected/);
+    expect(x.running).toBe(false);
+    expect(be.listeners('extract:progress')).toBe(0);
+  });
+
+  it('cancels through the backend and resumes the offered selection', async () => {
+    const done = deferred<unknown>();
+    const Cancel = vi.fn(async () => {
+      done.resolve({ run: { id: 1, status: 'cancelled', streams: [], warnings: [] }, minimumCalls: 0, resumedFrom: 0, reconciliation: [] });
+      return true;
+    });
+    const Start = vi.fn()
+      .mockImplementationOnce(() => done.promise)
+      .mockImplementationOnce(async () => ({ run: { id: 2, status: 'succeeded', streams: [], warnings: [] }, minimumCalls: 0, resumedFrom: 1, reconciliation: [] }));
+    backend(Start, {
+      Cancel,
+      ResumeOffer: async () => ({ runId: 1, startedAt: '', status: 'cancelled', objects: ['deals'], records: 3, crashed: false }),
+    });
+    const x = new ExtractStore();
+    await x.load();
+    const run = x.start();
+    const cancelling = x.cancel();
+    expect(x.cancelling).toBe(true);
+    await cancelling;
+    await run;
+    expect(x.cancelling).toBe(false);
+    expect(Cancel).toHaveBeenCalledOnce();
+    expect(x.summary?.run.status).toBe('cancelled');
+    expect(x.resume?.objects).toEqual(['deals']);
+
+    await x.start({ resume: true });
+    expect(Start).toHaveBeenLastCalledWith({ objects: ['deals'], fresh: false, full: false });
+    expect(x.summary?.resumedFrom).toBe(1);
+  });
+
+  it('refuses to start with nothing selected', async () => {
+    const Start = vi.fn();
+    backend(Start);
+    const x = new ExtractStore();
+    await x.load();
+    x.setGroup('crm', false);
+    x.setGroup('engagements', false);
+    await x.start();
+    expect(Start).not.toHaveBeenCalled();
+    expect(x.error).toMatch(/at least one type/);
+  });
+});

@@ -1,0 +1,61 @@
+// The Settings screen: the settings in force and the draft being edited.
+import * as api from '../api';
+
+export class SettingsStore {
+  saved = $state<api.AppSettings | null>(null);
+  draft = $state<api.AppSettings | null>(null);
+  error = $state<string | null>(null);
+  notice = $state<string | null>(null);
+  saving = $state(false);
+
+  get dirty(): boolean {
+    return JSON.stringify(this.saved) !== JSON.stringify(this.draft);
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.saved = await api.getSettings();
+      this.draft = structuredClone($state.snapshot(this.saved));
+      this.error = null;
+    } catch (err) {
+      this.error = api.messageOf(err);
+    }
+  }
+
+  /** Saves the draft; on error nothing changes and the message says why. */
+  async save(): Promise<boolean> {
+    if (!this.draft) return false;
+    this.saving = true;
+    this.notice = null;
+    try {
+      this.saved = await api.saveSettings($state.snapshot(this.draft) as api.AppSettings);
+      this.draft = structuredClone($state.snapshot(this.saved));
+      this.error = null;
+      this.notice = 'Saved.';
+      return true;
+    } catch (err) {
+      this.error = api.messageOf(err);
+      return false;
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  revert(): void {
+    this.draft = this.saved ? structuredClone($state.snapshot(this.saved)) : null;
+    this.error = null;
+  }
+
+  /** Picks a database file with the native dialog, into the draft. */
+  async chooseDatabase(create: boolean): Promise<void> {
+    if (!this.draft) return;
+    try {
+      const path = await api.chooseDatabase(create);
+      if (path) this.draft.database_path = path;
+    } catch (err) {
+      this.error = api.messageOf(err);
+    }
+  }
+}
+
+export const appSettings = new SettingsStore();

@@ -1,0 +1,231 @@
+// The sample data from start to CSV: connect with sample data, extract,
+// watch progress reach 100%, see the engagement chart with the right counts,
+// search a record and open it (a <script> in a note stays text), follow an
+// association, export CSVs and check their rows, the run history and the
+// settings.
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { artifacts, closeBrowser, openPage, readCSV, startApp, waitFor, workdir, writeSettings } from './harness.mjs';
+
+const scale = 60;
+// The fake archives max(1, scale/50) records per type, on top of scale.
+const archived = 1;
+
+let w;
+let app;
+let ui;
+
+before(async () => {
+  w = workdir('sample');
+  writeSettings(w);
+  app = await startApp(w, { HUBEXTRACT_SAMPLE_SCALE: String(scale) });
+  ui = await openPage(app.url);
+});
+
+after(async () => {
+  await ui?.close();
+  const exit = await app?.stop();
+  await closeBrowser();
+  assert.deepEqual(exit, { code: 0, signal: null }, `the app did not exit cleanly:\n${app?.log()}`);
+  w?.cleanup();
+});
+
+const text = (testid) => ui.page.getByTestId(testid).textContent();
+
+test('sample data: extract and watch progress reach 100%', async () => {
+  const { page } = ui;
+  assert.equal((await text('connection-badge')).trim(), 'Not connected');
+  await page.getByTestId('sample-data').click();
+  await page.waitForURL(/#\/extract$/);
+  assert.equal((await text('connection-badge')).trim(), 'Sample data');
+  await waitFor('the estimate', async () => /API calls/.test(await text('extract-estimate')));
+
+  const seen = new Set();
+  await page.getByTestId('extract-start').click();
+  // Progress updates arrive while it runs: sample the overall bar.
+  await waitFor(
+    'the run to end',
+    async () => {
+      const v = await page.getByTestId('progress-overall').getAttribute('aria-valuenow').catch(() => null);
+      if (v !== null) seen.add(Number(v));
+      return (await page.getByTestId('run-status').count()) > 0;
+    },
+    90_000,
+    50,
+  );
+  assert.equal((await text('run-status')).trim(), 'succeeded');
+  assert.equal(await page.getByTestId('progress-overall').getAttribute('aria-valuenow'), '100');
+  assert.ok(seen.size >= 1, 'the overall bar never showed a value');
+  const bars = page.locator('[data-testid^="progress-"][role="progressbar"]');
+  const n = await bars.count();
+  assert.ok(n >= 10, `only ${n} progress bars`);
+  for (let i = 0; i < n; i++) {
+    const bar = bars.nth(i);
+    assert.equal(await bar.getAttribute('aria-valuenow'), '100', `${await bar.getAttribute('data-testid')} did not reach 100%`);
+  }
+  // The reconciliation: every CRM type stored as many as HubSpot counts.
+  // (HubSpot's count shows when the engine recorded it: see the summary.)
+  for (const t of ['contacts', 'deals', 'notes']) {
+    const row = await text(`summary-${t}`);
+    assert.match(row, new RegExp(`${scale}\\s*(✓\\s*)?\\d`), `${t}: ${row}`);
+    assert.doesNotMatch(row, /≠/, `${t} differs from HubSpot: ${row}`);
+  }
+  assert.deepEqual(ui.problems.errors, []);
+  await page.screenshot({ path: join(artifacts, 'sample-extract-done.png'), fullPage: true });
+});
+
+test('overview: counts and the engagement chart', async () => {
+  const { page } = ui;
+  await page.getByTestId('nav-overview').click();
+  await page.getByTestId('engagement-chart').waitFor();
+  for (const t of ['contacts', 'companies', 'deals', 'tickets', 'calls', 'emails', 'meetings', 'notes', 'tasks']) {
+    assert.equal((await text(`count-${t}`)).trim(), String(scale), `count of ${t}`);
+  }
+  const counts = JSON.parse(await page.getByTestId('engagement-chart').getAttribute('data-counts'));
+  assert.deepEqual(counts, [scale, scale, scale, scale, scale]);
+  assert.equal(
+    (await text('engagement-chart-text')).trim(),
+    `Stored now: Calls ${scale}, Emails ${scale}, Meetings ${scale}, Notes ${scale}, Tasks ${scale}`,
+  );
+  // The canvas was drawn on: Chart.js painted bars.
+  const painted = await page.evaluate(() => {
+    const c = document.querySelector('[data-testid="engagement-chart"] canvas');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) ink++;
+    return ink;
+  });
+  assert.ok(painted > 1000, `the chart canvas is nearly empty (${painted} pixels)`);
+  await page.getByTestId('chart-runs').check();
+  assert.match(await text('engagement-chart-text'), new RegExp(`Run 1 .*Calls ${scale + archived}`));
+  assert.notEqual((await text('overview-last-success')).trim(), 'none yet');
+  assert.match(await text('overview-db-path'), /demo\.db$/);
+});
+
+test('records: search a note, open it, its <script> stays text', async () => {
+  const { page, problems } = ui;
+  await page.getByTestId('nav-records').click();
+  await page.getByTestId('record-row').first().waitFor();
+  await page.getByTestId('records-type').selectOption('notes');
+  await page.getByTestId('records-search').fill('pasted from a web');
+  await waitFor('the search', async () => {
+    const rows = page.getByTestId('record-row');
+    return (await rows.count()) >= 1 && /Pasted from a web page/.test(await rows.first().textContent());
+  });
+  await page.getByTestId('record-row').first().click();
+  const detail = page.getByTestId('record-detail');
+  await detail.waitFor();
+  assert.equal((await text('record-title')).trim(), 'Pasted from a web page');
+  assert.equal((await page.getByTestId('prop-hs_note_body').locator('.value').textContent()).trim(), 'Pasted from a web page');
+  await page.getByTestId('prop-hs_note_body').getByRole('button', { name: /HTML source/ }).click();
+  const source = await text('source-hs_note_body');
+  assert.equal(source, '<script>alert(1)</script><p>Pasted from a web page</p>');
+  // Nothing ran and nothing from the note became markup.
+  const dom = await page.evaluate(() => ({
+    scriptsInDetail: document.querySelectorAll('[data-testid="record-detail"] script').length,
+    paragraphsInSource: document.querySelectorAll('[data-testid="source-hs_note_body"] *').length,
+  }));
+  assert.deepEqual(dom, { scriptsInDetail: 0, paragraphsInSource: 0 });
+  assert.deepEqual(problems.dialogs, [], 'an alert() from a note ran');
+
+  // The other hostile note: an <img onerror>.
+  await page.getByTestId('records-search').fill('screenshot attached');
+  await waitFor('the second search', async () => /Screenshot attached/.test(await page.getByTestId('record-row').first().textContent()));
+  await page.getByTestId('record-row').first().click();
+  await waitFor('its detail', async () => (await text('record-title')).trim() === 'Screenshot attached');
+  assert.equal(await page.locator('[data-testid="record-detail"] img').count(), 0);
+
+  // An associated record is one click away, and back returns.
+  const link = page.getByTestId('record-link').first();
+  const target = { type: await link.getAttribute('data-type'), id: await link.getAttribute('data-id'), title: (await link.textContent()).trim() };
+  await link.click();
+  await waitFor('the associated record', async () => (await detail.getAttribute('data-record-id')) === target.id);
+  assert.equal((await text('record-title')).trim(), target.title);
+  await page.getByTestId('record-back').click();
+  await waitFor('back to the note', async () => (await text('record-title')).trim() === 'Screenshot attached');
+  await page.screenshot({ path: join(artifacts, 'sample-record-detail.png') });
+  await page.getByTestId('record-close').click();
+  assert.deepEqual(problems.dialogs, []);
+  assert.deepEqual(problems.errors, []);
+});
+
+test('records: keyset paging and the column chooser', async () => {
+  const { page } = ui;
+  await page.getByTestId('records-search').fill('');
+  await page.getByTestId('records-type').selectOption('contacts');
+  await waitFor('contacts', async () => (await page.getByTestId('record-row').count()) === 50);
+  const first = await page.getByTestId('record-row').evaluateAll((rows) => rows.map((r) => r.dataset.id));
+  await page.getByTestId('records-next').click();
+  await waitFor('page 2', async () => (await page.getByTestId('record-row').count()) === scale + archived - 50);
+  const second = await page.getByTestId('record-row').evaluateAll((rows) => rows.map((r) => r.dataset.id));
+  assert.equal(new Set([...first, ...second]).size, scale + archived, 'the pages overlap or miss records');
+  assert.ok(await page.getByTestId('records-next').isDisabled());
+  await page.getByTestId('records-prev').click();
+  await waitFor('page 1 again', async () => (await page.getByTestId('record-row').count()) === 50);
+
+  const headers = () => page.locator('table.data thead th').allTextContents();
+  assert.deepEqual(await headers(), ['First Name', 'Last Name', 'Email', 'Company Name', 'Owner', 'Last modified ↓']);
+  await page.getByTestId('records-columns').click();
+  await page.getByTestId('column-jobtitle').check();
+  await waitFor('the new column', async () => (await headers()).includes('Job Title'));
+});
+
+test('export: one type to a file, every type to a folder', async () => {
+  const { page } = ui;
+  await page.getByTestId('nav-export').click();
+  await page.getByTestId('export-one').check();
+  await page.getByTestId('export-type').selectOption('contacts');
+  const file = join(w.dir, 'contacts.csv');
+  await page.getByTestId('export-path').fill(file);
+  await page.getByTestId('export-start').click();
+  await page.getByTestId('export-result').waitFor({ timeout: 30_000 });
+  const rows = readCSV(file);
+  assert.equal(rows.length, 1 + scale + archived, 'header plus every contact');
+  assert.ok(rows[0].includes('First Name') && rows[0].includes('associated_companies'), `header ${rows[0]}`);
+  assert.equal(await page.getByTestId('export-progress').getAttribute('aria-valuenow'), '100');
+
+  await page.getByTestId('export-all').check();
+  await page.getByTestId('export-labels').uncheck();
+  await page.getByTestId('export-associations').uncheck();
+  const folder = join(w.dir, 'csv');
+  await page.getByTestId('export-path').fill(folder);
+  await page.getByTestId('export-start').click();
+  await waitFor('the folder export', async () => (await page.getByTestId('export-file').count()) >= 10);
+  const files = readdirSync(folder).sort();
+  assert.ok(files.includes('deals.csv') && files.includes('notes.csv'), files.join(' '));
+  const deals = readCSV(join(folder, 'deals.csv'));
+  assert.equal(deals.length, 1 + scale + archived);
+  assert.ok(deals[0].includes('dealname') && !deals[0].some((h) => h.startsWith('associated_')), `raw header ${deals[0]}`);
+  await page.screenshot({ path: join(artifacts, 'sample-export-done.png') });
+});
+
+test('run history opens a run', async () => {
+  const { page } = ui;
+  await page.getByTestId('nav-history').click();
+  await page.getByTestId('history-row').first().waitFor();
+  assert.equal(await page.getByTestId('history-row').count(), 1);
+  await page.getByTestId('history-row').first().click();
+  const detail = await text('history-detail');
+  assert.match(detail, /Contacts/);
+  assert.match(detail, /Owners and pipelines/);
+});
+
+test('settings: the tier is saved', async () => {
+  const { page } = ui;
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('settings-tier').selectOption('190');
+  await page.getByTestId('settings-save').click();
+  await waitFor('saved', async () => (await text('settings-notice')).includes('Saved'));
+  await page.reload();
+  await page.getByTestId('settings-tier').waitFor();
+  assert.equal(await page.getByTestId('settings-tier').inputValue(), '190');
+  // An out-of-range value is refused before it reaches the Go side.
+  await page.getByTestId('settings-concurrency').fill('40');
+  await page.getByTestId('settings-save').click();
+  assert.equal(await page.getByTestId('settings-concurrency').evaluate((el) => el.validity.valid), false);
+  await page.reload();
+  await page.getByTestId('settings-concurrency').waitFor();
+  assert.equal(await page.getByTestId('settings-concurrency').inputValue(), '6');
+});
