@@ -71,6 +71,22 @@ func AssociatedTypes(objectType string) []string {
 	return out
 }
 
+// Metadata is the stream of property definitions, owners and pipelines that
+// every run reads first.
+const Metadata = "metadata"
+
+// Rank orders streams for display: metadata, then the types in canonical
+// order, then anything else.
+func Rank(stream string) int {
+	if stream == Metadata {
+		return -1
+	}
+	if i := slices.Index(All, stream); i >= 0 {
+		return i
+	}
+	return len(All)
+}
+
 // IsCRM reports whether t is a CRM object or engagement type.
 func IsCRM(t string) bool { return slices.Contains(CRM, t) }
 

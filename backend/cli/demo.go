@@ -3,13 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/http"
 	"path/filepath"
 	"time"
 
+	"hubextract/backend/demo"
 	"hubextract/backend/extract"
-	"hubextract/backend/fakehub"
 	"hubextract/backend/hubspot"
 	"hubextract/backend/store"
 )
@@ -22,7 +20,6 @@ const (
 	demoScale   = 1000
 	demoLatency = 250 * time.Millisecond
 	demoJitter  = 100 * time.Millisecond
-	demoToken   = "demo-token"
 )
 
 func init() {
@@ -58,14 +55,12 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 		path = p
 	}
 	lat := time.Duration(*latency) * time.Millisecond
-	cfg := fakehub.Config{Token: demoToken, Seed: *seed, Scale: *scale, Latency: lat, Jitter: min(demoJitter, lat),
-		RatePer10s: *rate, SearchRatePerSec: 5}
-	baseURL, stop, err := serveFake(cfg)
+	hub, err := demo.Start(demo.Options{Scale: *scale, Latency: lat, Jitter: min(demoJitter, lat), Seed: *seed, RatePer10s: *rate})
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "hubextract demo: start the fake HubSpot: %v\n", err)
+		fmt.Fprintf(env.Stderr, "hubextract demo: %v\n", err)
 		return exitFailure
 	}
-	defer stop()
+	defer hub.Stop()
 	db, err := openDB(ctx, path)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "hubextract demo: %v\n", err)
@@ -73,10 +68,10 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	}
 	defer db.Close()
 	fmt.Fprintf(env.Stderr, "Demo: a fake HubSpot with %s records per type at %s (%dms latency), into %s\n",
-		fmtInt(int64(*scale)), baseURL, *latency, path)
+		fmtInt(int64(*scale)), hub.URL, *latency, path)
 	return extractInto(ctx, env, "demo", db, extract.Options{
-		Token:  demoToken,
-		Client: []hubspot.Option{hubspot.WithBaseURL(baseURL), hubspot.WithRateLimit(*rate)},
+		Token:  hub.Token,
+		Client: []hubspot.Option{hubspot.WithBaseURL(hub.URL), hubspot.WithRateLimit(*rate)},
 	})
 }
 
@@ -87,26 +82,4 @@ func demoDBPath() (string, error) {
 		return "", err
 	}
 	return filepath.Join(filepath.Dir(p), "demo.db"), nil
-}
-
-// serveFake serves a fake HubSpot on a loopback port until stop is called.
-func serveFake(cfg fakehub.Config) (url string, stop func(), err error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	srv := &http.Server{Handler: fakehub.New(cfg), ReadHeaderTimeout: 10 * time.Second}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		// Serve ends with ErrServerClosed on stop; should the listener
-		// break before, the run reports the calls that failed.
-		_ = srv.Serve(ln)
-	}()
-	return baseURL(ln.Addr()), func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-		<-done
-	}, nil
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -52,7 +53,7 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 		tok = os.Getenv("HUBSPOT_TOKEN")
 	}
 	if tok == "" {
-		fmt.Fprintln(env.Stderr, "hubextract extract: no access token: pass --token or set HUBSPOT_TOKEN (HubSpot → Settings → Integrations → Private Apps)")
+		fmt.Fprintln(env.Stderr, "hubextract extract: no access token: pass --token or set HUBSPOT_TOKEN to a HubSpot service key (HubSpot → Development → Keys → Service keys; see the README)")
 		return exitUsage
 	}
 	objs, err := catalog.Parse(*objects)
@@ -97,7 +98,7 @@ func extractInto(ctx context.Context, env *Env, name string, db *store.DB, opts 
 	res, err := extract.Run(ctx, db, opts)
 	pr.close()
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "hubextract %s: %v\n", name, err)
+		fmt.Fprintf(env.Stderr, "hubextract %s: %s\n", name, oneLine(reason(err)))
 		return exitFailure
 	}
 	printSummary(env, db.Path(), res)
@@ -123,7 +124,7 @@ func printSummary(env *Env, dbPath string, res extract.Result) {
 	}
 	fmt.Fprintf(w, " → %s\n\n", dbPath)
 	streams := slices.Clone(res.Streams)
-	slices.SortStableFunc(streams, func(a, b store.StreamResult) int { return streamRank(a.Stream) - streamRank(b.Stream) })
+	slices.SortStableFunc(streams, func(a, b store.StreamResult) int { return catalog.Rank(a.Stream) - catalog.Rank(b.Stream) })
 	width := len("stream")
 	for _, s := range streams {
 		width = max(width, len(s.Stream))
@@ -170,18 +171,6 @@ func modeWords(mode string) string {
 	return "full"
 }
 
-// streamRank orders the summary: metadata, the types in their usual
-// order, anything else after.
-func streamRank(name string) int {
-	if name == "metadata" {
-		return -1
-	}
-	if i := slices.Index(catalog.All, name); i >= 0 {
-		return i
-	}
-	return len(catalog.All)
-}
-
 // fmtInt writes n with thousands separators.
 func fmtInt(n int64) string {
 	s := fmt.Sprint(n)
@@ -210,3 +199,13 @@ func fmtDuration(d time.Duration) string {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// reason is the plain-words sentence of an error that has one (a full disk,
+// a refused token), else its technical text.
+func reason(err error) string {
+	var um interface{ UserMessage() string }
+	if errors.As(err, &um) {
+		return um.UserMessage()
+	}
+	return err.Error()
+}

@@ -31,7 +31,7 @@ const DefaultConcurrency = 6
 
 // metadataStream is the stream of owners and pipelines; property
 // definitions belong to the stream of their type.
-const metadataStream = "metadata"
+const metadataStream = catalog.Metadata
 
 // statusSkipped marks, in the run history, a stream an interrupted run
 // had already finished.

@@ -52,10 +52,10 @@ type AuthError struct{ *APIError }
 
 func (e *AuthError) Unwrap() error { return e.APIError }
 func (e *AuthError) UserMessage() string {
-	return "HubSpot did not accept the access token: check that it was copied whole and that the private app is still installed."
+	return "HubSpot did not accept the access token: check that the service key (or private app token) was copied whole and has not been deleted or rotated."
 }
 
-// ScopeError: HubSpot answered 403, the private app lacks a permission.
+// ScopeError: HubSpot answered 403, the key lacks a permission.
 type ScopeError struct {
 	*APIError
 	Scopes []string // the scopes HubSpot named as required, when it named them
@@ -64,9 +64,9 @@ type ScopeError struct {
 func (e *ScopeError) Unwrap() error { return e.APIError }
 func (e *ScopeError) UserMessage() string {
 	if len(e.Scopes) > 0 {
-		return fmt.Sprintf("The HubSpot private app is missing the permission %s: add it in HubSpot under Settings → Integrations → Private Apps → Scopes, then run the extraction again.", strings.Join(e.Scopes, " or "))
+		return fmt.Sprintf("The HubSpot key is missing the permission %s: add this scope to the service key (or private app) in HubSpot, then run the extraction again.", strings.Join(e.Scopes, " or "))
 	}
-	return "The HubSpot private app is missing a permission (scope) this data needs: check its scopes in HubSpot under Settings → Integrations → Private Apps, then run the extraction again."
+	return "The HubSpot key is missing a permission (scope) this data needs: check the scopes of the service key (or private app) in HubSpot, then run the extraction again."
 }
 
 // NotFoundError: HubSpot answered 404.

@@ -69,7 +69,7 @@ func (tx *Tx) SetFullAt(ctx context.Context, stream string, t time.Time) error {
 func (db *DB) SetRunResumable(ctx context.Context, id int64, resumable bool) error {
 	res, err := db.db.ExecContext(ctx, `UPDATE runs SET resumable = ? WHERE id = ?`, boolInt(resumable), id)
 	if err != nil {
-		return fmt.Errorf("mark run %d resumable: %w", id, err)
+		return classify(fmt.Errorf("mark run %d resumable: %w", id, err))
 	}
 	if n, err := res.RowsAffected(); err == nil && n == 0 {
 		return fmt.Errorf("mark run %d resumable: %w", id, ErrNotFound)

@@ -71,7 +71,7 @@ func (db *DB) CreateRun(ctx context.Context, mode string, objects []string, star
 	res, err := db.db.ExecContext(ctx, `INSERT INTO runs (started_at, status, mode, objects)
 		VALUES (?, 'running', ?, ?)`, started.UnixMilli(), mode, objs)
 	if err != nil {
-		return 0, fmt.Errorf("create run: %w", err)
+		return 0, classify(fmt.Errorf("create run: %w", err))
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
@@ -96,7 +96,7 @@ func (db *DB) FinishRun(ctx context.Context, id int64, status, errMsg string, wa
 		warnings = ?, api_calls = ?, retries = ? WHERE id = ?`,
 		toMillis(finished), status, errMsg, warns, apiCalls, retries, id)
 	if err != nil {
-		return fmt.Errorf("finish run %d: %w", id, err)
+		return classify(fmt.Errorf("finish run %d: %w", id, err))
 	}
 	if n, err := res.RowsAffected(); err == nil && n == 0 {
 		return fmt.Errorf("finish run %d: %w", id, ErrNotFound)
@@ -162,7 +162,7 @@ func streamArgs(runID int64, r StreamResult) []any {
 // SaveStreamResult records (or replaces) one stream's result within a run.
 func (db *DB) SaveStreamResult(ctx context.Context, runID int64, r StreamResult) error {
 	if _, err := db.db.ExecContext(ctx, saveStreamSQL, streamArgs(runID, r)...); err != nil {
-		return fmt.Errorf("save run %d stream %s: %w", runID, r.Stream, err)
+		return classify(fmt.Errorf("save run %d stream %s: %w", runID, r.Stream, err))
 	}
 	return nil
 }

@@ -61,20 +61,8 @@ func RunOf(r store.Run) Run {
 			HubSpotTotal: s.HubSpotTotal, Error: s.Error,
 		})
 	}
-	slices.SortStableFunc(out.Streams, func(a, b Stream) int { return StreamRank(a.Stream) - StreamRank(b.Stream) })
+	slices.SortStableFunc(out.Streams, func(a, b Stream) int { return catalog.Rank(a.Stream) - catalog.Rank(b.Stream) })
 	return out
-}
-
-// StreamRank orders streams: metadata, then the known types in screen
-// order, then anything else.
-func StreamRank(name string) int {
-	if name == "metadata" {
-		return -1
-	}
-	if i := slices.Index(catalog.All, name); i >= 0 {
-		return i
-	}
-	return len(catalog.All)
 }
 
 // Runs lists the latest limit runs, newest first.

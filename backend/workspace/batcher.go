@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"hubextract/backend/catalog"
 	"hubextract/backend/progress"
 	"hubextract/backend/views"
 )
@@ -157,7 +158,7 @@ func (b *batcher) update(logs []LogLine) Update {
 			u.Overall.Records += e.Records
 		}
 	}
-	slices.SortStableFunc(u.Streams, func(a, b StreamProgress) int { return views.StreamRank(a.Stream) - views.StreamRank(b.Stream) })
+	slices.SortStableFunc(u.Streams, func(a, b StreamProgress) int { return catalog.Rank(a.Stream) - catalog.Rank(b.Stream) })
 	switch {
 	case u.Overall.Streams > 0 && u.Overall.Done == u.Overall.Streams && allDone(u.Streams):
 		u.Overall.Percent = 100

@@ -48,10 +48,14 @@ export class ExportStore {
     this.error = null;
     this.progress = null;
     try {
-      this.result = await api.exportCSV(
+      const result = await api.exportCSV(
         { type: this.type, path, labels: this.labels, associations: this.associations, excel: this.excel },
         (p) => (this.progress = p),
       );
+      // The last progress event can arrive after the call returns (events
+      // and results travel apart), so a finished export shows 100% itself.
+      if (!result.cancelled) this.progress = { rows: result.rows, total: result.rows, percent: 100 };
+      this.result = result;
     } catch (err) {
       this.error = api.messageOf(err);
     } finally {
