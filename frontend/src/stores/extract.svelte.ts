@@ -107,6 +107,10 @@ export class ExtractStore {
     this.logs = [];
     try {
       this.summary = await api.extract({ objects, fresh: opts.fresh ?? false, full: this.full }, (u) => this.apply(u));
+      // The last progress event can arrive after the call returns (events and
+      // results travel apart): take the final state from the snapshot.
+      const last = await api.getSnapshot();
+      if (!last.running && last.update.streams?.length) this.apply(last.update, true);
     } catch (err) {
       this.error = api.messageOf(err);
     } finally {

@@ -37,6 +37,21 @@ function backend(start: (req: unknown) => Promise<unknown>, extra: Record<string
 }
 
 describe('ExtractStore', () => {
+  it('ends on the final state even when the last progress event comes after the result', async () => {
+    const final = { running: false, update: update(10, ['done'], true), summary: { status: 'succeeded' }, error: '' };
+    let be: ReturnType<typeof backend>;
+    // The run returns having sent only a 50% update: the 100% one is late.
+    be = backend(async () => {
+      be.emit('extract:progress', update(5));
+      return { status: 'succeeded' };
+    }, { Snapshot: async () => final });
+    const x = new ExtractStore();
+    await x.load();
+    await x.start();
+    expect(x.streams[0].percent).toBe(100);
+    expect(x.overall?.percent).toBe(100);
+  });
+
   it('loads the groups with the last selection, and toggles types and groups in screen order', async () => {
     backend(async () => ({}));
     const x = new ExtractStore();
