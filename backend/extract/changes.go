@@ -241,8 +241,7 @@ func (s *stream) submitChanges(page changesPage) <-chan error {
 	recs := make([]store.Record, len(page.records))
 	ids := make([]string, len(page.records))
 	for i, o := range page.records {
-		recs[i] = store.Record{Type: s.name, ID: o.ID, Properties: o.Properties, CreatedAt: o.CreatedAt,
-			UpdatedAt: o.UpdatedAt, Archived: o.Archived, ArchivedAt: o.ArchivedAt}
+		recs[i] = record(s.name, o)
 		ids[i] = o.ID
 	}
 	n := int64(len(recs))

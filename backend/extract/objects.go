@@ -219,8 +219,8 @@ func (s *stream) submitPage(key string, page hubspot.ObjectPage, archived bool) 
 	overflow := map[string][]string{}
 	toTypes := catalog.Inline(s.name)
 	for i, o := range page.Results {
-		recs[i] = store.Record{Type: s.name, ID: o.ID, Properties: o.Properties, CreatedAt: o.CreatedAt,
-			UpdatedAt: o.UpdatedAt, Archived: o.Archived || archived, ArchivedAt: o.ArchivedAt}
+		recs[i] = record(s.name, o)
+		recs[i].Archived = recs[i].Archived || archived
 		ids[i] = o.ID
 		if archived {
 			continue
@@ -308,4 +308,10 @@ func (s *stream) save(ctx context.Context, key, next string, n int64, fn func(ct
 	s.count(n, false)
 	s.report(false)
 	return nil
+}
+
+// record is how a HubSpot object is stored.
+func record(objectType string, o hubspot.Object) store.Record {
+	return store.Record{Type: objectType, ID: o.ID, Properties: o.Properties, CreatedAt: o.CreatedAt,
+		UpdatedAt: o.UpdatedAt, Archived: o.Archived, ArchivedAt: o.ArchivedAt}
 }
