@@ -167,10 +167,7 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	rctx, abort := context.WithCancelCause(ctx)
 	defer abort(nil)
 	e.abort = abort
-	if err := e.setup(rctx); err != nil {
-		e.w.close()
-		return e.finish(ctx, err)
-	}
+	e.setup(rctx)
 	planned := e.startPlanner(rctx)
 	e.sched.run(rctx, conc)
 	<-planned
@@ -220,24 +217,24 @@ func (e *engine) start(ctx context.Context, fresh, full bool) error {
 	if err := e.decideModes(ctx, full); err != nil {
 		return err
 	}
-	id, err := e.db.CreateRun(ctx, e.runMode(), e.selection, e.started)
-	if err != nil {
-		return err
-	}
-	e.runID = id
-	return nil
+	// The run row, the checkpoints it resumes from and its modes in one
+	// transaction: a crash in between must not leave a run that the next
+	// one would resume from scratch.
+	return e.db.TransactionContext(ctx, func(tx *store.Tx) error {
+		id, err := tx.CreateRun(ctx, e.runMode(), e.selection, e.started)
+		if err != nil {
+			return err
+		}
+		e.runID = id
+		if err := e.plan.carry(ctx, tx, id); err != nil {
+			return fmt.Errorf("resume run %d: %w", e.plan.from, err)
+		}
+		return e.saveModes(ctx, tx)
+	})
 }
 
 // setup creates the streams and queues their first tasks.
-func (e *engine) setup(ctx context.Context) error {
-	if err := e.w.write(func(ctx context.Context, tx *store.Tx) error {
-		if err := e.plan.carry(ctx, tx, e.runID); err != nil {
-			return err
-		}
-		return e.saveModes(ctx, tx)
-	}); err != nil {
-		return fmt.Errorf("resume run %d: %w", e.plan.from, err)
-	}
+func (e *engine) setup(ctx context.Context) {
 	meta := e.newStream(metadataStream)
 	for _, t := range e.selection {
 		e.newStream(t)
@@ -251,7 +248,6 @@ func (e *engine) setup(ctx context.Context) error {
 	if s := e.streams[catalog.EmailEvents]; s != nil {
 		e.queueEmailEvents(ctx, s)
 	}
-	return nil
 }
 
 // ordered lists the streams: metadata, then the selection in canonical

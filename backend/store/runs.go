@@ -56,8 +56,20 @@ type StreamResult struct {
 	Error        string  `json:"error"`
 }
 
-// CreateRun records a run that starts now, in status running.
+// CreateRun records a run starting now, in status running, and returns its id.
 func (db *DB) CreateRun(ctx context.Context, mode string, objects []string, started time.Time) (int64, error) {
+	var id int64
+	err := db.TransactionContext(ctx, func(tx *Tx) error {
+		var err error
+		id, err = tx.CreateRun(ctx, mode, objects, started)
+		return err
+	})
+	return id, err
+}
+
+// CreateRun records a run inside a transaction, so that what the run starts
+// from (a resumed run's checkpoints) is written with it or not at all.
+func (tx *Tx) CreateRun(ctx context.Context, mode string, objects []string, started time.Time) (int64, error) {
 	if started.IsZero() {
 		return 0, fmt.Errorf("create run: no start time")
 	}
@@ -68,7 +80,7 @@ func (db *DB) CreateRun(ctx context.Context, mode string, objects []string, star
 	if err != nil {
 		return 0, fmt.Errorf("create run: %w", err)
 	}
-	res, err := db.db.ExecContext(ctx, `INSERT INTO runs (started_at, status, mode, objects)
+	res, err := tx.tx.ExecContext(ctx, `INSERT INTO runs (started_at, status, mode, objects)
 		VALUES (?, 'running', ?, ?)`, started.UnixMilli(), mode, objs)
 	if err != nil {
 		return 0, classify(fmt.Errorf("create run: %w", err))

@@ -212,3 +212,42 @@ func TestCheckpointsAndWatermarks(t *testing.T) {
 		t.Error("zero watermark accepted")
 	}
 }
+
+// TestCreateRunInTransaction: a run created with its resume checkpoints in
+// one transaction is there with all of them, or not at all.
+func TestCreateRunInTransaction(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	started := time.UnixMilli(1_700_000_000_000)
+	boom := errors.New("crash before commit")
+	err := db.TransactionContext(ctx, func(tx *Tx) error {
+		id, err := tx.CreateRun(ctx, ModeFull, []string{"contacts"}, started)
+		if err != nil {
+			return err
+		}
+		if err := tx.SaveCheckpoint(ctx, Checkpoint{RunID: id, Stream: "contacts", Cursor: "200"}); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("transaction: %v", err)
+	}
+	if runs, err := db.Runs(ctx, 0); err != nil || len(runs) != 0 {
+		t.Fatalf("after a failed transaction: %d runs (%v), want none", len(runs), err)
+	}
+
+	var id int64
+	if err := db.TransactionContext(ctx, func(tx *Tx) error {
+		if id, err = tx.CreateRun(ctx, ModeFull, []string{"contacts"}, started); err != nil {
+			return err
+		}
+		return tx.SaveCheckpoint(ctx, Checkpoint{RunID: id, Stream: "contacts", Cursor: "200"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cps, err := db.Checkpoints(ctx, id)
+	if err != nil || len(cps) != 1 || cps[0].Cursor != "200" {
+		t.Fatalf("checkpoints of run %d: %+v (%v), want the one saved with it", id, cps, err)
+	}
+}
