@@ -245,10 +245,7 @@ func (s *stream) submitChanges(page changesPage) <-chan error {
 		ids[i] = o.ID
 	}
 	n := int64(len(recs))
-	snapshot := s.result()
-	snapshot.Records += n
-	snapshot.Pages++
-	runID, now := s.e.runID, s.e.clk.Now()
+	snapshot, runID, now := s.afterPage(n)
 	return s.e.w.submit(func(ctx context.Context, tx *store.Tx) error {
 		if err := tx.UpsertRecords(ctx, runID, recs); err != nil {
 			return err

@@ -132,10 +132,7 @@ func (s *stream) submitEvents(events []hubspot.EmailEvent, left eventWindow, las
 			CampaignID: ev.CampaignID, Raw: ev.Raw}
 	}
 	n := int64(len(out))
-	snapshot := s.result()
-	snapshot.Records += n
-	snapshot.Pages++
-	runID, now := s.e.runID, s.e.clk.Now()
+	snapshot, runID, now := s.afterPage(n)
 	return s.e.w.submit(func(ctx context.Context, tx *store.Tx) error {
 		if err := tx.UpsertEmailEvents(ctx, out); err != nil {
 			return err

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"context"
+	"time"
 
 	"hubextract/backend/catalog"
 	"hubextract/backend/hubspot"
@@ -240,10 +241,7 @@ func (s *stream) submitPage(key string, page hubspot.ObjectPage, archived bool) 
 		}
 	}
 	n := int64(len(recs))
-	snapshot := s.result()
-	snapshot.Records += n
-	snapshot.Pages++
-	runID, now := s.e.runID, s.e.clk.Now()
+	snapshot, runID, now := s.afterPage(n)
 	return s.e.w.submit(func(ctx context.Context, tx *store.Tx) error {
 		if err := tx.UpsertRecords(ctx, runID, recs); err != nil {
 			return err
@@ -272,6 +270,16 @@ func (s *stream) submitPage(key string, page hubspot.ObjectPage, archived bool) 
 	}, func() { s.count(n, archived) })
 }
 
+// afterPage is what the page transaction records for a page of n records:
+// the stream's line in the run history as it will stand once the page is
+// committed, the run, and the time of the checkpoint.
+func (s *stream) afterPage(n int64) (store.StreamResult, int64, time.Time) {
+	snapshot := s.result()
+	snapshot.Records += n
+	snapshot.Pages++
+	return snapshot, s.e.runID, s.e.clk.Now()
+}
+
 // count adds a committed page to the stream's counts.
 func (s *stream) count(n int64, archived bool) {
 	s.mu.Lock()
@@ -288,10 +296,7 @@ func (s *stream) count(n int64, archived bool) {
 
 // save writes one page of metadata with its checkpoint, synchronously.
 func (s *stream) save(ctx context.Context, key, next string, n int64, fn func(ctx context.Context, tx *store.Tx) error) error {
-	snapshot := s.result()
-	snapshot.Records += n
-	snapshot.Pages++
-	runID, now := s.e.runID, s.e.clk.Now()
+	snapshot, runID, now := s.afterPage(n)
 	err := s.e.w.write(func(ctx context.Context, tx *store.Tx) error {
 		if err := fn(ctx, tx); err != nil {
 			return err
