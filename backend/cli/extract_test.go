@@ -14,6 +14,7 @@ import (
 
 	"hubextract/backend/fakehub"
 	"hubextract/backend/progress"
+	"hubextract/backend/testkit"
 )
 
 // fastFlags lift the client's limits: the fake enforces none here, and the
@@ -26,7 +27,7 @@ func extractArgs(url, db string, more ...string) []string {
 }
 
 func TestExtract_ExitCodes(t *testing.T) {
-	_, url := fakehub.NewTestServer(t, fakehub.Config{Scale: 30, Seed: 3})
+	url := testkit.Serve(t, fakehub.New(fakehub.Config{Scale: 30, Seed: 3}))
 	dir := t.TempDir()
 	t.Setenv("HUBSPOT_TOKEN", "")
 	tests := []struct {
@@ -58,7 +59,7 @@ func TestExtract_ExitCodes(t *testing.T) {
 }
 
 func TestExtract_TokenFromEnvironmentAndSummary(t *testing.T) {
-	_, url := fakehub.NewTestServer(t, fakehub.Config{Scale: 120, Seed: 3})
+	url := testkit.Serve(t, fakehub.New(fakehub.Config{Scale: 120, Seed: 3}))
 	t.Setenv("HUBSPOT_TOKEN", "demo-token")
 	args := append([]string{"extract", "--base-url", url, "--db", filepath.Join(t.TempDir(), "x.db"), "--objects", "deals,notes"}, fastFlags...)
 	code, stdout, stderr := runMain(t.Context(), args...)
@@ -77,7 +78,8 @@ func TestExtract_TokenFromEnvironmentAndSummary(t *testing.T) {
 }
 
 func TestExtract_PartialIsExit1(t *testing.T) {
-	fake, url := fakehub.NewTestServer(t, fakehub.Config{Scale: 30, Seed: 3})
+	fake := fakehub.New(fakehub.Config{Scale: 30, Seed: 3})
+	url := testkit.Serve(t, fake)
 	fake.DenyScope("emails", "sales-email-read")
 	code, stdout, stderr := runMain(t.Context(), extractArgs(url, filepath.Join(t.TempDir(), "x.db"), "--objects", "contacts,emails")...)
 	lines := strings.Split(strings.TrimSpace(stderr), "\n")
@@ -118,7 +120,7 @@ func TestExtract_InterruptIsExit130(t *testing.T) {
 // TestExtract_IncrementalAndFull: the second run reads only changes, --full
 // reads everything again, and the summary and `runs` say which.
 func TestExtract_IncrementalAndFull(t *testing.T) {
-	_, url := fakehub.NewTestServer(t, fakehub.Config{Scale: 40, Seed: 3, Forms: 2, EmailEvents: 50})
+	url := testkit.Serve(t, fakehub.New(fakehub.Config{Scale: 40, Seed: 3, Forms: 2, EmailEvents: 50}))
 	db := filepath.Join(t.TempDir(), "x.db")
 	objects := []string{"--objects", "contacts,forms,email_events"}
 	for i, tc := range []struct {
@@ -145,7 +147,7 @@ func TestExtract_IncrementalAndFull(t *testing.T) {
 }
 
 func TestRuns_JSONShape(t *testing.T) {
-	_, url := fakehub.NewTestServer(t, fakehub.Config{Scale: 30, Seed: 3})
+	url := testkit.Serve(t, fakehub.New(fakehub.Config{Scale: 30, Seed: 3}))
 	db := filepath.Join(t.TempDir(), "x.db")
 	for range 2 {
 		if code, stdout, stderr := runMain(t.Context(), extractArgs(url, db, "--objects", "tickets,calls", "--full")...); code != 0 {

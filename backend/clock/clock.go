@@ -6,7 +6,6 @@ package clock
 
 import (
 	"context"
-	"sync"
 	"time"
 )
 
@@ -33,44 +32,5 @@ func (Real) Sleep(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	case <-t.C:
 		return nil
-	}
-}
-
-// Fake is a virtual clock: Sleep never blocks, it moves the clock forward by
-// the time slept. A single goroutine therefore sees exactly the times a real
-// run would; concurrent sleepers add up (virtual time is then an upper bound),
-// which keeps tests deterministic and fast.
-type Fake struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// NewFake starts a fake clock at t.
-func NewFake(t time.Time) *Fake { return &Fake{now: t} }
-
-func (f *Fake) Now() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.now
-}
-
-func (f *Fake) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if d > 0 {
-		f.now = f.now.Add(d)
-	}
-	return nil
-}
-
-// Advance moves the clock forward by d (tests use it to let a window pass).
-func (f *Fake) Advance(d time.Duration) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if d > 0 {
-		f.now = f.now.Add(d)
 	}
 }

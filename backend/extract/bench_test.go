@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"hubextract/backend/catalog"
-	"hubextract/backend/clock"
 	"hubextract/backend/fakehub"
 	"hubextract/backend/hubspot"
 	"hubextract/backend/store"
+	"hubextract/backend/testkit"
 )
 
 // BenchmarkExtractDemo runs a demo-size extraction (every type, 1,000
@@ -26,7 +26,8 @@ func BenchmarkExtractDemo(b *testing.B) {
 	for b.Loop() {
 		cfg := fakehub.Config{Seed: 1, Scale: 1000, RatePer10s: hubspot.DefaultRatePer10s, SearchRatePerSec: 5,
 			Latency: 250 * time.Millisecond, Jitter: 100 * time.Millisecond}
-		fake, url := fakehub.NewTestServer(b, cfg)
+		fake := fakehub.New(cfg)
+		url := testkit.Serve(b, fake)
 		db, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "demo.db"))
 		if err != nil {
 			b.Fatal(err)
@@ -87,7 +88,7 @@ func TestIncrementalCallsAtScale(t *testing.T) {
 			t.Fatalf("HUBEXTRACT_SCALE: %v", err)
 		}
 	}
-	clk := clock.NewFake(t0)
+	clk := testkit.NewClock(t0)
 	full, incr := measureIncremental(t, fakehub.Config{Seed: 1, Scale: scale, Clock: clk}, clk)
 	t.Logf("full: %d calls; incremental after 1%% changed: %d calls (%.1f%%)", full.APICalls, incr.APICalls,
 		100*float64(incr.APICalls)/float64(full.APICalls))
@@ -99,9 +100,10 @@ func TestIncrementalCallsAtScale(t *testing.T) {
 // measureIncremental makes a full run, changes 1% of every CRM type and
 // adds 1% more email events, then makes an incremental run. clk is the
 // fake clock of cfg (nil: real time).
-func measureIncremental(tb testing.TB, cfg fakehub.Config, clk *clock.Fake) (full, incr Result) {
+func measureIncremental(tb testing.TB, cfg fakehub.Config, clk *testkit.Clock) (full, incr Result) {
 	tb.Helper()
-	fake, url := fakehub.NewTestServer(tb, cfg)
+	fake := fakehub.New(cfg)
+	url := testkit.Serve(tb, fake)
 	db, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "demo.db"))
 	if err != nil {
 		tb.Fatal(err)

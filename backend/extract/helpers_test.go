@@ -14,11 +14,11 @@ import (
 	"time"
 
 	"hubextract/backend/catalog"
-	"hubextract/backend/clock"
 	"hubextract/backend/fakehub"
 	"hubextract/backend/hubspot"
 	"hubextract/backend/progress"
 	"hubextract/backend/store"
+	"hubextract/backend/testkit"
 )
 
 // t0 starts every fake clock: the fake's data depends on it.
@@ -30,12 +30,12 @@ type fixture struct {
 	cfg  fakehub.Config
 	fake *fakehub.Server
 	url  string
-	clk  *clock.Fake
+	clk  *testkit.Clock
 }
 
 func newFixture(t *testing.T, cfg fakehub.Config) *fixture {
 	t.Helper()
-	clk := clock.NewFake(t0)
+	clk := testkit.NewClock(t0)
 	cfg.Clock = clk
 	if cfg.Seed == 0 {
 		cfg.Seed = 7
@@ -47,7 +47,8 @@ func newFixture(t *testing.T, cfg fakehub.Config) *fixture {
 	if cfg.EmailEvents == 0 {
 		cfg.EmailEvents = 1100
 	}
-	fake, url := fakehub.NewTestServer(t, cfg)
+	fake := fakehub.New(cfg)
+	url := testkit.Serve(t, fake)
 	return &fixture{t: t, cfg: cfg, fake: fake, url: url, clk: clk}
 }
 

@@ -1,19 +1,18 @@
 package fakehub
 
 import (
+	"hubextract/backend/testkit"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
-
-	"hubextract/backend/clock"
 )
 
 // BenchmarkListPage serves one list page of 100 records with about 60
 // properties each and inline associations, straight through ServeHTTP.
 func BenchmarkListPage(b *testing.B) {
-	s := New(Config{Scale: 2000, ExtraProperties: 32, Clock: clock.NewFake(t0)})
+	s := New(Config{Scale: 2000, ExtraProperties: 32, Clock: testkit.NewClock(t0)})
 	for _, bc := range []struct{ typ, assoc string }{
 		{"contacts", "companies"},
 		{"calls", "contacts,companies,deals,tickets"},
@@ -40,7 +39,7 @@ func BenchmarkListPage(b *testing.B) {
 // BenchmarkSearchPage serves one search page of 200 over 25,000 contacts:
 // a last-modified window (a full scan and sort) and an id slice.
 func BenchmarkSearchPage(b *testing.B) {
-	s := New(Config{Scale: 100, Clock: clock.NewFake(t0)})
+	s := New(Config{Scale: 100, Clock: testkit.NewClock(t0)})
 	s.AddRecords("contacts", 25_000, t0.Add(time.Hour))
 	for name, body := range map[string]string{
 		"window": `{"filterGroups":[{"filters":[{"propertyName":"lastmodifieddate","operator":"GTE","value":"1741000000000"}]}],` +

@@ -3,13 +3,12 @@ package fakehub
 import (
 	"bytes"
 	"encoding/json"
+	"hubextract/backend/testkit"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
-
-	"hubextract/backend/clock"
 )
 
 // t0 is the fake clock's start in every test: generation depends on it.
@@ -19,18 +18,19 @@ type fixture struct {
 	t     *testing.T
 	s     *Server
 	base  string
-	clk   *clock.Fake
+	clk   *testkit.Clock
 	token string
 	http  *http.Client
 }
 
 func newFixture(t *testing.T, cfg Config) *fixture {
 	t.Helper()
-	clk := clock.NewFake(t0)
+	clk := testkit.NewClock(t0)
 	if cfg.Clock == nil {
 		cfg.Clock = clk
 	}
-	s, base := NewTestServer(t, cfg)
+	s := New(cfg)
+	base := testkit.Serve(t, s)
 	tok := cfg.Token
 	if tok == "" {
 		tok = defaultToken

@@ -13,10 +13,8 @@ package fakehub
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"sync/atomic"
-	"testing"
 	"time"
 
 	"hubextract/backend/clock"
@@ -110,17 +108,6 @@ func New(cfg Config) *Server {
 	s.stats.reset()
 	s.routes()
 	return s
-}
-
-// NewTestServer serves a new fake on an httptest server closed by
-// tb.Cleanup, mounted at the root as api.hubapi.com is, and returns it with
-// its base URL.
-func NewTestServer(tb testing.TB, cfg Config) (*Server, string) {
-	tb.Helper()
-	s := New(cfg)
-	ts := httptest.NewServer(s)
-	tb.Cleanup(ts.Close)
-	return s, ts.URL
 }
 
 // response is a handler's complete answer, written (or cut) by ServeHTTP.

@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"hubextract/backend/clock"
 	"hubextract/backend/fakehub"
 	"hubextract/backend/hubspot"
+	"hubextract/backend/testkit"
 )
 
 func TestFakeRetriesEachFault(t *testing.T) {
@@ -67,9 +67,10 @@ func TestFakeRetriesEachFault(t *testing.T) {
 
 func TestFakeSlowAnswerTimesOutAndIsRetried(t *testing.T) {
 	// Real time here: the per-attempt timeout is the HTTP client's.
-	s, url := fakehub.NewTestServer(t, fakehub.Config{Token: token, Scale: 20, SlowDelay: 5 * time.Second})
+	s := fakehub.New(fakehub.Config{Token: token, Scale: 20, SlowDelay: 5 * time.Second})
+	url := testkit.Serve(t, s)
 	s.FailNext(2, fakehub.FaultSlow, "")
-	h := newHarnessOn(clock.NewFake(epoch), url, hubspot.WithHTTPClient(&http.Client{Timeout: 100 * time.Millisecond}))
+	h := newHarnessOn(testkit.NewClock(epoch), url, hubspot.WithHTTPClient(&http.Client{Timeout: 100 * time.Millisecond}))
 	if _, err := h.client.AccountDetails(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +190,7 @@ func TestFakeDailyLimit(t *testing.T) {
 func TestFakeRetryAfterAndPolicyWindows(t *testing.T) {
 	t.Run("Retry-After from a budget another app spent", func(t *testing.T) {
 		s, h := fakePortal(t, fakehub.Config{Scale: 20, RatePer10s: 10, RetryAfter: true})
-		other := hubspot.New(token, hubspot.WithBaseURL(h.baseURL), hubspot.WithClock(clock.NewFake(epoch)), hubspot.WithRateLimit(1000))
+		other := hubspot.New(token, hubspot.WithBaseURL(h.baseURL), hubspot.WithClock(testkit.NewClock(epoch)), hubspot.WithRateLimit(1000))
 		for range 10 { // another consumer spends the whole window at once
 			if _, err := other.Properties(context.Background(), "contacts"); err != nil {
 				t.Fatal(err)
@@ -213,7 +214,7 @@ func TestFakeRetryAfterAndPolicyWindows(t *testing.T) {
 	})
 	t.Run("TEN_SECONDLY_ROLLING without Retry-After waits the window", func(t *testing.T) {
 		s, h := fakePortal(t, fakehub.Config{Scale: 20, RatePer10s: 10})
-		other := hubspot.New(token, hubspot.WithBaseURL(h.baseURL), hubspot.WithClock(clock.NewFake(epoch)), hubspot.WithRateLimit(1000))
+		other := hubspot.New(token, hubspot.WithBaseURL(h.baseURL), hubspot.WithClock(testkit.NewClock(epoch)), hubspot.WithRateLimit(1000))
 		for range 10 {
 			if _, err := other.Properties(context.Background(), "contacts"); err != nil {
 				t.Fatal(err)

@@ -11,9 +11,9 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"hubextract/backend/clock"
 	"hubextract/backend/fakehub"
 	"hubextract/backend/hubspot"
+	"hubextract/backend/testkit"
 )
 
 // mixedLoad makes calls calls: list pages cycling through types, with a
@@ -75,7 +75,7 @@ func TestFakeNo429OnSearchBursts(t *testing.T) {
 // characters; the fake is wrapped with a 414 above 12,000, as HubSpot
 // answers somewhere past there.
 func TestFake414Avoided(t *testing.T) {
-	clk := clock.NewFake(epoch)
+	clk := testkit.NewClock(epoch)
 	s := fakehub.New(fakehub.Config{Token: token, Seed: 9, Scale: 150, ExtraProperties: 600, Clock: clk})
 	var tooLong atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"hubextract/backend/clock"
 	"hubextract/backend/fakehub"
 	"hubextract/backend/hubspot"
+	"hubextract/backend/testkit"
 )
 
 // token is recognisable so a leak anywhere is easy to spot.
@@ -62,24 +62,24 @@ func (s *syncBuffer) String() string {
 
 type harness struct {
 	client  *hubspot.Client
-	clock   *clock.Fake
+	clock   *testkit.Clock
 	rec     *recorder
 	logs    *syncBuffer
 	baseURL string
 }
 
 func newHarness(baseURL string, opts ...hubspot.Option) *harness {
-	return newHarnessOn(clock.NewFake(epoch), baseURL, opts...)
+	return newHarnessOn(testkit.NewClock(epoch), baseURL, opts...)
 }
 
 // newHarnessOn builds a client on clk (shared with a fake server) that
 // records its calls and logs everything at debug level.
-func newHarnessOn(clk *clock.Fake, baseURL string, opts ...hubspot.Option) *harness {
+func newHarnessOn(clk *testkit.Clock, baseURL string, opts ...hubspot.Option) *harness {
 	return newHarnessAs(token, clk, baseURL, opts...)
 }
 
 // newHarnessAs is newHarnessOn with another token (a wrong one, say).
-func newHarnessAs(tok string, clk *clock.Fake, baseURL string, opts ...hubspot.Option) *harness {
+func newHarnessAs(tok string, clk *testkit.Clock, baseURL string, opts ...hubspot.Option) *harness {
 	h := &harness{clock: clk, rec: &recorder{}, logs: &syncBuffer{}, baseURL: baseURL}
 	logger := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	opts = append([]hubspot.Option{
@@ -121,12 +121,13 @@ func (f observerFunc) ObserveCall(ci hubspot.CallInfo) { f(ci) }
 // fakePortal serves a fake HubSpot on a fake clock shared with a client.
 func fakePortal(t testing.TB, cfg fakehub.Config, opts ...hubspot.Option) (*fakehub.Server, *harness) {
 	t.Helper()
-	clk := clock.NewFake(epoch)
+	clk := testkit.NewClock(epoch)
 	if cfg.Token == "" {
 		cfg.Token = token
 	}
 	cfg.Clock = clk
-	s, url := fakehub.NewTestServer(t, cfg)
+	s := fakehub.New(cfg)
+	url := testkit.Serve(t, s)
 	return s, newHarnessOn(clk, url, opts...)
 }
 

@@ -2,13 +2,12 @@ package hubspot
 
 import (
 	"context"
+	"hubextract/backend/testkit"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"testing"
 	"time"
-
-	"hubextract/backend/clock"
 )
 
 var epoch = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -28,7 +27,7 @@ func maxInWindow(sends []time.Time, w time.Duration) int {
 func TestBucketKeepsRollingWindowWithJitter(t *testing.T) {
 	for _, tier := range []int{100, 190, 250} {
 		t.Run(strconv.Itoa(tier), func(t *testing.T) {
-			clk := clock.NewFake(epoch)
+			clk := testkit.NewClock(epoch)
 			l := newLimits(clk, slog.New(slog.DiscardHandler), tier, DefaultSearchRate)
 			ctx := context.Background()
 			var sends []time.Time
@@ -55,7 +54,7 @@ func TestBucketKeepsRollingWindowWithJitter(t *testing.T) {
 }
 
 func TestSearchWaitsOnBothLimiters(t *testing.T) {
-	clk := clock.NewFake(epoch)
+	clk := testkit.NewClock(epoch)
 	l := newLimits(clk, slog.New(slog.DiscardHandler), 100, 4)
 	ctx := context.Background()
 	var sends []time.Time
@@ -85,7 +84,7 @@ func TestLimiterFollowsHeadersDownNeverUp(t *testing.T) {
 		h.Set(hdrRemaining, remaining)
 		return h
 	}
-	clk := clock.NewFake(epoch)
+	clk := testkit.NewClock(epoch)
 	l := newLimits(clk, slog.New(slog.DiscardHandler), 190, DefaultSearchRate)
 	base := l.perTenSeconds()
 	if base < 0.95*190 || base >= 190 {
@@ -125,7 +124,7 @@ func TestLimiterFollowsHeadersDownNeverUp(t *testing.T) {
 func TestLimiterIgnoresNonsenseHeaders(t *testing.T) {
 	for _, maxCalls := range []string{"0.5", "0", "-3", "NaN", "+Inf", "many", ""} {
 		t.Run(maxCalls, func(t *testing.T) {
-			clk := clock.NewFake(epoch)
+			clk := testkit.NewClock(epoch)
 			l := newLimits(clk, slog.New(slog.DiscardHandler), 100, DefaultSearchRate)
 			base := l.perTenSeconds()
 			h := http.Header{}
@@ -141,7 +140,7 @@ func TestLimiterIgnoresNonsenseHeaders(t *testing.T) {
 }
 
 func TestWaitCancelled(t *testing.T) {
-	clk := clock.NewFake(epoch)
+	clk := testkit.NewClock(epoch)
 	l := newLimits(clk, slog.New(slog.DiscardHandler), 100, DefaultSearchRate)
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := l.wait(ctx, false); err != nil {

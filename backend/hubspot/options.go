@@ -97,7 +97,7 @@ func WithSearchRate(perSecond float64) Option { return func(c *config) { c.searc
 func WithRetry(p RetryPolicy) Option { return func(c *config) { c.retry = p } }
 
 // WithClock sets the clock used for rate limiting, backoff and timestamps
-// (tests share a clock.Fake with the fake server).
+// (tests share a testkit.Clock with the fake server).
 func WithClock(clk clock.Clock) Option { return func(c *config) { c.clock = clk } }
 
 // WithObserver receives a CallInfo after every HTTP attempt.

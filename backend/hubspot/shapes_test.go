@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"hubextract/backend/clock"
 	"hubextract/backend/hubspot"
+	"hubextract/backend/testkit"
 )
 
 // bigID is 2^53 + 1: float64 cannot hold it.
@@ -99,7 +99,7 @@ func TestDocumentedShapes(t *testing.T) {
 			"stages":[{"id":"appointmentscheduled","label":"Appointment","displayOrder":0,"archived":false,"metadata":{"isClosed":"false","probability":"0.2"}},
 			          {"id":"closedwon","label":"Won","displayOrder":5,"archived":false,"metadata":{"isClosed":true,"probability":1.0}}]}]}`),
 	})
-	c := hubspot.New(token, hubspot.WithBaseURL(base), hubspot.WithClock(clock.NewFake(epoch)))
+	c := hubspot.New(token, hubspot.WithBaseURL(base), hubspot.WithClock(testkit.NewClock(epoch)))
 	ctx := context.Background()
 
 	page, err := c.ListObjects(ctx, "contacts", hubspot.ListParams{Properties: []string{"email", "phone"}, Associations: []string{"companies"}, Archived: true})

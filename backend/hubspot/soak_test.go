@@ -18,6 +18,7 @@ import (
 
 	"hubextract/backend/fakehub"
 	"hubextract/backend/hubspot"
+	"hubextract/backend/testkit"
 )
 
 func soak(t *testing.T) {
@@ -32,8 +33,9 @@ func soak(t *testing.T) {
 func TestSoakSustainedRate(t *testing.T) {
 	soak(t)
 	const workers, run = 8, 30 * time.Second
-	s, url := fakehub.NewTestServer(t, fakehub.Config{Token: token, Seed: 1, Scale: 2000, RatePer10s: 100,
+	s := fakehub.New(fakehub.Config{Token: token, Seed: 1, Scale: 2000, RatePer10s: 100,
 		Latency: 250 * time.Millisecond, Jitter: 100 * time.Millisecond})
+	url := testkit.Serve(t, s)
 	c := hubspot.New(token, hubspot.WithBaseURL(url))
 	types := s.Truth().Types()
 	ctx, cancel := context.WithTimeout(context.Background(), run)

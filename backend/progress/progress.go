@@ -70,11 +70,6 @@ type Nop struct{}
 
 func (Nop) Report(Event) {}
 
-// Func adapts a function to a Reporter.
-type Func func(Event)
-
-func (f Func) Report(e Event) { f(e) }
-
 // DefaultInterval keeps a stream to about ten progress events a second.
 const DefaultInterval = 100 * time.Millisecond
 

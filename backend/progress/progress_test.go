@@ -1,29 +1,16 @@
-package progress
+package progress_test
 
 import (
-	"sync"
+	"hubextract/backend/progress"
+	"hubextract/backend/testkit"
 	"testing"
 	"time"
-
-	"hubextract/backend/clock"
 )
 
-type recorder struct {
-	mu     sync.Mutex
-	events []Event
-}
-
-func (r *recorder) Report(e Event) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, e)
-}
-
-func (r *recorder) records() []int64 {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+// records lists the record counts of the events that passed.
+func records(r *testkit.Events) []int64 {
 	var out []int64
-	for _, e := range r.events {
+	for _, e := range r.All() {
 		out = append(out, e.Records)
 	}
 	return out
@@ -33,10 +20,10 @@ func TestThrottle(t *testing.T) {
 	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	type step struct {
 		advance time.Duration
-		event   Event
+		event   progress.Event
 	}
-	prog := func(stream, phase string, n int64) Event {
-		return Event{Kind: KindProgress, Stream: stream, Phase: phase, Records: n}
+	prog := func(stream, phase string, n int64) progress.Event {
+		return progress.Event{Kind: progress.KindProgress, Stream: stream, Phase: phase, Records: n}
 	}
 	tests := []struct {
 		name  string
@@ -46,62 +33,62 @@ func TestThrottle(t *testing.T) {
 		{
 			name: "FirstPassesThenAtMostOnePerInterval",
 			steps: []step{
-				{0, prog("contacts", PhaseRecords, 1)},
-				{10 * time.Millisecond, prog("contacts", PhaseRecords, 2)},
-				{50 * time.Millisecond, prog("contacts", PhaseRecords, 3)},
-				{40 * time.Millisecond, prog("contacts", PhaseRecords, 4)}, // 100 ms after the first
-				{99 * time.Millisecond, prog("contacts", PhaseRecords, 5)},
-				{time.Millisecond, prog("contacts", PhaseRecords, 6)},
+				{0, prog("contacts", progress.PhaseRecords, 1)},
+				{10 * time.Millisecond, prog("contacts", progress.PhaseRecords, 2)},
+				{50 * time.Millisecond, prog("contacts", progress.PhaseRecords, 3)},
+				{40 * time.Millisecond, prog("contacts", progress.PhaseRecords, 4)}, // 100 ms after the first
+				{99 * time.Millisecond, prog("contacts", progress.PhaseRecords, 5)},
+				{time.Millisecond, prog("contacts", progress.PhaseRecords, 6)},
 			},
 			want: []int64{1, 4, 6},
 		},
 		{
 			name: "FinalAlwaysPasses",
 			steps: []step{
-				{0, prog("deals", PhaseRecords, 1)},
-				{time.Millisecond, Event{Kind: KindProgress, Stream: "deals", Phase: PhaseDone, Records: 9, Final: true}},
+				{0, prog("deals", progress.PhaseRecords, 1)},
+				{time.Millisecond, progress.Event{Kind: progress.KindProgress, Stream: "deals", Phase: progress.PhaseDone, Records: 9, Final: true}},
 			},
 			want: []int64{1, 9},
 		},
 		{
-			name: "PhaseChangePasses",
+			name: "progress.PhaseChangePasses",
 			steps: []step{
-				{0, prog("deals", PhaseRecords, 1)},
-				{time.Millisecond, prog("deals", PhaseArchived, 2)},
-				{time.Millisecond, prog("deals", PhaseArchived, 3)},
+				{0, prog("deals", progress.PhaseRecords, 1)},
+				{time.Millisecond, prog("deals", progress.PhaseArchived, 2)},
+				{time.Millisecond, prog("deals", progress.PhaseArchived, 3)},
 			},
 			want: []int64{1, 2},
 		},
 		{
 			name: "StreamsAreThrottledSeparately",
 			steps: []step{
-				{0, prog("contacts", PhaseRecords, 1)},
-				{time.Millisecond, prog("companies", PhaseRecords, 2)},
-				{time.Millisecond, prog("contacts", PhaseRecords, 3)},
-				{time.Millisecond, prog("companies", PhaseRecords, 4)},
+				{0, prog("contacts", progress.PhaseRecords, 1)},
+				{time.Millisecond, prog("companies", progress.PhaseRecords, 2)},
+				{time.Millisecond, prog("contacts", progress.PhaseRecords, 3)},
+				{time.Millisecond, prog("companies", progress.PhaseRecords, 4)},
 			},
 			want: []int64{1, 2},
 		},
 		{
 			name: "LogsAlwaysPass",
 			steps: []step{
-				{0, prog("contacts", PhaseRecords, 1)},
-				{0, Event{Kind: KindLog, Stream: "contacts", Records: 7, Message: "retrying"}},
-				{0, Event{Kind: KindLog, Stream: "contacts", Records: 8, Message: "retrying"}},
+				{0, prog("contacts", progress.PhaseRecords, 1)},
+				{0, progress.Event{Kind: progress.KindLog, Stream: "contacts", Records: 7, Message: "retrying"}},
+				{0, progress.Event{Kind: progress.KindLog, Stream: "contacts", Records: 8, Message: "retrying"}},
 			},
 			want: []int64{1, 7, 8},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clk := clock.NewFake(start)
-			rec := &recorder{}
-			th := Throttle(rec, clk, DefaultInterval)
+			clk := testkit.NewClock(start)
+			rec := &testkit.Events{}
+			th := progress.Throttle(rec, clk, progress.DefaultInterval)
 			for _, s := range tt.steps {
 				clk.Advance(s.advance)
 				th.Report(s.event)
 			}
-			got := rec.records()
+			got := records(rec)
 			if len(got) != len(tt.want) {
 				t.Fatalf("passed %v, want %v", got, tt.want)
 			}
@@ -116,23 +103,14 @@ func TestThrottle(t *testing.T) {
 
 // TestThrottleRate checks the ~10 events/s bound over a long burst.
 func TestThrottleRate(t *testing.T) {
-	clk := clock.NewFake(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
-	rec := &recorder{}
-	th := Throttle(rec, clk, 0) // 0: the default interval
-	for i := range 10_000 {     // one event per millisecond for 10 s
-		th.Report(Event{Kind: KindProgress, Stream: "notes", Phase: PhaseRecords, Records: int64(i)})
+	clk := testkit.NewClock(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	rec := &testkit.Events{}
+	th := progress.Throttle(rec, clk, 0) // 0: the default interval
+	for i := range 10_000 {              // one event per millisecond for 10 s
+		th.Report(progress.Event{Kind: progress.KindProgress, Stream: "notes", Phase: progress.PhaseRecords, Records: int64(i)})
 		clk.Advance(time.Millisecond)
 	}
-	if n := len(rec.records()); n < 95 || n > 101 {
+	if n := len(records(rec)); n < 95 || n > 101 {
 		t.Errorf("passed %d events in 10 s, want about 100", n)
-	}
-}
-
-func TestNopAndFunc(t *testing.T) {
-	Nop{}.Report(Event{})
-	var got Event
-	Func(func(e Event) { got = e }).Report(Event{Stream: "x"})
-	if got.Stream != "x" {
-		t.Errorf("Func did not forward the event: %+v", got)
 	}
 }

@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"hubextract/backend/clock"
 	"hubextract/backend/extract"
 	"hubextract/backend/fakehub"
 	"hubextract/backend/hubspot"
 	"hubextract/backend/store"
+	"hubextract/backend/testkit"
 )
 
 // scale is the fixture's records per type.
@@ -46,7 +46,7 @@ func TestMain(m *testing.M) {
 
 func buildFixture(path string) error {
 	ctx := context.Background()
-	clk := clock.NewFake(time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC))
+	clk := testkit.NewClock(time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC))
 	fake := fakehub.New(fakehub.Config{Seed: 7, Scale: scale, Clock: clk})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
