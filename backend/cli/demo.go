@@ -70,8 +70,7 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	fmt.Fprintf(env.Stderr, "Demo: a fake HubSpot with %s records per type at %s (%dms latency), into %s\n",
 		fmtInt(int64(*scale)), hub.URL, *latency, path)
 	return extractInto(ctx, env, "demo", db, extract.Options{
-		Token:  hub.Token,
-		Client: []hubspot.Option{hubspot.WithBaseURL(hub.URL), hubspot.WithRateLimit(*rate)},
+		Client: hubspot.New(hub.Token, hubspot.WithBaseURL(hub.URL), hubspot.WithRateLimit(*rate)),
 	})
 }
 

@@ -79,9 +79,8 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 	}
 	defer db.Close()
 	return extractInto(ctx, env, "extract", db, extract.Options{
-		Token: tok,
-		Client: []hubspot.Option{hubspot.WithBaseURL(*baseURL), hubspot.WithRateLimit(*rate),
-			hubspot.WithSearchRate(*searchRate)},
+		Client: hubspot.New(tok, hubspot.WithBaseURL(*baseURL), hubspot.WithRateLimit(*rate),
+			hubspot.WithSearchRate(*searchRate)),
 		Objects:     objs,
 		Concurrency: *conc,
 		Full:        *full,

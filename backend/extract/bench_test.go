@@ -33,8 +33,7 @@ func BenchmarkExtractDemo(b *testing.B) {
 			b.Fatal(err)
 		}
 		start := time.Now()
-		res, err := Run(context.Background(), db, Options{Token: "demo-token",
-			Client: []hubspot.Option{hubspot.WithBaseURL(url)}})
+		res, err := Run(context.Background(), db, Options{Client: hubspot.New("demo-token", hubspot.WithBaseURL(url))})
 		wall := time.Since(start)
 		db.Close()
 		if err != nil || res.Status != store.StatusSucceeded {
@@ -104,15 +103,12 @@ func measureIncremental(tb testing.TB, cfg fakehub.Config, clk *testkit.Clock) (
 	tb.Helper()
 	fake := fakehub.New(cfg)
 	url := testkit.Serve(tb, fake)
-	db, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "demo.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer db.Close()
-	opts := Options{Token: "demo-token", Client: []hubspot.Option{hubspot.WithBaseURL(url)}}
+	db := testkit.OpenDB(tb)
+	copts := []hubspot.Option{hubspot.WithBaseURL(url)}
 	if clk != nil {
-		opts.Clock = clk
+		copts = append(copts, hubspot.WithClock(clk))
 	}
+	opts := Options{Client: hubspot.New("demo-token", copts...)}
 	run := func() Result {
 		res, err := Run(context.Background(), db, opts)
 		if err != nil || res.Status != store.StatusSucceeded {

@@ -12,7 +12,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -39,17 +38,14 @@ const statusSkipped = "skipped"
 
 // Options configure one run.
 type Options struct {
-	Token string
-	// Client options (base URL, rate limits, HTTP client, retry policy).
-	// The engine adds its own observer and clock.
-	Client []hubspot.Option
+	// Client is the account's HubSpot client: the run takes a session of
+	// it (its own call counts, the account's shared limiters and clock).
+	Client *hubspot.Client
 	// Objects to extract (CRM types and marketing streams, see
 	// catalog.All); empty selects all.
 	Objects     []string
 	Concurrency int               // streams fetching at once; 0: DefaultConcurrency
 	Progress    progress.Reporter // nil: no progress; throttled by the engine
-	Clock       clock.Clock       // nil: the real clock
-	Logger      *slog.Logger      // nil: discard
 	// Fresh starts over even when the last run of this selection was
 	// interrupted (by default such a run is resumed: see Resumable).
 	Fresh bool
@@ -129,10 +125,10 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	clk := opts.Clock
-	if clk == nil {
-		clk = clock.Real{}
+	if opts.Client == nil {
+		return Result{}, errors.New("extract: no HubSpot client")
 	}
+	clk := opts.Client.Clock()
 	rep := opts.Progress
 	if rep == nil {
 		rep = progress.Nop{}
@@ -151,11 +147,7 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 		}
 	}
 	e.meter = newMeter(rep.Report, clk.Now, selection)
-	copts := append(slices.Clone(opts.Client), hubspot.WithClock(clk), hubspot.WithObserver(e.meter))
-	if opts.Logger != nil {
-		copts = append(copts, hubspot.WithLogger(opts.Logger))
-	}
-	e.client = hubspot.New(opts.Token, copts...)
+	e.client = opts.Client.Session(e.meter, hubspot.RetryPolicy{})
 
 	if err := e.start(ctx, opts.Fresh || opts.Full, opts.Full); err != nil {
 		return Result{}, err

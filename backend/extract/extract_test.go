@@ -13,6 +13,7 @@ import (
 	"hubextract/backend/fakehub"
 	"hubextract/backend/progress"
 	"hubextract/backend/store"
+	"hubextract/backend/testkit"
 )
 
 // TestExtractMatchesTruth: every selected stream ends with exactly the
@@ -43,7 +44,7 @@ func TestExtractMatchesTruth(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t, tt.cfg)
-			db := openTestDB(t)
+			db := testkit.OpenDB(t)
 			ev := &events{}
 			res := f.run(t.Context(), db, Options{Objects: tt.objects, Progress: ev})
 			if res.Status != store.StatusSucceeded {
@@ -104,7 +105,7 @@ func TestExtractMatchesTruth(t *testing.T) {
 func TestFailingStreamLeavesOthersComplete(t *testing.T) {
 	f := newFixture(t, fakehub.Config{Scale: 120, InlineAssociationLimit: 2})
 	f.fake.DenyScope("emails", "sales-email-read")
-	db := openTestDB(t)
+	db := testkit.OpenDB(t)
 	res := f.run(t.Context(), db, Options{})
 	if res.Status != store.StatusPartial {
 		t.Fatalf("status %s, want partial", res.Status)
@@ -129,7 +130,7 @@ func TestFailingStreamLeavesOthersComplete(t *testing.T) {
 // skips the archived records it already holds).
 func TestTwoRunsNoDuplicates(t *testing.T) {
 	f := newFixture(t, fakehub.Config{Scale: 140, InlineAssociationLimit: 2, AssociationPageSize: 5})
-	db := openTestDB(t)
+	db := testkit.OpenDB(t)
 	first := f.run(t.Context(), db, Options{})
 	before := dump(t, db)
 	f.fake.ResetStats()
@@ -159,7 +160,7 @@ func TestTwoRunsNoDuplicates(t *testing.T) {
 func TestRetriesUnderFaults(t *testing.T) {
 	f := newFixture(t, fakehub.Config{Scale: 150, InlineAssociationLimit: 2, AssociationPageSize: 7,
 		Faults: fakehub.Faults{Rate: 0.125}})
-	db := openTestDB(t)
+	db := testkit.OpenDB(t)
 	res := f.run(t.Context(), db, Options{})
 	if res.Status != store.StatusSucceeded {
 		t.Fatalf("status %s: %s", res.Status, res.Error)
@@ -182,7 +183,7 @@ func TestRetriesUnderFaults(t *testing.T) {
 // silence.
 func TestReconcileWarns(t *testing.T) {
 	f := newFixture(t, fakehub.Config{Scale: 50})
-	db := openTestDB(t)
+	db := testkit.OpenDB(t)
 	stale := "x"
 	err := db.TransactionContext(t.Context(), func(tx *store.Tx) error {
 		return tx.UpsertRecords(t.Context(), 0, []store.Record{{Type: "deals", ID: "999999999999",
@@ -204,7 +205,7 @@ func TestReconcileWarns(t *testing.T) {
 // are not a reconciliation warning.
 func TestChangesDuringRunAreTolerated(t *testing.T) {
 	f := newFixture(t, fakehub.Config{Scale: 250})
-	db := openTestDB(t)
+	db := testkit.OpenDB(t)
 	var once sync.Once
 	opts := Options{Objects: []string{"notes"}, Concurrency: 1}
 	opts.pageSaved = func() {
@@ -219,7 +220,7 @@ func TestChangesDuringRunAreTolerated(t *testing.T) {
 
 func TestCancelledRunResumes(t *testing.T) {
 	f := newFixture(t, fakehub.Config{Scale: 200, InlineAssociationLimit: 2})
-	db := openTestDB(t)
+	db := testkit.OpenDB(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	var pages atomic.Int64
 	opts := Options{pageSaved: func() {
@@ -251,7 +252,7 @@ func TestCancelledRunResumes(t *testing.T) {
 // already in flight, not after one call per stream.
 func TestBadTokenStopsAtOnce(t *testing.T) {
 	f := newFixture(t, fakehub.Config{Scale: 50, Token: "the-real-token"})
-	db := openTestDB(t)
+	db := testkit.OpenDB(t)
 	res := f.run(t.Context(), db, Options{Concurrency: 2})
 	if res.Status != store.StatusFailed || !strings.Contains(res.Error, "access token") {
 		t.Fatalf("status %s: %q", res.Status, res.Error)

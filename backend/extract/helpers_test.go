@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -52,22 +51,12 @@ func newFixture(t *testing.T, cfg fakehub.Config) *fixture {
 	return &fixture{t: t, cfg: cfg, fake: fake, url: url, clk: clk}
 }
 
-func openTestDB(t *testing.T) *store.DB {
-	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "hubextract.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
 // run extracts into db with fast retries on the fixture's clock.
 func (f *fixture) run(ctx context.Context, db *store.DB, opts Options) Result {
 	f.t.Helper()
-	opts.Token = "demo-token"
-	opts.Clock = f.clk
-	opts.Client = append(opts.Client, hubspot.WithBaseURL(f.url))
+	if opts.Client == nil {
+		opts.Client = hubspot.New("demo-token", hubspot.WithBaseURL(f.url), hubspot.WithClock(f.clk))
+	}
 	res, err := Run(ctx, db, opts)
 	if err != nil {
 		f.t.Fatalf("Run: %v", err)

@@ -10,6 +10,7 @@ import (
 	"hubextract/backend/fakehub"
 	"hubextract/backend/hubspot"
 	"hubextract/backend/store"
+	"hubextract/backend/testkit"
 )
 
 // changedSince lists the active records of a type whose last modification
@@ -98,7 +99,7 @@ func TestIncrementalFetchesOnlyChanges(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t, tt.cfg)
-			db := openTestDB(t)
+			db := testkit.OpenDB(t)
 			first := f.run(t.Context(), db, Options{Objects: tt.objects})
 			if first.Status != store.StatusSucceeded || first.Mode != store.ModeFull {
 				t.Fatalf("first run: %s %s %s", first.Status, first.Mode, first.Error)
@@ -196,7 +197,7 @@ func TestIncrementalFetchesOnlyChanges(t *testing.T) {
 // skipped.
 func TestIncrementalResumesMidWalk(t *testing.T) {
 	f := newFixture(t, fakehub.Config{Scale: 80, InlineAssociationLimit: 2})
-	db := openTestDB(t)
+	db := testkit.OpenDB(t)
 	objects := []string{"notes"}
 	if res := f.run(t.Context(), db, Options{Objects: objects}); res.Status != store.StatusSucceeded {
 		t.Fatalf("first run: %s %s", res.Status, res.Error)
@@ -246,7 +247,7 @@ func TestSearchCapNeverTruncates(t *testing.T) {
 				t.Skip("37,000 records (about 15 s, minutes under -race): set HUBEXTRACT_LONG_TESTS=1")
 			}
 			f := newFixture(t, fakehub.Config{Scale: 10, SearchResultCap: tt.cap, Forms: 1, EmailEvents: 1})
-			db := openTestDB(t)
+			db := testkit.OpenDB(t)
 			// A watermark as a full run at t0 leaves it.
 			err := db.TransactionContext(t.Context(), func(tx *store.Tx) error {
 				if err := tx.SetWatermark(t.Context(), "notes", t0, 0); err != nil {
@@ -313,7 +314,7 @@ func TestFormSubmissionCounts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t, cfg)
-			db := openTestDB(t)
+			db := testkit.OpenDB(t)
 			res := f.run(t.Context(), db, Options{Objects: tt.objects})
 			if res.Status != store.StatusSucceeded {
 				t.Fatalf("run: %s %s", res.Status, res.Error)
@@ -344,7 +345,7 @@ func TestFormSubmissionCounts(t *testing.T) {
 	}
 	t.Run("ResumeByForm", func(t *testing.T) {
 		f := newFixture(t, cfg)
-		db := openTestDB(t)
+		db := testkit.OpenDB(t)
 		objects := []string{catalog.FormSubmissions}
 		ctx, saved := cancelAfter(t, 6)
 		first := f.run(ctx, db, Options{Objects: objects, Concurrency: 1, pageSaved: saved})
@@ -370,7 +371,7 @@ func TestFormSubmissionCounts(t *testing.T) {
 func TestEmailEventWindows(t *testing.T) {
 	f := newFixture(t, fakehub.Config{Scale: 5, Forms: 1, EmailEvents: 2600})
 	f.fake.AddEmailEvents(700, t0.Add(-time.Millisecond)) // a crowded last millisecond
-	db := openTestDB(t)
+	db := testkit.OpenDB(t)
 	objects := []string{catalog.EmailEvents}
 	// One worker: the two pages of owners, then the first page of events.
 	ctx, saved := cancelAfter(t, 3)
@@ -436,7 +437,7 @@ func TestEmailEventWindows(t *testing.T) {
 // stored as archived, and their associations are gone from both sides.
 func TestArchivedSinceLastRunMarked(t *testing.T) {
 	f := newFixture(t, fakehub.Config{Scale: 90, InlineAssociationLimit: 3})
-	db := openTestDB(t)
+	db := testkit.OpenDB(t)
 	objects := []string{"contacts", "companies", "deals"}
 	f.run(t.Context(), db, Options{Objects: objects})
 	f.clk.Advance(time.Hour)
@@ -469,7 +470,7 @@ func TestArchivedSinceLastRunMarked(t *testing.T) {
 // incremental.
 func TestFullRuns(t *testing.T) {
 	f := newFixture(t, fakehub.Config{Scale: 60})
-	db := openTestDB(t)
+	db := testkit.OpenDB(t)
 	objects := []string{"contacts", "companies", "notes", catalog.EmailEvents}
 	prev := f.run(t.Context(), db, Options{Objects: objects})
 	full := minimumCalls(f.fake.Truth(), f.cfg, objects, false)
@@ -514,7 +515,7 @@ func TestResumeRule(t *testing.T) {
 	t.Run("PermanentFailureNotResumed", func(t *testing.T) {
 		f := newFixture(t, fakehub.Config{Scale: 40})
 		f.fake.DenyScope("emails", "sales-email-read")
-		db := openTestDB(t)
+		db := testkit.OpenDB(t)
 		objects := []string{"contacts", "emails", catalog.EmailEvents}
 		first := f.run(t.Context(), db, Options{Objects: objects})
 		if first.Status != store.StatusPartial || first.Resumable {
@@ -536,7 +537,7 @@ func TestResumeRule(t *testing.T) {
 	})
 	t.Run("TransientFailureResumed", func(t *testing.T) {
 		f := newFixture(t, fakehub.Config{Scale: 250})
-		db := openTestDB(t)
+		db := testkit.OpenDB(t)
 		objects := []string{"deals", "notes"}
 		f.fake.FailNext(hubspot.DefaultMaxAttempts, fakehub.Fault503, "/crm/v3/properties/deals")
 		first := f.run(t.Context(), db, Options{Objects: objects, Concurrency: 1})
@@ -554,7 +555,7 @@ func TestResumeRule(t *testing.T) {
 	})
 	t.Run("FullStartsAfresh", func(t *testing.T) {
 		f := newFixture(t, fakehub.Config{Scale: 250})
-		db := openTestDB(t)
+		db := testkit.OpenDB(t)
 		objects := []string{"notes"}
 		ctx, saved := cancelAfter(t, 1)
 		first := f.run(ctx, db, Options{Objects: objects, pageSaved: saved})

@@ -7,6 +7,7 @@ import (
 
 	"hubextract/backend/fakehub"
 	"hubextract/backend/store"
+	"hubextract/backend/testkit"
 )
 
 // TestResumeAtEveryPageBoundary cancels a small run after its k-th saved
@@ -19,7 +20,7 @@ func TestResumeAtEveryPageBoundary(t *testing.T) {
 	cfg := fakehub.Config{Scale: 150, InlineAssociationLimit: 2, AssociationPageSize: 4}
 	objects := []string{"contacts", "companies", "deals", "notes"}
 	ref := newFixture(t, cfg)
-	refDB := openTestDB(t)
+	refDB := testkit.OpenDB(t)
 	var pages atomic.Int64
 	res := ref.run(t.Context(), refDB, Options{Objects: objects, pageSaved: func() { pages.Add(1) }})
 	if res.Status != store.StatusSucceeded {
@@ -31,7 +32,7 @@ func TestResumeAtEveryPageBoundary(t *testing.T) {
 	}
 	for k := int64(1); k < pages.Load(); k++ {
 		f := newFixture(t, cfg)
-		db := openTestDB(t)
+		db := testkit.OpenDB(t)
 		ctx, cancel := context.WithCancel(t.Context())
 		var saved atomic.Int64
 		first := f.run(ctx, db, Options{Objects: objects, pageSaved: func() {

@@ -56,7 +56,10 @@ type Client struct {
 
 	calls   atomic.Int64
 	retries atomic.Int64
-	zone    atomic.Pointer[time.Location] // account time zone, once known
+	zone    *atomic.Pointer[time.Location] // account time zone, once known; shared by sessions
+	// parent is the account's client a session was taken from: its counters
+	// and observer see the session's calls too.
+	parent *Client
 }
 
 // Observer receives one CallInfo after every HTTP attempt (for counting and
@@ -102,6 +105,7 @@ func New(token string, opts ...Option) *Client {
 	}
 	bearer := "Bearer " + token
 	return &Client{
+		zone:     new(atomic.Pointer[time.Location]),
 		base:     strings.TrimRight(cfg.baseURL, "/"),
 		http:     cfg.httpClient,
 		clock:    cfg.clock,
@@ -119,9 +123,40 @@ func New(token string, opts ...Option) *Client {
 	}
 }
 
+// Session returns a client for one job (an extraction, a connection test,
+// an estimate) that shares c's connections, limiters, clock and account
+// time zone, so that every job of one account spends the one budget HubSpot
+// gives it, while counting its own calls and retries and reporting them to
+// obs (nil: none) as well as to c's observer. A zero retry keeps c's policy.
+func (c *Client) Session(obs Observer, retry RetryPolicy) *Client {
+	s := &Client{base: c.base, http: c.http, clock: c.clock, retry: c.retry, limits: c.limits, observer: obs,
+		log: c.log, auth: c.auth, redact: c.redact, zone: c.zone, parent: c}
+	if retry != (RetryPolicy{}) {
+		s.retry = retry.withDefaults()
+	}
+	return s
+}
+
+// Clock is the clock the client limits, backs off and stamps with.
+func (c *Client) Clock() clock.Clock { return c.clock }
+
 // Calls is the number of HTTP requests put on the wire so far: every
-// attempt, retries included, and the resends net/http makes on its own.
+// attempt, retries included, and the resends net/http makes on its own;
+// a client's count includes its sessions'.
 func (c *Client) Calls() int64 { return c.calls.Load() }
+
+// countCall and countRetry add to c's counters and its parent's.
+func (c *Client) countCall() {
+	for x := c; x != nil; x = x.parent {
+		x.calls.Add(1)
+	}
+}
+
+func (c *Client) countRetry() {
+	for x := c; x != nil; x = x.parent {
+		x.retries.Add(1)
+	}
+}
 
 // Retries is the number of attempts that were retries.
 func (c *Client) Retries() int64 { return c.retries.Load() }
@@ -165,7 +200,7 @@ func (c *Client) do(ctx context.Context, rq *request, out any) error {
 		start := c.clock.Now()
 		status, header, body, err := c.send(ctx, rq, attempt)
 		elapsed := c.clock.Now().Sub(start)
-		c.calls.Add(1)
+		c.countCall()
 
 		var o outcome
 		if err != nil {
@@ -208,7 +243,7 @@ func (c *Client) do(ctx context.Context, rq *request, out any) error {
 		}
 		c.log.Warn("hubspot call failed, retrying", "endpoint", rq.endpoint, "method", rq.method, "path", rq.path,
 			"status", status, "attempt", attempt, "wait", wait, "correlationId", correlationOf(o), "error", o.err.Error())
-		c.retries.Add(1)
+		c.countRetry()
 		if err := c.clock.Sleep(ctx, wait); err != nil {
 			return fmt.Errorf("%s %s: %w", rq.method, rq.path, err)
 		}
@@ -232,7 +267,7 @@ func (c *Client) send(ctx context.Context, rq *request, attempt int) (int, http.
 	var conns atomic.Int32
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) {
 		if conns.Add(1) > 1 {
-			c.calls.Add(1)
+			c.countCall()
 			c.limits.charge()
 			c.observe(rq, attempt, 0, 0, errResent, false, 0)
 		}
@@ -268,14 +303,17 @@ func (c *Client) send(ctx context.Context, rq *request, attempt int) (int, http.
 	return resp.StatusCode, resp.Header, body, nil
 }
 
+// observe tells c's observer, then its parent's, about one attempt.
 func (c *Client) observe(rq *request, attempt, status int, d time.Duration, err error, willRetry bool, wait time.Duration) {
-	if c.observer == nil {
-		return
-	}
-	c.observer.ObserveCall(CallInfo{
+	ci := CallInfo{
 		Method: rq.method, Path: rq.path, Endpoint: rq.endpoint, Status: status, Attempt: attempt,
 		Duration: d, Err: err, WillRetry: willRetry, Wait: wait,
-	})
+	}
+	for x := c; x != nil; x = x.parent {
+		if x.observer != nil {
+			x.observer.ObserveCall(ci)
+		}
+	}
 }
 
 func correlationOf(o outcome) string {

@@ -9,6 +9,7 @@ import (
 
 	"hubextract/backend/catalog"
 	"hubextract/backend/extract"
+	"hubextract/backend/hubspot"
 	"hubextract/backend/store"
 	"hubextract/backend/views"
 )
@@ -109,8 +110,7 @@ func (w *Workspace) runExtraction(ctx context.Context, j *job, objects []string,
 		j.batch.run(UpdateInterval, stop)
 	}()
 	res, err := extract.Run(ctx, db, extract.Options{
-		Token:       ep.token,
-		Client:      ep.clientOptions(),
+		Client:      hubspot.New(ep.token, ep.clientOptions()...),
 		Objects:     objects,
 		Concurrency: ep.cfg.Concurrency,
 		Progress:    j.batch,
