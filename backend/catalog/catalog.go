@@ -1,16 +1,84 @@
-// Package catalog names the kinds of data hubextract extracts and exports:
-// the CRM object and engagement types, the marketing streams, the inline
-// association table of docs/design.md and the last-modified property of each
-// type. It is plain data shared by backend/extract and backend/export; it
-// must not import anything of the project, nor hold behaviour beyond reading
-// these tables.
+// Package catalog is the one place that knows what a type is: its name, its
+// label and the word for one of its records, the group it is shown in, the
+// associations requested inline with it, the columns and properties that
+// name and describe its records, its last-modified property, whether it has
+// pipelines. The built-in types are literals here; a type can also be
+// registered from data (a custom object's schema) into a Catalog. Every
+// other package asks here rather than keeping its own table. It is plain
+// data: it must not import anything of the project.
 package catalog
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 )
+
+// Groups of types, as the Extract and Overview screens show them.
+const (
+	GroupCRM         = "crm"
+	GroupEngagements = "engagements"
+	GroupMarketing   = "marketing"
+	GroupCustom      = "custom"
+	GroupOther       = "other"
+)
+
+// Group is a heading types are listed under.
+type Group struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+}
+
+// groups in screen order.
+var groups = []Group{
+	{GroupCRM, "CRM objects"},
+	{GroupEngagements, "Engagements"},
+	{GroupMarketing, "Marketing"},
+	{GroupCustom, "Custom objects"},
+	{GroupOther, "Other"},
+}
+
+// GroupLabel is a group's heading ("Other" for an unknown group).
+func GroupLabel(id string) string {
+	if i := slices.IndexFunc(groups, func(g Group) bool { return g.ID == id }); i >= 0 {
+		return groups[i].Label
+	}
+	return "Other"
+}
+
+// GroupRank orders groups for display.
+func GroupRank(id string) int {
+	if i := slices.IndexFunc(groups, func(g Group) bool { return g.ID == id }); i >= 0 {
+		return i
+	}
+	return len(groups)
+}
+
+// Type is everything the app knows about one type.
+type Type struct {
+	Name     string `json:"name"`     // HubSpot's name: "contacts", "p_projects", "form_submissions"
+	Label    string `json:"label"`    // a list of them: "Companies"
+	Singular string `json:"singular"` // one of them: "Company"
+	Group    string `json:"group"`    // one of the Group* constants
+	// Records: stored as CRM records (read through the objects API);
+	// otherwise a marketing stream with a table of its own.
+	Records bool `json:"records"`
+	// Inline are the types whose ids are requested inline with a page of
+	// these records; a pair is stored from the side that read it.
+	Inline []string `json:"inline"`
+	// Columns are the record table's default columns.
+	Columns []string `json:"columns"`
+	// Title lists property groups that name a record; the first group with
+	// a non-empty value wins ("Ada Lovelace", else her email).
+	Title [][]string `json:"title"`
+	// HTML are properties holding HTML (bodies), shown as their text.
+	HTML []string `json:"html"`
+	// LastModified is the property holding a record's last change.
+	LastModified string `json:"lastModified"`
+	// Pipelines: the type has pipelines and stages.
+	Pipelines bool `json:"pipelines"`
+}
 
 // Marketing streams, each with its own table and columns.
 const (
@@ -19,44 +87,215 @@ const (
 	EmailEvents     = "email_events"
 )
 
-// The types in canonical order: the CRM objects, the engagements, then the
-// marketing streams. Callers must not modify these slices.
-var (
-	// Objects are the CRM object types.
-	Objects = []string{"contacts", "companies", "deals", "tickets"}
-	// Engagements are the engagement types, one object type each.
-	Engagements = []string{"calls", "emails", "meetings", "notes", "tasks"}
-	// CRM is Objects then Engagements: the types stored as records.
-	CRM = slices.Concat(Objects, Engagements)
-	// Marketing are the marketing streams.
-	Marketing = []string{Forms, FormSubmissions, EmailEvents}
-	// All is every type, CRM then marketing: the default selection.
-	All = slices.Concat(CRM, Marketing)
-)
+// Metadata is the stream of owners and pipelines that every run reads
+// first (property definitions belong to the stream of their type).
+const Metadata = "metadata"
 
-// PipelineTypes have pipelines and stages.
-var PipelineTypes = []string{"deals", "tickets"}
-
-// inline lists, per CRM type, the associated types requested inline on the
-// list endpoint (docs/design.md). A pair is stored from the side that read
-// it.
-var inline = map[string][]string{
-	"contacts":  {"companies"},
-	"companies": {"contacts"},
-	"deals":     {"contacts", "companies"},
-	"tickets":   {"contacts", "companies"},
-	"calls":     engagementLinks,
-	"emails":    engagementLinks,
-	"meetings":  engagementLinks,
-	"notes":     engagementLinks,
-	"tasks":     engagementLinks,
-}
+// metadataLabel names the metadata stream in run histories.
+const metadataLabel = "Owners and pipelines"
 
 var engagementLinks = []string{"contacts", "companies", "deals", "tickets"}
 
+// builtinTypes are HubSpot's standard types in canonical order: the CRM
+// objects, the engagements, then the marketing streams.
+var builtinTypes = []Type{
+	{Name: "contacts", Label: "Contacts", Singular: "Contact", Group: GroupCRM, Records: true,
+		Inline:       []string{"companies"},
+		Columns:      []string{"firstname", "lastname", "email", "company", "hubspot_owner_id"},
+		Title:        [][]string{{"firstname", "lastname"}, {"email"}},
+		LastModified: "lastmodifieddate"},
+	{Name: "companies", Label: "Companies", Singular: "Company", Group: GroupCRM, Records: true,
+		Inline:  []string{"contacts"},
+		Columns: []string{"name", "domain", "city", "country", "hubspot_owner_id"},
+		Title:   [][]string{{"name"}, {"domain"}}},
+	{Name: "deals", Label: "Deals", Singular: "Deal", Group: GroupCRM, Records: true,
+		Inline:    []string{"contacts", "companies"},
+		Columns:   []string{"dealname", "amount", "dealstage", "closedate", "hubspot_owner_id"},
+		Title:     [][]string{{"dealname"}},
+		Pipelines: true},
+	{Name: "tickets", Label: "Tickets", Singular: "Ticket", Group: GroupCRM, Records: true,
+		Inline:    []string{"contacts", "companies"},
+		Columns:   []string{"subject", "hs_pipeline_stage", "hs_ticket_priority", "hubspot_owner_id"},
+		Title:     [][]string{{"subject"}},
+		Pipelines: true},
+	{Name: "calls", Label: "Calls", Singular: "Call", Group: GroupEngagements, Records: true,
+		Inline:  engagementLinks,
+		Columns: []string{"hs_call_title", "hs_call_direction", "hs_call_status", "hs_timestamp", "hubspot_owner_id"},
+		Title:   [][]string{{"hs_call_title"}, {"hs_call_body"}},
+		HTML:    []string{"hs_call_body"}},
+	{Name: "emails", Label: "Emails", Singular: "Email", Group: GroupEngagements, Records: true,
+		Inline:  engagementLinks,
+		Columns: []string{"hs_email_subject", "hs_email_direction", "hs_email_from_email", "hs_timestamp", "hubspot_owner_id"},
+		Title:   [][]string{{"hs_email_subject"}},
+		HTML:    []string{"hs_email_html"}},
+	{Name: "meetings", Label: "Meetings", Singular: "Meeting", Group: GroupEngagements, Records: true,
+		Inline:  engagementLinks,
+		Columns: []string{"hs_meeting_title", "hs_meeting_start_time", "hs_meeting_outcome", "hubspot_owner_id"},
+		Title:   [][]string{{"hs_meeting_title"}},
+		HTML:    []string{"hs_meeting_body"}},
+	{Name: "notes", Label: "Notes", Singular: "Note", Group: GroupEngagements, Records: true,
+		Inline:  engagementLinks,
+		Columns: []string{"hs_note_body", "hs_timestamp", "hubspot_owner_id"},
+		Title:   [][]string{{"hs_note_body"}},
+		HTML:    []string{"hs_note_body"}},
+	{Name: "tasks", Label: "Tasks", Singular: "Task", Group: GroupEngagements, Records: true,
+		Inline:  engagementLinks,
+		Columns: []string{"hs_task_subject", "hs_task_status", "hs_task_priority", "hs_timestamp", "hubspot_owner_id"},
+		Title:   [][]string{{"hs_task_subject"}},
+		HTML:    []string{"hs_task_body"}},
+	{Name: Forms, Label: "Forms", Singular: "Form", Group: GroupMarketing},
+	{Name: FormSubmissions, Label: "Form submissions", Singular: "Form submission", Group: GroupMarketing},
+	{Name: EmailEvents, Label: "Marketing email events", Singular: "Email event", Group: GroupMarketing},
+}
+
+// Catalog is a set of types: the built-in ones, and those registered from
+// data. It is not safe for concurrent registration; build it, then share it.
+type Catalog struct {
+	types []Type
+}
+
+// Builtin returns a new catalog of HubSpot's standard types.
+func Builtin() *Catalog {
+	c := &Catalog{}
+	for _, t := range builtinTypes {
+		// Built-in types name each other inline (contacts ↔ companies),
+		// so they are checked once all are in.
+		c.types = append(c.types, withDefaults(t))
+	}
+	for _, t := range c.types {
+		if err := c.check(t, false); err != nil {
+			panic("catalog: built-in type: " + err.Error())
+		}
+	}
+	return c
+}
+
+// validName is what HubSpot allows in an object type's name.
+var validName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// Register adds t, checking it: a valid name not taken, a label, a known
+// group, inline types already known. A missing singular is the label.
+// A record type's last-modified property defaults to hs_lastmodifieddate.
+func (c *Catalog) Register(t Type) error {
+	if err := c.check(t, true); err != nil {
+		return err
+	}
+	c.types = append(c.types, withDefaults(t))
+	return nil
+}
+
+// check says what is wrong with t; isNew also refuses a name already taken.
+func (c *Catalog) check(t Type, isNew bool) error {
+	switch {
+	case !validName.MatchString(t.Name):
+		return fmt.Errorf("register type %q: a name is lower-case letters, digits and _", t.Name)
+	case t.Name == Metadata || isNew && slices.ContainsFunc(c.types, func(x Type) bool { return x.Name == t.Name }):
+		return fmt.Errorf("register type %q: the name is taken", t.Name)
+	case strings.TrimSpace(t.Label) == "":
+		return fmt.Errorf("register type %q: no label", t.Name)
+	case !slices.ContainsFunc(groups, func(g Group) bool { return g.ID == t.Group }):
+		return fmt.Errorf("register type %q: unknown group %q", t.Name, t.Group)
+	}
+	for _, in := range t.Inline {
+		if x, ok := c.Lookup(in); !ok || !x.Records {
+			return fmt.Errorf("register type %q: inline association with %q, which is not a record type", t.Name, in)
+		}
+	}
+	return nil
+}
+
+// withDefaults fills what a type may leave out: the singular is the label,
+// a record type's last change is in hs_lastmodifieddate.
+func withDefaults(t Type) Type {
+	if t.Singular == "" {
+		t.Singular = t.Label
+	}
+	if t.Records && t.LastModified == "" {
+		t.LastModified = "hs_lastmodifieddate"
+	}
+	return t
+}
+
+// Lookup returns the type named name.
+func (c *Catalog) Lookup(name string) (Type, bool) {
+	if i := slices.IndexFunc(c.types, func(t Type) bool { return t.Name == name }); i >= 0 {
+		return c.types[i], true
+	}
+	return Type{}, false
+}
+
+// Types lists every type in canonical order.
+func (c *Catalog) Types() []Type { return slices.Clone(c.types) }
+
+// Names lists the names of the types for which keep is true (nil: all), in
+// canonical order.
+func (c *Catalog) Names(keep func(Type) bool) []string {
+	var out []string
+	for _, t := range c.types {
+		if keep == nil || keep(t) {
+			out = append(out, t.Name)
+		}
+	}
+	return out
+}
+
+// builtin is the catalog the package-level functions read.
+var builtin = Builtin()
+
+// The built-in types' names in canonical order. Callers must not modify
+// these slices.
+var (
+	// Objects are the CRM object types.
+	Objects = builtin.Names(func(t Type) bool { return t.Group == GroupCRM })
+	// Engagements are the engagement types, one object type each.
+	Engagements = builtin.Names(func(t Type) bool { return t.Group == GroupEngagements })
+	// CRM is every type stored as records: Objects then Engagements.
+	CRM = builtin.Names(func(t Type) bool { return t.Records })
+	// Marketing are the marketing streams.
+	Marketing = builtin.Names(func(t Type) bool { return !t.Records })
+	// All is every type, CRM then marketing: the default selection.
+	All = builtin.Names(nil)
+	// PipelineTypes have pipelines and stages.
+	PipelineTypes = builtin.Names(func(t Type) bool { return t.Pipelines })
+)
+
+// Lookup returns the built-in type named name.
+func Lookup(name string) (Type, bool) { return builtin.Lookup(name) }
+
+// Label names a type or stream for people: "Form submissions"; the
+// metadata stream is "Owners and pipelines".
+func Label(name string) string {
+	if name == Metadata {
+		return metadataLabel
+	}
+	if t, ok := Lookup(name); ok {
+		return t.Label
+	}
+	return name
+}
+
+// Singular names one record of a type: "Company".
+func Singular(name string) string {
+	if t, ok := Lookup(name); ok {
+		return t.Singular
+	}
+	return name
+}
+
+// GroupOf is the group a type or stream is shown in.
+func GroupOf(name string) string {
+	if t, ok := Lookup(name); ok {
+		return t.Group
+	}
+	return GroupOther
+}
+
 // Inline returns the types whose ids come inline with a record of
 // objectType (nil for a marketing stream).
-func Inline(objectType string) []string { return slices.Clone(inline[objectType]) }
+func Inline(objectType string) []string {
+	t, _ := Lookup(objectType)
+	return slices.Clone(t.Inline)
+}
 
 // AssociatedTypes returns the types associated with objectType in either
 // direction of the inline table, in CRM order: a pair is stored from
@@ -64,16 +303,12 @@ func Inline(objectType string) []string { return slices.Clone(inline[objectType]
 func AssociatedTypes(objectType string) []string {
 	var out []string
 	for _, other := range CRM {
-		if slices.Contains(inline[objectType], other) || slices.Contains(inline[other], objectType) {
+		if slices.Contains(Inline(objectType), other) || slices.Contains(Inline(other), objectType) {
 			out = append(out, other)
 		}
 	}
 	return out
 }
-
-// Metadata is the stream of property definitions, owners and pipelines that
-// every run reads first.
-const Metadata = "metadata"
 
 // Rank orders streams for display: metadata, then the types in canonical
 // order, then anything else.
@@ -96,8 +331,8 @@ func Valid(t string) bool { return slices.Contains(All, t) }
 // LastModified is the property HubSpot keeps a record's last modification
 // time in: lastmodifieddate for contacts, hs_lastmodifieddate elsewhere.
 func LastModified(objectType string) string {
-	if objectType == "contacts" {
-		return "lastmodifieddate"
+	if t, ok := Lookup(objectType); ok && t.LastModified != "" {
+		return t.LastModified
 	}
 	return "hs_lastmodifieddate"
 }

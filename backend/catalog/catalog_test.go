@@ -66,3 +66,75 @@ func TestTables(t *testing.T) {
 		t.Error("Inline returned the table itself")
 	}
 }
+
+func TestWords(t *testing.T) {
+	tests := []struct{ name, label, singular, group string }{
+		{"companies", "Companies", "Company", GroupCRM},
+		{"notes", "Notes", "Note", GroupEngagements},
+		{"email_events", "Marketing email events", "Email event", GroupMarketing},
+		{"form_submissions", "Form submissions", "Form submission", GroupMarketing},
+		{Metadata, "Owners and pipelines", Metadata, GroupOther},
+	}
+	for _, tt := range tests {
+		if got := Label(tt.name); got != tt.label {
+			t.Errorf("Label(%s) = %q, want %q", tt.name, got, tt.label)
+		}
+		if got := Singular(tt.name); got != tt.singular {
+			t.Errorf("Singular(%s) = %q, want %q", tt.name, got, tt.singular)
+		}
+		if got := GroupOf(tt.name); got != tt.group {
+			t.Errorf("GroupOf(%s) = %q, want %q", tt.name, got, tt.group)
+		}
+	}
+	if GroupLabel(GroupCRM) != "CRM objects" || GroupLabel("nonsense") != "Other" {
+		t.Error("GroupLabel")
+	}
+	if !slices.Equal(PipelineTypes, []string{"deals", "tickets"}) || !slices.Equal(Marketing, []string{Forms, FormSubmissions, EmailEvents}) {
+		t.Errorf("PipelineTypes %v, Marketing %v", PipelineTypes, Marketing)
+	}
+}
+
+// TestRegister: a type registered from data (a custom object's schema) is
+// known like a built-in one, and a bad one is refused with its reason.
+func TestRegister(t *testing.T) {
+	project := Type{Name: "p_projects", Label: "Projects", Group: GroupCustom, Records: true,
+		Inline: []string{"contacts", "companies"}, Columns: []string{"project_name"}, Title: [][]string{{"project_name"}}}
+	tests := []struct {
+		name    string
+		typ     Type
+		problem string // "" registers
+	}{
+		{"OK", project, ""},
+		{"ErrTaken", Type{Name: "contacts", Label: "Contacts", Group: GroupCRM}, "taken"},
+		{"ErrMetadata", Type{Name: Metadata, Label: "x", Group: GroupOther}, "taken"},
+		{"ErrName", Type{Name: "Bad Name", Label: "x", Group: GroupCustom}, "lower-case"},
+		{"ErrLabel", Type{Name: "p_x", Label: " ", Group: GroupCustom}, "no label"},
+		{"ErrGroup", Type{Name: "p_x", Label: "X", Group: "widgets"}, "unknown group"},
+		{"ErrInline", Type{Name: "p_x", Label: "X", Group: GroupCustom, Inline: []string{"forms"}}, "not a record type"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Builtin()
+			err := c.Register(tt.typ)
+			if tt.problem != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.problem) {
+					t.Fatalf("Register = %v, want an error saying %q", err, tt.problem)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ok := c.Lookup("p_projects")
+			if !ok || got.Singular != "Projects" || got.LastModified != "hs_lastmodifieddate" || got.Group != GroupCustom {
+				t.Errorf("registered type = %+v, %v", got, ok)
+			}
+			if names := c.Names(func(x Type) bool { return x.Records }); names[len(names)-1] != "p_projects" {
+				t.Errorf("record types %v do not end with the custom one", names)
+			}
+			if _, ok := Lookup("p_projects"); ok {
+				t.Error("registering into one catalog changed the built-in one")
+			}
+		})
+	}
+}
