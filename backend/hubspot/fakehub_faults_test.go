@@ -38,7 +38,7 @@ func TestFakeRetriesEachFault(t *testing.T) {
 			s, h := fakePortal(t, fakehub.Config{Seed: 3, Scale: 150})
 			s.FailNext(3, tc.fault, "/crm/v3/objects/contacts")
 			start := h.clock.Now()
-			pages := collect(t, h.client.Objects(context.Background(), "contacts", hubspot.ListParams{}))
+			pages := listAll(t, h.client, "contacts", hubspot.ListParams{})
 			if got, want := objectIDs(pages), s.Truth().IDs("contacts", false); !slices.Equal(got, want) {
 				t.Fatalf("%d ids, want %d", len(got), len(want))
 			}

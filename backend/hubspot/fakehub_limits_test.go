@@ -8,6 +8,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync/atomic"
 	"testing"
 
@@ -93,7 +94,7 @@ func TestFake414Avoided(t *testing.T) {
 	if len(props) < 600 || hubspot.PropertiesFitURL(props) {
 		t.Fatalf("%d properties, fit one URL: %v", len(props), hubspot.PropertiesFitURL(props))
 	}
-	pages := collect(t, h.client.Objects(context.Background(), "contacts", hubspot.ListParams{Properties: props, Associations: []string{"companies"}}))
+	pages := listAll(t, h.client, "contacts", hubspot.ListParams{Properties: props, Associations: []string{"companies"}})
 	if tooLong.Load() != 0 {
 		t.Fatalf("%d requests drew 414", tooLong.Load())
 	}
@@ -130,13 +131,11 @@ func TestFakeTransportResendsAreCounted(t *testing.T) {
 	s, h := fakePortal(t, fakehub.Config{Seed: 4, Scale: 300, RatePer10s: 100,
 		Faults: fakehub.Faults{Rate: 0.15, Seed: 42, Kinds: []fakehub.Fault{fakehub.FaultDrop}}},
 		hubspot.WithObserver(observerFunc(func(hubspot.CallInfo) { observed.Add(1) })))
-	c, ctx := h.client, context.Background()
+	c := h.client
 	for c.Calls() < 1000 {
 		for _, typ := range s.Truth().Types() {
-			for _, err := range c.Objects(ctx, typ, hubspot.ListParams{Limit: 20}) {
-				if err != nil {
-					t.Fatal(err)
-				}
+			if got, want := objectIDs(listAll(t, c, typ, hubspot.ListParams{Limit: 20})), s.Truth().IDs(typ, false); !slices.Equal(got, want) {
+				t.Fatalf("%s: %d ids, want %d", typ, len(got), len(want))
 			}
 		}
 	}

@@ -5,7 +5,6 @@ package hubspot_test
 // of every shape decoded and checked (the fidelity test).
 
 import (
-	"cmp"
 	"context"
 	"maps"
 	"slices"
@@ -16,9 +15,6 @@ import (
 	"hubextract/backend/fakehub"
 	"hubextract/backend/hubspot"
 )
-
-// numeric orders decimal id strings by value.
-func numeric(a, b string) int { return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b)) }
 
 // readPairs reads every association of ids through the v4 batch endpoint,
 // following each input's own cursor; start gives per-id cursors to begin at.
@@ -78,7 +74,7 @@ func TestFakePaginationEveryEndpoint(t *testing.T) {
 		for _, typ := range truth.Types() {
 			for _, archived := range []bool{false, true} {
 				want := truth.IDs(typ, archived)
-				got := objectIDs(collect(t, c.Objects(ctx, typ, hubspot.ListParams{Archived: archived})))
+				got := objectIDs(listAll(t, c, typ, hubspot.ListParams{Archived: archived}))
 				if !slices.Equal(got, want) || len(want) == 0 {
 					t.Errorf("%s archived=%v: %d ids, want %d (equal order, none lost or repeated)", typ, archived, len(got), len(want))
 				}
@@ -86,9 +82,12 @@ func TestFakePaginationEveryEndpoint(t *testing.T) {
 		}
 	})
 	t.Run("search", func(t *testing.T) {
-		pages := collect(t, c.Search(ctx, "deals", hubspot.SearchRequest{
-			Sorts: []hubspot.Sort{{PropertyName: "hs_object_id", Direction: "ASCENDING"}},
-		}))
+		pages := readAll(t, "search deals", func(after string) (hubspot.SearchPage, string, error) {
+			p, err := c.SearchObjects(ctx, "deals", hubspot.SearchRequest{
+				Sorts: []hubspot.Sort{{PropertyName: "hs_object_id", Direction: "ASCENDING"}}, After: after,
+			})
+			return p, p.Next, err
+		})
 		var got []string
 		for _, p := range pages {
 			if p.Total != len(truth.IDs("deals", false)) {
@@ -118,7 +117,7 @@ func TestFakePaginationEveryEndpoint(t *testing.T) {
 		}
 		got := map[[2]string]bool{}
 		cont := map[string]string{}
-		for _, p := range collect(t, c.Objects(ctx, "contacts", hubspot.ListParams{Associations: []string{"companies"}})) {
+		for _, p := range listAll(t, c, "contacts", hubspot.ListParams{Associations: []string{"companies"}}) {
 			for _, o := range p.Results {
 				col := o.Associations["companies"]
 				for _, r := range col.Results {
@@ -151,7 +150,11 @@ func TestFakePaginationEveryEndpoint(t *testing.T) {
 	t.Run("owners", func(t *testing.T) {
 		for _, archived := range []bool{false, true} {
 			var got []string
-			for _, p := range collect(t, c.Owners(ctx, archived)) {
+			pages := readAll(t, "owners", func(after string) (hubspot.OwnerPage, string, error) {
+				p, err := c.ListOwners(ctx, after, archived)
+				return p, p.Next, err
+			})
+			for _, p := range pages {
 				for _, o := range p.Results {
 					got = append(got, o.ID)
 				}
@@ -168,7 +171,10 @@ func TestFakePaginationEveryEndpoint(t *testing.T) {
 		}
 	})
 	t.Run("forms and submissions", func(t *testing.T) {
-		pages := collect(t, c.Forms(ctx))
+		pages := readAll(t, "forms", func(after string) (hubspot.FormPage, string, error) {
+			p, err := c.ListForms(ctx, after)
+			return p, p.Next, err
+		})
 		var got []string
 		for _, p := range pages {
 			for _, f := range p.Results {
@@ -180,7 +186,11 @@ func TestFakePaginationEveryEndpoint(t *testing.T) {
 		}
 		for i, want := range counts {
 			seen := map[string]bool{}
-			for _, p := range collect(t, c.FormSubmissions(ctx, got[i])) {
+			subs := readAll(t, "submissions of "+got[i], func(after string) (hubspot.SubmissionPage, string, error) {
+				p, err := c.ListFormSubmissions(ctx, got[i], after)
+				return p, p.Next, err
+			})
+			for _, p := range subs {
 				for _, sub := range p.Results {
 					if seen[sub.ConversionID] {
 						t.Errorf("form %s: submission %s twice", got[i], sub.ConversionID)
@@ -195,7 +205,8 @@ func TestFakePaginationEveryEndpoint(t *testing.T) {
 	})
 	t.Run("email events", func(t *testing.T) {
 		var all []hubspot.EmailEvent
-		for _, p := range collect(t, c.EmailEvents(ctx, hubspot.EmailEventParams{})) {
+		pages := eventsAll(t, c, hubspot.EmailEventParams{})
+		for _, p := range pages {
 			all = append(all, p.Events...)
 		}
 		ids := func(evs []hubspot.EmailEvent) []string {
@@ -205,34 +216,19 @@ func TestFakePaginationEveryEndpoint(t *testing.T) {
 			}
 			return out
 		}
-		if want := truth.EmailEventIDs(time.UnixMilli(0), time.UnixMilli(1<<50)); !slices.Equal(ids(all), want) || len(want) != 2500 {
-			t.Fatalf("%d events, want %d", len(all), len(want))
+		if want := truth.EmailEventIDs(time.UnixMilli(0), time.UnixMilli(1<<50)); !slices.Equal(ids(all), want) || len(want) != 2500 || len(pages) != 3 {
+			t.Fatalf("%d events over %d pages, want %d over 3", len(all), len(pages), len(want))
 		}
 		// A window, inclusive at both ends, newest first.
 		start, end := all[1900].Created, all[100].Created
 		var win []hubspot.EmailEvent
-		for _, p := range collect(t, c.EmailEvents(ctx, hubspot.EmailEventParams{Start: start, End: end, Limit: 300})) {
+		winPages := eventsAll(t, c, hubspot.EmailEventParams{Start: start, End: end, Limit: 300})
+		for _, p := range winPages {
 			win = append(win, p.Events...)
 		}
-		if want := truth.EmailEventIDs(start, end); !slices.Equal(ids(win), want) || len(want) < 1800 {
-			t.Errorf("window: %d events, want %d", len(win), len(want))
-		}
-	})
-	t.Run("engagements v1", func(t *testing.T) {
-		var want []string
-		for _, typ := range []string{"calls", "emails", "meetings", "notes", "tasks"} {
-			want = append(want, truth.IDs(typ, false)...)
-		}
-		slices.SortFunc(want, numeric)
-		var got []string
-		pages := collect(t, c.EngagementsV1(ctx, 0, 0))
-		for _, p := range pages {
-			for _, e := range p.Results {
-				got = append(got, e.ID)
-			}
-		}
-		if !slices.Equal(got, want) || len(pages) != (len(want)+249)/250 {
-			t.Errorf("%d engagements over %d pages, want %d", len(got), len(pages), len(want))
+		want := truth.EmailEventIDs(start, end)
+		if !slices.Equal(ids(win), want) || len(want) < 1800 || len(winPages) != (len(want)+299)/300 {
+			t.Errorf("window: %d events over %d pages, want %d over %d", len(win), len(winPages), len(want), (len(want)+299)/300)
 		}
 	})
 }
@@ -335,7 +331,7 @@ func TestFakeFidelity(t *testing.T) {
 			t.Errorf("account %+v", a)
 		}
 	})
-	t.Run("forms, submissions, email events, engagements", func(t *testing.T) {
+	t.Run("forms, submissions, email events", func(t *testing.T) {
 		forms, err := c.ListForms(ctx, "")
 		if err != nil {
 			t.Fatal(err)
@@ -369,23 +365,6 @@ func TestFakeFidelity(t *testing.T) {
 		}
 		if !events.HasMore || events.Offset == "" {
 			t.Errorf("page 1 of 2: hasMore %v offset %q", events.HasMore, events.Offset)
-		}
-		eng, err := c.ListEngagementsV1(ctx, 0, 250)
-		if err != nil {
-			t.Fatal(err)
-		}
-		withContacts := 0
-		for _, e := range eng.Results {
-			if e.ID == "" || !slices.Contains([]string{"CALL", "EMAIL", "MEETING", "NOTE", "TASK"}, e.Type) || !e.Active ||
-				e.CreatedAt.IsZero() || e.UpdatedAt.IsZero() || e.Timestamp.IsZero() || len(e.Metadata) == 0 {
-				t.Errorf("engagement %+v", e)
-			}
-			if len(e.ContactIDs) > 0 {
-				withContacts++
-			}
-		}
-		if !eng.HasMore || eng.Offset == 0 || withContacts == 0 {
-			t.Errorf("engagements: hasMore %v offset %d, %d with contacts", eng.HasMore, eng.Offset, withContacts)
 		}
 	})
 }

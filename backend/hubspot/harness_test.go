@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"iter"
 	"log/slog"
 	"strings"
 	"sync"
@@ -131,17 +130,57 @@ func fakePortal(t testing.TB, cfg fakehub.Config, opts ...hubspot.Option) (*fake
 	return s, newHarnessOn(clk, url, opts...)
 }
 
-// collect drains a paginator.
-func collect[P any](t testing.TB, seq iter.Seq2[P, error]) []P {
+// readAll reads every page through read, a single-page call as the
+// extraction engine makes it, from the first page until read returns no next
+// cursor. An error, or a next cursor equal to the one just read (which would
+// loop), fails the test naming what was read and the page.
+func readAll[P any](t testing.TB, what string, read func(cursor string) (page P, next string, err error)) []P {
 	t.Helper()
 	var out []P
-	for p, err := range seq {
+	cursor := ""
+	for {
+		p, next, err := read(cursor)
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("%s page %d: %v", what, len(out)+1, err)
 		}
 		out = append(out, p)
+		if next == "" {
+			return out
+		}
+		if next == cursor {
+			t.Fatalf("%s page %d: HubSpot returned the same cursor %q again", what, len(out)+1, next)
+		}
+		cursor = next
 	}
-	return out
+}
+
+// listAll reads every page of a list with ListObjects from the first page
+// on (p.After is ignored).
+func listAll(t testing.TB, c *hubspot.Client, objectType string, p hubspot.ListParams) []hubspot.ObjectPage {
+	t.Helper()
+	what := fmt.Sprintf("list %s archived=%v", objectType, p.Archived)
+	return readAll(t, what, func(after string) (hubspot.ObjectPage, string, error) {
+		p.After = after
+		page, err := c.ListObjects(context.Background(), objectType, p)
+		return page, page.Next, err
+	})
+}
+
+// eventsAll reads every page of email events matching p with
+// ListEmailEvents, following the offset while HubSpot says there is more.
+func eventsAll(t testing.TB, c *hubspot.Client, p hubspot.EmailEventParams) []hubspot.EmailEventPage {
+	t.Helper()
+	return readAll(t, "email events", func(offset string) (hubspot.EmailEventPage, string, error) {
+		p.Offset = offset
+		page, err := c.ListEmailEvents(context.Background(), p)
+		switch {
+		case err != nil || !page.HasMore:
+			return page, "", err
+		case page.Offset == "":
+			return page, "", fmt.Errorf("HubSpot said there is more but sent no offset")
+		}
+		return page, page.Offset, nil
+	})
 }
 
 func objectIDs(pages []hubspot.ObjectPage) []string {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"iter"
 	"net/url"
 	"strconv"
 	"time"
@@ -54,11 +53,6 @@ func (c *Client) ListForms(ctx context.Context, after string) (FormPage, error) 
 	return p, nil
 }
 
-// Forms pages through every form.
-func (c *Client) Forms(ctx context.Context) iter.Seq2[FormPage, error] {
-	return cursorPages("", func(after string) (FormPage, error) { return c.ListForms(ctx, after) })
-}
-
 // Submission is one form submission.
 type Submission struct {
 	ConversionID string
@@ -96,11 +90,6 @@ func (c *Client) ListFormSubmissions(ctx context.Context, formID, after string) 
 		return SubmissionPage{}, fmt.Errorf("submissions of form %s after %q: %w", formID, after, err)
 	}
 	return p, nil
-}
-
-// FormSubmissions pages through every submission of one form.
-func (c *Client) FormSubmissions(ctx context.Context, formID string) iter.Seq2[SubmissionPage, error] {
-	return cursorPages("", func(after string) (SubmissionPage, error) { return c.ListFormSubmissions(ctx, formID, after) })
 }
 
 // EmailEventParams filters GET /email/public/v1/events. Start and End are
@@ -173,17 +162,4 @@ func (c *Client) ListEmailEvents(ctx context.Context, p EmailEventParams) (Email
 		return EmailEventPage{}, fmt.Errorf("email events offset %q: %w", p.Offset, err)
 	}
 	return EmailEventPage{Events: r.Events, Offset: string(r.Offset), HasMore: r.HasMore}, nil
-}
-
-// EmailEvents pages through the events matching p from p.Offset on.
-func (c *Client) EmailEvents(ctx context.Context, p EmailEventParams) iter.Seq2[EmailEventPage, error] {
-	return pages(p.Offset, func(offset string) (EmailEventPage, string, bool, error) {
-		q := p
-		q.Offset = offset
-		page, err := c.ListEmailEvents(ctx, q)
-		if err == nil && page.HasMore && page.Offset == "" {
-			err = fmt.Errorf("email events: HubSpot said there is more but sent no offset")
-		}
-		return page, page.Offset, page.HasMore, err
-	})
 }

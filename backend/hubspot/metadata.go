@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"iter"
 	"net/url"
 	"strings"
 	"time"
@@ -87,11 +86,6 @@ func (c *Client) ListOwners(ctx context.Context, after string, archived bool) (O
 		return OwnerPage{}, fmt.Errorf("owners after %q: %w", after, err)
 	}
 	return p, nil
-}
-
-// Owners pages through every owner (archived ones only, when archived).
-func (c *Client) Owners(ctx context.Context, archived bool) iter.Seq2[OwnerPage, error] {
-	return cursorPages("", func(after string) (OwnerPage, error) { return c.ListOwners(ctx, after, archived) })
 }
 
 // Pipeline is a deal or ticket pipeline with its stages.

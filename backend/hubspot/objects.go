@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"iter"
 	"net/url"
 	"strings"
 	"time"
@@ -113,15 +112,6 @@ func (c *Client) ListObjects(ctx context.Context, objectType string, p ListParam
 		}
 	}
 	return page, nil
-}
-
-// Objects pages through a list from p.After to the last page.
-func (c *Client) Objects(ctx context.Context, objectType string, p ListParams) iter.Seq2[ObjectPage, error] {
-	return cursorPages(p.After, func(after string) (ObjectPage, error) {
-		q := p
-		q.After = after
-		return c.ListObjects(ctx, objectType, q)
-	})
 }
 
 // mergeProperties copies the properties of a later chunk into the page by

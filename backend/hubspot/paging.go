@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"iter"
 	"net/url"
 	"strconv"
 	"time"
@@ -38,14 +37,6 @@ func getPage[T any](ctx context.Context, c *Client, endpoint, path, query string
 	return Page[T]{Results: r.Results, Next: r.Paging.after()}, nil
 }
 
-// cursorPages pages with list from after to the last page.
-func cursorPages[T any](after string, list func(after string) (Page[T], error)) iter.Seq2[Page[T], error] {
-	return pages(after, func(a string) (Page[T], string, bool, error) {
-		p, err := list(a)
-		return p, p.Next, p.Next != "", err
-	})
-}
-
 // pageQuery is "limit=N", plus "&after=…" past the first page.
 func pageQuery(limit int, after string) string {
 	q := "limit=" + strconv.Itoa(limit)
@@ -68,31 +59,6 @@ func (p *paging) after() string {
 		return ""
 	}
 	return p.Next.After
-}
-
-// pages turns a one-page fetcher into a paginator starting at first. fetch
-// returns the page, the cursor of the next one and whether there is one. A
-// cursor that does not move is reported as an error rather than looped on.
-func pages[P any, C comparable](first C, fetch func(C) (P, C, bool, error)) iter.Seq2[P, error] {
-	return func(yield func(P, error) bool) {
-		cur := first
-		for n := 1; ; n++ {
-			p, next, more, err := fetch(cur)
-			if err != nil {
-				yield(p, fmt.Errorf("page %d: %w", n, err))
-				return
-			}
-			if !yield(p, nil) || !more {
-				return
-			}
-			if next == cur {
-				var zero P
-				yield(zero, fmt.Errorf("page %d: HubSpot returned the same cursor %v again", n+1, next))
-				return
-			}
-			cur = next
-		}
-	}
 }
 
 // clampLimit keeps a page size within (0, maxLimit], defaulting to the

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"iter"
 	"net/http"
 	"net/url"
 )
@@ -15,9 +14,8 @@ import (
 // A search body may not exceed MaxSearchBody characters: ask for fewer
 // properties and read the rest by BatchReadObjects.
 const (
-	MaxSearchLimit   = 200
-	MaxSearchResults = 10_000
-	MaxSearchBody    = 3_000
+	MaxSearchLimit = 200
+	MaxSearchBody  = 3_000
 )
 
 // SearchRequest is the body of POST /crm/v3/objects/{type}/search.
@@ -82,16 +80,4 @@ func (c *Client) SearchObjects(ctx context.Context, objectType string, req Searc
 		return SearchPage{}, fmt.Errorf("search %s after %q: %w", objectType, req.After, err)
 	}
 	return SearchPage{Total: r.Total, Results: r.Results, Next: r.Paging.after()}, nil
-}
-
-// Search pages through one search query from req.After to its last page.
-// A query matching more than MaxSearchResults fails with a ValidationError
-// at the cap: slice such queries instead.
-func (c *Client) Search(ctx context.Context, objectType string, req SearchRequest) iter.Seq2[SearchPage, error] {
-	return pages(req.After, func(after string) (SearchPage, string, bool, error) {
-		r := req
-		r.After = after
-		page, err := c.SearchObjects(ctx, objectType, r)
-		return page, page.Next, page.Next != "", err
-	})
 }

@@ -93,7 +93,7 @@ func TestSoakFaults(t *testing.T) {
 	soak(t)
 	s, h := fakePortal(t, fakehub.Config{Seed: 4, Scale: 2000, RatePer10s: 100,
 		Faults: fakehub.Faults{Rate: 0.10, Seed: 42}})
-	c, ctx := h.client, context.Background()
+	c := h.client
 	truth := s.Truth()
 	started := time.Now()
 	runs, pages, records := 0, 0, 0
@@ -101,16 +101,9 @@ func TestSoakFaults(t *testing.T) {
 		runs++
 		for _, typ := range truth.Types() {
 			for _, archived := range []bool{false, true} {
-				var got []string
-				for p, err := range c.Objects(ctx, typ, hubspot.ListParams{Archived: archived}) {
-					if err != nil {
-						t.Fatalf("run %d %s: %v", runs, typ, err)
-					}
-					pages++
-					for _, o := range p.Results {
-						got = append(got, o.ID)
-					}
-				}
+				list := listAll(t, c, typ, hubspot.ListParams{Archived: archived})
+				pages += len(list)
+				got := objectIDs(list)
 				if want := truth.IDs(typ, archived); !slices.Equal(got, want) {
 					t.Fatalf("run %d %s archived=%v: %d records, want %d", runs, typ, archived, len(got), len(want))
 				}
