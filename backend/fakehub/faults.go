@@ -157,8 +157,8 @@ func dropConnection(w http.ResponseWriter) {
 }
 
 // DenyScope makes every call touching objectType (a CRM type, or "forms",
-// "email_events", "owners", "engagements") answer 403 MISSING_SCOPES naming
-// scope, as when the private app lacks it.
+// "form_submissions", "email_events", "owners", "account") answer 403
+// MISSING_SCOPES naming scope, as when the key lacks it.
 func (s *Server) DenyScope(objectType, scope string) {
 	if t, ok := typeIndex(objectType); ok {
 		objectType = objTypes[t].name

@@ -122,7 +122,6 @@ func TestDenyScope(t *testing.T) {
 		{"POST", "/crm/v3/objects/emails/search"},
 		{"POST", "/crm/v4/associations/contacts/emails/batch/read"},
 		{"GET", "/crm/v3/properties/emails"},
-		{"GET", "/engagements/v1/engagements/paged"},
 	}
 	for _, d := range denied {
 		t.Run(d.path, func(t *testing.T) {

@@ -1,7 +1,6 @@
 package fakehub
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -309,55 +308,4 @@ func TestPropertiesAndLongURLs(t *testing.T) {
 	if len(batch.Results[0].Properties) != len(names) {
 		t.Errorf("batch read returned %d of %d properties", len(batch.Results[0].Properties), len(names))
 	}
-}
-
-func TestLegacyEngagementsMatchV3(t *testing.T) {
-	f := newFixture(t, Config{Scale: 150})
-	tr := f.s.Truth()
-	var want []string
-	for _, typ := range []string{"calls", "emails", "meetings", "notes", "tasks"} {
-		want = append(want, tr.IDs(typ, false)...)
-	}
-	slices.SortFunc(want, cmpID)
-	callContacts := toSet(tr.Pairs("calls", "contacts"))
-	var got []string
-	offset := ""
-	pages := 0
-	for {
-		var page struct {
-			Results []struct {
-				Engagement struct {
-					ID   int64  `json:"id"`
-					Type string `json:"type"`
-				} `json:"engagement"`
-				Associations struct {
-					ContactIDs []int64 `json:"contactIds"`
-				} `json:"associations"`
-				Metadata map[string]any `json:"metadata"`
-			} `json:"results"`
-			HasMore bool            `json:"hasMore"`
-			Offset  json.RawMessage `json:"offset"`
-		}
-		f.ok("GET", "/engagements/v1/engagements/paged?limit=250&offset="+offset, nil, &page)
-		pages++
-		for _, r := range page.Results {
-			id := strconv.FormatInt(r.Engagement.ID, 10)
-			got = append(got, id)
-			if r.Engagement.Type == "CALL" {
-				for _, c := range r.Associations.ContactIDs {
-					if !callContacts[[2]string{id, strconv.FormatInt(c, 10)}] {
-						t.Fatalf("call %s lists contact %d the truth does not have", id, c)
-					}
-				}
-			}
-		}
-		if !page.HasMore {
-			break
-		}
-		offset = string(page.Offset)
-	}
-	if !slices.Equal(got, want) || pages != (len(want)+249)/250 {
-		t.Fatalf("v1 listed %d engagements in %d pages, v3 truth %d", len(got), pages, len(want))
-	}
-	f.fails("GET", "/engagements/v1/engagements/paged?limit=251", nil, http.StatusBadRequest)
 }

@@ -68,8 +68,6 @@ func (s *Server) routes() {
 		{pattern: "GET /form-integrations/v1/submissions/forms/{formGuid}", h: s.listSubmissions,
 			touches: touchesFixed("forms", "form_submissions"), label: fixed("form submissions")},
 		{pattern: "GET /email/public/v1/events", h: s.listEmailEvents, touches: touchesFixed("email_events"), label: fixed("email events")},
-		{pattern: "GET /engagements/v1/engagements/paged", h: s.listEngagementsV1,
-			touches: touchesFixed("engagements", "calls", "emails", "meetings", "notes", "tasks"), label: fixed("engagements v1")},
 	}
 	for _, rt := range routes {
 		s.handle(rt)

@@ -22,7 +22,7 @@ const (
 )
 
 // engBase is where engagement ids start. The five engagement types share
-// one id space (as HubSpot's legacy engagements do): id mod 5 names the type.
+// one id space, as they do in HubSpot: id mod 5 names the type.
 const (
 	engBase = 40_100_000_000
 	engStep = 3 // ids of one engagement type are about engStep*5 apart
@@ -30,8 +30,7 @@ const (
 
 type objType struct {
 	name, singular, typeID string
-	v1Type                 string // legacy engagement type, "" for CRM objects
-	base, step             int64  // ids: base + i*step + jitter(i) < step
+	base, step             int64 // ids: base + i*step + jitter(i) < step
 	created, lastMod       string
 	group                  string
 	defaults               []string // properties returned when none are asked for
@@ -58,15 +57,15 @@ var objTypes = [numTypes]objType{
 		created: "createdate", lastMod: "hs_lastmodifieddate", group: "ticketinformation",
 		defaults: []string{"content", "createdate", "hs_lastmodifieddate", "hs_object_id", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_category", "hs_ticket_priority", "subject"},
 		mutable:  "content"},
-	{name: "calls", singular: "call", typeID: "0-48", v1Type: "CALL", base: engBase + 0, step: engStep,
+	{name: "calls", singular: "call", typeID: "0-48", base: engBase + 0, step: engStep,
 		created: "hs_createdate", lastMod: "hs_lastmodifieddate", group: "call", defaults: engDefaults, mutable: "hs_call_title"},
-	{name: "emails", singular: "email", typeID: "0-49", v1Type: "EMAIL", base: engBase + 1, step: engStep,
+	{name: "emails", singular: "email", typeID: "0-49", base: engBase + 1, step: engStep,
 		created: "hs_createdate", lastMod: "hs_lastmodifieddate", group: "email", defaults: engDefaults, mutable: "hs_email_subject"},
-	{name: "meetings", singular: "meeting", typeID: "0-47", v1Type: "MEETING", base: engBase + 2, step: engStep,
+	{name: "meetings", singular: "meeting", typeID: "0-47", base: engBase + 2, step: engStep,
 		created: "hs_createdate", lastMod: "hs_lastmodifieddate", group: "meeting", defaults: engDefaults, mutable: "hs_meeting_title"},
-	{name: "notes", singular: "note", typeID: "0-46", v1Type: "NOTE", base: engBase + 3, step: engStep,
+	{name: "notes", singular: "note", typeID: "0-46", base: engBase + 3, step: engStep,
 		created: "hs_createdate", lastMod: "hs_lastmodifieddate", group: "note", defaults: engDefaults, mutable: "hs_note_body"},
-	{name: "tasks", singular: "task", typeID: "0-27", v1Type: "TASK", base: engBase + 4, step: engStep,
+	{name: "tasks", singular: "task", typeID: "0-27", base: engBase + 4, step: engStep,
 		created: "hs_createdate", lastMod: "hs_lastmodifieddate", group: "task", defaults: engDefaults, mutable: "hs_task_subject"},
 }
 
