@@ -7,7 +7,6 @@ package hubspot_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -79,7 +78,7 @@ func TestFake414Avoided(t *testing.T) {
 	clk := testkit.NewClock(epoch)
 	s := fakehub.New(fakehub.Config{Token: token, Seed: 9, Scale: 150, ExtraProperties: 600, Clock: clk})
 	var tooLong atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	base := testkit.Serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if len("http://"+r.Host+r.RequestURI) > hubspot.MaxURLLength {
 			tooLong.Add(1)
 			http.Error(w, `{"status":"error","message":"URI Too Long"}`, http.StatusRequestURITooLong)
@@ -87,8 +86,7 @@ func TestFake414Avoided(t *testing.T) {
 		}
 		s.ServeHTTP(w, r)
 	}))
-	t.Cleanup(srv.Close)
-	h := newHarnessOn(clk, srv.URL)
+	h := newHarnessOn(clk, base)
 	truth := s.Truth()
 	props := truth.Properties("contacts")
 	if len(props) < 600 || hubspot.PropertiesFitURL(props) {

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"hubextract/backend/hubspot"
+	"hubextract/backend/testkit"
 )
 
 const okPage = `{"results":[{"id":"1","properties":{"email":"a@b.c"},"createdAt":"2024-01-17T19:55:04.281Z","updatedAt":"2024-09-11T13:27:39.356Z","archived":false}]}`
@@ -39,10 +39,10 @@ func rateBody(policy string) string {
 }
 
 // script serves the replies in order, then okPage forever.
-func script(t *testing.T, replies ...reply) (*httptest.Server, *atomic.Int32) {
+func script(t *testing.T, replies ...reply) (string, *atomic.Int32) {
 	t.Helper()
 	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	base := testkit.Serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "Bearer "+token {
 			http.Error(w, errBody("bad auth header"), http.StatusUnauthorized)
 			return
@@ -78,8 +78,7 @@ func script(t *testing.T, replies ...reply) (*httptest.Server, *atomic.Int32) {
 		w.WriteHeader(rp.status)
 		_, _ = w.Write([]byte(rp.body))
 	}))
-	t.Cleanup(srv.Close)
-	return srv, &n
+	return base, &n
 }
 
 func TestRetryableAnswersAreRetried(t *testing.T) {
@@ -109,8 +108,8 @@ func TestRetryableAnswersAreRetried(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			srv, hits := script(t, tc.fail, tc.fail)
-			h := newHarness(srv.URL)
+			base, hits := script(t, tc.fail, tc.fail)
+			h := newHarness(base)
 			start := h.clock.Now()
 			page, err := list(context.Background(), h.client)
 			if err != nil {
@@ -169,8 +168,8 @@ func TestFinalAnswersAreNotRetried(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			srv, hits := script(t, tc.fail)
-			h := newHarness(srv.URL)
+			base, hits := script(t, tc.fail)
+			h := newHarness(base)
 			_, err := list(context.Background(), h.client)
 			if err == nil {
 				t.Fatal("no error")
@@ -205,8 +204,8 @@ func TestFinalAnswersAreNotRetried(t *testing.T) {
 // TestWrongShapeIsNotRetried: a 200 of valid JSON that does not decode
 // (here a results member that is not a list) would come back the same.
 func TestWrongShapeIsNotRetried(t *testing.T) {
-	srv, hits := script(t, reply{status: 200, body: `{"results":{"id":"1"}}`})
-	h := newHarness(srv.URL)
+	base, hits := script(t, reply{status: 200, body: `{"results":{"id":"1"}}`})
+	h := newHarness(base)
 	_, err := list(context.Background(), h.client)
 	if err == nil || !strings.Contains(err.Error(), "GET /crm/v3/objects/contacts: decode response") {
 		t.Fatalf("err %v, want a decode error naming the call", err)
@@ -217,8 +216,8 @@ func TestWrongShapeIsNotRetried(t *testing.T) {
 }
 
 func TestScopeAndDailyDetails(t *testing.T) {
-	srv, _ := script(t, reply{status: 403, body: `{"status":"error","message":"missing scopes","category":"MISSING_SCOPES","context":{"requiredScopes":["sales-email-read"]},"errors":[{"context":{"requiredGranularScopes":["crm.objects.contacts.read"]}}]}`})
-	_, err := list(context.Background(), newHarness(srv.URL).client)
+	base, _ := script(t, reply{status: 403, body: `{"status":"error","message":"missing scopes","category":"MISSING_SCOPES","context":{"requiredScopes":["sales-email-read"]},"errors":[{"context":{"requiredGranularScopes":["crm.objects.contacts.read"]}}]}`})
+	_, err := list(context.Background(), newHarness(base).client)
 	var se *hubspot.ScopeError
 	if !errors.As(err, &se) || strings.Join(se.Scopes, ",") != "crm.objects.contacts.read,sales-email-read" {
 		t.Fatalf("scope error %v scopes %v", err, se)
@@ -227,8 +226,8 @@ func TestScopeAndDailyDetails(t *testing.T) {
 		t.Errorf("user message does not name the scope: %q", um)
 	}
 
-	srv, _ = script(t, reply{status: 429, body: rateBody("DAILY")})
-	h := newHarness(srv.URL)
+	base, _ = script(t, reply{status: 429, body: rateBody("DAILY")})
+	h := newHarness(base)
 	_, err = list(context.Background(), h.client)
 	var de *hubspot.DailyLimitError
 	if !errors.As(err, &de) || !de.ResetAt.After(h.clock.Now()) || de.ResetAt.Sub(h.clock.Now()) > 24*time.Hour {
@@ -238,8 +237,8 @@ func TestScopeAndDailyDetails(t *testing.T) {
 
 func TestGivingUpNamesEverything(t *testing.T) {
 	fail := reply{status: 503, body: errBody("HubSpot is down for maintenance")}
-	srv, hits := script(t, fail, fail, fail, fail, fail, fail)
-	h := newHarness(srv.URL, hubspot.WithRetry(hubspot.RetryPolicy{MaxAttempts: 4}))
+	base, hits := script(t, fail, fail, fail, fail, fail, fail)
+	h := newHarness(base, hubspot.WithRetry(hubspot.RetryPolicy{MaxAttempts: 4}))
 	_, err := list(context.Background(), h.client)
 	var se *hubspot.ServerError
 	if !errors.As(err, &se) || se.Attempts != 4 || hits.Load() != 4 {
@@ -266,8 +265,8 @@ func TestTransportFailuresExhausted(t *testing.T) {
 		{"timeout", reply{stall: time.Second}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv, _ := script(t, tc.fail, tc.fail, tc.fail)
-			h := newHarness(srv.URL, hubspot.WithRetry(hubspot.RetryPolicy{MaxAttempts: 3}),
+			base, _ := script(t, tc.fail, tc.fail, tc.fail)
+			h := newHarness(base, hubspot.WithRetry(hubspot.RetryPolicy{MaxAttempts: 3}),
 				hubspot.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
 			_, err := list(context.Background(), h.client)
 			var te *hubspot.TransportError
@@ -284,10 +283,10 @@ func TestTransportFailuresExhausted(t *testing.T) {
 
 func TestCancelledContextIsNotRetried(t *testing.T) {
 	fail := reply{status: 503, body: errBody("down")}
-	srv, hits := script(t, fail, fail, fail)
+	base, hits := script(t, fail, fail, fail)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	h := newHarness(srv.URL, hubspot.WithObserver(observerFunc(func(hubspot.CallInfo) { cancel() })))
+	h := newHarness(base, hubspot.WithObserver(observerFunc(func(hubspot.CallInfo) { cancel() })))
 	_, err := list(ctx, h.client)
 	if !errors.Is(err, context.Canceled) || hits.Load() != 1 {
 		t.Fatalf("err %v after %d hits", err, hits.Load())
@@ -305,10 +304,10 @@ func TestCancelledContextIsNotRetried(t *testing.T) {
 func TestRateLimitHoldsEveryCaller(t *testing.T) {
 	// One 429 pauses the whole client for the window, not just its caller:
 	// a call started while the first waits also goes out after the window.
-	srv, _ := script(t, reply{status: 429, body: rateBody("TEN_SECONDLY_ROLLING")})
+	base, _ := script(t, reply{status: 429, body: rateBody("TEN_SECONDLY_ROLLING")})
 	var h *harness
 	var other time.Duration
-	h = newHarness(srv.URL, hubspot.WithObserver(observerFunc(func(ci hubspot.CallInfo) {
+	h = newHarness(base, hubspot.WithObserver(observerFunc(func(ci hubspot.CallInfo) {
 		if ci.Status != http.StatusTooManyRequests {
 			return
 		}

@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -31,9 +30,7 @@ func prefixServer(t *testing.T, routes map[string]func(w http.ResponseWriter, r 
 	}
 	api := http.NewServeMux()
 	api.Handle("/api/", http.StripPrefix("/api", mux))
-	srv := httptest.NewServer(api)
-	t.Cleanup(srv.Close)
-	return srv.URL + "/api/"
+	return testkit.Serve(t, api) + "/api/"
 }
 
 func jsonReply(body string) func(http.ResponseWriter, *http.Request) {
