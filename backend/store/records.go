@@ -83,25 +83,6 @@ func upsertRecordsSQL(n int) string {
 	return b.String()
 }
 
-// MarkArchived flags stored records of objectType as archived at the given
-// time, for records known only by id to be archived now. Ids not stored are
-// ignored: a row with no data would only clutter the browser and counts.
-func (tx *Tx) MarkArchived(ctx context.Context, objectType string, ids []string, at time.Time) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	list, err := json.Marshal(ids)
-	if err != nil {
-		return fmt.Errorf("mark %s archived: %w", objectType, err)
-	}
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE records SET archived = 1, archived_at = ?
-		WHERE object_type = ? AND id IN (SELECT value FROM json_each(?))`,
-		toMillis(at), objectType, string(list)); err != nil {
-		return fmt.Errorf("mark %s archived: %w", objectType, err)
-	}
-	return nil
-}
-
 type rowScanner interface {
 	Scan(dest ...any) error
 }
@@ -149,29 +130,6 @@ func (db *DB) CountRecords(ctx context.Context, objectType string) (active, arch
 		return 0, 0, fmt.Errorf("count %s: %w", objectType, err)
 	}
 	return active, archived, nil
-}
-
-// CountsByType counts the non-archived records of every stored type.
-func (db *DB) CountsByType(ctx context.Context) (map[string]int64, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT object_type, count(*) FROM records
-		WHERE archived = 0 GROUP BY object_type`)
-	if err != nil {
-		return nil, fmt.Errorf("count records by type: %w", err)
-	}
-	defer rows.Close()
-	counts := map[string]int64{}
-	for rows.Next() {
-		var typ string
-		var n int64
-		if err := rows.Scan(&typ, &n); err != nil {
-			return nil, fmt.Errorf("count records by type: %w", err)
-		}
-		counts[typ] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("count records by type: %w", err)
-	}
-	return counts, nil
 }
 
 // EachRecord calls fn for every record of objectType (archived included) in

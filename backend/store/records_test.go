@@ -89,50 +89,52 @@ func TestFailedTransactionLeavesNothing(t *testing.T) {
 	}
 }
 
-func TestMarkArchived(t *testing.T) {
+// TestArchivedPassTurnsARecordArchived: the archived pass writes a record
+// already stored as active with UpsertRecords, archived; it turns archived in
+// place, and CountRecords splits each type by archived.
+func TestArchivedPassTurnsARecordArchived(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
 	inTx(t, db, func(tx *Tx) error {
 		return tx.UpsertRecords(ctx, 1, []Record{{Type: "deals", ID: "1"}, {Type: "deals", ID: "2"}, {Type: "tickets", ID: "1"}})
 	})
 	at := time.Date(2025, 1, 2, 3, 4, 5, 6_000_000, time.UTC)
-	inTx(t, db, func(tx *Tx) error { return tx.MarkArchived(ctx, "deals", []string{"1", "404"}, at) })
+	inTx(t, db, func(tx *Tx) error {
+		return tx.UpsertRecords(ctx, 2, []Record{{Type: "deals", ID: "1", Archived: true, ArchivedAt: at}})
+	})
 
 	for _, tc := range []struct {
 		typ, id  string
 		archived bool
+		runID    int64
 	}{
-		{"deals", "1", true},
-		{"deals", "2", false},
-		{"tickets", "1", false},
+		{"deals", "1", true, 2},
+		{"deals", "2", false, 1},
+		{"tickets", "1", false, 1},
 	} {
 		r, err := db.Record(ctx, tc.typ, tc.id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Archived != tc.archived {
-			t.Errorf("%s %s archived = %v, want %v", tc.typ, tc.id, r.Archived, tc.archived)
-		}
-		if tc.archived && !r.ArchivedAt.Equal(at) {
-			t.Errorf("%s %s archived at %v, want %v", tc.typ, tc.id, r.ArchivedAt, at)
+		if r.Archived != tc.archived || r.RunID != tc.runID || (tc.archived && !r.ArchivedAt.Equal(at)) || (!tc.archived && !r.ArchivedAt.IsZero()) {
+			t.Errorf("%s %s: archived %v at %v by run %d, want archived %v by run %d", tc.typ, tc.id, r.Archived, r.ArchivedAt, r.RunID, tc.archived, tc.runID)
 		}
 	}
-	if _, err := db.Record(ctx, "deals", "404"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("unknown id: err = %v, want ErrNotFound (no stub row)", err)
-	}
-	active, archived, err := db.CountRecords(ctx, "deals")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if active != 1 || archived != 1 {
-		t.Errorf("CountRecords = %d active %d archived, want 1 and 1", active, archived)
-	}
-	counts, err := db.CountsByType(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := map[string]int64{"deals": 1, "tickets": 1}; !reflect.DeepEqual(counts, want) {
-		t.Errorf("CountsByType = %v, want %v", counts, want)
+	for _, tc := range []struct {
+		typ              string
+		active, archived int64
+	}{
+		{"deals", 1, 1},
+		{"tickets", 1, 0},
+		{"contacts", 0, 0},
+	} {
+		active, archived, err := db.CountRecords(ctx, tc.typ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if active != tc.active || archived != tc.archived {
+			t.Errorf("CountRecords(%s) = %d active %d archived, want %d and %d", tc.typ, active, archived, tc.active, tc.archived)
+		}
 	}
 }
 
