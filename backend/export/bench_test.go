@@ -9,13 +9,14 @@ import (
 	"testing"
 
 	"hubextract/backend/store"
+	"hubextract/backend/testkit"
 )
 
 // benchDB writes contacts records with props properties each, one company
 // per contact (stored from the contact's side), every company's contacts
 // (stored again from the company's side) and a call for every other contact.
 func benchDB(b *testing.B, contacts, props int) *store.DB {
-	db := openDB(b)
+	db := testkit.OpenDB(b)
 	const perCompany = 10
 	const batch = 5000
 	var defs []store.Property

@@ -14,6 +14,7 @@ import (
 
 	"hubextract/backend/catalog"
 	"hubextract/backend/store"
+	"hubextract/backend/testkit"
 )
 
 // lines joins CSV lines with RFC 4180's CRLF, ending the last one too.
@@ -212,7 +213,7 @@ func TestWrite_ExactCSV(t *testing.T) {
 }
 
 func TestWrite_ErrUnknownType(t *testing.T) {
-	db := openDB(t)
+	db := testkit.OpenDB(t)
 	for _, typ := range []string{"", "widgets", "Contacts"} {
 		_, err := Write(t.Context(), db, &bytes.Buffer{}, Options{Type: typ})
 		var ute *catalog.UnknownTypeError
@@ -270,7 +271,7 @@ func TestRecords_RoundTrip(t *testing.T) {
 		"crlf": "line1\nline2", "formula": "'=cmd|' /C calc'!A0", "plus": "'+33 1 23", "minus": "'-42",
 		"at": "'@here", "tab": "'\tx", "cr": "'\nx",
 	}
-	db := openDB(t)
+	db := testkit.OpenDB(t)
 	write(t, db, func(ctx context.Context, tx *store.Tx) error {
 		props := map[string]*string{}
 		var defs []store.Property
@@ -359,7 +360,7 @@ func TestLabeler_Value(t *testing.T) {
 }
 
 func TestRecords_DuplicateLabels(t *testing.T) {
-	db := openDB(t)
+	db := testkit.OpenDB(t)
 	write(t, db, func(ctx context.Context, tx *store.Tx) error {
 		if err := tx.ReplaceProperties(ctx, "tasks", []store.Property{
 			{Name: "a_email", Label: "Email"}, {Name: "b_email", Label: "email"}, {Name: "c", Label: "Other"},
@@ -391,7 +392,7 @@ func manyContacts(t testing.TB, db *store.DB, n int) {
 }
 
 func TestRecords_Progress(t *testing.T) {
-	db := openDB(t)
+	db := testkit.OpenDB(t)
 	manyContacts(t, db, 2500)
 	var got [][2]int64
 	n, err := Records(t.Context(), db, &bytes.Buffer{}, Options{Type: "contacts",
@@ -427,7 +428,7 @@ func TestToFile(t *testing.T) {
 }
 
 func TestToFile_ErrCancelKeepsNoFile(t *testing.T) {
-	db := openDB(t)
+	db := testkit.OpenDB(t)
 	manyContacts(t, db, 2500)
 	tests := []struct {
 		name     string
@@ -504,7 +505,7 @@ func TestAll(t *testing.T) {
 }
 
 func TestAll_ErrCancelKeepsFinishedFilesOnly(t *testing.T) {
-	db := openDB(t)
+	db := testkit.OpenDB(t)
 	manyContacts(t, db, 2500)
 	write(t, db, func(ctx context.Context, tx *store.Tx) error {
 		return tx.UpsertRecords(ctx, 1, []store.Record{{Type: "calls", ID: "1"}})

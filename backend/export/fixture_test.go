@@ -3,28 +3,17 @@ package export
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"hubextract/backend/store"
+	"hubextract/backend/testkit"
 )
 
 func ptr(s string) *string { return &s }
 
 // t0 is the fixture's creation time; updates come an hour later.
 var t0 = time.Date(2024, 1, 17, 19, 55, 4, 281_000_000, time.UTC)
-
-// openDB opens a fresh database file in a temporary folder.
-func openDB(t testing.TB) *store.DB {
-	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "hubextract.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 func write(t testing.TB, db *store.DB, fn func(ctx context.Context, tx *store.Tx) error) {
 	t.Helper()
@@ -41,7 +30,7 @@ func write(t testing.TB, db *store.DB, fn func(ctx context.Context, tx *store.Tx
 // pairs of records that are not stored.
 func fixtureDB(t testing.TB) *store.DB {
 	t.Helper()
-	db := openDB(t)
+	db := testkit.OpenDB(t)
 	write(t, db, func(ctx context.Context, tx *store.Tx) error {
 		if err := tx.ReplaceProperties(ctx, "contacts", []store.Property{
 			{Name: "email", Label: "Email", Type: "string", FieldType: "text"},
@@ -147,7 +136,7 @@ func fixtureDB(t testing.TB) *store.DB {
 // differing extra fields.
 func marketingDB(t testing.TB) *store.DB {
 	t.Helper()
-	db := openDB(t)
+	db := testkit.OpenDB(t)
 	formJSON := func(fields ...[2]string) json.RawMessage {
 		type field struct {
 			Name  string `json:"name"`
