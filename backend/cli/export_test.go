@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"hubextract/backend/store"
+	"hubextract/backend/testkit"
 )
 
 // exportDB writes a small database file (two contacts, a company, a deal with
@@ -16,15 +17,10 @@ import (
 func exportDB(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "data.db")
-	db, err := store.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := testkit.OpenDB(t)
 	at := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 	s := func(v string) *string { return &v }
-	err = db.TransactionContext(ctx, func(tx *store.Tx) error {
+	err := db.TransactionContext(ctx, func(tx *store.Tx) error {
 		if err := tx.UpsertRecords(ctx, 1, []store.Record{
 			{Type: "contacts", ID: "12", CreatedAt: at, UpdatedAt: at, Properties: map[string]*string{"email": s("b@example.com")}},
 			{Type: "contacts", ID: "3", CreatedAt: at, UpdatedAt: at, Properties: map[string]*string{"email": s("=a@example.com")}},
@@ -63,7 +59,7 @@ func exportDB(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return path
+	return db.Path()
 }
 
 const ts = "2024-05-01T12:00:00.000Z"

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -98,20 +97,19 @@ func TestExtract_InterruptIsExit130(t *testing.T) {
 	fake := fakehub.New(fakehub.Config{Scale: 300, Seed: 3})
 	ctx, cancel := context.WithCancel(t.Context())
 	var once sync.Once
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	url := testkit.Serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/crm/v3/objects/") {
 			once.Do(cancel)
 		}
 		fake.ServeHTTP(w, r)
 	}))
-	t.Cleanup(srv.Close)
 	db := filepath.Join(t.TempDir(), "x.db")
-	code, stdout, stderr := runMain(ctx, extractArgs(srv.URL, db)...)
+	code, stdout, stderr := runMain(ctx, extractArgs(url, db)...)
 	if code != 130 || !strings.Contains(stdout, "cancelled") || !strings.Contains(stderr, "next run resumes") {
 		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
 	// The next run resumes it and finishes.
-	code, stdout, stderr = runMain(t.Context(), extractArgs(srv.URL, db)...)
+	code, stdout, stderr = runMain(t.Context(), extractArgs(url, db)...)
 	if code != 0 || !strings.Contains(stdout, "(resumed run 1)") {
 		t.Fatalf("second run: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
