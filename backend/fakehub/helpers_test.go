@@ -3,12 +3,13 @@ package fakehub
 import (
 	"bytes"
 	"encoding/json"
-	"hubextract/backend/testkit"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"hubextract/backend/testkit"
 )
 
 // t0 is the fake clock's start in every test: generation depends on it.
