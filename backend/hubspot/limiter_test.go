@@ -2,12 +2,13 @@ package hubspot
 
 import (
 	"context"
-	"hubextract/backend/testkit"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"testing"
 	"time"
+
+	"hubextract/backend/testkit"
 )
 
 var epoch = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)

@@ -1,9 +1,9 @@
 // Package progress owns the small interface through which long operations (the
 // extraction engine first) report what they are doing: per-stream progress
 // (records so far, total, calls, rate, ETA) and log lines in plain words. It
-// knows nothing of terminals or Wails: the CLI renders events as text, app.go
-// turns them into window events. It must not import any other backend package
-// but clock.
+// knows nothing of terminals or Wails: the CLI renders events as text, and
+// the app turns them into window events (backend/workspace emits them through
+// its Emitter). It must not import any other backend package but clock.
 package progress
 
 import (
