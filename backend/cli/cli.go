@@ -11,8 +11,6 @@ import (
 	"io"
 	"sort"
 	"strings"
-
-	"hubextract/backend/store"
 )
 
 // Exit codes shared by every subcommand.
@@ -71,33 +69,6 @@ func hasFlags(fs *flag.FlagSet) bool {
 	n := 0
 	fs.VisitAll(func(*flag.Flag) { n++ })
 	return n > 0
-}
-
-// dbFlag defines the --db flag every command that touches the database
-// accepts. Its empty value means the default location; openDB resolves it.
-func (e *Env) dbFlag(fs *flag.FlagSet) *string {
-	where := "the user's config folder"
-	if p, err := store.DefaultPath(); err == nil {
-		where = p
-	}
-	return fs.String("db", "", "database `file` (default "+where+")")
-}
-
-// openDB opens the database at path, or at the default location when path is
-// empty.
-func openDB(ctx context.Context, path string) (*store.DB, error) {
-	if path == "" {
-		p, err := store.DefaultPath()
-		if err != nil {
-			return nil, fmt.Errorf("locate the default database: %w", err)
-		}
-		path = p
-	}
-	db, err := store.Open(ctx, path)
-	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", path, err)
-	}
-	return db, nil
 }
 
 // flagAliases are the flags that stand for a command when they come first.

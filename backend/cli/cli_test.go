@@ -135,47 +135,6 @@ func TestIsCommand(t *testing.T) {
 	}
 }
 
-func TestDBFlagAndOpenDB(t *testing.T) {
-	config := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", config) // os.UserConfigDir on Linux
-	t.Setenv("HOME", config)            // and on macOS
-	defaultPath := filepath.Join(config, "hubextract", "hubextract.db")
-	if runtime.GOOS == "darwin" {
-		defaultPath = filepath.Join(config, "Library", "Application Support", "hubextract", "hubextract.db")
-	}
-
-	env := &Env{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
-		{name: "Default", args: nil, want: defaultPath},
-		{name: "Explicit", args: []string{"--db", filepath.Join(t.TempDir(), "other.db")}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			fs := env.newFlagSet("t", "t")
-			db := env.dbFlag(fs)
-			if err := fs.Parse(tt.args); err != nil {
-				t.Fatal(err)
-			}
-			want := tt.want
-			if want == "" {
-				want = *db
-			}
-			h, err := openDB(t.Context(), *db)
-			if err != nil {
-				t.Fatalf("openDB(%q): %v", *db, err)
-			}
-			t.Cleanup(func() { h.Close() })
-			if _, err := os.Stat(want); err != nil {
-				t.Errorf("database file not created at %s: %v", want, err)
-			}
-		})
-	}
-}
-
 func TestOpenDB_ErrUnusablePath(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(file, nil, 0o600); err != nil {

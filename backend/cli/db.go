@@ -1,31 +1,95 @@
 package cli
 
 import (
+	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 
+	"hubextract/backend/settings"
 	"hubextract/backend/store"
 )
 
-// existingDB resolves the database path (the default one when empty) and
-// makes sure a database is there: an export must not create an empty one.
-func existingDB(path string) (string, error) {
-	if path == "" {
-		p, err := store.DefaultPath()
-		if err != nil {
-			return "", fmt.Errorf("locate the default database: %w", err)
-		}
-		path = p
+// place is what a command works from, as the app does: the app's folder
+// and its settings (the database chosen there, the tier and the other
+// defaults the app and the command line share).
+type place struct {
+	paths settings.Paths
+	cfg   settings.Settings
+}
+
+// findPlace resolves the app's folder and reads its settings; settings
+// that cannot be used leave the defaults in force with a warning, as in
+// the app.
+func (e *Env) findPlace(name string) (place, error) {
+	paths, err := settings.Resolve(os.Getenv)
+	if err != nil {
+		return place{}, err
 	}
+	cfg, err := paths.File().Load()
+	if err != nil {
+		if !errors.As(err, new(*settings.CorruptError)) {
+			return place{}, err
+		}
+		fmt.Fprintf(e.Stderr, "hubextract %s: %v\n", name, err)
+	}
+	return place{paths: paths, cfg: cfg}, nil
+}
+
+// dbFlag defines the --db flag every command that touches the database
+// accepts; place.database resolves it.
+func (e *Env) dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", "", "database `file` (default: $"+settings.EnvDatabase+", else the one chosen in the app's Settings, else hubextract.db in the app's folder)")
+}
+
+// database decides the command's database (--db, $HUBEXTRACT_DB, Settings,
+// the default) and says which it is when it is not the default.
+func (p place) database(e *Env, flag string) (string, error) {
+	loc, err := p.paths.Database(flag, p.cfg)
+	if err != nil {
+		return "", err
+	}
+	if d := loc.Describe(); d != "" {
+		fmt.Fprintln(e.Stderr, d)
+	}
+	return loc.Path, nil
+}
+
+// resolveExisting decides the database of a command that only reads, and
+// makes sure it exists.
+func resolveExisting(env *Env, name, flag string) (string, error) {
+	pl, err := env.findPlace(name)
+	if err != nil {
+		return "", err
+	}
+	path, err := pl.database(env, flag)
+	if err != nil {
+		return "", err
+	}
+	return path, existingDB(path)
+}
+
+// existingDB makes sure a database is at path: a command that only reads
+// must not create an empty one.
+func existingDB(path string) error {
 	st, err := os.Stat(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		return "", fmt.Errorf("no database at %s: run 'hubextract extract' first, or pass --db PATH", path)
+		return fmt.Errorf("no database at %s: run 'hubextract extract' first, or pass --db PATH", path)
 	case err != nil:
-		return "", fmt.Errorf("database %s: %w", path, err)
+		return fmt.Errorf("database %s: %w", path, err)
 	case st.IsDir():
-		return "", fmt.Errorf("database %s is a folder, not a file", path)
+		return fmt.Errorf("database %s is a folder, not a file", path)
 	}
-	return path, nil
+	return nil
+}
+
+// openDB opens the database at path.
+func openDB(ctx context.Context, path string) (*store.DB, error) {
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	return db, nil
 }

@@ -3,24 +3,16 @@ package cli
 import (
 	"context"
 	"fmt"
-	"path/filepath"
+	"os"
 	"time"
 
 	"hubextract/backend/demo"
 	"hubextract/backend/extract"
 	"hubextract/backend/hubspot"
-	"hubextract/backend/store"
+	"hubextract/backend/settings"
 )
 
 const demoUsage = "hubextract demo [--db PATH] [--scale N] [--latency MS] [--rate N] [--seed N]"
-
-// Demo defaults: about a thousand records per type behind HubSpot's usual
-// latency, extracted at the default 100 calls per 10 s.
-const (
-	demoScale   = 1000
-	demoLatency = 250 * time.Millisecond
-	demoJitter  = 100 * time.Millisecond
-)
 
 func init() {
 	register(command{
@@ -32,12 +24,18 @@ func init() {
 }
 
 func runDemo(ctx context.Context, env *Env, args []string) int {
+	// The sample HubSpot's shape is backend/demo's, as in the app.
+	sample, err := demo.FromEnv(os.Getenv)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "hubextract demo: %v\n", err)
+		return exitUsage
+	}
 	fs := env.newFlagSet("demo", demoUsage)
-	dbPath := fs.String("db", "", "demo database `file` (default demo.db beside the real database)")
-	scale := fs.Int("scale", demoScale, "records per object type (`N`)")
-	latency := fs.Int("latency", int(demoLatency/time.Millisecond), "mean latency of each call in `MS` (±100 ms of jitter when at least 100)")
+	dbPath := fs.String("db", "", "demo database `file` (default: the sample data's demo.db in the app's folder, as in the app)")
+	scale := fs.Int("scale", sample.Scale, "records per object type (`N`)")
+	latency := fs.Int("latency", int(sample.Latency/time.Millisecond), "mean latency of each call in `MS` (with up to ±100 ms of jitter)")
 	rate := fs.Int("rate", hubspot.DefaultRatePer10s, "calls per 10 seconds the fake allows and the extraction uses (`N`)")
-	seed := fs.Int64("seed", 1, "seed of the generated data (`N`)")
+	seed := fs.Int64("seed", sample.Seed, "seed of the generated data (`N`)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -47,15 +45,16 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	}
 	path := *dbPath
 	if path == "" {
-		p, err := demoDBPath()
+		paths, err := settings.Resolve(os.Getenv)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "hubextract demo: %v\n", err)
 			return exitFailure
 		}
-		path = p
+		path = paths.SampleDatabase()
 	}
-	lat := time.Duration(*latency) * time.Millisecond
-	hub, err := demo.Start(demo.Options{Scale: *scale, Latency: lat, Jitter: min(demoJitter, lat), Seed: *seed, RatePer10s: *rate})
+	sample.Scale, sample.Seed, sample.RatePer10s = *scale, *seed, *rate
+	sample = sample.WithLatency(time.Duration(*latency) * time.Millisecond)
+	hub, err := demo.Start(sample)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "hubextract demo: %v\n", err)
 		return exitFailure
@@ -72,13 +71,4 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	return extractInto(ctx, env, "demo", db, extract.Options{
 		Client: hubspot.New(hub.Token, hubspot.WithBaseURL(hub.URL), hubspot.WithRateLimit(*rate)),
 	})
-}
-
-// demoDBPath is demo.db in the folder of the real database.
-func demoDBPath() (string, error) {
-	p, err := store.DefaultPath()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(filepath.Dir(p), "demo.db"), nil
 }

@@ -52,7 +52,7 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 		return exitUsage
 	}
 
-	path, err := existingDB(f.db)
+	path, err := resolveExisting(env, "export", f.db)
 	if err != nil {
 		return exportFailed(ctx, env, err)
 	}

@@ -29,16 +29,23 @@ func init() {
 }
 
 func runExtract(ctx context.Context, env *Env, args []string) int {
+	pl, err := env.findPlace("extract")
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "hubextract extract: %v\n", err)
+		return exitFailure
+	}
 	fs := env.newFlagSet("extract", extractUsage)
 	token := fs.String("token", "", "HubSpot private app access `token` (default: $HUBSPOT_TOKEN)")
 	baseURL := fs.String("base-url", hubspot.DefaultBaseURL, "HubSpot API base `URL`")
 	dbPath := env.dbFlag(fs)
 	objects := fs.String("objects", "", "comma-separated `list` of types (default all: "+strings.Join(catalog.All, ",")+")")
-	rate := fs.Int("rate", hubspot.DefaultRatePer10s, "API calls allowed per 10 seconds (`N`: 100 Free/Starter, 190 Professional/Enterprise, 250 with the add-on)")
-	searchRate := fs.Float64("search-rate", hubspot.DefaultSearchRate, "search calls per second (`N`)")
-	conc := fs.Int("concurrency", extract.DefaultConcurrency, "streams fetched at once (`N`)")
+	// The defaults are the app's Settings, so a scheduled command runs as
+	// the app would.
+	rate := fs.Int("rate", pl.cfg.RatePer10s, "API calls allowed per 10 seconds (`N`: 100 Free/Starter, 190 Professional/Enterprise, 250 with the add-on; default: the tier in the app's Settings)")
+	searchRate := fs.Float64("search-rate", pl.cfg.SearchRate, "search calls per second (`N`)")
+	conc := fs.Int("concurrency", pl.cfg.Concurrency, "streams fetched at once (`N`)")
 	full := fs.Bool("full", false, "read everything again instead of only what changed since the last run")
-	fullEvery := fs.Duration("full-every", extract.DefaultFullEvery, "read a type in full again once its last full read is this old (`DURATION`, e.g. 168h; 0 never)")
+	fullEvery := fs.Duration("full-every", time.Duration(pl.cfg.FullRunEveryDays)*24*time.Hour, "read a type in full again once its last full read is this old (`DURATION`, e.g. 168h; 0 never)")
 	overlap := fs.Duration("overlap", extract.DefaultOverlap, "start reading changes this long before the last run's start (`DURATION`)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
@@ -72,7 +79,12 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 	if *fullEvery == 0 {
 		*fullEvery = -1 // never: Options reads 0 as the default
 	}
-	db, err := openDB(ctx, *dbPath)
+	path, err := pl.database(env, *dbPath)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "hubextract extract: %v\n", err)
+		return exitFailure
+	}
+	db, err := openDB(ctx, path)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "hubextract extract: %v\n", err)
 		return exitFailure

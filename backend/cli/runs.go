@@ -41,7 +41,7 @@ func runRuns(ctx context.Context, env *Env, args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
-	path, err := existingDB(*dbPath)
+	path, err := resolveExisting(env, "runs", *dbPath)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "hubextract runs: %v\n", err)
 		return exitFailure

@@ -39,10 +39,21 @@ type Options struct {
 	RatePer10s int
 }
 
-// Defaults: a few hundred records per type behind HubSpot's usual latency,
-// so a first extraction at the Starter rate takes well under a minute.
+// maxJitter is the spread of HubSpot's latency the sample imitates.
+const maxJitter = 100 * time.Millisecond
+
+// Defaults are the sample account of the app and of `hubextract demo`: a
+// thousand records per type behind HubSpot's usual latency, so a first
+// extraction at the Starter rate takes well under a minute.
 func Defaults() Options {
-	return Options{Scale: 500, Latency: 250 * time.Millisecond, Jitter: 100 * time.Millisecond, Seed: 1}
+	return Options{Scale: 1000, Seed: 1}.WithLatency(250 * time.Millisecond)
+}
+
+// WithLatency sets the mean latency, with a jitter of up to ±100 ms that
+// never exceeds half of it.
+func (o Options) WithLatency(d time.Duration) Options {
+	o.Latency, o.Jitter = d, min(maxJitter, d/2)
+	return o
 }
 
 // FromEnv is Defaults changed by $HUBEXTRACT_SAMPLE_SCALE and
@@ -61,8 +72,7 @@ func FromEnv(getenv func(string) string) (Options, error) {
 		if err != nil || n < 0 {
 			return o, fmt.Errorf("%s=%q: want milliseconds, 0 or more", EnvLatencyMS, v)
 		}
-		o.Latency = time.Duration(n) * time.Millisecond
-		o.Jitter = min(o.Jitter, o.Latency/2)
+		o = o.WithLatency(time.Duration(n) * time.Millisecond)
 	}
 	return o, nil
 }

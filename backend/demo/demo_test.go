@@ -68,9 +68,9 @@ func TestFromEnv(t *testing.T) {
 		jitter  time.Duration
 		wantErr string
 	}{
-		{name: "Defaults", env: nil, scale: 500, latency: 250 * time.Millisecond, jitter: 100 * time.Millisecond},
+		{name: "Defaults", env: nil, scale: 1000, latency: 250 * time.Millisecond, jitter: 100 * time.Millisecond},
 		{name: "SmallAndFast", env: map[string]string{EnvScale: "40", EnvLatencyMS: "0"}, scale: 40},
-		{name: "SomeLatency", env: map[string]string{EnvLatencyMS: "60"}, scale: 500, latency: 60 * time.Millisecond, jitter: 30 * time.Millisecond},
+		{name: "SomeLatency", env: map[string]string{EnvLatencyMS: "60"}, scale: 1000, latency: 60 * time.Millisecond, jitter: 30 * time.Millisecond},
 		{name: "ErrScale", env: map[string]string{EnvScale: "many"}, wantErr: EnvScale},
 		{name: "ErrZeroScale", env: map[string]string{EnvScale: "0"}, wantErr: EnvScale},
 		{name: "ErrLatency", env: map[string]string{EnvLatencyMS: "-5"}, wantErr: EnvLatencyMS},

@@ -3,9 +3,9 @@
 // concurrency, which database file, how often a full run follows incremental
 // ones, whether the sample data is in use) and the HubSpot access token, kept
 // in the system keychain or, where there is none, in a file readable only by
-// the user. The token never goes into the settings file, the database, a log
-// or an export. It must not import Wails or any other backend package but
-// store (for the default database path).
+// the user; and the one resolver of where the app's files are (Paths). The
+// token never goes into the settings file, the database, a log or an export.
+// It must not import Wails or any other backend package.
 package settings
 
 import (
@@ -17,19 +17,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-
-	"hubextract/backend/store"
-)
-
-// Environment variables that move the app's files, so tests and a second
-// installation never touch the user's own.
-const (
-	// EnvConfigDir is the folder of settings.json and the token file
-	// (default: the folder of the default database).
-	EnvConfigDir = "HUBEXTRACT_CONFIG_DIR"
-	// EnvDatabase is the database used when the settings name none
-	// (default: store.DefaultPath()).
-	EnvDatabase = "HUBEXTRACT_DB"
 )
 
 // Tiers: HubSpot's burst limits in calls per rolling 10 seconds.
@@ -53,7 +40,8 @@ type Settings struct {
 	RatePer10s  int     `json:"rate_per_10s"` // one of Tiers
 	SearchRate  float64 `json:"search_rate"`  // search calls per second, HubSpot allows 5
 	Concurrency int     `json:"concurrency"`  // streams fetched at once
-	// DatabasePath is the database file; "" uses the default (DefaultDatabase).
+	// DatabasePath is the database file chosen in Settings; "" uses the
+	// default (see Paths.Database for what wins over it).
 	DatabasePath string `json:"database_path"`
 	// FullRunEveryDays: an incremental run is replaced by a full one when
 	// the last full run is older than this (0: never).
@@ -125,46 +113,6 @@ type InvalidError struct{ Problems []string }
 
 func (e *InvalidError) Error() string {
 	return "invalid settings: " + strings.Join(e.Problems, "; ")
-}
-
-// Dir is the folder of settings.json and the token file: $HUBEXTRACT_CONFIG_DIR,
-// else the folder of the default database.
-func Dir() (string, error) {
-	if d := os.Getenv(EnvConfigDir); d != "" {
-		return filepath.Abs(d)
-	}
-	p, err := store.DefaultPath()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Dir(p), nil
-}
-
-// DefaultDatabase is the database used when the settings name none:
-// $HUBEXTRACT_DB, else store.DefaultPath().
-func DefaultDatabase() (string, error) {
-	if p := os.Getenv(EnvDatabase); p != "" {
-		return filepath.Abs(p)
-	}
-	return store.DefaultPath()
-}
-
-// Database is the database the settings select for their source: the
-// sample data has its own file, demo.db beside the real one (the file
-// `hubextract demo` fills), so trying the app never mixes invented records
-// with the user's.
-func (s Settings) Database() (string, error) {
-	p := s.DatabasePath
-	if p == "" {
-		var err error
-		if p, err = DefaultDatabase(); err != nil {
-			return "", err
-		}
-	}
-	if s.Source == SourceSample {
-		return filepath.Join(filepath.Dir(p), "demo.db"), nil
-	}
-	return p, nil
 }
 
 // File is settings.json in one folder.

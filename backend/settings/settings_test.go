@@ -2,6 +2,7 @@ package settings
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -120,30 +121,55 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-func TestDatabase(t *testing.T) {
+// TestPaths: --db wins, then $HUBEXTRACT_DB, then the file chosen in
+// Settings, then the default in the app's folder; the sample data has its
+// own file there whatever the user's database is.
+func TestPaths(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv(EnvDatabase, filepath.Join(dir, "main.db"))
-	s := Defaults()
-	if got, _ := s.Database(); got != filepath.Join(dir, "main.db") {
-		t.Errorf("default database = %s", got)
+	chosen := Defaults()
+	chosen.DatabasePath = "/data/crm.db"
+	tests := []struct {
+		name     string
+		env      map[string]string
+		flag     string
+		settings Settings
+		want     Location
+	}{
+		{"Default", nil, "", Defaults(), Location{filepath.Join(dir, "hubextract.db"), FromDefault}},
+		{"Settings", nil, "", chosen, Location{"/data/crm.db", FromSettings}},
+		{"EnvBeatsSettings", map[string]string{EnvDatabase: "/env/x.db"}, "", chosen, Location{"/env/x.db", FromEnv}},
+		{"FlagBeatsAll", map[string]string{EnvDatabase: "/env/x.db"}, "/flag/y.db", chosen, Location{"/flag/y.db", FromFlag}},
 	}
-	s.Source = SourceSample
-	if got, _ := s.Database(); got != filepath.Join(dir, "demo.db") {
-		t.Errorf("sample database = %s, want demo.db beside the real one", got)
-	}
-	s.Source = SourceHubSpot
-	s.DatabasePath = "/data/crm.db"
-	if got, _ := s.Database(); got != "/data/crm.db" {
-		t.Errorf("chosen database = %s", got)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{EnvConfigDir: dir}
+			maps.Copy(env, tt.env)
+			p, err := Resolve(func(k string) string { return env[k] })
+			if err != nil || p.Dir != dir {
+				t.Fatalf("Resolve = %+v, %v", p, err)
+			}
+			got, err := p.Database(tt.flag, tt.settings)
+			if err != nil || got != tt.want {
+				t.Errorf("Database = %+v, %v; want %+v", got, err, tt.want)
+			}
+			sample := tt.settings
+			sample.Source = SourceSample
+			if got, _ := p.ForSource(sample); got != (Location{filepath.Join(dir, "demo.db"), FromSample}) {
+				t.Errorf("sample database = %+v", got)
+			}
+			if desc := got.Describe(); (got.Origin == FromDefault || got.Origin == FromFlag) != (desc == "") || (desc != "" && !strings.Contains(desc, got.Path)) {
+				t.Errorf("Describe() = %q for %+v", desc, got)
+			}
+		})
 	}
 }
 
-func TestDirFollowsEnvironment(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv(EnvConfigDir, dir)
-	got, err := Dir()
-	if err != nil || got != dir {
-		t.Errorf("Dir() = %s, %v; want %s", got, err, dir)
+func TestResolveWithoutEnvironment(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", home)
+	p, err := Resolve(func(string) string { return "" })
+	if err != nil || p.Dir != filepath.Join(home, "hubextract") || p.DefaultDatabase() != filepath.Join(home, "hubextract", "hubextract.db") {
+		t.Errorf("Resolve = %+v, %v", p, err)
 	}
 }
 

@@ -1,0 +1,115 @@
+package settings
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Environment variables that move the app's files, so tests and a second
+// installation never touch the user's own.
+const (
+	// EnvConfigDir is the app's folder: settings.json, the token file, the
+	// sample data's demo.db and, by default, the database.
+	EnvConfigDir = "HUBEXTRACT_CONFIG_DIR"
+	// EnvDatabase is the database, unless --db names another.
+	EnvDatabase = "HUBEXTRACT_DB"
+)
+
+// Where a database path came from, in the order they win.
+const (
+	FromFlag     = "flag"     // --db
+	FromEnv      = "env"      // $HUBEXTRACT_DB
+	FromSettings = "settings" // chosen in the app's Settings
+	FromDefault  = "default"
+	FromSample   = "sample" // the sample data's own file
+)
+
+// Location is a database path and why it is the one used.
+type Location struct {
+	Path   string `json:"path"`
+	Origin string `json:"origin"` // one of the From* constants
+}
+
+// Describe says, for the command line, which file is used and why; "" for
+// the default one and one named by --db, which need no words.
+func (l Location) Describe() string {
+	switch l.Origin {
+	case FromEnv:
+		return fmt.Sprintf("Database: %s (from %s)", l.Path, EnvDatabase)
+	case FromSettings:
+		return fmt.Sprintf("Database: %s (chosen in the app's Settings)", l.Path)
+	case FromSample:
+		return fmt.Sprintf("Database: %s (the sample data's own)", l.Path)
+	}
+	return ""
+}
+
+// Paths is the one resolver of where the app's files are, shared by the
+// command line and the app.
+type Paths struct {
+	// Dir is the app's folder (0700): settings.json, the token file,
+	// demo.db and the default database.
+	Dir    string
+	getenv func(string) string
+}
+
+// Resolve finds the app's folder: $HUBEXTRACT_CONFIG_DIR, else hubextract in
+// the user's configuration folder. getenv is os.Getenv outside tests.
+func Resolve(getenv func(string) string) (Paths, error) {
+	if d := getenv(EnvConfigDir); d != "" {
+		abs, err := filepath.Abs(d)
+		if err != nil {
+			return Paths{}, fmt.Errorf("%s=%q: %w", EnvConfigDir, d, err)
+		}
+		return Paths{Dir: abs, getenv: getenv}, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return Paths{}, fmt.Errorf("find the user's configuration folder: %w", err)
+	}
+	return Paths{Dir: filepath.Join(dir, "hubextract"), getenv: getenv}, nil
+}
+
+// File is the settings file.
+func (p Paths) File() File { return File{Dir: p.Dir} }
+
+// Tokens keeps the HubSpot key of this folder.
+func (p Paths) Tokens() *Tokens { return NewTokens(p.Dir) }
+
+// DefaultDatabase is the database when nothing names another.
+func (p Paths) DefaultDatabase() string { return filepath.Join(p.Dir, "hubextract.db") }
+
+// SampleDatabase is the sample data's own file, so trying the app never
+// mixes invented records with the user's.
+func (p Paths) SampleDatabase() string { return filepath.Join(p.Dir, "demo.db") }
+
+// Database decides the user's database: flag (--db) wins, then
+// $HUBEXTRACT_DB, then the file chosen in Settings, then the default.
+func (p Paths) Database(flag string, s Settings) (Location, error) {
+	abs := func(path, origin string) (Location, error) {
+		a, err := filepath.Abs(path)
+		if err != nil {
+			return Location{}, fmt.Errorf("database %q: %w", path, err)
+		}
+		return Location{Path: a, Origin: origin}, nil
+	}
+	switch {
+	case flag != "":
+		return abs(flag, FromFlag)
+	case p.getenv(EnvDatabase) != "":
+		return abs(p.getenv(EnvDatabase), FromEnv)
+	case s.DatabasePath != "":
+		return Location{Path: s.DatabasePath, Origin: FromSettings}, nil
+	}
+	return Location{Path: p.DefaultDatabase(), Origin: FromDefault}, nil
+}
+
+// ForSource is the database the settings' source reads: the sample
+// data's own file, or the user's database.
+func (p Paths) ForSource(s Settings) (Location, error) {
+	if s.Source == SourceSample {
+		return Location{Path: p.SampleDatabase(), Origin: FromSample}, nil
+	}
+	return p.Database("", s)
+}
