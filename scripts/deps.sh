@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what building and testing hubextract need on Debian or Ubuntu, and
-# only what is missing: the GTK/WebKit and test packages (apt), and the wails
-# CLI matching go.mod (go install). Checks Go and Node, which it cannot
-# install. Quick and silent when everything is there. The frontend's npm
-# install is the Makefile's job (it knows when package.json changed).
+# only what is missing: the GTK/WebKit and test packages (apt), the wails CLI
+# matching go.mod and the pinned deadcode (go install). Checks Go and Node,
+# which it cannot install. Quick and silent when everything is there. The
+# frontend's npm install is the Makefile's job (it knows when package.json
+# changed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,4 +63,12 @@ wails="${gobin:-$(go env GOPATH)/bin}/wails"
 if ! go version -m "$wails" 2>/dev/null | grep -Eq "^[[:space:]]+mod[[:space:]]+github.com/wailsapp/wails/v2[[:space:]]+$wails_version[[:space:]]"; then
   echo "deps: installing the wails CLI $wails_version"
   go install "github.com/wailsapp/wails/v2/cmd/wails@$wails_version"
+fi
+
+# --- deadcode, pinned: `make test` fails on functions nothing reaches --------
+deadcode_version=v0.52.0
+deadcode="${gobin:-$(go env GOPATH)/bin}/deadcode"
+if ! go version -m "$deadcode" 2>/dev/null | grep -Eq "^[[:space:]]+mod[[:space:]]+golang.org/x/tools[[:space:]]+$deadcode_version[[:space:]]"; then
+  echo "deps: installing deadcode $deadcode_version"
+  go install "golang.org/x/tools/cmd/deadcode@$deadcode_version"
 fi

@@ -55,6 +55,23 @@ backend_without_wails() {
   [ -z "$wails" ] || { echo "backend/ imports Wails:"; echo "$wails"; return 1; }
 }
 
+# deadcode_clean fails, listing them, when the production build holds
+# functions that no path from main reaches (golang.org/x/tools/cmd/deadcode,
+# which scripts/deps.sh installs). backend/testkit is left out: it is test
+# support that only _test.go files import, so from main none of it is
+# reachable, by design. Go's regexps have no negative lookahead, so the filter
+# is an alternation of every other package of the module.
+deadcode_clean() {
+  local tags=desktop,production,webkit2_41 gobin module pkgs dead
+  gobin=$(go env GOBIN)
+  module=$(go list -m) || return 1
+  pkgs=$(go list -tags "$tags" ./...) || return 1
+  pkgs=$(grep -vx "$module/backend/testkit" <<<"$pkgs" | sed 's/[.]/\\./g' | paste -sd '|')
+  [ -n "$pkgs" ] || { echo "go list found no package"; return 1; }
+  dead=$("${gobin:-$(go env GOPATH)/bin}/deadcode" -tags "$tags" -filter "^($pkgs)\$" ./...) || return 1
+  [ -z "$dead" ] || { echo "functions nothing reaches from main (delete them):"; echo "$dead"; return 1; }
+}
+
 go_test_rest() {
   # Everything outside backend/ (backend/ runs under -race below).
   go test $GOTESTFLAGS -timeout 5m $(go list ./... | grep -v '^hubextract/backend/')
@@ -65,6 +82,7 @@ frontend() { (cd frontend && "$@"); }
 echo "make test:"
 step "gofmt" gofmt_clean
 step "go vet ./..." go vet ./...
+step "no dead code (deadcode)" deadcode_clean
 step "backend imports no Wails" backend_without_wails
 step "go test (outside backend/)" go_test_rest
 step "go test -race ./backend/..." go test $GOTESTFLAGS -race -timeout 10m ./backend/...
