@@ -50,9 +50,9 @@ type faultState struct {
 	latRnd *rand.Rand
 }
 
-func (f *faultState) set(cfg Faults, seed int64) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+// init takes the fault settings, seeding the draws with seed (the fake's)
+// when cfg has none.
+func (f *faultState) init(cfg Faults, seed int64) {
 	if len(cfg.Kinds) == 0 {
 		cfg.Kinds = AllFaults
 	}
@@ -61,9 +61,7 @@ func (f *faultState) set(cfg Faults, seed int64) {
 	}
 	f.cfg = cfg
 	f.rnd = rand.New(rand.NewPCG(uint64(cfg.Seed), 0xfa17))
-	if f.latRnd == nil {
-		f.latRnd = rand.New(rand.NewPCG(uint64(seed), 0x1a7))
-	}
+	f.latRnd = rand.New(rand.NewPCG(uint64(seed), 0x1a7))
 }
 
 // draw decides the fault for a call to path: a pending FailNext rule first,
@@ -87,9 +85,6 @@ func (f *faultState) draw(path string) Fault {
 	}
 	return f.cfg.Kinds[f.rnd.IntN(len(f.cfg.Kinds))]
 }
-
-// SetFaults replaces the random fault settings (FailNext rules stay).
-func (s *Server) SetFaults(f Faults) { s.faults.set(f, s.cfg.Seed) }
 
 // FailNext makes the next n calls whose path starts with pathPrefix ("" for
 // any) fail with f, before any random fault.

@@ -103,14 +103,28 @@ func TestRandomFaultsReplay(t *testing.T) {
 	}
 }
 
-func TestSetFaultsLimitsKinds(t *testing.T) {
-	f := newFixture(t, Config{Scale: 10})
-	f.s.SetFaults(Faults{Rate: 1, Kinds: []Fault{Fault503}})
-	for i := 0; i < 5; i++ {
-		f.fails("GET", "/crm/v3/owners", nil, http.StatusServiceUnavailable)
+// TestFaultKinds: Faults.Kinds limits the random faults to those kinds, and
+// a zero rate injects none.
+func TestFaultKinds(t *testing.T) {
+	tests := []struct {
+		name   string
+		faults Faults
+		status int
+	}{
+		{"only 503s", Faults{Rate: 1, Kinds: []Fault{Fault503}}, http.StatusServiceUnavailable},
+		{"only 500s", Faults{Rate: 1, Kinds: []Fault{Fault500}}, http.StatusInternalServerError},
+		{"rate zero", Faults{Kinds: []Fault{Fault503}}, http.StatusOK},
 	}
-	f.s.SetFaults(Faults{})
-	f.ok("GET", "/crm/v3/owners", nil, nil)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, Config{Scale: 10, Faults: tc.faults})
+			for range 5 {
+				if r := f.do("GET", "/crm/v3/owners", nil); r.err != nil || r.status != tc.status {
+					t.Fatalf("status %d (%v), want %d", r.status, r.err, tc.status)
+				}
+			}
+		})
+	}
 }
 
 func TestDenyScope(t *testing.T) {

@@ -104,7 +104,7 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, clk: cfg.Clock, deny: map[string]string{}}
 	s.ds, s.st = generate(cfg, cfg.Clock.Now())
 	s.limits.init(cfg)
-	s.faults.set(cfg.Faults, cfg.Seed)
+	s.faults.init(cfg.Faults, cfg.Seed)
 	s.stats.reset()
 	s.routes()
 	return s
