@@ -124,10 +124,30 @@ func checkFinalStatus(status string) error {
 	return fmt.Errorf("status %q is not a final run status", status)
 }
 
+// SaveRunFigures records, inside a page's transaction, the API calls and
+// retries a run has made so far, so that a run killed mid-way (SIGKILL, a
+// power cut) still shows in the history what it spent of the account's
+// daily allowance, up to its last committed page. The run's records and
+// pages need no such row: they are the sums of its streams', which move in
+// the same transactions. FinishRun records the final figures.
+func (tx *Tx) SaveRunFigures(ctx context.Context, runID, apiCalls, retries int64) error {
+	res, err := tx.tx.ExecContext(ctx, `UPDATE runs SET api_calls = ?, retries = ? WHERE id = ?`, apiCalls, retries, runID)
+	if err != nil {
+		return fmt.Errorf("save figures of run %d: %w", runID, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("save figures of run %d: %w", runID, ErrNotFound)
+	}
+	return nil
+}
+
 // MarkAbandonedRuns closes the runs still marked running, which at startup
 // can only be left over from a process that crashed or was killed. Their
-// finish time is their last sign of life (last checkpoint, else the start).
-// It returns how many runs it closed.
+// finish time is their last sign of life (last checkpoint, else the start);
+// their figures are the last ones a page transaction saved, and never less
+// than their streams' sums (a database written before run figures were
+// saved with each page has only the streams'). It returns how many runs it
+// closed.
 func (db *DB) MarkAbandonedRuns(ctx context.Context, status string, msg string) (int64, error) {
 	if err := checkFinalStatus(status); err != nil {
 		return 0, fmt.Errorf("mark abandoned runs: %w", err)
@@ -140,7 +160,9 @@ func (db *DB) MarkAbandonedRuns(ctx context.Context, status string, msg string) 
 		}
 		res, err := tx.tx.ExecContext(ctx, `UPDATE runs SET status = ?,
 			error = CASE WHEN error = '' THEN ? ELSE error END,
-			finished_at = coalesce((SELECT max(updated_at) FROM checkpoints WHERE run_id = runs.id), started_at)
+			finished_at = coalesce((SELECT max(updated_at) FROM checkpoints WHERE run_id = runs.id), started_at),
+			api_calls = max(api_calls, (SELECT coalesce(sum(api_calls), 0) FROM run_streams WHERE run_id = runs.id)),
+			retries = max(retries, (SELECT coalesce(sum(retries), 0) FROM run_streams WHERE run_id = runs.id))
 			WHERE status = 'running'`, status, msg)
 		if err != nil {
 			return err

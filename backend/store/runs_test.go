@@ -251,3 +251,70 @@ func TestCreateRunInTransaction(t *testing.T) {
 		t.Fatalf("checkpoints of run %d: %+v (%v), want the one saved with it", id, cps, err)
 	}
 }
+
+// TestAbandonedRunKeepsItsFigures: a run killed mid-way keeps the calls and
+// retries its last page transaction saved, or, from a database written
+// before runs saved them, its streams' sums.
+func TestAbandonedRunKeepsItsFigures(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name           string
+		figures        []int64 // calls, retries saved with the last page; nil: none
+		streams        []StreamResult
+		calls, retries int64
+	}{
+		{name: "saved with each page", figures: []int64{149, 3},
+			streams: []StreamResult{{Stream: "contacts", Status: StatusRunning, APICalls: 60, Retries: 1, HubSpotTotal: -1},
+				{Stream: "deals", Status: StatusSucceeded, APICalls: 80, Retries: 2, HubSpotTotal: -1}},
+			calls: 149, retries: 3},
+		{name: "only the streams'", figures: nil,
+			streams: []StreamResult{{Stream: "contacts", Status: StatusRunning, APICalls: 60, Retries: 1, HubSpotTotal: -1},
+				{Stream: "deals", Status: StatusSucceeded, APICalls: 80, Retries: 2, HubSpotTotal: -1}},
+			calls: 140, retries: 3},
+		{name: "nothing committed", calls: 0, retries: 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := openTest(t)
+			id, err := db.CreateRun(ctx, ModeFull, []string{"contacts", "deals"}, t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(tc.streams) > 0 || tc.figures != nil {
+				inTx(t, db, func(tx *Tx) error {
+					for _, s := range tc.streams {
+						if err := tx.SaveStreamResult(ctx, id, s); err != nil {
+							return err
+						}
+					}
+					if tc.figures == nil {
+						return nil
+					}
+					return tx.SaveRunFigures(ctx, id, tc.figures[0], tc.figures[1])
+				})
+			}
+			if n, err := db.MarkAbandonedRuns(ctx, StatusFailed, "killed"); err != nil || n != 1 {
+				t.Fatalf("MarkAbandonedRuns closed %d runs (%v), want 1", n, err)
+			}
+			r, err := db.Run(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Status != StatusFailed || r.APICalls != tc.calls || r.Retries != tc.retries {
+				t.Errorf("abandoned run: %s with %d calls, %d retries; want failed with %d, %d",
+					r.Status, r.APICalls, r.Retries, tc.calls, tc.retries)
+			}
+		})
+	}
+}
+
+func TestSaveRunFiguresNeedsTheRun(t *testing.T) {
+	db := openTest(t)
+	err := db.TransactionContext(context.Background(), func(tx *Tx) error {
+		return tx.SaveRunFigures(context.Background(), 42, 1, 0)
+	})
+	if !errors.Is(err, ErrNotFound) {
+		t.Errorf("figures of a run that does not exist: %v, want ErrNotFound", err)
+	}
+}
