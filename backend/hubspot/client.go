@@ -91,9 +91,6 @@ func New(token string, opts ...Option) *Client {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if cfg.httpClient == nil {
-		cfg.httpClient = defaultHTTPClient()
-	}
 	if cfg.logger == nil {
 		cfg.logger = slog.New(slog.DiscardHandler)
 	}
@@ -107,7 +104,7 @@ func New(token string, opts ...Option) *Client {
 	return &Client{
 		zone:     new(atomic.Pointer[time.Location]),
 		base:     strings.TrimRight(cfg.baseURL, "/"),
-		http:     cfg.httpClient,
+		http:     defaultHTTPClient(),
 		clock:    cfg.clock,
 		retry:    cfg.retry.withDefaults(),
 		limits:   newLimits(cfg.clock, cfg.logger, cfg.ratePer10s, cfg.searchRate),
@@ -161,11 +158,6 @@ func (c *Client) countRetry() {
 // Retries is the number of attempts that were retries.
 func (c *Client) Retries() int64 { return c.retries.Load() }
 
-// RateLimit is the sustained rate the client now allows itself, in calls
-// per 10 s: just under the configured budget (96.1 at the default 100, see
-// budget.bucket), lower when HubSpot's headers announce a smaller budget.
-func (c *Client) RateLimit() (perTenSeconds float64) { return c.limits.perTenSeconds() }
-
 // request is one logical call; do may send it several times.
 type request struct {
 	endpoint string
@@ -198,8 +190,12 @@ func (c *Client) do(ctx context.Context, rq *request, out any) error {
 			return fmt.Errorf("%s %s: %w", rq.method, rq.path, err)
 		}
 		start := c.clock.Now()
-		status, header, body, err := c.send(ctx, rq, attempt)
+		status, header, body, onWire, err := c.send(ctx, rq, attempt)
 		elapsed := c.clock.Now().Sub(start)
+		if !onWire && ctx.Err() != nil {
+			// Stopped before the request left: HubSpot saw no call.
+			return fmt.Errorf("%s %s: %w", rq.method, rq.path, ctx.Err())
+		}
 		c.countCall()
 
 		var o outcome
@@ -251,8 +247,10 @@ func (c *Client) do(ctx context.Context, rq *request, out any) error {
 }
 
 // send makes one HTTP attempt and reads the body. A non-nil error means no
-// complete answer (status is set when the headers did arrive).
-func (c *Client) send(ctx context.Context, rq *request, attempt int) (int, http.Header, []byte, error) {
+// complete answer (status is set when the headers did arrive); the bool says
+// whether the request got as far as a connection, and so may have reached
+// HubSpot and counts as a call.
+func (c *Client) send(ctx context.Context, rq *request, attempt int) (int, http.Header, []byte, bool, error) {
 	u := c.base + rq.path
 	if rq.query != "" {
 		u += "?" + rq.query
@@ -261,6 +259,8 @@ func (c *Client) send(ctx context.Context, rq *request, attempt int) (int, http.
 	if rq.body != nil {
 		rd = bytes.NewReader(rq.body)
 	}
+	ctx, cancel := context.WithTimeout(ctx, c.retry.AttemptTimeout)
+	defer cancel() // after the body is read
 	// net/http silently resends a GET whose reused connection failed before
 	// answering; each connection it takes is one request on the wire, so
 	// count the resends, tell the observer, and charge them to the limiter.
@@ -274,7 +274,7 @@ func (c *Client) send(ctx context.Context, rq *request, attempt int) (int, http.
 	}})
 	req, err := http.NewRequestWithContext(ctx, rq.method, u, rd)
 	if err != nil {
-		return 0, nil, nil, err
+		return 0, nil, nil, conns.Load() > 0, err
 	}
 	c.auth(req.Header)
 	req.Header.Set("Accept", "application/json")
@@ -283,7 +283,7 @@ func (c *Client) send(ctx context.Context, rq *request, attempt int) (int, http.
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return 0, nil, nil, err
+		return 0, nil, nil, conns.Load() > 0, err
 	}
 	defer resp.Body.Close()
 	limit := int64(maxBodyBytes)
@@ -292,15 +292,15 @@ func (c *Client) send(ctx context.Context, rq *request, attempt int) (int, http.
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return resp.StatusCode, resp.Header, nil, err
+		return resp.StatusCode, resp.Header, nil, true, err
 	}
 	if int64(len(body)) > limit {
 		if resp.StatusCode < 300 {
-			return resp.StatusCode, resp.Header, nil, errBodyTooLarge
+			return resp.StatusCode, resp.Header, nil, true, errBodyTooLarge
 		}
 		body = body[:limit] // the message is at the start; closing drops the rest
 	}
-	return resp.StatusCode, resp.Header, body, nil
+	return resp.StatusCode, resp.Header, body, true, nil
 }
 
 // observe tells c's observer, then its parent's, about one attempt.

@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -66,11 +65,11 @@ func TestFakeRetriesEachFault(t *testing.T) {
 }
 
 func TestFakeSlowAnswerTimesOutAndIsRetried(t *testing.T) {
-	// Real time here: the per-attempt timeout is the HTTP client's.
+	// Real time here: the retry policy bounds each attempt in real time.
 	s := fakehub.New(fakehub.Config{Token: token, Scale: 20, SlowDelay: 5 * time.Second})
 	url := testkit.Serve(t, s)
 	s.FailNext(2, fakehub.FaultSlow, "")
-	h := newHarnessOn(testkit.NewClock(epoch), url, hubspot.WithHTTPClient(&http.Client{Timeout: 100 * time.Millisecond}))
+	h := newHarnessOn(testkit.NewClock(epoch), url, hubspot.WithRetry(hubspot.RetryPolicy{AttemptTimeout: 100 * time.Millisecond}))
 	if _, err := h.client.AccountDetails(context.Background()); err != nil {
 		t.Fatal(err)
 	}

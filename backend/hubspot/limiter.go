@@ -45,6 +45,17 @@ func (b budget) bucket() rate.Limit {
 	return rate.Limit(usable / (b.window + 2*networkJitter).Seconds())
 }
 
+// SustainedRate is the most calls per second the client sends, sustained,
+// at a budget of perTenSeconds calls per rolling 10 s (DefaultRatePer10s
+// when not positive): a little under the budget, 9.6/s at 100 (see
+// budget.bucket). A run's expected duration is its calls at this rate.
+func SustainedRate(perTenSeconds int) float64 {
+	if perTenSeconds <= 0 {
+		perTenSeconds = DefaultRatePer10s
+	}
+	return float64(budget{calls: float64(perTenSeconds), window: tenSecondWindow}.bucket())
+}
+
 // searchLimit: the search setting is a send rate, kept 1 % under so that
 // with burst 1 no closed one-second window ever holds more than perSecond
 // sends (1 + 0.99·n < n + 1), and with ±100 ms of jitter no more than
@@ -221,6 +232,3 @@ func (l *limits) observe(h http.Header) {
 			"max", maxCalls, "interval", told.window, "callsPer10s", float64(target.bucket())*10)
 	}
 }
-
-// perTenSeconds is the sustained rate the general limiter allows now.
-func (l *limits) perTenSeconds() float64 { return float64(l.general.Limit()) * 10 }

@@ -87,25 +87,25 @@ func TestLimiterFollowsHeadersDownNeverUp(t *testing.T) {
 	}
 	clk := testkit.NewClock(epoch)
 	l := newLimits(clk, slog.New(slog.DiscardHandler), 190, DefaultSearchRate)
-	base := l.perTenSeconds()
+	base := perTenSeconds(l)
 	if base < 0.95*190 || base >= 190 {
 		t.Fatalf("190 tier sustains %.1f per 10 s", base)
 	}
 	l.observe(hdr("250", "10000", "200"))
-	if got := l.perTenSeconds(); got != base {
+	if got := perTenSeconds(l); got != base {
 		t.Errorf("a higher header budget moved the limit from %.1f to %.1f", base, got)
 	}
 	l.observe(hdr("100", "10000", "90"))
-	if got := l.perTenSeconds(); got >= 100 || got < 95 {
+	if got := perTenSeconds(l); got >= 100 || got < 95 {
 		t.Errorf("after Max 100 the limit is %.1f per 10 s", got)
 	}
 	l.observe(hdr("10", "1000", "9")) // 10 per second: a shorter window, same nominal rate, tighter
-	tight := l.perTenSeconds()
+	tight := perTenSeconds(l)
 	if tight >= 95 {
 		t.Errorf("a 1 s window of 10 was not followed: %.1f per 10 s", tight)
 	}
 	l.observe(hdr("190", "10000", "150"))
-	if got := l.perTenSeconds(); got != base {
+	if got := perTenSeconds(l); got != base {
 		t.Errorf("back at the configured budget the limit is %.1f, want %.1f", got, base)
 	}
 	// Remaining 0: someone else spends the budget; new requests pause.
@@ -127,13 +127,13 @@ func TestLimiterIgnoresNonsenseHeaders(t *testing.T) {
 		t.Run(maxCalls, func(t *testing.T) {
 			clk := testkit.NewClock(epoch)
 			l := newLimits(clk, slog.New(slog.DiscardHandler), 100, DefaultSearchRate)
-			base := l.perTenSeconds()
+			base := perTenSeconds(l)
 			h := http.Header{}
 			h.Set(hdrMax, maxCalls)
 			h.Set(hdrInterval, "10000")
 			h.Set(hdrRemaining, "0")
 			l.observe(h)
-			if got := l.perTenSeconds(); got != base {
+			if got := perTenSeconds(l); got != base {
 				t.Errorf("Max %q moved the limit from %.1f to %.1f", maxCalls, base, got)
 			}
 		})
@@ -186,3 +186,7 @@ func TestSplitProperties(t *testing.T) {
 		t.Errorf("no properties: %v", got)
 	}
 }
+
+// perTenSeconds is the sustained rate the general limiter, which every
+// request waits on, admits now.
+func perTenSeconds(l *limits) float64 { return float64(l.general.Limit()) * 10 }

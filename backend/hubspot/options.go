@@ -16,15 +16,20 @@ const (
 	DefaultRatePer10s     = 100
 	DefaultSearchRate     = 4.0
 	DefaultMaxAttempts    = 8
-	defaultHTTPTimeout    = 2 * time.Minute
+	DefaultAttemptTimeout = 2 * time.Minute
 	defaultMaxIdlePerHost = 16
 )
 
-// RetryPolicy shapes the exponential backoff between attempts of one call.
-// Zero fields take the defaults of DefaultRetryPolicy (so jitter cannot be
-// switched off: synchronised retries are what it prevents).
+// RetryPolicy shapes the attempts of one call: how long each may take and
+// the exponential backoff between them. Zero fields take the defaults of
+// DefaultRetryPolicy (so jitter cannot be switched off: synchronised
+// retries are what it prevents).
 type RetryPolicy struct {
-	MaxAttempts         int // total attempts, first one included; 1 disables retries
+	MaxAttempts int // total attempts, first one included; 1 disables retries
+	// AttemptTimeout bounds one attempt, the answer's body included, in
+	// real time; an attempt that runs out is a transport error and retried.
+	// A job someone waits for (a connection test, an estimate) keeps it short.
+	AttemptTimeout      time.Duration
 	InitialInterval     time.Duration
 	MaxInterval         time.Duration
 	Multiplier          float64
@@ -32,11 +37,13 @@ type RetryPolicy struct {
 }
 
 // DefaultRetryPolicy waits about 1, 2, 4, 8, 16, 30, 30 s (±50 %) between
-// eight attempts: long enough to ride out a HubSpot hiccup, short enough
-// that a real outage is reported within two minutes.
+// eight attempts of at most two minutes each: long enough to ride out a
+// HubSpot hiccup or a page of many MiB on a slow line, short enough that a
+// real outage is reported within two minutes of waiting.
 func DefaultRetryPolicy() RetryPolicy {
 	return RetryPolicy{
 		MaxAttempts:         DefaultMaxAttempts,
+		AttemptTimeout:      DefaultAttemptTimeout,
 		InitialInterval:     time.Second,
 		MaxInterval:         30 * time.Second,
 		Multiplier:          2,
@@ -48,6 +55,9 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	d := DefaultRetryPolicy()
 	if p.MaxAttempts <= 0 {
 		p.MaxAttempts = d.MaxAttempts
+	}
+	if p.AttemptTimeout <= 0 {
+		p.AttemptTimeout = d.AttemptTimeout
 	}
 	if p.InitialInterval <= 0 {
 		p.InitialInterval = d.InitialInterval
@@ -69,7 +79,6 @@ type Option func(*config)
 
 type config struct {
 	baseURL    string
-	httpClient *http.Client
 	ratePer10s int
 	searchRate float64
 	retry      RetryPolicy
@@ -81,12 +90,9 @@ type config struct {
 // WithBaseURL points the client at another HubSpot (the fake, a proxy).
 func WithBaseURL(u string) Option { return func(c *config) { c.baseURL = u } }
 
-// WithHTTPClient replaces the HTTP client (its Timeout bounds each attempt).
-func WithHTTPClient(h *http.Client) Option { return func(c *config) { c.httpClient = h } }
-
 // WithRateLimit sets the account's burst budget in calls per rolling 10 s:
 // 100 (Free/Starter), 190 (Professional/Enterprise) or 250 (with the API
-// limit increase). The client stays just under it; see RateLimit.
+// limit increase). The client stays just under it; see SustainedRate.
 func WithRateLimit(perTenSeconds int) Option { return func(c *config) { c.ratePer10s = perTenSeconds } }
 
 // WithSearchRate sets how many search calls per second the client sends at
@@ -106,8 +112,10 @@ func WithObserver(o Observer) Option { return func(c *config) { c.observer = o }
 // WithLogger sets the logger (default: discard). The token is never logged.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 
+// defaultHTTPClient keeps connections for the workers of a run; each
+// attempt's time is bounded by the retry policy, not here.
 func defaultHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = defaultMaxIdlePerHost
-	return &http.Client{Transport: t, Timeout: defaultHTTPTimeout}
+	return &http.Client{Transport: t}
 }

@@ -266,8 +266,7 @@ func TestTransportFailuresExhausted(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			base, _ := script(t, tc.fail, tc.fail, tc.fail)
-			h := newHarness(base, hubspot.WithRetry(hubspot.RetryPolicy{MaxAttempts: 3}),
-				hubspot.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
+			h := newHarness(base, hubspot.WithRetry(hubspot.RetryPolicy{MaxAttempts: 3, AttemptTimeout: 50 * time.Millisecond}))
 			_, err := list(context.Background(), h.client)
 			var te *hubspot.TransportError
 			if !errors.As(err, &te) || te.Attempts != 3 {
