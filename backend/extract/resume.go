@@ -43,13 +43,22 @@ func Resumable(ctx context.Context, db *store.DB, objects []string) (store.Run, 
 	return chain[0], true, nil
 }
 
+// resumeDepth is how far back the history is read for a chain of
+// interrupted runs.
+const resumeDepth = 100
+
 // resumeChain lists, newest first, the consecutive resumable runs of this
 // selection that end the history.
 func resumeChain(ctx context.Context, db *store.DB, objects []string) ([]store.Run, error) {
-	runs, err := db.Runs(ctx, 100)
+	runs, err := db.Runs(ctx, resumeDepth)
 	if err != nil {
 		return nil, err
 	}
+	return chainOf(runs, objects), nil
+}
+
+// chainOf is resumeChain over runs read, newest first.
+func chainOf(runs []store.Run, objects []string) []store.Run {
 	var chain []store.Run
 	for _, r := range runs {
 		if r.Status == store.StatusSucceeded || r.Status == store.StatusRunning || !r.Resumable ||
@@ -58,7 +67,7 @@ func resumeChain(ctx context.Context, db *store.DB, objects []string) ([]store.R
 		}
 		chain = append(chain, r)
 	}
-	return chain, nil
+	return chain
 }
 
 func sameSelection(a, b []string) bool {
