@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -78,13 +81,7 @@ func BenchmarkUpsertPage(b *testing.B) {
 // target), half contacts and half emails.
 func BenchmarkRecordsPage(b *testing.B) {
 	ctx := context.Background()
-	n := 200_000
-	if v := os.Getenv("HUBEXTRACT_BENCH_RECORDS"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil || n < 1000 {
-			b.Fatalf("HUBEXTRACT_BENCH_RECORDS=%q: want a number >= 1000", v)
-		}
-	}
+	n := benchCount(b, 200_000)
 	db := openTest(b)
 	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	const batch = 1000
@@ -135,4 +132,183 @@ func BenchmarkRecordsPage(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkSearchKept measures the record browser's searches over
+// HUBEXTRACT_BENCH_RECORDS contacts (default 1,000,000) shaped like the
+// workspace benchmark's. Building them takes minutes, so it runs only when
+// HUBEXTRACT_BENCH_DIR names a folder where the database is built once and
+// kept (-v shows how long building or migrating it took):
+// HUBEXTRACT_BENCH_DIR=/tmp go test -run '^$' -bench SearchKept -v ./backend/store/
+func BenchmarkSearchKept(b *testing.B) {
+	dir := os.Getenv("HUBEXTRACT_BENCH_DIR")
+	if dir == "" {
+		b.Skip("HUBEXTRACT_BENCH_DIR is not set")
+	}
+	n := benchCount(b, 1_000_000)
+	if n < 10_000 {
+		b.Fatalf("HUBEXTRACT_BENCH_RECORDS=%d: want at least 10000 for full pages of each search", n)
+	}
+	db := keptContacts(b, dir, n)
+	defer db.Close()
+	user := min(12345, n-1) // one contact's e-mail address
+	for _, tc := range []struct {
+		name   string
+		search string
+		want   int // records on the page
+	}{
+		{"first", "", 50},
+		{"email_prefix", fmt.Sprintf("user%d@exa", user), 1},
+		{"email_prefix_long", fmt.Sprintf("user%d@example", user), 1}, // longer than the prefix index's
+		{"rare", "zebracorn", 10},
+		{"common", "anna", 50},
+		{"common_prefix", "zür", 50},
+		{"common_long", "zürich", 50},
+		{"two_words", "anna example1", 50},
+	} {
+		b.Run(fmt.Sprintf("%s/n=%d", tc.name, n), func(b *testing.B) {
+			ctx := context.Background()
+			q := RecordQuery{Type: "contacts", Limit: 50, Search: tc.search}
+			for i := 0; i < b.N; i++ {
+				recs, _, err := db.RecordsPage(ctx, q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(recs) != tc.want {
+					b.Fatalf("%d records, want %d", len(recs), tc.want)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
+		})
+	}
+}
+
+// benchCount is HUBEXTRACT_BENCH_RECORDS, or def when unset.
+func benchCount(b *testing.B, def int) int {
+	v := os.Getenv("HUBEXTRACT_BENCH_RECORDS")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1000 {
+		b.Fatalf("HUBEXTRACT_BENCH_RECORDS=%q: want a number >= 1000", v)
+	}
+	return n
+}
+
+// keptContacts opens dir/contacts-<n>-v<schema>.db, building it first when
+// missing. The name carries the schema version so that the code of an older
+// version never opens (and is never refused) a migrated file: when only a file
+// of an older schema exists, a copy of it is migrated, as an upgrade would do,
+// and the migration time is logged.
+func keptContacts(b *testing.B, dir string, n int) *DB {
+	ctx := context.Background()
+	ms, err := migrations()
+	if err != nil {
+		b.Fatal(err)
+	}
+	name := func(v int) string { return filepath.Join(dir, fmt.Sprintf("contacts-%d-v%d.db", n, v)) }
+	path := name(knownVersion(ms))
+	if _, err := os.Stat(path); err == nil {
+		return openBench(b, path)
+	}
+	for v := knownVersion(ms) - 1; v > 0; v-- {
+		if _, err := os.Stat(name(v)); err != nil {
+			continue
+		}
+		removeDB(b, path+".tmp")
+		copyFile(b, name(v), path+".tmp")
+		start := time.Now()
+		db := openBench(b, path+".tmp")
+		b.Logf("migrated %d contacts from schema %d to %d in %v", n, v, knownVersion(ms), time.Since(start).Round(time.Millisecond))
+		db.Close()
+		if err := os.Rename(path+".tmp", path); err != nil {
+			b.Fatal(err)
+		}
+		return openBench(b, path)
+	}
+	// Built under another name and renamed once complete, so an interrupted
+	// build is never taken for a finished one.
+	removeDB(b, path+".tmp")
+	db := openBench(b, path+".tmp")
+	start := time.Now()
+	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	const batch = 2000
+	recs := make([]Record, 0, batch)
+	for i := 1; i <= n; i += batch {
+		recs = recs[:0]
+		for j := i; j < i+batch && j <= n; j++ {
+			recs = append(recs, benchContact(j, n, t0.Add(time.Duration(j)*time.Second)))
+		}
+		if err := db.TransactionContext(ctx, func(tx *Tx) error { return tx.UpsertRecords(ctx, 1, recs) }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Logf("built %d contacts in %v", n, time.Since(start).Round(time.Second))
+	db.Close()
+	if err := os.Rename(path+".tmp", path); err != nil {
+		b.Fatal(err)
+	}
+	return openBench(b, path)
+}
+
+func openBench(b *testing.B, path string) *DB {
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db
+}
+
+// removeDB removes what an interrupted run may have left at path: SQLite
+// would replay a stale -wal file into a new database of the same name.
+func removeDB(b *testing.B, path string) {
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			b.Fatal(err)
+		}
+	}
+}
+
+// copyFile copies a closed database (no -wal file left) to a new path.
+func copyFile(b *testing.B, from, to string) {
+	src, err := os.Open(from)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		b.Fatal(err)
+	}
+	if err := dst.Close(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+var benchNames = []string{"Anna", "José", "Björn", "Chloé", "David", "Ngozi", "Siobhán", "Wei", "Yusuf", "Zoë"}
+
+// benchContact is contact j of n with the properties of the workspace
+// benchmark's contacts; one in n/10 has the rare word "zebracorn".
+func benchContact(j, n int, updated time.Time) Record {
+	p := map[string]*string{
+		"hs_object_id":     str(strconv.Itoa(j)),
+		"firstname":        str(benchNames[j%len(benchNames)]),
+		"lastname":         str(fmt.Sprintf("Name%d", j%5000)),
+		"email":            str(fmt.Sprintf("user%d@example%d.com", j, j%100)),
+		"company":          str(fmt.Sprintf("Company %d", j%20000)),
+		"hubspot_owner_id": str(strconv.Itoa(1000 + j%20)),
+		"lifecyclestage":   str([]string{"lead", "customer"}[j%2]),
+		"message":          str("<p>Called about the renewal</p>"),
+		"phone":            str(fmt.Sprintf("+1 555 %07d", j)),
+		"city":             str([]string{"Berlin", "Zürich", "Paris", "Oslo"}[j%4]),
+	}
+	if j%(n/10) == 1 {
+		p["jobtitle"] = str("zebracorn wrangler")
+	}
+	return Record{Type: "contacts", ID: strconv.Itoa(j), Properties: p, CreatedAt: updated, UpdatedAt: updated}
 }

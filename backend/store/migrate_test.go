@@ -3,12 +3,14 @@ package store
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 type migrationRow struct {
@@ -52,15 +54,17 @@ func TestMigrateFromEmpty(t *testing.T) {
 			t.Errorf("row %d = %+v, want version %d with a time", i, got[i], m.version)
 		}
 	}
-	for _, table := range []string{"runs", "run_streams", "checkpoints", "watermarks", "records",
-		"records_fts", "associations", "properties", "owners", "pipelines", "pipeline_stages",
+	// 0004 recreates records_fts and the triggers that keep it.
+	for _, name := range []string{"runs", "run_streams", "checkpoints", "watermarks", "records",
+		"records_fts", "records_fts_insert", "records_fts_update", "records_fts_delete",
+		"associations", "properties", "owners", "pipelines", "pipeline_stages",
 		"forms", "form_submissions", "email_events"} {
 		var n int
-		if err := db.SQL().QueryRow(`SELECT count(*) FROM sqlite_schema WHERE name = ?`, table).Scan(&n); err != nil {
+		if err := db.SQL().QueryRow(`SELECT count(*) FROM sqlite_schema WHERE name = ?`, name).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		if n != 1 {
-			t.Errorf("table %s missing", table)
+			t.Errorf("%s missing", name)
 		}
 	}
 }
@@ -163,5 +167,144 @@ func TestMigrationsAreOrdered(t *testing.T) {
 		if ms[i].version <= ms[i-1].version {
 			t.Errorf("%s comes after %s", ms[i].name, ms[i-1].name)
 		}
+	}
+}
+
+// createAtVersion creates a database at path holding the embedded migrations
+// up to version, recorded as migrate records them: the file an older version
+// of the app left behind.
+func createAtVersion(t *testing.T, path string, version int) *sql.DB {
+	t.Helper()
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", path+"?"+dsnParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	if _, err := raw.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		applied_at INTEGER NOT NULL
+	)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.version > version {
+			break
+		}
+		if _, err := raw.Exec(m.sql); err != nil {
+			t.Fatalf("migration %s: %v", m.name, err)
+		}
+		if _, err := raw.Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, 1)`, m.version); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return raw
+}
+
+// TestMigrate0004KeepsSearch upgrades a database of schema 0003 with records
+// in it: 0004 rebuilds the search index with prefix indexes, and every search
+// must find what it found before, records written afterwards included.
+func TestMigrate0004KeepsSearch(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "hubextract.db")
+	raw := createAtVersion(t, path, 3)
+	for _, r := range []struct{ typ, id, props string }{
+		{"contacts", "1", `{"firstname":"José","lastname":"Müller","email":"jose@acme.example","phone":null}`},
+		{"contacts", "2", `{"firstname":"Zoë","city":"Zürich","note":"東京 office"}`},
+		{"contacts", "3", `{"firstname":"Ann","email":"ann@other.example"}`},
+		{"contacts", "4", `{}`},
+		{"companies", "1", `{"name":"Acme José Inc","domain":"acme.example"}`},
+	} {
+		// updated_at is the id: a page lists the highest id first.
+		if _, err := raw.Exec(`INSERT INTO records (object_type, id, properties, updated_at) VALUES (?, ?, ?, ?)`,
+			r.typ, r.id, r.props, r.id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	searches := []struct {
+		search string
+		want   []string
+	}{
+		{"j", []string{"1"}},
+		{"jo", []string{"1"}},
+		{"José", []string{"1"}},
+		{"jose@acme.exa", []string{"1"}},
+		{"jose@acme.example", []string{"1"}},
+		{"ann@oth", []string{"3"}},
+		{"exampl", []string{"3", "1"}},
+		{"zo zür", []string{"2"}},
+		{"東", []string{"2"}},
+		{"acme", []string{"1"}},
+		{"inc", nil},
+		{"nobody", nil},
+		{"", []string{"4", "3", "2", "1"}},
+	}
+	// What schema 0003 finds, read with the same code before the upgrade.
+	old := &DB{db: raw}
+	for _, tc := range searches {
+		checkSearch(t, old, "contacts", tc.search, tc.want)
+	}
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var versions []int
+	for _, r := range migrationRows(t, db) {
+		versions = append(versions, r.Version)
+	}
+	if want := []int{1, 2, 3, 4}; !reflect.DeepEqual(versions, want) {
+		t.Fatalf("migrations recorded %v, want %v", versions, want)
+	}
+	var ftsSQL string
+	if err := db.SQL().QueryRow(`SELECT sql FROM sqlite_schema WHERE name = 'records_fts'`).Scan(&ftsSQL); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ftsSQL, "prefix = '1 2 3 4 5 6'") {
+		t.Errorf("records_fts after the upgrade: %s", ftsSQL)
+	}
+	// Every record is indexed again, the one without properties included.
+	var records, indexed int
+	if err := db.SQL().QueryRow(`SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM records_fts)`).Scan(&records, &indexed); err != nil {
+		t.Fatal(err)
+	}
+	if records != 5 || indexed != records {
+		t.Errorf("%d records, %d indexed after the upgrade; want 5 and 5", records, indexed)
+	}
+	for _, tc := range searches {
+		t.Run("upgraded "+tc.search, func(t *testing.T) { checkSearch(t, db, "contacts", tc.search, tc.want) })
+	}
+	for _, tc := range []struct{ typ, search string }{{"companies", "jos"}, {"companies", "acme.ex"}} {
+		checkSearch(t, db, tc.typ, tc.search, []string{"1"})
+	}
+
+	// The recreated triggers index what is written after the upgrade.
+	inTx(t, db, func(tx *Tx) error {
+		return tx.UpsertRecords(ctx, 1, []Record{
+			{Type: "contacts", ID: "3", UpdatedAt: time.UnixMilli(3), Properties: map[string]*string{"email": str("ann@new.example")}},
+			{Type: "contacts", ID: "5", UpdatedAt: time.UnixMilli(5), Properties: map[string]*string{"firstname": str("Joanna")}},
+		})
+	})
+	if _, err := db.SQL().Exec(`DELETE FROM records WHERE object_type = 'contacts' AND id = '1'`); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		search string
+		want   []string
+	}{
+		{"jo", []string{"5"}},
+		{"ann@oth", nil},
+		{"ann@ne", []string{"3"}},
+		{"exampl", []string{"3"}},
+		{"mü", nil},
+	} {
+		t.Run("written after "+tc.search, func(t *testing.T) { checkSearch(t, db, "contacts", tc.search, tc.want) })
 	}
 }

@@ -161,7 +161,10 @@ var recordColumnsR = "r." + strings.ReplaceAll(recordColumns, ", ", ", r.")
 // runs, its last token a prefix ("jose@exa" -> "jose exa"*), and the phrases
 // are ANDed. Quotes, operators, column filters and markup are never passed
 // through, so no input is an FTS syntax error. Input with no letters or
-// digits gives "": no filter.
+// digits gives "": no filter. A last token of 1 to 6 characters is read from
+// records_fts's prefix index (migration 0004); a longer one makes FTS5 merge
+// the doclists of all the terms it starts, which is slow only when those are
+// in most records.
 func ftsQuery(input string) string {
 	var phrases []string
 	for _, word := range strings.Fields(input) {

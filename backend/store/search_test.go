@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -74,6 +75,30 @@ func TestSearchFindsRecords(t *testing.T) {
 		{"example", []string{"3", "1"}},
 		{"an", []string{"3"}},
 		{"nobody", nil},
+		// Prefixes of every length: 1 to 6 characters are read from the
+		// prefix index (0004), longer ones from the terms.
+		{"a", []string{"3", "1"}},
+		{"z", []string{"2"}},
+		{"mü", []string{"1"}},
+		{"exa", []string{"3", "1"}},
+		{"exampl", []string{"3", "1"}},
+		{"exampl e", []string{"3", "1"}},
+		{"examples", nil},
+		{"東", []string{"2"}},
+		{"jose@", []string{"1"}},
+		{"jose@a", []string{"1"}},
+		{"jose@acm", []string{"1"}},
+		{"jose@acme.e", []string{"1"}},
+		{"jose@acme.exampl", []string{"1"}},
+		{"jose@o", nil},
+		{"ann@o", []string{"3"}},
+		{"ann@other.exa", []string{"3"}},
+		// Several words: each a prefix, in any order, anywhere in the text.
+		{"zo zü", []string{"2"}},
+		{"of 東", []string{"2"}},
+		{"exa ann", []string{"3"}},
+		{"mül jos", []string{"1"}},
+		{"ann jos", nil},
 		// Hostile or odd input: never an error.
 		{`"`, []string{"3", "2", "1"}},
 		{`""*-:^()`, []string{"3", "2", "1"}},
@@ -85,44 +110,76 @@ func TestSearchFindsRecords(t *testing.T) {
 		{`NEAR(ann zoe)`, nil},
 		{`'; DROP TABLE records; --`, nil},
 	} {
-		t.Run(tc.search, func(t *testing.T) {
-			// Both plans must agree: walking the matches, and walking the index.
-			for _, fromFTS := range []bool{true, false} {
-				s := search{match: ftsQuery(tc.search), fromFTS: fromFTS}
-				got, err := db.pageRows(ctx, "contacts", s, nil, 10)
-				if err != nil {
-					t.Fatalf("fromFTS=%v: %v", fromFTS, err)
-				}
-				if ids := recordIDs(got); fmt.Sprint(ids) != fmt.Sprint(tc.want) {
-					t.Errorf("fromFTS=%v: got %v, want %v", fromFTS, ids, tc.want)
-				}
-			}
-			got, _, err := db.RecordsPage(ctx, RecordQuery{Type: "contacts", Search: tc.search})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if ids := recordIDs(got); fmt.Sprint(ids) != fmt.Sprint(tc.want) {
-				t.Errorf("RecordsPage: got %v, want %v", ids, tc.want)
-			}
-		})
+		t.Run(tc.search, func(t *testing.T) { checkSearch(t, db, "contacts", tc.search, tc.want) })
 	}
 }
 
-func TestSearchAfterDelete(t *testing.T) {
+// checkSearch asserts the ids (newest first) a search of typ finds, through
+// RecordsPage and through both of its plans, which must agree: walking the
+// matches, and walking the type's index.
+func checkSearch(t *testing.T, db *DB, typ, input string, want []string) {
+	t.Helper()
+	ctx := context.Background()
+	for _, fromFTS := range []bool{true, false} {
+		s := search{match: ftsQuery(input), fromFTS: fromFTS}
+		got, err := db.pageRows(ctx, typ, s, nil, 10)
+		if err != nil {
+			t.Fatalf("search %q, fromFTS=%v: %v", input, fromFTS, err)
+		}
+		if ids := recordIDs(got); fmt.Sprint(ids) != fmt.Sprint(want) {
+			t.Errorf("search %q, fromFTS=%v: got %v, want %v", input, fromFTS, ids, want)
+		}
+	}
+	got, _, err := db.RecordsPage(ctx, RecordQuery{Type: typ, Search: input})
+	if err != nil {
+		t.Fatalf("search %q: %v", input, err)
+	}
+	if ids := recordIDs(got); fmt.Sprint(ids) != fmt.Sprint(want) {
+		t.Errorf("search %q, RecordsPage: got %v, want %v", input, ids, want)
+	}
+}
+
+// TestSearchAfterChange checks that a deleted or rewritten record leaves no
+// trace in the index: neither its terms nor the prefixes of them.
+func TestSearchAfterChange(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
 	inTx(t, db, func(tx *Tx) error {
-		return tx.UpsertRecords(ctx, 1, []Record{{Type: "notes", ID: "1", Properties: map[string]*string{"body": str("pineapple")}}})
+		return tx.UpsertRecords(ctx, 1, []Record{
+			{Type: "notes", ID: "1", Properties: map[string]*string{"body": str("pineapple")}},
+			{Type: "notes", ID: "2", Properties: map[string]*string{"body": str("pineapple")}},
+		})
 	})
-	if _, err := db.SQL().Exec(`DELETE FROM records`); err != nil {
+	if _, err := db.SQL().Exec(`DELETE FROM records WHERE id = '1'`); err != nil {
 		t.Fatal(err)
+	}
+	inTx(t, db, func(tx *Tx) error {
+		return tx.UpsertRecords(ctx, 2, []Record{{Type: "notes", ID: "2", Properties: map[string]*string{"body": str("mango")}}})
+	})
+	for _, tc := range []struct {
+		search string
+		want   []string
+	}{
+		{"p", nil},
+		{"pi", nil},
+		{"pin", nil},
+		{"pine", nil},
+		{"pinea", nil},
+		{"pineap", nil},
+		{"pineapp", nil},
+		{"pineapple", nil},
+		{"m", []string{"2"}},
+		{"man", []string{"2"}},
+		{"mango", []string{"2"}},
+	} {
+		t.Run(tc.search, func(t *testing.T) { checkSearch(t, db, "notes", tc.search, tc.want) })
 	}
 	var n int
 	if err := db.SQL().QueryRow(`SELECT count(*) FROM records_fts WHERE records_fts MATCH 'pineapple'`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	if n != 0 {
-		t.Errorf("deleted record still indexed (%d hits)", n)
+		t.Errorf("deleted or rewritten record still indexed (%d hits)", n)
 	}
 }
 
@@ -225,4 +282,105 @@ func TestRecordsPageEmpty(t *testing.T) {
 			t.Errorf("search %q on an empty table: %v, %v, %v; want [], nil, nil", search, recs, next, err)
 		}
 	}
+}
+
+// TestPrefixIndexFindsWhatTermsFind compares every prefix search over a set
+// of records with the same search on an index built without prefix indexes
+// (the index of schema 0003), which must find exactly the same rows: every
+// prefix, 1 character to whole word, of every word stored, single and as
+// pairs of words. The records are written, rewritten and deleted through the
+// triggers first, so the prefix entries of the old values must be gone too.
+func TestPrefixIndexFindsWhatTermsFind(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	const n = 60
+	var recs []Record
+	for j := 1; j <= n; j++ {
+		recs = append(recs, benchContact(j, n, t0.Add(time.Duration(j)*time.Minute)))
+	}
+	recs = append(recs, Record{Type: "contacts", ID: "x", Properties: map[string]*string{
+		"note": str("Straße ÆØÅ 東京タワー Zwölfaxing résumé naïve-café o'brien"), "empty": str(""), "none": nil}})
+	inTx(t, db, func(tx *Tx) error { return tx.UpsertRecords(ctx, 1, recs) })
+	for j := 1; j <= n; j += 7 {
+		recs[j].Properties["city"] = str("Reykjavík")
+	}
+	inTx(t, db, func(tx *Tx) error { return tx.UpsertRecords(ctx, 2, recs) })
+	if _, err := db.SQL().Exec(`DELETE FROM records WHERE id IN ('3', '30')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SQL().Exec(`
+		CREATE VIRTUAL TABLE plain_fts USING fts5 (
+			body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
+		INSERT INTO plain_fts (rowid, body)
+		SELECT r.rowid, (SELECT coalesce(group_concat(value, ' '), '')
+		                 FROM json_each(r.properties) WHERE value IS NOT NULL)
+		FROM records r`); err != nil {
+		t.Fatal(err)
+	}
+
+	// Every prefix of every word of the stored values, and pairs of them.
+	rows, err := db.SQL().Query(`SELECT j.value FROM records r, json_each(r.properties) j
+		WHERE j.value IS NOT NULL ORDER BY r.rowid, j.key`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	var inputs []string
+	for rows.Next() {
+		var value string
+		if err := rows.Scan(&value); err != nil {
+			t.Fatal(err)
+		}
+		words := strings.Fields(value)
+		for i, w := range words {
+			runes := []rune(w)
+			for l := 1; l <= len(runes); l++ {
+				for _, in := range []string{string(runes[:l]), words[(i+1)%len(words)] + " " + string(runes[:l])} {
+					if !seen[in] && ftsQuery(in) != "" {
+						seen[in] = true
+						inputs = append(inputs, in)
+					}
+				}
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(inputs) < 1000 {
+		t.Fatalf("only %d searches to compare", len(inputs))
+	}
+	for _, in := range inputs {
+		match := ftsQuery(in)
+		withPrefixes := ftsRowids(t, db, "records_fts", match)
+		if len(withPrefixes) == 0 {
+			t.Errorf("search %q (%s) found nothing, though a stored word has that prefix", in, match)
+		}
+		if plain := ftsRowids(t, db, "plain_fts", match); fmt.Sprint(withPrefixes) != fmt.Sprint(plain) {
+			t.Errorf("search %q (%s): rows %v, without prefix indexes %v", in, match, withPrefixes, plain)
+		}
+	}
+}
+
+// ftsRowids returns the rowids an FTS5 table matches, in order.
+func ftsRowids(t *testing.T, db *DB, table, match string) []int64 {
+	t.Helper()
+	rows, err := db.SQL().Query(`SELECT rowid FROM `+table+` WHERE `+table+` MATCH ? ORDER BY rowid`, match)
+	if err != nil {
+		t.Fatalf("%s MATCH %s: %v", table, match, err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return ids
 }
