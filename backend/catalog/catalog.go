@@ -47,14 +47,6 @@ func GroupLabel(id string) string {
 	return "Other"
 }
 
-// GroupRank orders groups for display.
-func GroupRank(id string) int {
-	if i := slices.IndexFunc(groups, func(g Group) bool { return g.ID == id }); i >= 0 {
-		return i
-	}
-	return len(groups)
-}
-
 // Type is everything the app knows about one type.
 type Type struct {
 	Name     string `json:"name"`     // HubSpot's name: "contacts", "p_projects", "form_submissions"
@@ -157,15 +149,8 @@ type Catalog struct {
 // Builtin returns a new catalog of HubSpot's standard types.
 func Builtin() *Catalog {
 	c := &Catalog{}
-	for _, t := range builtinTypes {
-		// Built-in types name each other inline (contacts ↔ companies),
-		// so they are checked once all are in.
-		c.types = append(c.types, withDefaults(t))
-	}
-	for _, t := range c.types {
-		if err := c.check(t, false); err != nil {
-			panic("catalog: built-in type: " + err.Error())
-		}
+	if err := c.Register(builtinTypes...); err != nil {
+		panic("catalog: built-in types: " + err.Error())
 	}
 	return c
 }
@@ -173,33 +158,43 @@ func Builtin() *Catalog {
 // validName is what HubSpot allows in an object type's name.
 var validName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
-// Register adds t, checking it: a valid name not taken, a label, a known
-// group, inline types already known. A missing singular is the label.
-// A record type's last-modified property defaults to hs_lastmodifieddate.
-func (c *Catalog) Register(t Type) error {
-	if err := c.check(t, true); err != nil {
-		return err
+// Register adds types, checking each: a valid name not taken, a label, a
+// known group, inline types that are record types of the catalog or of the
+// same batch (types that name each other, as contacts and companies do, or
+// custom objects associated with one another, are registered together).
+// A missing singular is the label; a record type's last change is in
+// hs_lastmodifieddate unless it says otherwise. Nothing is added when one
+// of them is refused.
+func (c *Catalog) Register(types ...Type) error {
+	next := &Catalog{types: slices.Clone(c.types)}
+	for _, t := range types {
+		if err := next.checkName(t); err != nil {
+			return err
+		}
+		next.types = append(next.types, withDefaults(t))
 	}
-	c.types = append(c.types, withDefaults(t))
+	for _, t := range types {
+		for _, in := range t.Inline {
+			if x, ok := next.Lookup(in); !ok || !x.Records {
+				return fmt.Errorf("register type %q: inline association with %q, which is not a record type", t.Name, in)
+			}
+		}
+	}
+	c.types = next.types
 	return nil
 }
 
-// check says what is wrong with t; isNew also refuses a name already taken.
-func (c *Catalog) check(t Type, isNew bool) error {
+// checkName says what is wrong with t's name, label or group.
+func (c *Catalog) checkName(t Type) error {
 	switch {
 	case !validName.MatchString(t.Name):
 		return fmt.Errorf("register type %q: a name is lower-case letters, digits and _", t.Name)
-	case t.Name == Metadata || isNew && slices.ContainsFunc(c.types, func(x Type) bool { return x.Name == t.Name }):
+	case t.Name == Metadata || slices.ContainsFunc(c.types, func(x Type) bool { return x.Name == t.Name }):
 		return fmt.Errorf("register type %q: the name is taken", t.Name)
 	case strings.TrimSpace(t.Label) == "":
 		return fmt.Errorf("register type %q: no label", t.Name)
 	case !slices.ContainsFunc(groups, func(g Group) bool { return g.ID == t.Group }):
 		return fmt.Errorf("register type %q: unknown group %q", t.Name, t.Group)
-	}
-	for _, in := range t.Inline {
-		if x, ok := c.Lookup(in); !ok || !x.Records {
-			return fmt.Errorf("register type %q: inline association with %q, which is not a record type", t.Name, in)
-		}
 	}
 	return nil
 }
@@ -223,9 +218,6 @@ func (c *Catalog) Lookup(name string) (Type, bool) {
 	}
 	return Type{}, false
 }
-
-// Types lists every type in canonical order.
-func (c *Catalog) Types() []Type { return slices.Clone(c.types) }
 
 // Names lists the names of the types for which keep is true (nil: all), in
 // canonical order.

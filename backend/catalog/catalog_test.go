@@ -111,6 +111,7 @@ func TestRegister(t *testing.T) {
 		{"ErrLabel", Type{Name: "p_x", Label: " ", Group: GroupCustom}, "no label"},
 		{"ErrGroup", Type{Name: "p_x", Label: "X", Group: "widgets"}, "unknown group"},
 		{"ErrInline", Type{Name: "p_x", Label: "X", Group: GroupCustom, Inline: []string{"forms"}}, "not a record type"},
+		{"ErrInlineUnknown", Type{Name: "p_x", Label: "X", Group: GroupCustom, Inline: []string{"p_elsewhere"}}, "not a record type"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -119,6 +120,9 @@ func TestRegister(t *testing.T) {
 			if tt.problem != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.problem) {
 					t.Fatalf("Register = %v, want an error saying %q", err, tt.problem)
+				}
+				if len(c.Names(nil)) != len(All) {
+					t.Errorf("a refused type was added: %v", c.Names(nil))
 				}
 				return
 			}
@@ -134,6 +138,12 @@ func TestRegister(t *testing.T) {
 			}
 			if _, ok := Lookup("p_projects"); ok {
 				t.Error("registering into one catalog changed the built-in one")
+			}
+			// Custom objects associated with each other come in one batch.
+			a := Type{Name: "p_a", Label: "A", Group: GroupCustom, Records: true, Inline: []string{"p_b"}}
+			b := Type{Name: "p_b", Label: "B", Group: GroupCustom, Records: true, Inline: []string{"p_a", "deals"}}
+			if err := c.Register(a, b); err != nil {
+				t.Errorf("a batch naming each other: %v", err)
 			}
 		})
 	}
