@@ -245,9 +245,8 @@ func (s *stream) submitChanges(page changesPage) <-chan error {
 		ids[i] = o.ID
 	}
 	n := int64(len(recs))
-	snapshot, runID, now := s.afterPage(n)
 	return s.e.w.submit(func(ctx context.Context, tx *store.Tx) error {
-		if err := tx.UpsertRecords(ctx, runID, recs); err != nil {
+		if err := tx.UpsertRecords(ctx, s.e.runID, recs); err != nil {
 			return err
 		}
 		for _, to := range catalog.Inline(s.name) {
@@ -255,10 +254,7 @@ func (s *stream) submitChanges(page changesPage) <-chan error {
 				return err
 			}
 		}
-		if err := tx.SaveCheckpoint(ctx, store.Checkpoint{RunID: runID, Stream: changesKey(s.name),
-			Cursor: page.next.String(), Done: page.last, UpdatedAt: now}); err != nil {
-			return err
-		}
-		return tx.SaveStreamResult(ctx, runID, snapshot)
+		return s.commitPage(ctx, tx, store.Checkpoint{Stream: changesKey(s.name), Cursor: page.next.String(),
+			Done: page.last}, n)
 	}, func() { s.count(n, false) })
 }

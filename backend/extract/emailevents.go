@@ -52,9 +52,6 @@ func (w eventWindow) params(offset string) hubspot.EmailEventParams {
 	return p
 }
 
-// eventsPage is the events endpoint's maximum page.
-const eventsPage = 1000
-
 func (e *engine) queueEmailEvents(ctx context.Context, s *stream) {
 	s.hold()
 	raw, done := e.plan.checkpoint(catalog.EmailEvents)
@@ -77,7 +74,7 @@ func (e *engine) queueEmailEvents(ctx context.Context, s *stream) {
 	priority := 1.0
 	if !e.incremental(s.name) {
 		if n, err := e.db.CountEmailEvents(ctx); err == nil {
-			priority = float64(max(1, (n+eventsPage-1)/eventsPage))
+			priority = float64(pages(n, eventsPage))
 		}
 	}
 	e.sched.add(&task{name: catalog.EmailEvents, priority: priority, run: func(ctx context.Context) {
@@ -132,15 +129,10 @@ func (s *stream) submitEvents(events []hubspot.EmailEvent, left eventWindow, las
 			CampaignID: ev.CampaignID, Raw: ev.Raw}
 	}
 	n := int64(len(out))
-	snapshot, runID, now := s.afterPage(n)
 	return s.e.w.submit(func(ctx context.Context, tx *store.Tx) error {
 		if err := tx.UpsertEmailEvents(ctx, out); err != nil {
 			return err
 		}
-		if err := tx.SaveCheckpoint(ctx, store.Checkpoint{RunID: runID, Stream: catalog.EmailEvents,
-			Cursor: left.String(), Done: last, UpdatedAt: now}); err != nil {
-			return err
-		}
-		return tx.SaveStreamResult(ctx, runID, snapshot)
+		return s.commitPage(ctx, tx, store.Checkpoint{Stream: catalog.EmailEvents, Cursor: left.String(), Done: last}, n)
 	}, func() { s.count(n, false) })
 }

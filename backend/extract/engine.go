@@ -106,6 +106,8 @@ type engine struct {
 	// pageSaved: see Options.pageSaved.
 	pageSaved func()
 	abort     context.CancelCauseFunc
+	// fatal is the error that stopped the whole run, once it ended.
+	fatal error
 
 	streams map[string]*stream // by name, metadata included
 	walks   map[string]*task   // queued walks by type, reprioritized by planning
@@ -152,40 +154,52 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	if err := e.start(ctx, opts.Fresh || opts.Full, opts.Full); err != nil {
 		return Result{}, err
 	}
-	// Pages already fetched are committed even after a cancel.
-	e.w = newWriter(context.WithoutCancel(ctx), db, 2*conc)
-	e.sched = newScheduler()
 	// rctx also ends when an error makes every further call pointless.
 	rctx, abort := context.WithCancelCause(ctx)
 	defer abort(nil)
 	e.abort = abort
+	// Pages already fetched are committed even after a cancel. Every
+	// transaction also saves the run's figures, so that a killed run keeps
+	// the calls it made up to its last committed page; a write that fails
+	// for a reason every other write meets too (a full disk) stops the run
+	// at once, before more calls fetch what could not be saved.
+	e.w = newWriter(context.WithoutCancel(ctx), db, 2*conc,
+		func(ctx context.Context, tx *store.Tx) error {
+			return tx.SaveRunFigures(ctx, e.runID, e.client.Calls(), e.client.Retries())
+		},
+		func(err error) {
+			if isFatal(err) {
+				abort(err)
+			}
+		})
+	e.sched = newScheduler()
 	e.setup(rctx)
 	planned := e.startPlanner(rctx)
 	e.sched.run(rctx, conc)
 	<-planned
-	fatal := e.fatal(rctx)
+	e.fatal = fatalCause(rctx)
 	for _, s := range e.ordered() {
-		s.abandon(fatal) // streams cut short by a cancel or a fatal error
+		s.abandon(e.fatal) // streams cut short by a cancel or a fatal error
 		s.cancel()
 	}
 	e.w.close()
 	return e.finish(ctx, nil)
 }
 
-// fatal is the error that stopped the whole run, if any.
-func (e *engine) fatal(rctx context.Context) error {
+// fatalCause is the error that stopped the whole run, if any.
+func fatalCause(rctx context.Context) error {
 	if err := context.Cause(rctx); err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	return nil
 }
 
-// isFatal: errors that every other call would meet too (a refused token,
-// the day's allowance spent), so the run stops at once.
+// isFatal: errors that every other call or write would meet too (a refused
+// token, the day's allowance spent, a full disk), so the run stops at once.
 func isFatal(err error) bool {
 	var auth *hubspot.AuthError
 	var daily *hubspot.DailyLimitError
-	return errors.As(err, &auth) || errors.As(err, &daily)
+	return errors.As(err, &auth) || errors.As(err, &daily) || errors.Is(err, store.ErrDiskFull)
 }
 
 // start records the run, first closing runs a crashed process left open,
@@ -311,6 +325,10 @@ func (e *engine) outcome(ctx context.Context, setupErr error) (status, msg strin
 		status = store.StatusFailed
 	default:
 		status = store.StatusPartial
+	}
+	if e.fatal != nil {
+		// One cause stopped every stream: say it once, plainly.
+		return status, hubspot.UserMessage(e.fatal)
 	}
 	msg = failed[0].name + ": " + failed[0].result().Error
 	if len(failed) > 1 {

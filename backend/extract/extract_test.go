@@ -45,7 +45,7 @@ func TestExtractMatchesTruth(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t, tt.cfg)
 			db := testkit.OpenDB(t)
-			ev := &events{}
+			ev := &testkit.Events{}
 			res := f.run(t.Context(), db, Options{Objects: tt.objects, Progress: ev})
 			if res.Status != store.StatusSucceeded {
 				t.Fatalf("status %s: %s", res.Status, res.Error)
@@ -74,7 +74,7 @@ func TestExtractMatchesTruth(t *testing.T) {
 			if len(res.Warnings) > 0 {
 				t.Errorf("warnings: %q", res.Warnings)
 			}
-			final := ev.final()
+			final := finalEvents(ev)
 			for _, typ := range objects {
 				s := streamResult(t, res, typ)
 				stored, total := int64(len(tr.IDs(typ, false))+len(tr.IDs(typ, true))), int64(len(tr.IDs(typ, false)))

@@ -140,7 +140,7 @@ func (e *engine) queueSubmissions(ctx context.Context, s *stream, formID string)
 	priority := 1.0
 	if !e.incremental(s.name) {
 		if n, err := e.db.CountFormSubmissions(ctx, formID); err == nil {
-			priority = float64(max(1, (n+submissionsPage-1)/submissionsPage))
+			priority = float64(submissionsCalls([]int64{n}))
 		}
 	}
 	s.hold()
@@ -149,9 +149,6 @@ func (e *engine) queueSubmissions(ctx context.Context, s *stream, formID string)
 		s.fail(ctx, e.walkSubmissions(ctx, s, formID))
 	}})
 }
-
-// submissionsPage is the submissions endpoint's maximum page.
-const submissionsPage = 50
 
 // walkSubmissions reads one form's submissions, newest first, down to the
 // end or (incremental) past the watermark.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -374,25 +373,12 @@ func cancelAfter(t *testing.T, k int64) (context.Context, func()) {
 	}
 }
 
-// events collects progress events.
-type events struct {
-	mu  sync.Mutex
-	all []progress.Event
-}
-
-func (e *events) Report(ev progress.Event) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.all = append(e.all, ev)
-}
-
-func (e *events) final() map[string]progress.Event {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+// finalEvents are the last progress events of each stream.
+func finalEvents(ev *testkit.Events) map[string]progress.Event {
 	out := map[string]progress.Event{}
-	for _, ev := range e.all {
-		if ev.Kind == progress.KindProgress && ev.Final {
-			out[ev.Stream] = ev
+	for _, e := range ev.All() {
+		if e.Kind == progress.KindProgress && e.Final {
+			out[e.Stream] = e
 		}
 	}
 	return out

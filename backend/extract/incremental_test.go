@@ -124,7 +124,7 @@ func TestIncrementalFetchesOnlyChanges(t *testing.T) {
 			f.fake.AddEmailEvents(4, at)
 			f.clk.Advance(time.Hour)
 			f.fake.ResetStats()
-			ev := &events{}
+			ev := &testkit.Events{}
 			second := f.run(t.Context(), db, Options{Objects: tt.objects, Progress: ev})
 			if second.Status != store.StatusSucceeded || second.Mode != store.ModeIncremental || second.ResumedFrom != 0 {
 				t.Fatalf("second run: %s %s %s (resumed %d)", second.Status, second.Mode, second.Error, second.ResumedFrom)
@@ -148,7 +148,7 @@ func TestIncrementalFetchesOnlyChanges(t *testing.T) {
 			if perStream != second.APICalls {
 				t.Errorf("stream calls add up to %d, run made %d", perStream, second.APICalls)
 			}
-			final := ev.final()
+			final := finalEvents(ev)
 			for _, typ := range crm {
 				changed := changedSince(tr, typ, from)
 				if len(changed) < 5 {

@@ -94,7 +94,7 @@ func (e *engine) pipelines(ctx context.Context, s *stream, key, objectType strin
 	if err != nil {
 		return err
 	}
-	e.addMinimum(1)
+	e.addMinimum(pipelineCalls)
 	out := make([]store.Pipeline, len(ps))
 	for i, p := range ps {
 		sp := store.Pipeline{ObjectType: objectType, ID: p.ID, Label: p.Label, DisplayOrder: p.DisplayOrder,
@@ -128,7 +128,7 @@ func (e *engine) properties(ctx context.Context, s *stream) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.addMinimum(1)
+	e.addMinimum(propertiesCalls)
 	if len(defs) == 0 {
 		return nil, fmt.Errorf("properties of %s: HubSpot returned no property definitions", s.name)
 	}

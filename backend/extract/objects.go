@@ -2,16 +2,12 @@ package extract
 
 import (
 	"context"
-	"time"
 
 	"hubextract/backend/catalog"
 	"hubextract/backend/hubspot"
 	"hubextract/backend/progress"
 	"hubextract/backend/store"
 )
-
-// pageSize is the list endpoint's maximum: the fewest calls per record.
-const pageSize = 100
 
 // queueObjects queues the walk of one type: its property definitions, its
 // records (with their associations inline; in an incremental run, the
@@ -59,13 +55,10 @@ func (e *engine) estimate(ctx context.Context, objectType string) float64 {
 	case err != nil:
 		return 1
 	case e.incremental(objectType):
-		return float64(1 + pagesFor(archived))
+		return float64(1 + listCalls(archived, true))
 	}
-	return float64(pagesFor(active) + pagesFor(archived))
+	return float64(listCalls(active, true) + listCalls(archived, true))
 }
-
-// pagesFor is how many list pages n records take (an empty list is one).
-func pagesFor(n int64) int64 { return max(1, (n+pageSize-1)/pageSize) }
 
 // walkObjects reads one type: its property definitions, its records (all
 // of them, or in an incremental run those changed since the last one),
@@ -191,7 +184,7 @@ func (e *engine) readProperties(ctx context.Context, s *stream, objs []hubspot.O
 	if err != nil {
 		return nil, err
 	}
-	e.addMinimum(int64(len(ids)+batchSize-1) / batchSize)
+	e.addMinimum(batchReadCalls(int64(len(ids))))
 	byID := make(map[string]hubspot.Object, len(full))
 	for _, o := range full {
 		byID[o.ID] = o
@@ -205,9 +198,6 @@ func (e *engine) readProperties(ctx context.Context, s *stream, objs []hubspot.O
 	}
 	return kept, nil
 }
-
-// batchSize is the batch read's maximum.
-const batchSize = 100
 
 // submitPage hands one page to the writer: records, their inline
 // associations (replacing what each record had), the ids whose inline
@@ -241,9 +231,8 @@ func (s *stream) submitPage(key string, page hubspot.ObjectPage, archived bool) 
 		}
 	}
 	n := int64(len(recs))
-	snapshot, runID, now := s.afterPage(n)
 	return s.e.w.submit(func(ctx context.Context, tx *store.Tx) error {
-		if err := tx.UpsertRecords(ctx, runID, recs); err != nil {
+		if err := tx.UpsertRecords(ctx, s.e.runID, recs); err != nil {
 			return err
 		}
 		if archived {
@@ -262,25 +251,30 @@ func (s *stream) submitPage(key string, page hubspot.ObjectPage, archived bool) 
 				}
 			}
 		}
-		if err := tx.SaveCheckpoint(ctx, store.Checkpoint{RunID: runID, Stream: key, Cursor: page.Next,
-			Done: page.Next == "", UpdatedAt: now}); err != nil {
-			return err
-		}
-		return tx.SaveStreamResult(ctx, runID, snapshot)
+		return s.commitPage(ctx, tx, store.Checkpoint{Stream: key, Cursor: page.Next, Done: page.Next == ""}, n)
 	}, func() { s.count(n, archived) })
 }
 
-// afterPage is what the page transaction records for a page of n records:
-// the stream's line in the run history as it will stand once the page is
-// committed, the run, and the time of the checkpoint.
-func (s *stream) afterPage(n int64) (store.StreamResult, int64, time.Time) {
-	snapshot := s.result()
-	snapshot.Records += n
-	snapshot.Pages++
-	return snapshot, s.e.runID, s.e.clk.Now()
+// commitPage ends a page's transaction: the walk's checkpoint, and the
+// stream's line in the run history as it stands once the page of n records
+// commits. It runs on the writer, after every page committed before it was
+// counted (see count), so the line counts exactly the committed pages, this
+// one included, however many tasks the stream runs at once; its calls are
+// the stream's calls up to now.
+func (s *stream) commitPage(ctx context.Context, tx *store.Tx, cp store.Checkpoint, n int64) error {
+	cp.RunID, cp.UpdatedAt = s.e.runID, s.e.clk.Now()
+	if err := tx.SaveCheckpoint(ctx, cp); err != nil {
+		return err
+	}
+	line := s.result()
+	line.Records += n
+	line.Pages++
+	return tx.SaveStreamResult(ctx, s.e.runID, line)
 }
 
-// count adds a committed page to the stream's counts.
+// count adds a committed page to the stream's counts. The writer calls it
+// right after the commit, before the next transaction, and never for a
+// page that did not commit.
 func (s *stream) count(n int64, archived bool) {
 	s.mu.Lock()
 	s.records += n
@@ -294,23 +288,18 @@ func (s *stream) count(n int64, archived bool) {
 	}
 }
 
-// save writes one page of metadata with its checkpoint, synchronously.
+// save writes one page of metadata or marketing data with its checkpoint,
+// synchronously.
 func (s *stream) save(ctx context.Context, key, next string, n int64, fn func(ctx context.Context, tx *store.Tx) error) error {
-	snapshot, runID, now := s.afterPage(n)
-	err := s.e.w.write(func(ctx context.Context, tx *store.Tx) error {
+	err := <-s.e.w.submit(func(ctx context.Context, tx *store.Tx) error {
 		if err := fn(ctx, tx); err != nil {
 			return err
 		}
-		if err := tx.SaveCheckpoint(ctx, store.Checkpoint{RunID: runID, Stream: key, Cursor: next,
-			Done: next == "", UpdatedAt: now}); err != nil {
-			return err
-		}
-		return tx.SaveStreamResult(ctx, runID, snapshot)
-	})
+		return s.commitPage(ctx, tx, store.Checkpoint{Stream: key, Cursor: next, Done: next == ""}, n)
+	}, func() { s.count(n, false) })
 	if err != nil {
 		return err
 	}
-	s.count(n, false)
 	s.report(false)
 	return nil
 }

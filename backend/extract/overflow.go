@@ -229,10 +229,8 @@ func (e *engine) completeRound(ctx context.Context, s *stream, d direction, inpu
 		e.warn(fmt.Sprintf("%s: HubSpot could not read the %s associated with %d records (%s); the next run tries again",
 			d.from, d.to, len(failed), strings.Join(slices.Sorted(maps.Keys(failed)), ", ")))
 	}
-	snapshot := s.result()
-	snapshot.Failed += int64(len(failed))
-	runID := e.runID
-	err = e.w.write(func(ctx context.Context, tx *store.Tx) error {
+	nFailed := int64(len(failed))
+	err = <-e.w.submit(func(ctx context.Context, tx *store.Tx) error {
 		if first {
 			if err := tx.ReplaceAssociations(ctx, d.from, touched, []string{d.to}, assocs); err != nil {
 				return err
@@ -246,16 +244,20 @@ func (e *engine) completeRound(ctx context.Context, s *stream, d direction, inpu
 		if err := tx.ResolveOverflow(ctx, d.from, d.to, resolved); err != nil {
 			return err
 		}
-		return tx.SaveStreamResult(ctx, runID, snapshot)
+		// As commitPage: the line as it stands once this round commits.
+		line := s.result()
+		line.Failed += nFailed
+		return tx.SaveStreamResult(ctx, e.runID, line)
+	}, func() {
+		s.mu.Lock()
+		s.failed += nFailed
+		s.mu.Unlock()
+		if e.pageSaved != nil {
+			e.pageSaved()
+		}
 	})
 	if err != nil {
 		return nil, err
-	}
-	s.mu.Lock()
-	s.failed += int64(len(failed))
-	s.mu.Unlock()
-	if e.pageSaved != nil {
-		e.pageSaved()
 	}
 	s.report(false)
 	return next, nil

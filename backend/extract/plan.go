@@ -2,9 +2,11 @@ package extract
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"hubextract/backend/hubspot"
+	"hubextract/backend/store"
 )
 
 // startPlanner asks HubSpot, once per type still to list, how many records
@@ -52,10 +54,11 @@ func (e *engine) startPlanner(ctx context.Context) <-chan struct{} {
 func (e *engine) planTotal(ctx context.Context, s *stream) {
 	tctx, cancel := s.taskContext(ctx)
 	defer cancel()
-	page, err := e.client.SearchObjects(tctx, s.name, hubspot.SearchRequest{Limit: 1, Properties: []string{"hs_object_id"}})
+	total, err := countTotal(tctx, e.client, s.name)
 	if err != nil {
 		if isFatal(err) { // a refused token: every other call would be refused too
 			e.abort(err)
+			return
 		}
 		// Otherwise not fatal: the walk itself fails if HubSpot refuses
 		// this type; else the total is only unknown, and the
@@ -63,15 +66,40 @@ func (e *engine) planTotal(ctx context.Context, s *stream) {
 		s.mu.Lock()
 		s.planErr = err
 		s.mu.Unlock()
+		s.saveLine(ctx)
 		return
 	}
-	e.addMinimum(1)
+	e.addMinimum(planningCalls)
 	s.mu.Lock()
-	s.total = int64(page.Total)
+	s.total = total
 	s.mu.Unlock()
 	if t := e.walks[s.name]; t != nil && !e.incremental(s.name) {
 		_, archived, _ := e.db.CountRecords(ctx, s.name)
-		e.sched.reprioritize(t, float64(pagesFor(int64(page.Total))+pagesFor(archived)))
+		e.sched.reprioritize(t, float64(listCalls(total, true)+listCalls(archived, true)))
 	}
+	s.saveLine(ctx)
 	s.report(false)
+}
+
+// saveLine writes the stream's line in the run history as it stands, and
+// with it the run's figures: the planner commits nothing else, so without
+// it a run killed after a row of planning calls would lose them all.
+func (s *stream) saveLine(ctx context.Context) {
+	if ctx.Err() != nil {
+		return
+	}
+	err := <-s.e.w.submit(func(ctx context.Context, tx *store.Tx) error {
+		return tx.SaveStreamResult(ctx, s.e.runID, s.result())
+	}, nil)
+	s.fail(ctx, err)
+}
+
+// countTotal asks HubSpot how many active records objectType holds: a
+// search with limit 1, the planning call of a run and of an estimate.
+func countTotal(ctx context.Context, c *hubspot.Client, objectType string) (int64, error) {
+	page, err := c.SearchObjects(ctx, objectType, hubspot.SearchRequest{Limit: 1, Properties: []string{"hs_object_id"}})
+	if err != nil {
+		return 0, fmt.Errorf("count %s: %w", objectType, err)
+	}
+	return int64(page.Total), nil
 }

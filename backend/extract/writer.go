@@ -14,6 +14,10 @@ type writer struct {
 	db   *store.DB
 	jobs chan writeJob
 	done chan struct{}
+	// every ends each transaction (the run's figures); failed hears of
+	// each transaction that did not commit, before the job's caller does.
+	every  func(ctx context.Context, tx *store.Tx) error
+	failed func(error)
 }
 
 type writeJob struct {
@@ -23,15 +27,28 @@ type writeJob struct {
 }
 
 // newWriter starts the writer. Its transactions run on ctx, which should
-// outlive a cancelled run: pages already fetched are still committed.
-func newWriter(ctx context.Context, db *store.DB, queue int) *writer {
-	w := &writer{db: db, jobs: make(chan writeJob, queue), done: make(chan struct{})}
+// outlive a cancelled run: pages already fetched are still committed. every
+// (may be nil) runs at the end of each transaction; failed (may be nil) is
+// told of each transaction that did not commit.
+func newWriter(ctx context.Context, db *store.DB, queue int, every func(ctx context.Context, tx *store.Tx) error, failed func(error)) *writer {
+	w := &writer{db: db, jobs: make(chan writeJob, queue), done: make(chan struct{}), every: every, failed: failed}
 	go func() {
 		defer close(w.done)
 		for j := range w.jobs {
-			err := db.TransactionContext(ctx, func(tx *store.Tx) error { return j.fn(ctx, tx) })
-			if err == nil && j.committed != nil {
+			err := db.TransactionContext(ctx, func(tx *store.Tx) error {
+				if err := j.fn(ctx, tx); err != nil {
+					return err
+				}
+				if w.every == nil {
+					return nil
+				}
+				return w.every(ctx, tx)
+			})
+			switch {
+			case err == nil && j.committed != nil:
 				j.committed()
+			case err != nil && w.failed != nil:
+				w.failed(err)
 			}
 			j.result <- err
 		}
