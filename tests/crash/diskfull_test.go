@@ -1,9 +1,11 @@
 package crash
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,18 +41,41 @@ func init() {
 	})
 }
 
-// runCLI runs a hubextract command in this process.
-func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+// runCLI runs a hubextract command in this process; stderr (may be nil)
+// also hears every line of the error output as it is written.
+func runCLI(t *testing.T, stderr io.Writer, args ...string) (code int, stdoutText, stderrText string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code = cli.Main(t.Context(), args, &cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb})
+	var w io.Writer = &errb
+	if stderr != nil {
+		w = io.MultiWriter(&errb, stderr)
+	}
+	code = cli.Main(t.Context(), args, &cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: w})
 	return code, out.String(), errb.String()
 }
 
+// firstSaid notes the fake's call count when the error output first says
+// the disk is full: the run has stopped by then, so what the fake answers
+// afterwards can only be calls that were already in flight.
+type firstSaid struct {
+	t     *testing.T
+	fx    *fixture
+	once  sync.Once
+	calls int64 // -1 until said
+}
+
+func (f *firstSaid) Write(p []byte) (int, error) {
+	if strings.Contains(strings.ToLower(string(p)), "disk is full") {
+		f.once.Do(func() { f.calls = f.fx.total(f.t) })
+	}
+	return len(p), nil
+}
+
 // TestDiskFull_PageLimit runs an extraction into a database that may grow
-// to a third of the reference's size: the run stops with the disk-full
-// message, what it committed stays and is counted, and once the limit is
-// lifted the next run resumes it to the reference database.
+// to a third of the reference's size: the run stops at once with the
+// disk-full message, what it committed stays and is counted stream by
+// stream, and once the limit is lifted the next run resumes it to the
+// reference database.
 func TestDiskFull_PageLimit(t *testing.T) {
 	skipShort(t)
 	fx := shared(t)
@@ -58,21 +83,28 @@ func TestDiskFull_PageLimit(t *testing.T) {
 	pageLimits.Store(db, fx.refSize/3)
 	t.Cleanup(func() { pageLimits.Delete(db) })
 
-	before := fx.calls(t)
-	code, stdout, stderr := runCLI(t, extractArgs(fx.url, db)...)
+	before := fx.total(t)
+	said := &firstSaid{t: t, fx: fx, calls: -1}
+	code, stdout, stderr := runCLI(t, said, extractArgs(fx.url, db)...)
 	ranOutOfSpace(t, db, code, stdout, stderr, true)
-	calls := 0
-	for _, n := range since(before, fx.calls(t)) {
-		calls += n
+	calls := fx.total(t) - before
+	if said.calls < 0 {
+		t.Fatalf("the error output never said the disk is full:\n%s", stderr)
+	}
+	// Once the first write fails the run stops: only the calls already in
+	// flight (one per worker and the planner's) may still reach the fake.
+	if after := fx.total(t) - said.calls; after > concurrency+1 {
+		t.Errorf("%d calls after the run said the disk is full, want at most %d", after, concurrency+1)
 	}
 	pages, err := committedPages(db, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("the run that ran out of space made %d calls and committed %d pages", calls, pages)
+	t.Logf("the run that ran out of space made %d calls (%d after it said so) and committed %d pages",
+		calls, fx.total(t)-said.calls, pages)
 
 	pageLimits.Delete(db) // space was freed
-	code, stdout, stderr = runCLI(t, extractArgs(fx.url, db)...)
+	code, stdout, stderr = runCLI(t, nil, extractArgs(fx.url, db)...)
 	if code != 0 || !strings.Contains(stdout, "(resumed run 1)") {
 		t.Fatalf("the run with space again: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
@@ -86,10 +118,12 @@ func TestDiskFull_PageLimit(t *testing.T) {
 
 // TestDiskFull_Tmpfs is the same on a real full disk: a 3 MB tmpfs mounted
 // in a private user and mount namespace, where SQLite's writes fail with
-// ENOSPC. A run on the still-full disk, which may not even be able to
-// record itself, still says the disk is full; then the tmpfs grows and the
-// next run resumes to the reference database. Machines that refuse
-// unprivileged namespaces skip it; TestDiskFull_PageLimit covers the path.
+// ENOSPC. The run that fills it stops at once: it keeps the calls it made
+// up to its last committed page, all but what a kill could lose. A run on
+// the still-full disk, which may not even be able to record itself, still
+// says the disk is full; then the tmpfs grows and the next run resumes to
+// the reference database. Machines that refuse unprivileged namespaces
+// skip it; TestDiskFull_PageLimit covers the path.
 func TestDiskFull_Tmpfs(t *testing.T) {
 	skipShort(t)
 	unshare := tmpfsAllowed(t)
@@ -103,26 +137,55 @@ func TestDiskFull_Tmpfs(t *testing.T) {
 	}
 	// Each step's output and exit code go to files in out; the database is
 	// copied out after the disk-full run and at the end, since the tmpfs
-	// vanishes with the namespace.
+	// vanishes with the namespace. After the first run the script says so
+	// and waits, so that the test can read the fake's count.
 	const script = `set -u
-bin=$1 url=$2 mnt=$3 out=$4
+bin=$1 url=$2 mnt=$3 out=$4 conc=$5
 mount -t tmpfs -o size=3m tmpfs "$mnt" || exit 97
 run() {
 	"$bin" extract --base-url "$url" --token demo-token --db "$mnt/x.db" --rate 100000 --search-rate 1000 \
-		>"$out/$1.stdout" 2>"$out/$1.stderr"
+		--concurrency "$conc" >"$out/$1.stdout" 2>"$out/$1.stderr"
 	echo $? >"$out/$1.code"
 }
 run full
 cp "$mnt"/x.db* "$out/full/"
+echo full
+read -r _ || exit 96
 run still
 mount -o remount,size=1g tmpfs "$mnt" || exit 98
 run freed
 cp "$mnt"/x.db* "$out/final/"
 `
-	cmd := exec.Command(unshare, "--user", "--map-root-user", "--mount", "sh", "-c", script, "sh", bin, fx.url, mnt, out)
+	cmd := exec.Command(unshare, "--user", "--map-root-user", "--mount", "sh", "-c", script, "sh", bin, fx.url, mnt, out,
+		fmt.Sprint(concurrency))
 	dieWithTest(cmd)
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("the script in the namespace: %v\n%s", err, msg)
+	var scriptErr bytes.Buffer
+	cmd.Stderr = &scriptErr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	said, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := fx.total(t)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewReader(said)
+	if _, err := lines.ReadString('\n'); err != nil {
+		_ = cmd.Wait()
+		t.Fatalf("the script in the namespace ended before its first run did: %v\n%s", err, scriptErr.String())
+	}
+	fullCalls := fx.total(t) - before
+	if _, err := io.WriteString(stdin, "go\n"); err != nil {
+		t.Fatal(err)
+	}
+	_ = stdin.Close()
+	_, _ = io.Copy(io.Discard, lines)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("the script in the namespace: %v\n%s", err, scriptErr.String())
 	}
 	step := func(name string) (code int, stdout, stderr string) {
 		read := func(ext string) string {
@@ -139,7 +202,19 @@ cp "$mnt"/x.db* "$out/final/"
 	}
 
 	code, stdout, stderr := step("full")
-	ranOutOfSpace(t, filepath.Join(out, "full", "x.db"), code, stdout, stderr, false)
+	full := filepath.Join(out, "full", "x.db")
+	ranOutOfSpace(t, full, code, stdout, stderr, false)
+	// Its figures are those of its last committed page when it could not
+	// record its end: what it made after that is what it made after the
+	// disk filled, at most what a kill could lose.
+	conn := mustOpenRO(t, full)
+	recorded := queryInt(t, conn, `SELECT api_calls FROM runs WHERE id = 1`)
+	conn.Close()
+	if fullCalls-recorded > unrecordedAtKill {
+		t.Errorf("the run that filled the disk records %d calls of the %d the fake answered: %d after its last page, want at most %d",
+			recorded, fullCalls, fullCalls-recorded, unrecordedAtKill)
+	}
+	t.Logf("the run that filled the disk: %d calls answered, %d recorded", fullCalls, recorded)
 
 	code, stdout, stderr = step("still")
 	last := lastLine(stderr)
@@ -229,6 +304,7 @@ func ranOutOfSpace(t *testing.T, db string, code int, stdout, stderr string, exa
 		t.Error("no stream failed for want of space")
 	}
 	t.Logf("run 1 %s with %d streams failed for want of space; %q", status, failed, last)
+	streamsAsCounted(t, db, 1)
 	if savedAsCounted(t, db) == 0 {
 		t.Error("nothing was saved before the disk filled: give the database more room")
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -60,6 +61,77 @@ func TestKillAndResume(t *testing.T) {
 	}
 	t.Logf("killed runs %v after 0, %d, %d, %d pages; %d calls in all, %d for the uninterrupted run",
 		killed, points[1], points[2], points[3], calls, refCalls)
+}
+
+// unrecordedAtKill bounds the calls a run killed at any instant made after
+// its last commit, which therefore no history can show: every transaction
+// saves the run's calls so far, so per worker a page answered and waiting
+// for the writer and the next one sent (a page is one call here), and the
+// planner's search waiting for its line to be written.
+const unrecordedAtKill = 2*concurrency + 1
+
+// TestKilledRunsKeepTheirCalls kills a run with SIGKILL, then the run that
+// resumes it, and lets a third finish. The calls count against the
+// account's daily HubSpot allowance, so the history must show them: each
+// killed run keeps those it made up to its last committed page (at least
+// the fake's count less what could have been in flight), none it did not
+// make, and the run that finished shows exactly the fake's count.
+func TestKilledRunsKeepTheirCalls(t *testing.T) {
+	skipShort(t)
+	fx := shared(t)
+	db := filepath.Join(t.TempDir(), "calls.db")
+	var made []int64 // by the fake's count, per run, oldest first
+	var last int64
+	for _, pages := range []int64{fx.refPages / 6, fx.refPages / 4} {
+		before := fx.total(t)
+		p := start(t, extractArgs(fx.url, db)...)
+		last = waitForPages(t, p, db, last, pages)
+		p.kill(t)
+		made = append(made, fx.total(t)-before)
+	}
+	before := fx.total(t)
+	code, stdout, stderr := runExtract(t, fx.url, db)
+	if code != 0 || !strings.Contains(stdout, fmt.Sprintf("(resumed run %d)", last)) {
+		t.Fatalf("the run after the kills: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	made = append(made, fx.total(t)-before)
+	sameData(t, db, fx.ref)
+	savedAsCounted(t, db)
+
+	runs := runsJSON(t, db)
+	if len(runs) != len(made) {
+		t.Fatalf("%d runs in the history, want %d", len(runs), len(made))
+	}
+	slices.Reverse(runs) // oldest first, as made
+	var recorded, server int64
+	var lines []string
+	for i, r := range runs {
+		final := i == len(runs)-1
+		var streams int64
+		for _, s := range r.Streams {
+			streams += s.APICalls
+		}
+		switch {
+		case r.APICalls > made[i]:
+			t.Errorf("run %d records %d calls, the fake answered %d", r.ID, r.APICalls, made[i])
+		case final && r.APICalls != made[i]:
+			t.Errorf("the finished run %d records %d calls, the fake answered %d", r.ID, r.APICalls, made[i])
+		case made[i]-r.APICalls > unrecordedAtKill:
+			t.Errorf("killed run %d records %d calls of the %d the fake answered: %d lost, want at most %d",
+				r.ID, r.APICalls, made[i], made[i]-r.APICalls, unrecordedAtKill)
+		}
+		if streams > r.APICalls {
+			t.Errorf("run %d: its streams record %d calls, the run %d", r.ID, streams, r.APICalls)
+		}
+		recorded += r.APICalls
+		server += made[i]
+		lines = append(lines, fmt.Sprintf("run %d %s: %d calls recorded (streams %d), %d answered", r.ID, r.Status, r.APICalls, streams, made[i]))
+	}
+	if recorded < server-int64(len(runs)-1)*unrecordedAtKill {
+		t.Errorf("the history records %d calls, the fake answered %d: more lost than two kills can lose", recorded, server)
+	}
+	t.Logf("%s; in all %d recorded of %d answered (at most %d per kill may be lost)",
+		strings.Join(lines, "; "), recorded, server, unrecordedAtKill)
 }
 
 // TestInterruptAndResume stops a run with Ctrl-C (SIGINT): it ends with exit

@@ -35,6 +35,10 @@ const (
 	fakeToken   = "demo-token"
 )
 
+// concurrency is how many streams every extraction fetches at once: it
+// bounds the calls a run can have made after its last committed page.
+const concurrency = extract.DefaultConcurrency
+
 func TestMain(m *testing.M) {
 	flag.Parse()
 	if testing.Short() || runtime.GOOS == "windows" {
@@ -156,7 +160,8 @@ func lastLine(s string) string {
 // limits lifted (the fake enforces none), so runs take the fake's latency
 // only.
 func extractArgs(url, db string, more ...string) []string {
-	args := []string{"extract", "--base-url", url, "--token", fakeToken, "--db", db, "--rate", "100000", "--search-rate", "1000"}
+	args := []string{"extract", "--base-url", url, "--token", fakeToken, "--db", db, "--rate", "100000", "--search-rate", "1000",
+		"--concurrency", fmt.Sprint(concurrency)}
 	return append(args, more...)
 }
 
@@ -281,6 +286,16 @@ func (fx *fixture) calls(t *testing.T) map[string]int {
 	n, err := fx.fakeCalls()
 	if err != nil {
 		t.Fatal(err)
+	}
+	return n
+}
+
+// total is how many calls the fake has answered since it started.
+func (fx *fixture) total(t *testing.T) int64 {
+	t.Helper()
+	var n int64
+	for _, c := range fx.calls(t) {
+		n += int64(c)
 	}
 	return n
 }
