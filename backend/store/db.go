@@ -35,16 +35,6 @@ type DB struct {
 	path string
 }
 
-// DefaultPath is where the database lives unless the user says otherwise:
-// <user config dir>/hubextract/hubextract.db.
-func DefaultPath() (string, error) {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("find the user config folder: %w", err)
-	}
-	return filepath.Join(dir, "hubextract", "hubextract.db"), nil
-}
-
 // Open opens (creating if needed) the database at path and brings its schema
 // up to date. The folder is created 0700 when missing and the file is kept
 // 0600. A database written by a newer version of the app is refused with a

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -82,20 +81,6 @@ func TestOpenTightensExistingFile(t *testing.T) {
 	}
 	if got := fi.Mode().Perm(); got != 0o600 {
 		t.Errorf("mode = %v, want 0600", got)
-	}
-}
-
-func TestDefaultPath(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("the config folder is only set by XDG_CONFIG_HOME on Linux")
-	}
-	t.Setenv("XDG_CONFIG_HOME", "/home/ann/.config")
-	got, err := DefaultPath()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := "/home/ann/.config/hubextract/hubextract.db"; got != want {
-		t.Errorf("DefaultPath() = %q, want %q", got, want)
 	}
 }
 
