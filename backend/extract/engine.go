@@ -47,7 +47,7 @@ type Options struct {
 	Concurrency int               // streams fetching at once; 0: DefaultConcurrency
 	Progress    progress.Reporter // nil: no progress; throttled by the engine
 	// Fresh starts over even when the last run of this selection was
-	// interrupted (by default such a run is resumed: see Resumable).
+	// interrupted (by default such a run is resumed: see ResumeOffer).
 	Fresh bool
 	// Full extracts every selected stream in full, starting fresh. By
 	// default a stream extracted before fetches only what changed since.

@@ -232,10 +232,10 @@ func TestCancelledRunResumes(t *testing.T) {
 	if first.Status != store.StatusCancelled || first.Error == "" {
 		t.Fatalf("first run: %s %q", first.Status, first.Error)
 	}
-	if r, ok, err := Resumable(t.Context(), db, nil); err != nil || !ok || r.ID != first.ID {
-		t.Errorf("Resumable = run %d, %v, %v; want run %d", r.ID, ok, err, first.ID)
+	if id := resumes(t, db, nil); id != first.ID {
+		t.Errorf("a run of all types would resume run %d, want run %d", id, first.ID)
 	}
-	if _, ok, _ := Resumable(t.Context(), db, []string{"contacts"}); ok {
+	if resumes(t, db, []string{"contacts"}) != 0 {
 		t.Error("a run of another selection would resume the cancelled one")
 	}
 	second := f.run(t.Context(), db, Options{})
@@ -243,7 +243,7 @@ func TestCancelledRunResumes(t *testing.T) {
 		t.Fatalf("second run: %s, resumed from %d", second.Status, second.ResumedFrom)
 	}
 	checkTruth(t, db, f.fake.Truth(), catalog.All)
-	if _, ok, _ := Resumable(t.Context(), db, nil); ok {
+	if resumes(t, db, nil) != 0 {
 		t.Error("a succeeded run is resumable")
 	}
 }

@@ -373,6 +373,23 @@ func cancelAfter(t *testing.T, k int64) (context.Context, func()) {
 	}
 }
 
+// resumes is the run a run of objects (nil: all) would resume, 0 for none.
+func resumes(t *testing.T, db *store.DB, objects []string) int64 {
+	t.Helper()
+	objs, err := catalog.Normalize(objects)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chain, err := resumeChain(t.Context(), db, objs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chain) == 0 {
+		return 0
+	}
+	return chain[0].ID
+}
+
 // finalEvents are the last progress events of each stream.
 func finalEvents(ev *testkit.Events) map[string]progress.Event {
 	out := map[string]progress.Event{}

@@ -26,7 +26,7 @@ type Offer struct {
 }
 
 // ResumeOffer returns the run that a run of its selection would resume
-// (see Resumable), or nil: the latest run, when it was interrupted or
+// (see resumeChain), or nil: the latest run, when it was interrupted or
 // stopped by trouble that may pass. The caller asks only while it runs no
 // extraction itself: a run still marked running is then one a crash cut
 // short, which the next run closes (failed, resumable) and resumes.

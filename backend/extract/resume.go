@@ -5,7 +5,6 @@ import (
 	"slices"
 	"time"
 
-	"hubextract/backend/catalog"
 	"hubextract/backend/store"
 )
 
@@ -26,29 +25,15 @@ type resumePlan struct {
 	base  map[string]int64 // records per stream written by the resumed runs
 }
 
-// Resumable returns the interrupted run that a run of objects (nil: all)
-// would resume, if any: the latest run, when it is of the same selection
-// and was marked resumable (interrupted, or stopped by trouble that may
-// pass; see engine.resumable). Options.Fresh and Options.Full start afresh
-// instead.
-func Resumable(ctx context.Context, db *store.DB, objects []string) (store.Run, bool, error) {
-	objs, err := catalog.Normalize(objects)
-	if err != nil {
-		return store.Run{}, false, err
-	}
-	chain, err := resumeChain(ctx, db, objs)
-	if err != nil || len(chain) == 0 {
-		return store.Run{}, false, err
-	}
-	return chain[0], true, nil
-}
-
 // resumeDepth is how far back the history is read for a chain of
 // interrupted runs.
 const resumeDepth = 100
 
 // resumeChain lists, newest first, the consecutive resumable runs of this
-// selection that end the history.
+// selection (normalized) that end the history: a run of the selection
+// resumes the first, which was interrupted or stopped by trouble that may
+// pass (see engine.resumable), unless Options.Fresh or Options.Full start
+// afresh.
 func resumeChain(ctx context.Context, db *store.DB, objects []string) ([]store.Run, error) {
 	runs, err := db.Runs(ctx, resumeDepth)
 	if err != nil {
