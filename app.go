@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log"
 	"os"
@@ -18,74 +17,58 @@ import (
 	"hubextract/backend/workspace"
 )
 
-// Window events (colon-namespaced; the frontend's src/api subscribes).
-const (
-	eventExtractProgress = "extract:progress"
-	eventExportProgress  = "export:progress"
-	eventCloseRequested  = "app:close-requested"
-)
+// eventCloseRequested asks the page to confirm closing during a job.
+const eventCloseRequested = "app:close-requested"
 
 // envHubSpotURL points the app at another HubSpot API (tests: a fake).
 const envHubSpotURL = "HUBEXTRACT_HUBSPOT_URL"
 
-// App is the window's bound layer: it holds the Wails lifecycle context and
-// the workspace, wires the frontend's calls to backend/ packages, turns
-// progress into window events and opens native dialogs. No logic lives here.
+// App is the window's bound layer: it holds the Wails lifecycle context,
+// hands the workspace an emitter of window events, and opens native
+// dialogs. The screens' calls go to the workspace's own bound services.
 type App struct {
 	ctx     context.Context
 	ws      *workspace.Workspace
-	wsErr   error
 	closing atomic.Bool // the user chose to stop a run and close
 }
 
-// NewApp returns the bound App; Wails calls startup before any bound method.
-func NewApp() *App {
-	return &App{}
-}
-
-// services are the bound objects: the App (lifecycle, dialogs) and one
-// thin service per screen domain.
-func (a *App) services() []any {
-	return []any{a, &ConnectionService{a}, &ExtractService{a}, &RunsService{a}, &RecordsService{a},
-		&ExportService{a}, &SettingsService{a}}
-}
-
-func (a *App) startup(ctx context.Context) {
-	a.ctx = ctx
-	a.ws, a.wsErr = openWorkspace()
-	if a.wsErr != nil {
-		log.Printf("hubextract: %v", a.wsErr)
-	}
-}
-
-func openWorkspace() (*workspace.Workspace, error) {
-	dir, err := settings.Dir()
+// openApp opens the workspace the window will show: the app's folder, its
+// settings and key, the sample data's shape.
+func openApp() (*App, error) {
+	paths, err := settings.Resolve(os.Getenv)
 	if err != nil {
-		return nil, fmt.Errorf("find the settings folder: %w", err)
+		return nil, err
 	}
 	sample, err := demo.FromEnv(os.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	return workspace.Open(workspace.Config{SettingsDir: dir, Sample: sample, HubSpotURL: os.Getenv(envHubSpotURL)})
+	ws, err := workspace.Open(workspace.Config{Paths: paths, Sample: sample, HubSpotURL: os.Getenv(envHubSpotURL)})
+	if err != nil {
+		return nil, err
+	}
+	return &App{ws: ws}, nil
 }
 
-// workspace is the open workspace, or why it could not open.
-func (a *App) workspace() (*workspace.Workspace, error) {
-	if a.ws == nil {
-		if a.wsErr == nil {
-			return nil, errors.New("the app is still starting")
-		}
-		return nil, a.wsErr
-	}
-	return a.ws, nil
+// services are the bound objects: the App (lifecycle, dialogs) and the
+// workspace's services, one per screen domain.
+func (a *App) services() []any {
+	return append([]any{a}, a.ws.Services()...)
+}
+
+// windowEvents turns the workspace's events into window events.
+type windowEvents struct{ ctx context.Context }
+
+func (e windowEvents) Emit(event string, data any) { runtime.EventsEmit(e.ctx, event, data) }
+
+func (a *App) startup(ctx context.Context) {
+	a.ctx = ctx
+	a.ws.SetEmitter(windowEvents{ctx})
 }
 
 func (a *App) shutdown(context.Context) {
-	if a.ws != nil {
-		if err := a.ws.Close(); err != nil {
-			log.Printf("hubextract: close: %v", err)
-		}
+	if err := a.ws.Close(); err != nil {
+		log.Printf("hubextract: close: %v", err)
 	}
 	log.Println("hubextract: window closed")
 }
@@ -93,7 +76,7 @@ func (a *App) shutdown(context.Context) {
 // beforeClose asks the page to confirm when an extraction or an export is
 // running; the page then calls StopAndQuit or keeps the window.
 func (a *App) beforeClose(ctx context.Context) (prevent bool) {
-	if a.closing.Load() || a.ws == nil || !a.ws.Busy() {
+	if a.closing.Load() || !a.ws.Busy() {
 		return false
 	}
 	runtime.EventsEmit(ctx, eventCloseRequested)
@@ -104,7 +87,7 @@ func (a *App) beforeClose(ctx context.Context) (prevent bool) {
 // fetched is saved) and closes the window.
 func (a *App) StopAndQuit() error {
 	a.closing.Store(true)
-	if a.ws != nil && !a.ws.StopJobs(20*time.Second) {
+	if !a.ws.StopJobs(20 * time.Second) {
 		log.Println("hubextract: the run did not stop within 20 s; closing anyway")
 	}
 	runtime.Quit(a.ctx)
@@ -125,11 +108,7 @@ type AppInfo struct {
 
 // Info reports the version and where the database lives.
 func (a *App) Info() (AppInfo, error) {
-	ws, err := a.workspace()
-	if err != nil {
-		return AppInfo{}, err
-	}
-	st, err := ws.Status()
+	st, err := a.ws.Status()
 	if err != nil {
 		return AppInfo{}, err
 	}

@@ -61,8 +61,12 @@ func runHeadless(args []string) int {
 }
 
 func runWindow() int {
-	app := NewApp()
-	err := wails.Run(&options.App{
+	app, err := openApp()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "hubextract:", err)
+		return 1
+	}
+	err = wails.Run(&options.App{
 		Title:     "HubSpot Extractor",
 		Width:     1200,
 		Height:    800,

@@ -45,7 +45,7 @@ func TestExtract_ExitCodes(t *testing.T) {
 		{name: "Succeeded", args: extractArgs(url, filepath.Join(dir, "e.db"), "--objects", "contacts,companies"), code: 0,
 			stdoutHas: "Run 1 succeeded"},
 		{name: "BadToken", args: []string{"extract", "--token", "wrong", "--base-url", url, "--db", filepath.Join(dir, "f.db")}, code: 1,
-			stderrHas: "run 1 failed: metadata: HubSpot did not accept the access token"},
+			stderrHas: "run 1 failed: HubSpot did not accept the access token"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 
 	"hubextract/backend/catalog"
 	"hubextract/backend/progress"
-	"hubextract/backend/views"
 )
 
 // UpdateInterval spaces the updates sent to the window: ten a second is
@@ -83,7 +82,7 @@ func (b *batcher) Report(e progress.Event) {
 	defer b.mu.Unlock()
 	b.dirty = true
 	if e.Kind == progress.KindLog {
-		b.logs = append(b.logs, LogLine{Time: views.TimeText(e.Time), Stream: e.Stream, Level: e.Level, Message: e.Message})
+		b.logs = append(b.logs, LogLine{Time: timeText(e.Time), Stream: e.Stream, Level: e.Level, Message: e.Message})
 		b.unsent++
 		if over := len(b.logs) - keptLogs; over > 0 {
 			b.logs = slices.Delete(b.logs, 0, over)
@@ -183,7 +182,7 @@ func allDone(streams []StreamProgress) bool {
 // well is at 100% even when HubSpot's total moved during the run.
 func streamProgress(e progress.Event) StreamProgress {
 	sp := StreamProgress{
-		Stream: e.Stream, Label: views.TypeLabel(e.Stream), Phase: e.Phase, Records: e.Records, Total: e.Total,
+		Stream: e.Stream, Label: catalog.Label(e.Stream), Phase: e.Phase, Records: e.Records, Total: e.Total,
 		Calls: e.Calls, Rate: e.Rate, ETASeconds: -1, Percent: -1, Final: e.Final,
 	}
 	if e.ETA >= 0 && !e.Final {

@@ -11,7 +11,6 @@ import (
 
 	"hubextract/backend/settings"
 	"hubextract/backend/store"
-	"hubextract/backend/views"
 )
 
 // BenchmarkRecordsTablePage reads pages of the record table through
@@ -34,9 +33,14 @@ func BenchmarkRecordsTablePage(b *testing.B) {
 	}
 	path := filepath.Join(dir, fmt.Sprintf("bench-%d.db", n))
 	fillContacts(b, path, n)
-	b.Setenv(settings.EnvDatabase, path)
 	cfg := b.TempDir()
-	w, err := Open(Config{SettingsDir: cfg})
+	paths, err := settings.Resolve(func(k string) string {
+		return map[string]string{settings.EnvConfigDir: cfg, settings.EnvDatabase: path}[k]
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	w, err := Open(Config{Paths: paths})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -49,7 +53,7 @@ func BenchmarkRecordsTablePage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var deep views.Cursor
+	var deep Cursor
 	err = db.SQL().QueryRow(`SELECT updated_at, id FROM records WHERE object_type = 'contacts'
 		ORDER BY updated_at DESC, id DESC LIMIT 1 OFFSET ?`, n/2).Scan(&deep.UpdatedAt, &deep.ID)
 	release()
@@ -58,18 +62,18 @@ func BenchmarkRecordsTablePage(b *testing.B) {
 	}
 	for _, tc := range []struct {
 		name string
-		q    views.PageQuery
+		q    PageQuery
 	}{
-		{"first", views.PageQuery{Type: "contacts", Limit: 50}},
-		{"deep", views.PageQuery{Type: "contacts", Limit: 50, After: &deep}},
-		{"search_rare", views.PageQuery{Type: "contacts", Limit: 50, Search: "zebracorn"}},
-		{"search_common", views.PageQuery{Type: "contacts", Limit: 50, Search: "anna"}},
-		{"search_email_prefix", views.PageQuery{Type: "contacts", Limit: 50, Search: "user12345@exa"}},
+		{"first", PageQuery{Type: "contacts", Limit: 50}},
+		{"deep", PageQuery{Type: "contacts", Limit: 50, After: &deep}},
+		{"search_rare", PageQuery{Type: "contacts", Limit: 50, Search: "zebracorn"}},
+		{"search_common", PageQuery{Type: "contacts", Limit: 50, Search: "anna"}},
+		{"search_email_prefix", PageQuery{Type: "contacts", Limit: 50, Search: "user12345@exa"}},
 	} {
 		b.Run(fmt.Sprintf("%s/n=%d", tc.name, n), func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				page, err := w.Records(ctx, tc.q)
+				page, err := w.Records.Page(tc.q)
 				if err != nil {
 					b.Fatal(err)
 				}

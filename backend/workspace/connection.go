@@ -92,21 +92,25 @@ var probes = []probe{
 // few seconds.
 const connectionTimeout = 45 * time.Second
 
-// TestConnection checks token against HubSpot: the account it opens and
-// which of the app's scopes it has. A key HubSpot accepts is saved (in the
-// keychain, else the less protected file) and becomes the data source; a
-// refused one is not saved and the result says why.
-func (w *Workspace) TestConnection(ctx context.Context, token string) (Connection, error) {
+// ConnectionService connects the app to HubSpot (a key, or the sample
+// data) for the Welcome screen.
+type ConnectionService struct{ w *Workspace }
+
+// Test checks token against HubSpot: the account it opens and which of the
+// app's scopes it has. A key HubSpot accepts is saved (in the keychain, else
+// the less protected file) and becomes the data source; a refused one is not
+// saved and the result says why. The test spends the account's one budget,
+// shared with a run going on.
+func (s *ConnectionService) Test(token string) (Connection, error) {
+	w := s.w
 	token = strings.TrimSpace(token)
 	if token == "" {
 		return Connection{Message: "Paste the key from HubSpot first.", Scopes: []ScopeCheck{}, Missing: []string{}}, nil
 	}
-	cfg := w.Settings()
-	ctx, cancel := context.WithTimeout(ctx, connectionTimeout)
+	ctx, cancel := context.WithTimeout(w.base, connectionTimeout)
 	defer cancel()
-	c := hubspot.New(token, hubspot.WithBaseURL(w.apiURL), hubspot.WithRateLimit(cfg.RatePer10s),
-		hubspot.WithSearchRate(cfg.SearchRate), hubspot.WithRetry(hubspot.RetryPolicy{MaxAttempts: 2}))
-	res := checkConnection(ctx, c)
+	acct := w.accountFor(settings.SourceHubSpot, w.apiURL, token, w.settings())
+	res := checkConnection(ctx, acct.client.Session(nil, hubspot.RetryPolicy{MaxAttempts: 2}))
 	if !res.OK {
 		return res, nil
 	}
@@ -118,8 +122,8 @@ func (w *Workspace) TestConnection(ctx context.Context, token string) (Connectio
 	w.mu.Lock()
 	w.tokenStatus = st
 	w.mu.Unlock()
-	if cfg.Source != settings.SourceHubSpot {
-		if _, err := w.LeaveSample(); err != nil {
+	if w.settings().Source != settings.SourceHubSpot {
+		if _, err := s.LeaveSampleData(); err != nil {
 			return res, err
 		}
 	}

@@ -1,4 +1,4 @@
-package views
+package workspace
 
 import (
 	"context"
@@ -15,7 +15,8 @@ import (
 // records.
 type Detail struct {
 	Type         string        `json:"type"`
-	TypeLabel    string        `json:"typeLabel"`
+	TypeLabel    string        `json:"typeLabel"`    // "Companies"
+	TypeSingular string        `json:"typeSingular"` // "Company"
 	ID           string        `json:"id"`
 	Title        string        `json:"title"`
 	CreatedAt    string        `json:"createdAt"`
@@ -58,7 +59,7 @@ type Ref struct {
 const maxRefs = 100
 
 // RecordDetail reads one record; store.ErrNotFound when it is not stored.
-func RecordDetail(ctx context.Context, db *store.DB, objectType, id string) (Detail, error) {
+func recordDetail(ctx context.Context, db *store.DB, objectType, id string) (Detail, error) {
 	if !catalog.IsCRM(objectType) {
 		return Detail{}, fmt.Errorf("record: %q is not a record type", objectType)
 	}
@@ -75,8 +76,8 @@ func RecordDetail(ctx context.Context, db *store.DB, objectType, id string) (Det
 		return Detail{}, err
 	}
 	d := Detail{
-		Type: objectType, TypeLabel: TypeLabel(objectType), ID: id, Title: r.title(rec),
-		CreatedAt: TimeText(rec.CreatedAt), UpdatedAt: TimeText(rec.UpdatedAt), Archived: rec.Archived,
+		Type: objectType, TypeLabel: catalog.Label(objectType), TypeSingular: catalog.Singular(objectType), ID: id, Title: r.title(rec),
+		CreatedAt: timeText(rec.CreatedAt), UpdatedAt: timeText(rec.UpdatedAt), Archived: rec.Archived,
 		Properties: []Property{}, Associations: []Association{},
 	}
 	names := map[string]bool{}
@@ -109,7 +110,7 @@ func RecordDetail(ctx context.Context, db *store.DB, objectType, id string) (Det
 		if len(ids) == 0 {
 			continue
 		}
-		a := Association{Type: t, Label: TypeLabel(t), Total: len(ids), Records: []Ref{}}
+		a := Association{Type: t, Label: catalog.Label(t), Total: len(ids), Records: []Ref{}}
 		for _, oid := range ids[:min(len(ids), maxRefs)] {
 			ref, err := refOf(ctx, db, readers, t, oid)
 			if err != nil {
@@ -124,7 +125,7 @@ func RecordDetail(ctx context.Context, db *store.DB, objectType, id string) (Det
 
 // refOf names one linked record, building each type's reader once.
 func refOf(ctx context.Context, db *store.DB, readers map[string]*reader, t, id string) (Ref, error) {
-	ref := Ref{Type: t, ID: id, Title: singular(t) + " " + id}
+	ref := Ref{Type: t, ID: id, Title: catalog.Singular(t) + " " + id}
 	rec, err := db.Record(ctx, t, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return ref, nil

@@ -12,7 +12,6 @@ import (
 	"hubextract/backend/catalog"
 	"hubextract/backend/export"
 	"hubextract/backend/store"
-	"hubextract/backend/views"
 )
 
 // TypeInfo is one type with what is stored of it, for the Records and
@@ -25,14 +24,15 @@ type TypeInfo struct {
 }
 
 // Types lists every type (catalog.All) with what is stored of it.
-func (w *Workspace) Types(ctx context.Context) ([]TypeInfo, error) {
+func (s *RecordsService) Types() ([]TypeInfo, error) {
+	w, ctx := s.w, s.w.base
 	out := []TypeInfo{}
 	err := w.read(ctx, func(db *store.DB) error {
 		for _, t := range catalog.All {
-			et := TypeInfo{Type: t, Label: views.TypeLabel(t), Group: views.TypeGroup(t)}
+			et := TypeInfo{Type: t, Label: catalog.Label(t), Group: catalog.GroupOf(t)}
 			if db != nil {
 				var err error
-				if et.Rows, err = views.Count(ctx, db, t); err != nil {
+				if et.Rows, err = countOf(ctx, db, t); err != nil {
 					return err
 				}
 			}
@@ -77,10 +77,15 @@ type ExportFile struct {
 	Rows  int64  `json:"rows"`
 }
 
-// Export writes CSV files as req asks, sending progress (at most every
-// UpdateInterval) to send. CancelExport stops it; files finished stay, the
-// one in progress is removed.
-func (w *Workspace) Export(req ExportRequest, send func(ExportProgress)) (ExportResult, error) {
+// ExportService writes CSV files for the Export screen. The page asks for
+// the path first (the app's file or folder dialog); progress goes out as
+// EventExportProgress.
+type ExportService struct{ w *Workspace }
+
+// Start writes CSV files as req asks and returns the files written. Cancel
+// stops it; files finished stay, the one in progress is removed.
+func (s *ExportService) Start(req ExportRequest) (ExportResult, error) {
+	w := s.w
 	if req.Path == "" || !filepath.IsAbs(req.Path) {
 		return ExportResult{}, fmt.Errorf("export: choose where to save (a full path), not %q", req.Path)
 	}
@@ -113,7 +118,7 @@ func (w *Workspace) Export(req ExportRequest, send func(ExportProgress)) (Export
 		return ExportResult{}, ErrNoData
 	}
 	opts := export.Options{Type: req.Type, Labels: req.Labels, NoAssociations: !req.Associations, BOM: req.Excel,
-		Progress: throttled(send)}
+		Progress: throttled(func(p ExportProgress) { w.emit(EventExportProgress, p) })}
 	res := ExportResult{Files: []ExportFile{}}
 	var files []export.File
 	if req.Type == "" {
@@ -131,7 +136,7 @@ func (w *Workspace) Export(req ExportRequest, send func(ExportProgress)) (Export
 		}
 	}
 	for _, f := range files {
-		res.Files = append(res.Files, ExportFile{Type: f.Type, Label: views.TypeLabel(f.Type), Path: f.Path, Rows: f.Rows})
+		res.Files = append(res.Files, ExportFile{Type: f.Type, Label: catalog.Label(f.Type), Path: f.Path, Rows: f.Rows})
 		res.Rows += f.Rows
 	}
 	if err != nil && ctx.Err() != nil && w.base.Err() == nil {
@@ -163,13 +168,14 @@ func throttled(send func(ExportProgress)) func(done, total int64) {
 	}
 }
 
-// CancelExport stops the running export; it reports whether one was running.
-func (w *Workspace) CancelExport() bool {
+// Cancel stops the running export; it reports whether one was running.
+func (s *ExportService) Cancel() (bool, error) {
+	w := s.w
 	w.jobMu.Lock()
 	defer w.jobMu.Unlock()
 	if w.exporting == nil {
-		return false
+		return false, nil
 	}
 	w.exporting.cancel()
-	return true
+	return true, nil
 }

@@ -9,9 +9,7 @@ import (
 
 	"hubextract/backend/catalog"
 	"hubextract/backend/extract"
-	"hubextract/backend/hubspot"
 	"hubextract/backend/store"
-	"hubextract/backend/views"
 )
 
 // ExtractRequest starts an extraction.
@@ -27,9 +25,9 @@ type ExtractRequest struct {
 
 // Summary is how an extraction ended, for the Extract screen's end view.
 type Summary struct {
-	Run          views.Run `json:"run"`
-	MinimumCalls int64     `json:"minimumCalls"`
-	ResumedFrom  int64     `json:"resumedFrom"` // 0: a fresh run
+	Run          Run   `json:"run"`
+	MinimumCalls int64 `json:"minimumCalls"`
+	ResumedFrom  int64 `json:"resumedFrom"` // 0: a fresh run
 	// Reconciliation compares, per type, HubSpot's count with the records
 	// stored (the engine warns on the run about any gap it cannot explain).
 	Reconciliation []Reconciled `json:"reconciliation"`
@@ -54,10 +52,14 @@ type Snapshot struct {
 	Error   string   `json:"error"`   // why it could not run at all
 }
 
-// Extract runs one extraction, sending progress to send (at most every
-// UpdateInterval, from another goroutine) and returning the summary. Only
-// one runs at a time; Cancel stops it, keeping everything fetched.
-func (w *Workspace) Extract(req ExtractRequest, send func(Update)) (Summary, error) {
+// ExtractService runs extractions for the Extract screen. Progress goes
+// out as EventExtractProgress, the end as EventExtractEnded.
+type ExtractService struct{ w *Workspace }
+
+// Start runs one extraction to its end and returns its summary. Only one
+// runs at a time; Cancel stops it, keeping everything fetched.
+func (s *ExtractService) Start(req ExtractRequest) (Summary, error) {
+	w := s.w
 	objects, err := catalog.Normalize(req.Objects)
 	if err != nil {
 		return Summary{}, err
@@ -69,7 +71,7 @@ func (w *Workspace) Extract(req ExtractRequest, send func(Update)) (Summary, err
 	}
 	ctx, cancel := context.WithCancel(w.base)
 	j := &job{cancel: cancel, done: make(chan struct{})}
-	j.batch = newBatcher(send)
+	j.batch = newBatcher(func(u Update) { w.emit(EventExtractProgress, u) })
 	w.extraction = j
 	w.jobMu.Unlock()
 
@@ -86,11 +88,12 @@ func (w *Workspace) Extract(req ExtractRequest, send func(Update)) (Summary, err
 	w.jobMu.Unlock()
 	cancel()
 	close(j.done)
+	w.emit(EventExtractEnded, *snap)
 	return sum, err
 }
 
 func (w *Workspace) runExtraction(ctx context.Context, j *job, objects []string, req ExtractRequest) (Summary, error) {
-	ep, err := w.endpoint()
+	acct, err := w.current()
 	if err != nil {
 		return Summary{}, err
 	}
@@ -109,14 +112,15 @@ func (w *Workspace) runExtraction(ctx context.Context, j *job, objects []string,
 		defer close(flushed)
 		j.batch.run(UpdateInterval, stop)
 	}()
+	cfg := w.settings()
 	res, err := extract.Run(ctx, db, extract.Options{
-		Client:      hubspot.New(ep.token, ep.clientOptions()...),
+		Client:      acct.client,
 		Objects:     objects,
-		Concurrency: ep.cfg.Concurrency,
+		Concurrency: cfg.Concurrency,
 		Progress:    j.batch,
 		Fresh:       req.Fresh,
 		Full:        req.Full,
-		FullEvery:   fullEvery(ep.cfg.FullRunEveryDays),
+		FullEvery:   fullEvery(cfg.FullRunEveryDays),
 	})
 	close(stop)
 	<-flushed
@@ -151,13 +155,13 @@ func (w *Workspace) rememberSelection(objects []string) error {
 }
 
 func summarize(ctx context.Context, db *store.DB, res extract.Result) (Summary, error) {
-	s := Summary{Run: views.RunOf(res.Run), MinimumCalls: res.MinimumCalls, ResumedFrom: res.ResumedFrom,
+	s := Summary{Run: runOf(res.Run), MinimumCalls: res.MinimumCalls, ResumedFrom: res.ResumedFrom,
 		Reconciliation: []Reconciled{}}
 	for _, st := range s.Run.Streams {
 		if st.Stream == "metadata" {
 			continue
 		}
-		stored, err := views.Count(ctx, db, st.Stream)
+		stored, err := countOf(ctx, db, st.Stream)
 		if err != nil {
 			return s, err
 		}
@@ -174,69 +178,50 @@ func summarize(ctx context.Context, db *store.DB, res extract.Result) (Summary, 
 	return s, nil
 }
 
-// Cancel stops the running extraction; it reports whether one was running.
-// The run ends within moments, with everything fetched saved.
-func (w *Workspace) Cancel() bool {
+// Cancel stops the running extraction, keeping what it fetched; it
+// reports whether one was running. The run ends within moments.
+func (s *ExtractService) Cancel() (bool, error) {
+	w := s.w
 	w.jobMu.Lock()
 	defer w.jobMu.Unlock()
 	if w.extraction == nil {
-		return false
+		return false, nil
 	}
 	w.extraction.cancel()
-	return true
+	return true, nil
 }
 
-// Snapshot is the running extraction's state, or the last one's.
-func (w *Workspace) Snapshot() Snapshot {
+// Snapshot is the running extraction's state, or the last one's, for a
+// page that opens mid-run.
+func (s *ExtractService) Snapshot() (Snapshot, error) {
+	w := s.w
 	w.jobMu.Lock()
 	defer w.jobMu.Unlock()
 	if w.extraction != nil {
-		return Snapshot{Running: true, Update: w.extraction.batch.snapshot()}
+		return Snapshot{Running: true, Update: w.extraction.batch.snapshot()}, nil
 	}
 	if w.last != nil {
-		return *w.last
+		return *w.last, nil
 	}
-	return Snapshot{Update: Update{Streams: []StreamProgress{}, Logs: []LogLine{}}}
+	return Snapshot{Update: Update{Streams: []StreamProgress{}, Logs: []LogLine{}}}, nil
 }
 
-// ResumeOffer describes an unfinished run the next extraction can resume.
-type ResumeOffer struct {
-	RunID     int64    `json:"runId"`
-	StartedAt string   `json:"startedAt"`
-	Status    string   `json:"status"`
-	Objects   []string `json:"objects"`
-	Records   int64    `json:"records"` // already fetched
-	// Crashed: the app stopped during the run (closed, killed, a crash).
-	Crashed bool `json:"crashed"`
-}
-
-// ResumeOffer returns the unfinished run an extraction of its selection
-// would resume, or nil: the latest run, when it did not succeed. A run
-// still marked running while this app runs none was cut short by a crash.
-func (w *Workspace) ResumeOffer(ctx context.Context) (*ResumeOffer, error) {
+// ResumeOffer returns the unfinished run the next extraction of its
+// selection would resume (after a cancel, a failure or a crash), or nil;
+// the engine decides.
+func (s *ExtractService) ResumeOffer() (*extract.Offer, error) {
+	w := s.w
 	if w.Busy() {
 		return nil, nil
 	}
-	var offer *ResumeOffer
-	err := w.read(ctx, func(db *store.DB) error {
+	var offer *extract.Offer
+	err := w.read(w.base, func(db *store.DB) error {
 		if db == nil {
 			return nil
 		}
-		latest, ok, err := db.LatestRun(ctx)
-		if err != nil || !ok || latest.Mode != store.ModeFull {
-			return err
-		}
-		crashed := latest.Status == store.StatusRunning
-		if !crashed {
-			r, ok, err := extract.Resumable(ctx, db, latest.Objects)
-			if err != nil || !ok || r.ID != latest.ID {
-				return err
-			}
-		}
-		v := views.RunOf(latest)
-		offer = &ResumeOffer{RunID: latest.ID, StartedAt: v.StartedAt, Status: latest.Status,
-			Objects: v.Objects, Records: v.Records, Crashed: crashed}
-		return nil
+		var err error
+		offer, err = extract.ResumeOffer(w.base, db)
+		return err
 	})
 	return offer, err
 }

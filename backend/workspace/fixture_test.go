@@ -1,6 +1,8 @@
-package views
+package workspace
 
 import (
+	"github.com/zalando/go-keyring"
+
 	"context"
 	"fmt"
 	"net/http/httptest"
@@ -27,6 +29,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	keyring.MockInit() // never the developer's own keychain
 	dir, err := os.MkdirTemp("", "views-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -55,7 +58,7 @@ func buildFixture(path string) error {
 		return err
 	}
 	res, err := extract.Run(ctx, db, extract.Options{
-		Token: "demo-token", Clock: clk, Client: []hubspot.Option{hubspot.WithBaseURL(srv.URL)},
+		Client: hubspot.New("demo-token", hubspot.WithBaseURL(srv.URL), hubspot.WithClock(clk)),
 	})
 	if err != nil {
 		db.Close()

@@ -1,4 +1,4 @@
-package views
+package workspace
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"hubextract/backend/catalog"
+	"hubextract/backend/settings"
 	"hubextract/backend/store"
 )
 
@@ -49,7 +50,10 @@ type RunCount struct {
 
 // Database describes the database file.
 type Database struct {
-	Path   string `json:"path"`
+	Path string `json:"path"`
+	// Origin says why it is this file: settings.FromEnv ($HUBEXTRACT_DB,
+	// which Settings cannot change), FromSettings, FromDefault, FromSample.
+	Origin string `json:"origin"`
 	Exists bool   `json:"exists"`
 	Bytes  int64  `json:"bytes"` // the file and its write-ahead log
 }
@@ -58,9 +62,9 @@ type Database struct {
 const chartRuns = 6
 
 // DatabaseInfo describes the file at path (which may not exist yet).
-func DatabaseInfo(path string) (Database, error) {
-	d := Database{Path: path}
-	st, err := os.Stat(path)
+func databaseInfo(loc settings.Location) (Database, error) {
+	d := Database{Path: loc.Path, Origin: loc.Origin}
+	st, err := os.Stat(loc.Path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return d, nil
 	}
@@ -68,19 +72,19 @@ func DatabaseInfo(path string) (Database, error) {
 		return d, err
 	}
 	d.Exists, d.Bytes = true, st.Size()
-	if wal, err := os.Stat(path + "-wal"); err == nil {
+	if wal, err := os.Stat(loc.Path + "-wal"); err == nil {
 		d.Bytes += wal.Size()
 	}
 	return d, nil
 }
 
 // EmptyOverview is the overview of a database not created yet.
-func EmptyOverview(path string, types []string) (Overview, error) {
+func emptyOverview(loc settings.Location, types []string) (Overview, error) {
 	o := Overview{Counts: []TypeCount{}, Engagements: emptyChart()}
 	for _, t := range types {
-		o.Counts = append(o.Counts, TypeCount{Type: t, Label: TypeLabel(t), Group: TypeGroup(t)})
+		o.Counts = append(o.Counts, TypeCount{Type: t, Label: catalog.Label(t), Group: catalog.GroupOf(t)})
 	}
-	db, err := DatabaseInfo(path)
+	db, err := databaseInfo(loc)
 	o.Database = db
 	return o, err
 }
@@ -88,15 +92,15 @@ func EmptyOverview(path string, types []string) (Overview, error) {
 func emptyChart() EngagementChart {
 	c := EngagementChart{Types: slices.Clone(catalog.Engagements), Stored: make([]int64, len(catalog.Engagements)), Runs: []RunCount{}}
 	for _, t := range catalog.Engagements {
-		c.Labels = append(c.Labels, TypeLabel(t))
+		c.Labels = append(c.Labels, catalog.Label(t))
 	}
 	return c
 }
 
 // OverviewOf reads the overview of db for types (the engine's types; a
 // marketing type with stored data is shown even when not listed).
-func OverviewOf(ctx context.Context, db *store.DB, types []string) (Overview, error) {
-	o, err := EmptyOverview(db.Path(), nil)
+func overviewOf(ctx context.Context, db *store.DB, loc settings.Location, types []string) (Overview, error) {
+	o, err := emptyOverview(loc, nil)
 	if err != nil {
 		return o, err
 	}
@@ -104,7 +108,7 @@ func OverviewOf(ctx context.Context, db *store.DB, types []string) (Overview, er
 		if slices.ContainsFunc(o.Counts, func(c TypeCount) bool { return c.Type == t }) {
 			continue
 		}
-		c := TypeCount{Type: t, Label: TypeLabel(t), Group: TypeGroup(t)}
+		c := TypeCount{Type: t, Label: catalog.Label(t), Group: catalog.GroupOf(t)}
 		if c.Active, c.Archived, err = count(ctx, db, t); err != nil {
 			return o, err
 		}
@@ -116,7 +120,7 @@ func OverviewOf(ctx context.Context, db *store.DB, types []string) (Overview, er
 	for i, t := range o.Engagements.Types {
 		if at := slices.IndexFunc(o.Counts, func(c TypeCount) bool { return c.Type == t }); at >= 0 {
 			o.Engagements.Stored[i] = o.Counts[at].Active
-		} else if o.Engagements.Stored[i], err = Count(ctx, db, t); err != nil {
+		} else if o.Engagements.Stored[i], err = countOf(ctx, db, t); err != nil {
 			return o, err
 		}
 	}
@@ -126,11 +130,11 @@ func OverviewOf(ctx context.Context, db *store.DB, types []string) (Overview, er
 	}
 	for _, r := range runs {
 		if o.LastRun == nil {
-			rr := RunOf(r)
+			rr := runOf(r)
 			o.LastRun = &rr
 		}
 		if r.Status == store.StatusSucceeded && o.LastSuccess == "" {
-			o.LastSuccess = TimeText(r.FinishedAt)
+			o.LastSuccess = timeText(r.FinishedAt)
 		}
 		if len(o.Engagements.Runs) < chartRuns {
 			if rc, ok := engagementsOf(r); ok {
@@ -145,7 +149,7 @@ func OverviewOf(ctx context.Context, db *store.DB, types []string) (Overview, er
 // engagementsOf is what run r fetched per engagement type; false when it
 // fetched none of them.
 func engagementsOf(r store.Run) (RunCount, bool) {
-	rc := RunCount{RunID: r.ID, StartedAt: TimeText(r.StartedAt), Status: r.Status, Records: make([]int64, len(catalog.Engagements))}
+	rc := RunCount{RunID: r.ID, StartedAt: timeText(r.StartedAt), Status: r.Status, Records: make([]int64, len(catalog.Engagements))}
 	any := false
 	for i, t := range catalog.Engagements {
 		rc.Records[i] = -1
@@ -186,7 +190,7 @@ func count(ctx context.Context, db *store.DB, t string) (active, archived int64,
 }
 
 // Count is the stored active records of any type (CRM or marketing).
-func Count(ctx context.Context, db *store.DB, t string) (int64, error) {
+func countOf(ctx context.Context, db *store.DB, t string) (int64, error) {
 	active, _, err := count(ctx, db, t)
 	return active, err
 }

@@ -1,4 +1,4 @@
-package views
+package workspace
 
 import (
 	"context"
@@ -15,21 +15,6 @@ import (
 // which every table shows last and sorts by.
 const UpdatedColumn = "@updated"
 
-// defaultColumns are the properties a type's table shows until the user
-// picks others: names, emails, deal name, amount and stage, subjects,
-// owners. Properties a database does not define are left out.
-var defaultColumns = map[string][]string{
-	"contacts":  {"firstname", "lastname", "email", "company", "hubspot_owner_id"},
-	"companies": {"name", "domain", "city", "country", "hubspot_owner_id"},
-	"deals":     {"dealname", "amount", "dealstage", "closedate", "hubspot_owner_id"},
-	"tickets":   {"subject", "hs_pipeline_stage", "hs_ticket_priority", "hubspot_owner_id"},
-	"calls":     {"hs_call_title", "hs_call_direction", "hs_call_status", "hs_timestamp", "hubspot_owner_id"},
-	"emails":    {"hs_email_subject", "hs_email_direction", "hs_email_from_email", "hs_timestamp", "hubspot_owner_id"},
-	"meetings":  {"hs_meeting_title", "hs_meeting_start_time", "hs_meeting_outcome", "hubspot_owner_id"},
-	"notes":     {"hs_note_body", "hs_timestamp", "hubspot_owner_id"},
-	"tasks":     {"hs_task_subject", "hs_task_status", "hs_task_priority", "hs_timestamp", "hubspot_owner_id"},
-}
-
 // Column is one column of the record table.
 type Column struct {
 	Name    string `json:"name"`  // property name, or UpdatedColumn
@@ -40,7 +25,7 @@ type Column struct {
 // Columns lists every column the chooser offers for objectType: the
 // defaults first in their order, then every other property by label, then
 // the last-modified time.
-func Columns(ctx context.Context, db *store.DB, objectType string) ([]Column, error) {
+func columnsOf(ctx context.Context, db *store.DB, objectType string) ([]Column, error) {
 	if !catalog.IsCRM(objectType) {
 		return nil, fmt.Errorf("columns: %q is not a record type (valid: %s)", objectType, strings.Join(catalog.CRM, ", "))
 	}
@@ -48,7 +33,7 @@ func Columns(ctx context.Context, db *store.DB, objectType string) ([]Column, er
 	if err != nil {
 		return nil, err
 	}
-	defs := DefaultColumns(objectType, props)
+	defs := defaultColumnsOf(objectType, props)
 	cols := make([]Column, 0, len(props)+1)
 	for _, name := range defs {
 		cols = append(cols, Column{Name: name, Label: labelOf(props, name), Default: true})
@@ -68,9 +53,10 @@ func Columns(ctx context.Context, db *store.DB, objectType string) ([]Column, er
 
 // DefaultColumns are the default property columns of objectType that props
 // define (all of them when props is empty: nothing is extracted yet).
-func DefaultColumns(objectType string, props []store.Property) []string {
+func defaultColumnsOf(objectType string, props []store.Property) []string {
 	var out []string
-	for _, name := range defaultColumns[objectType] {
+	t, _ := catalog.Lookup(objectType)
+	for _, name := range t.Columns {
 		if len(props) == 0 || slices.ContainsFunc(props, func(p store.Property) bool { return p.Name == name }) {
 			out = append(out, name)
 		}
@@ -124,7 +110,7 @@ const cellLength = 200
 
 // RecordsPage reads one page of q.Type with readable values: labels for
 // options, owners, pipelines and stages; HTML bodies as their text.
-func RecordsPage(ctx context.Context, db *store.DB, q PageQuery) (Page, error) {
+func recordsPage(ctx context.Context, db *store.DB, q PageQuery) (Page, error) {
 	if !catalog.IsCRM(q.Type) {
 		return Page{}, fmt.Errorf("records: %q is not a record type (valid: %s)", q.Type, strings.Join(catalog.CRM, ", "))
 	}
@@ -134,7 +120,7 @@ func RecordsPage(ctx context.Context, db *store.DB, q PageQuery) (Page, error) {
 	}
 	names := q.Columns
 	if len(names) == 0 {
-		names = append(DefaultColumns(q.Type, props), UpdatedColumn)
+		names = append(defaultColumnsOf(q.Type, props), UpdatedColumn)
 	}
 	r, err := newReader(ctx, db, q.Type, props)
 	if err != nil {
@@ -159,7 +145,7 @@ func RecordsPage(ctx context.Context, db *store.DB, q PageQuery) (Page, error) {
 		row := Row{ID: rec.ID, Title: r.title(rec), Cells: make([]string, len(names)), Archived: rec.Archived}
 		for j, n := range names {
 			if n == UpdatedColumn {
-				row.Cells[j] = TimeText(rec.UpdatedAt)
+				row.Cells[j] = timeText(rec.UpdatedAt)
 				continue
 			}
 			row.Cells[j] = truncate(r.value(n, rec), cellLength)
@@ -193,7 +179,8 @@ func newReader(ctx context.Context, db *store.DB, typ string, props []store.Prop
 		}
 	}
 	// HubSpot's bodies, even when a definition is missing.
-	for _, n := range []string{"hs_note_body", "hs_call_body", "hs_email_html", "hs_meeting_body", "hs_task_body"} {
+	t, _ := catalog.Lookup(typ)
+	for _, n := range t.HTML {
 		r.html[n] = true
 	}
 	return r, nil
@@ -208,25 +195,13 @@ func (r *reader) value(name string, rec store.Record) string {
 	return v
 }
 
-// titleProperties name a record, per type, first non-empty wins.
-var titleProperties = map[string][][]string{
-	"contacts":  {{"firstname", "lastname"}, {"email"}},
-	"companies": {{"name"}, {"domain"}},
-	"deals":     {{"dealname"}},
-	"tickets":   {{"subject"}},
-	"calls":     {{"hs_call_title"}, {"hs_call_body"}},
-	"emails":    {{"hs_email_subject"}},
-	"meetings":  {{"hs_meeting_title"}},
-	"notes":     {{"hs_note_body"}},
-	"tasks":     {{"hs_task_subject"}},
-}
-
 const titleLength = 80
 
 // title names rec: "Ada Lovelace", "Acme Ltd", a deal's name, a note's
 // first words; else "Contact 123".
 func (r *reader) title(rec store.Record) string {
-	for _, parts := range titleProperties[r.typ] {
+	t, _ := catalog.Lookup(r.typ)
+	for _, parts := range t.Title {
 		var words []string
 		for _, p := range parts {
 			if v := strings.TrimSpace(r.value(p, rec)); v != "" {
@@ -237,5 +212,5 @@ func (r *reader) title(rec store.Record) string {
 			return truncate(strings.Join(strings.Fields(strings.Join(words, " ")), " "), titleLength)
 		}
 	}
-	return singular(r.typ) + " " + rec.ID
+	return catalog.Singular(r.typ) + " " + rec.ID
 }

@@ -1,4 +1,4 @@
-package views
+package workspace
 
 import (
 	"context"
@@ -42,9 +42,9 @@ type Stream struct {
 }
 
 // RunOf shapes a stored run for display.
-func RunOf(r store.Run) Run {
+func runOf(r store.Run) Run {
 	out := Run{
-		ID: r.ID, StartedAt: TimeText(r.StartedAt), FinishedAt: TimeText(r.FinishedAt), Status: r.Status,
+		ID: r.ID, StartedAt: timeText(r.StartedAt), FinishedAt: timeText(r.FinishedAt), Status: r.Status,
 		Mode: r.Mode, Objects: nonNil(r.Objects), APICalls: r.APICalls, Retries: r.Retries, Error: r.Error,
 		Warnings: nonNil(r.Warnings), Streams: []Stream{},
 	}
@@ -56,7 +56,7 @@ func RunOf(r store.Run) Run {
 			out.Records += s.Records
 		}
 		out.Streams = append(out.Streams, Stream{
-			Stream: s.Stream, Label: TypeLabel(s.Stream), Status: s.Status, Records: s.Records, Failed: s.Failed,
+			Stream: s.Stream, Label: catalog.Label(s.Stream), Status: s.Status, Records: s.Records, Failed: s.Failed,
 			APICalls: s.APICalls, Pages: s.Pages, Retries: s.Retries, Seconds: s.Seconds,
 			HubSpotTotal: s.HubSpotTotal, Error: s.Error,
 		})
@@ -66,25 +66,25 @@ func RunOf(r store.Run) Run {
 }
 
 // Runs lists the latest limit runs, newest first.
-func Runs(ctx context.Context, db *store.DB, limit int) ([]Run, error) {
+func runsOf(ctx context.Context, db *store.DB, limit int) ([]Run, error) {
 	runs, err := db.Runs(ctx, limit)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Run, len(runs))
 	for i, r := range runs {
-		out[i] = RunOf(r)
+		out[i] = runOf(r)
 	}
 	return out, nil
 }
 
 // RunByID reads one run.
-func RunByID(ctx context.Context, db *store.DB, id int64) (Run, error) {
+func runByID(ctx context.Context, db *store.DB, id int64) (Run, error) {
 	r, err := db.Run(ctx, id)
 	if err != nil {
 		return Run{}, fmt.Errorf("run %d: %w", id, err)
 	}
-	return RunOf(r), nil
+	return runOf(r), nil
 }
 
 func nonNil[T any](s []T) []T {

@@ -1,4 +1,4 @@
-package views
+package workspace
 
 import (
 	"errors"
@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"hubextract/backend/catalog"
+	"hubextract/backend/settings"
 	"hubextract/backend/store"
 )
 
 var allTypes = catalog.CRM
 
 func TestOverview(t *testing.T) {
-	o, err := OverviewOf(t.Context(), fixtureDB, allTypes)
+	o, err := overviewOf(t.Context(), fixtureDB, settings.Location{Path: fixtureDB.Path(), Origin: settings.FromDefault}, allTypes)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,11 +53,12 @@ func TestOverview(t *testing.T) {
 
 func TestEmptyOverview(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "none.db")
-	o, err := EmptyOverview(path, []string{"contacts", "forms"})
+	o, err := emptyOverview(settings.Location{Path: path, Origin: settings.FromSettings}, []string{"contacts", "forms"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Database.Exists || len(o.Counts) != 2 || o.Counts[1].Group != GroupMarketing || o.LastRun != nil {
+	if o.Database.Exists || len(o.Counts) != 2 || o.Counts[1].Group != catalog.GroupMarketing || o.LastRun != nil ||
+		o.Database.Origin != settings.FromSettings {
 		t.Errorf("empty overview %+v", o)
 	}
 	if len(o.Engagements.Stored) != 5 || o.Engagements.Runs == nil {
@@ -65,7 +67,7 @@ func TestEmptyOverview(t *testing.T) {
 }
 
 func TestRuns(t *testing.T) {
-	runs, err := Runs(t.Context(), fixtureDB, 10)
+	runs, err := runsOf(t.Context(), fixtureDB, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,17 +94,17 @@ func TestRuns(t *testing.T) {
 	if r.Records != want {
 		t.Errorf("run records %d, want %d (object streams only)", r.Records, want)
 	}
-	one, err := RunByID(t.Context(), fixtureDB, r.ID)
+	one, err := runByID(t.Context(), fixtureDB, r.ID)
 	if err != nil || one.ID != r.ID {
 		t.Errorf("RunByID = %+v, %v", one, err)
 	}
-	if _, err := RunByID(t.Context(), fixtureDB, 999); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("RunByID(999) = %v, want ErrNotFound", err)
+	if _, err := runByID(t.Context(), fixtureDB, 999); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("runByID(999) = %v, want ErrNotFound", err)
 	}
 }
 
 func TestColumns(t *testing.T) {
-	cols, err := Columns(t.Context(), fixtureDB, "deals")
+	cols, err := columnsOf(t.Context(), fixtureDB, "deals")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,13 +120,13 @@ func TestColumns(t *testing.T) {
 	if cols[len(cols)-1].Name != UpdatedColumn || len(cols) < 15 {
 		t.Errorf("%d columns ending with %+v", len(cols), cols[len(cols)-1])
 	}
-	if _, err := Columns(t.Context(), fixtureDB, "forms"); err == nil {
+	if _, err := columnsOf(t.Context(), fixtureDB, "forms"); err == nil {
 		t.Error("columns of forms: no error")
 	}
 }
 
 func TestRecordsPageReadable(t *testing.T) {
-	page, err := RecordsPage(t.Context(), fixtureDB, PageQuery{Type: "deals", Limit: 200})
+	page, err := recordsPage(t.Context(), fixtureDB, PageQuery{Type: "deals", Limit: 200})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +159,7 @@ func TestRecordsPagingWalksEveryRecordOnce(t *testing.T) {
 	var after *Cursor
 	pages := 0
 	for {
-		page, err := RecordsPage(t.Context(), fixtureDB, PageQuery{Type: "contacts", Limit: 7, After: after,
+		page, err := recordsPage(t.Context(), fixtureDB, PageQuery{Type: "contacts", Limit: 7, After: after,
 			Columns: []string{"email", UpdatedColumn}})
 		if err != nil {
 			t.Fatal(err)
@@ -183,7 +185,7 @@ func TestRecordsPagingWalksEveryRecordOnce(t *testing.T) {
 }
 
 func TestSearchAndDetailShowMarkupAsText(t *testing.T) {
-	page, err := RecordsPage(t.Context(), fixtureDB, PageQuery{Type: "notes", Search: "pasted from a web"})
+	page, err := recordsPage(t.Context(), fixtureDB, PageQuery{Type: "notes", Search: "pasted from a web"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +196,7 @@ func TestSearchAndDetailShowMarkupAsText(t *testing.T) {
 	if row.Title != "Pasted from a web page" || strings.Contains(strings.Join(row.Cells, " "), "<") {
 		t.Errorf("row %+v: want the body's text, no markup", row)
 	}
-	d, err := RecordDetail(t.Context(), fixtureDB, "notes", row.ID)
+	d, err := recordDetail(t.Context(), fixtureDB, "notes", row.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +229,7 @@ func TestSearchAndDetailShowMarkupAsText(t *testing.T) {
 }
 
 func TestRecordDetailNotFound(t *testing.T) {
-	if _, err := RecordDetail(t.Context(), fixtureDB, "contacts", "1"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := recordDetail(t.Context(), fixtureDB, "contacts", "1"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("detail of a missing record: %v, want ErrNotFound", err)
 	}
 }

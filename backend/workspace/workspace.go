@@ -1,10 +1,13 @@
-// Package workspace owns the desktop app's working state and actions: which
-// database is open, how HubSpot is reached (the saved token or the sample
-// data), testing a connection, the one extraction and the one export that
-// may run at a time with their cancel, and the batching of their progress
-// into at most ten updates a second. It composes backend/extract,
-// backend/export, backend/views, backend/settings and backend/demo, and must
-// not import Wails: app.go turns its updates into window events.
+// Package workspace is the desktop app's one application layer: which
+// database is open, how HubSpot is reached (the saved key or the sample
+// data, through one client per account), testing a connection, the one
+// extraction and the one export that may run at a time with their cancel
+// and progress events, and what the screens read (the overview, the run
+// history, the record browser's pages and details with readable labels).
+// Its bound services (ConnectionService, ExtractService, ...) are what the
+// window calls; every value leaves here as plain text, never markup. It
+// composes backend/extract, backend/export, backend/settings and
+// backend/demo, and must not import Wails: the app hands it an Emitter.
 package workspace
 
 import (
@@ -20,17 +23,31 @@ import (
 	"hubextract/backend/hubspot"
 	"hubextract/backend/settings"
 	"hubextract/backend/store"
-	"hubextract/backend/views"
 )
 
 // Config places a workspace.
 type Config struct {
-	SettingsDir string // settings.json and the token file; names the keychain item
-	Sample      demo.Options
+	Paths  settings.Paths // the app's folder and files
+	Sample demo.Options
 	// HubSpotURL is the HubSpot API's base URL (tests point it at a fake);
 	// "" is HubSpot's own.
 	HubSpotURL string
 }
+
+// Window events, colon-namespaced.
+const (
+	EventExtractProgress = "extract:progress" // an Update, at most every UpdateInterval
+	EventExtractEnded    = "extract:ended"    // the Snapshot of the run that ended
+	EventExportProgress  = "export:progress"  // an ExportProgress
+)
+
+// Emitter sends an event to the window. It is called from the goroutine of
+// the job that reports.
+type Emitter interface{ Emit(event string, data any) }
+
+type nopEmitter struct{}
+
+func (nopEmitter) Emit(string, any) {}
 
 // ErrBusy: the action must wait until the running extraction or export ends.
 var ErrBusy = errors.New("an extraction or an export is running: wait until it ends or cancel it first")
@@ -38,14 +55,22 @@ var ErrBusy = errors.New("an extraction or an export is running: wait until it e
 // ErrNotConnected: no token is saved and the sample data is not in use.
 var ErrNotConnected = errors.New("not connected to HubSpot: connect with a key or try the sample data first")
 
-// Workspace is the app's state. Its methods are safe for concurrent use.
+// ErrNoData: the database does not exist yet.
+var ErrNoData = errors.New("nothing extracted yet: run an extraction first")
+
+// Workspace is the app's state. Its methods and services are safe for
+// concurrent use.
 type Workspace struct {
 	base   context.Context // ends when the workspace closes
 	stop   context.CancelFunc
+	paths  settings.Paths
 	file   settings.File
 	tokens *settings.Tokens
 	sample demo.Options
 	apiURL string
+
+	emitMu  sync.RWMutex
+	emitter Emitter
 
 	mu          sync.RWMutex // guards the fields below; read-held while a query uses db
 	cfg         settings.Settings
@@ -53,12 +78,20 @@ type Workspace struct {
 	tokenStatus settings.TokenStatus
 	db          *store.DB
 	hub         *demo.Hub
+	accounts    map[accountKey]*account // one client per account, for the workspace's life
 
 	jobMu      sync.Mutex // guards the fields below
 	extraction *job
 	exporting  *job
-	last       *Snapshot        // the last extraction of this session, once ended
-	totals     map[string]int64 // HubSpot's totals learned for estimates, by source/type
+	last       *Snapshot // the last extraction of this session, once ended
+
+	// The bound services, one per screen domain.
+	Connection *ConnectionService
+	Extract    *ExtractService
+	Runs       *RunsService
+	Records    *RecordsService
+	Export     *ExportService
+	Settings   *SettingsService
 }
 
 // job is a running extraction or export.
@@ -71,17 +104,19 @@ type job struct {
 // Open loads the settings and the token's status. A settings file that
 // cannot be used leaves the defaults in force and a warning in Status.
 func Open(cfg Config) (*Workspace, error) {
-	if cfg.SettingsDir == "" {
-		return nil, errors.New("open workspace: no settings folder")
+	if cfg.Paths.Dir == "" {
+		return nil, errors.New("open workspace: no app folder")
 	}
 	base, stop := context.WithCancel(context.Background())
 	w := &Workspace{
 		base: base, stop: stop,
-		file:   settings.File{Dir: cfg.SettingsDir},
-		tokens: settings.NewTokens(cfg.SettingsDir),
-		sample: cfg.Sample,
-		apiURL: cfg.HubSpotURL,
-		totals: map[string]int64{},
+		paths:    cfg.Paths,
+		file:     cfg.Paths.File(),
+		tokens:   cfg.Paths.Tokens(),
+		sample:   cfg.Sample,
+		apiURL:   cfg.HubSpotURL,
+		emitter:  nopEmitter{},
+		accounts: map[accountKey]*account{},
 	}
 	if w.apiURL == "" {
 		w.apiURL = hubspot.DefaultBaseURL
@@ -101,7 +136,29 @@ func Open(cfg Config) (*Workspace, error) {
 		w.warning = joinWarnings(w.warning, err.Error())
 	}
 	w.tokenStatus = st
+	w.Connection, w.Extract, w.Runs = &ConnectionService{w}, &ExtractService{w}, &RunsService{w}
+	w.Records, w.Export, w.Settings = &RecordsService{w}, &ExportService{w}, &SettingsService{w}
 	return w, nil
+}
+
+// Services are the objects the window binds.
+func (w *Workspace) Services() []any {
+	return []any{w.Connection, w.Extract, w.Runs, w.Records, w.Export, w.Settings}
+}
+
+// SetEmitter sends the workspace's events to e from now on (the window
+// exists only once the app has started).
+func (w *Workspace) SetEmitter(e Emitter) {
+	w.emitMu.Lock()
+	defer w.emitMu.Unlock()
+	w.emitter = e
+}
+
+func (w *Workspace) emit(event string, data any) {
+	w.emitMu.RLock()
+	e := w.emitter
+	w.emitMu.RUnlock()
+	e.Emit(event, data)
 }
 
 func joinWarnings(a, b string) string {
@@ -163,7 +220,7 @@ type Status struct {
 	Source    string               `json:"source"`    // settings.SourceHubSpot or SourceSample
 	Connected bool                 `json:"connected"` // a token is saved, or the sample data is in use
 	Token     settings.TokenStatus `json:"token"`
-	Database  views.Database       `json:"database"`
+	Database  Database             `json:"database"`
 	// SettingsWarning says why saved settings or the token could not be read.
 	SettingsWarning string `json:"settingsWarning"`
 	Extracting      bool   `json:"extracting"`
@@ -175,13 +232,13 @@ func (w *Workspace) Status() (Status, error) {
 	w.mu.RLock()
 	cfg, tok, warning := w.cfg, w.tokenStatus, w.warning
 	w.mu.RUnlock()
-	path, err := cfg.Database()
+	loc, err := w.paths.ForSource(cfg)
 	if err != nil {
 		return Status{}, fmt.Errorf("locate the database: %w", err)
 	}
-	db, err := views.DatabaseInfo(path)
+	db, err := databaseInfo(loc)
 	if err != nil {
-		return Status{}, fmt.Errorf("database %s: %w", path, err)
+		return Status{}, fmt.Errorf("database %s: %w", loc.Path, err)
 	}
 	w.jobMu.Lock()
 	extracting, exporting := w.extraction != nil, w.exporting != nil
@@ -192,23 +249,20 @@ func (w *Workspace) Status() (Status, error) {
 	}, nil
 }
 
-// Settings returns the settings in force.
-func (w *Workspace) Settings() settings.Settings {
+// settings returns the settings in force.
+func (w *Workspace) settings() settings.Settings {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
 	return w.cfg
 }
 
-// SaveSettings validates, saves and applies s. A new database location
-// takes effect at once (refused while a job runs).
-func (w *Workspace) SaveSettings(s settings.Settings) (settings.Settings, error) {
-	if err := s.Validate(); err != nil {
-		return w.Settings(), err
+// location is the database the settings in force read.
+func (w *Workspace) location() (settings.Location, error) {
+	loc, err := w.paths.ForSource(w.settings())
+	if err != nil {
+		return loc, fmt.Errorf("locate the database: %w", err)
 	}
-	if err := w.apply(func(settings.Settings) settings.Settings { return s }); err != nil {
-		return w.Settings(), err
-	}
-	return w.Settings(), nil
+	return loc, nil
 }
 
 // apply changes the settings through change, saves them, and closes the
@@ -220,22 +274,22 @@ func (w *Workspace) apply(change func(settings.Settings) settings.Settings) erro
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	next := change(w.cfg)
-	oldPath, err := w.cfg.Database()
+	oldLoc, err := w.paths.ForSource(w.cfg)
 	if err != nil {
 		return err
 	}
-	newPath, err := next.Database()
+	newLoc, err := w.paths.ForSource(next)
 	if err != nil {
 		return err
 	}
-	if (oldPath != newPath || next.Source != w.cfg.Source) && (w.extraction != nil || w.exporting != nil) {
+	if (oldLoc.Path != newLoc.Path || next.Source != w.cfg.Source) && (w.extraction != nil || w.exporting != nil) {
 		return ErrBusy
 	}
 	if err := w.file.Save(next); err != nil {
 		return err
 	}
 	w.warning = ""
-	if oldPath != newPath && w.db != nil {
+	if oldLoc.Path != newLoc.Path && w.db != nil {
 		err = w.db.Close()
 		w.db = nil
 	}
@@ -259,16 +313,16 @@ func (w *Workspace) acquire(ctx context.Context, create bool) (db *store.DB, rel
 		w.mu.RUnlock()
 		w.mu.Lock()
 		if w.db == nil {
-			path, err := w.cfg.Database()
+			loc, err := w.paths.ForSource(w.cfg)
 			if err != nil {
 				w.mu.Unlock()
 				return nil, nil, fmt.Errorf("locate the database: %w", err)
 			}
-			if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && !create {
+			if _, err := os.Stat(loc.Path); errors.Is(err, fs.ErrNotExist) && !create {
 				w.mu.Unlock()
 				return nil, func() {}, nil
 			}
-			if w.db, err = store.Open(ctx, path); err != nil {
+			if w.db, err = store.Open(ctx, loc.Path); err != nil {
 				w.mu.Unlock()
 				return nil, nil, err
 			}
@@ -285,4 +339,23 @@ func (w *Workspace) read(ctx context.Context, fn func(db *store.DB) error) error
 	}
 	defer release()
 	return fn(db)
+}
+
+// SettingsService reads and saves the settings.
+type SettingsService struct{ w *Workspace }
+
+// Get returns the settings in force.
+func (s *SettingsService) Get() (settings.Settings, error) { return s.w.settings(), nil }
+
+// Save validates, saves and applies next; an error says in words what is
+// wrong and nothing is changed. A new database location takes effect at
+// once (refused while a job runs).
+func (s *SettingsService) Save(next settings.Settings) (settings.Settings, error) {
+	if err := next.Validate(); err != nil {
+		return s.w.settings(), err
+	}
+	if err := s.w.apply(func(settings.Settings) settings.Settings { return next }); err != nil {
+		return s.w.settings(), err
+	}
+	return s.w.settings(), nil
 }

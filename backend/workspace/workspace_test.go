@@ -2,7 +2,6 @@ package workspace
 
 import (
 	"bytes"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,32 +10,40 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zalando/go-keyring"
-
 	"hubextract/backend/catalog"
 	"hubextract/backend/demo"
 	"hubextract/backend/fakehub"
 	"hubextract/backend/settings"
 	"hubextract/backend/store"
+	"hubextract/backend/testkit"
 )
 
-func TestMain(m *testing.M) {
-	keyring.MockInit() // never the developer's own keychain
-	os.Exit(m.Run())
+// open makes a workspace in a temporary app folder, with a small fast
+// sample HubSpot and the highest rate, so a whole extraction takes a
+// moment. Its events go to the returned recorder.
+func open(t *testing.T, sample demo.Options, apiURL string) (*Workspace, *recorder) {
+	t.Helper()
+	return openAt(t, sample, apiURL, settings.TierAddOn)
 }
 
-// open makes a workspace in a temporary folder, with a small fast sample
-// HubSpot and the highest rate, so a whole extraction takes a moment.
-func open(t *testing.T, sample demo.Options, apiURL string) *Workspace {
+func openAt(t *testing.T, sample demo.Options, apiURL string, tier int) (*Workspace, *recorder) {
 	t.Helper()
 	dir := t.TempDir()
-	t.Setenv(settings.EnvDatabase, filepath.Join(dir, "hubextract.db"))
-	s := settings.Defaults()
-	s.RatePer10s = settings.TierAddOn
-	if err := (settings.File{Dir: dir}).Save(s); err != nil {
+	paths, err := settings.Resolve(func(k string) string {
+		if k == settings.EnvConfigDir {
+			return dir
+		}
+		return ""
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := Open(Config{SettingsDir: dir, Sample: sample, HubSpotURL: apiURL})
+	s := settings.Defaults()
+	s.RatePer10s = tier
+	if err := paths.File().Save(s); err != nil {
+		t.Fatal(err)
+	}
+	w, err := Open(Config{Paths: paths, Sample: sample, HubSpotURL: apiURL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,27 +52,54 @@ func open(t *testing.T, sample demo.Options, apiURL string) *Workspace {
 			t.Error(err)
 		}
 	})
-	return w
+	rec := newRecorder()
+	w.SetEmitter(rec)
+	return w, rec
 }
 
-// recorder collects the updates an extraction sends.
+// recorder collects the events the workspace emits.
 type recorder struct {
 	mu      sync.Mutex
 	updates []Update
+	ended   []Snapshot
+	exports []ExportProgress
 	first   chan struct{} // closed at the first update with records
 	once    sync.Once
+	// reached is closed once the run has made atCalls calls (0: unused).
+	atCalls int64
+	reached chan struct{}
+}
+
+// notifyAt returns a channel closed once the run has made n calls.
+func (r *recorder) notifyAt(n int64) <-chan struct{} {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.atCalls, r.reached = n, make(chan struct{})
+	return r.reached
 }
 
 func newRecorder() *recorder { return &recorder{first: make(chan struct{})} }
 
-func (r *recorder) send(u Update) {
+func (r *recorder) Emit(event string, data any) {
 	r.mu.Lock()
-	r.updates = append(r.updates, u)
-	r.mu.Unlock()
-	for _, st := range u.Streams {
-		if st.Stream != "metadata" && st.Records > 0 {
-			r.once.Do(func() { close(r.first) })
+	defer r.mu.Unlock()
+	switch event {
+	case EventExtractProgress:
+		u := data.(Update)
+		r.updates = append(r.updates, u)
+		if r.atCalls > 0 && u.Overall.Calls >= r.atCalls {
+			close(r.reached)
+			r.atCalls = 0
 		}
+		for _, st := range u.Streams {
+			if st.Stream != catalog.Metadata && st.Records > 0 {
+				r.once.Do(func() { close(r.first) })
+			}
+		}
+	case EventExtractEnded:
+		r.ended = append(r.ended, data.(Snapshot))
+	case EventExportProgress:
+		r.exports = append(r.exports, data.(ExportProgress))
 	}
 }
 
@@ -75,20 +109,35 @@ func (r *recorder) all() []Update {
 	return slices.Clone(r.updates)
 }
 
+func (r *recorder) endings() []Snapshot {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.ended)
+}
+
+func (r *recorder) lastExport() ExportProgress {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.exports) == 0 {
+		return ExportProgress{}
+	}
+	return r.exports[len(r.exports)-1]
+}
+
 func TestSampleExtractionEndToEnd(t *testing.T) {
 	const scale = 30
-	w := open(t, demo.Options{Scale: scale, Seed: 1}, "")
+	w, rec := open(t, demo.Options{Scale: scale, Seed: 1}, "")
 	st, err := w.Status()
 	if err != nil || st.Connected || st.Database.Exists {
 		t.Fatalf("fresh status %+v, %v: want not connected, no database", st, err)
 	}
-	if _, err := w.Extract(ExtractRequest{}, func(Update) {}); err != ErrNotConnected {
+	if _, err := w.Extract.Start(ExtractRequest{}); err != ErrNotConnected {
 		t.Errorf("extract without a connection: %v, want ErrNotConnected", err)
 	}
-	if st, err = w.UseSample(); err != nil || !st.Connected || st.Source != settings.SourceSample {
+	if st, err = w.Connection.UseSampleData(); err != nil || !st.Connected || st.Source != settings.SourceSample {
 		t.Fatalf("UseSample: %+v, %v", st, err)
 	}
-	est, err := w.Estimate(t.Context(), catalog.CRM)
+	est, err := w.Extract.Estimate(catalog.CRM)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,9 +145,8 @@ func TestSampleExtractionEndToEnd(t *testing.T) {
 		t.Errorf("estimate before the first run: %+v", est)
 	}
 
-	rec := newRecorder()
 	start := time.Now()
-	sum, err := w.Extract(ExtractRequest{}, rec.send)
+	sum, err := w.Extract.Start(ExtractRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,37 +177,42 @@ func TestSampleExtractionEndToEnd(t *testing.T) {
 		}
 	}
 
-	o, err := w.Overview(t.Context())
+	o, err := w.Runs.Overview()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(o.Engagements.Stored, []int64{scale, scale, scale, scale, scale}) || o.LastSuccess == "" {
 		t.Errorf("overview engagements %v, last success %q", o.Engagements.Stored, o.LastSuccess)
 	}
-	snap := w.Snapshot()
+	snap, _ := w.Extract.Snapshot()
 	if snap.Running || snap.Summary == nil || snap.Summary.Run.ID != sum.Run.ID || len(snap.Update.Streams) != 1+len(catalog.All) {
 		t.Errorf("snapshot after the run: %+v", snap)
 	}
-	if offer, err := w.ResumeOffer(t.Context()); err != nil || offer != nil {
+	// One ended event per Start: the refused one with its reason, then the run.
+	if ends := rec.endings(); len(ends) != 2 || ends[0].Error != ErrNotConnected.Error() ||
+		ends[1].Summary == nil || ends[1].Summary.Run.ID != sum.Run.ID {
+		t.Errorf("run-ended events %+v, want the refusal then the run's summary", ends)
+	}
+	if offer, err := w.Extract.ResumeOffer(); err != nil || offer != nil {
 		t.Errorf("resume offer after a successful run: %+v, %v", offer, err)
 	}
-	groups, err := w.Groups(t.Context())
+	groups, err := w.Extract.Groups()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(groups) < 2 || groups[0].ID != "crm" || groups[0].Types[0].Stored != scale || groups[0].Types[0].LastRun < scale {
 		t.Errorf("groups %+v", groups)
 	}
-	est, err = w.Estimate(t.Context(), []string{"contacts"})
+	est, err = w.Extract.Estimate([]string{"contacts"})
 	if err != nil || est.Types[0].Basis != "last run" || est.Types[0].Calls != sum.Run.Streams[1].APICalls {
 		t.Errorf("estimate after the run: %+v, %v", est, err)
 	}
 
 	// Leaving the sample data shows the (empty) real database again.
-	if _, err := w.LeaveSample(); err != nil {
+	if _, err := w.Connection.LeaveSampleData(); err != nil {
 		t.Fatal(err)
 	}
-	o, err = w.Overview(t.Context())
+	o, err = w.Runs.Overview()
 	if err != nil || o.Database.Exists || o.LastRun != nil {
 		t.Errorf("overview of the real database: %+v, %v", o, err)
 	}
@@ -167,18 +220,17 @@ func TestSampleExtractionEndToEnd(t *testing.T) {
 
 func TestCancelKeepsEverythingAndResumes(t *testing.T) {
 	const scale = 400
-	w := open(t, demo.Options{Scale: scale, Seed: 2, Latency: 40 * time.Millisecond}, "")
-	if _, err := w.UseSample(); err != nil {
+	w, rec := open(t, demo.Options{Scale: scale, Seed: 2, Latency: 40 * time.Millisecond}, "")
+	if _, err := w.Connection.UseSampleData(); err != nil {
 		t.Fatal(err)
 	}
-	rec := newRecorder()
 	type outcome struct {
 		sum Summary
 		err error
 	}
 	done := make(chan outcome, 1)
 	go func() {
-		sum, err := w.Extract(ExtractRequest{Objects: []string{"contacts", "companies"}}, rec.send)
+		sum, err := w.Extract.Start(ExtractRequest{Objects: []string{"contacts", "companies"}})
 		done <- outcome{sum, err}
 	}()
 	select {
@@ -186,14 +238,14 @@ func TestCancelKeepsEverythingAndResumes(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("no progress within 30 s")
 	}
-	if !w.Busy() || !w.Snapshot().Running {
+	if snap, _ := w.Extract.Snapshot(); !w.Busy() || !snap.Running {
 		t.Error("not busy while extracting")
 	}
-	if _, err := w.LeaveSample(); err != ErrBusy {
+	if _, err := w.Connection.LeaveSampleData(); err != ErrBusy {
 		t.Errorf("switching the database during a run: %v, want ErrBusy", err)
 	}
 	cancelled := time.Now()
-	if !w.Cancel() {
+	if ok, _ := w.Extract.Cancel(); !ok {
 		t.Fatal("Cancel found no run")
 	}
 	var first outcome
@@ -210,12 +262,12 @@ func TestCancelKeepsEverythingAndResumes(t *testing.T) {
 	if kept == 0 {
 		t.Error("the cancelled run kept no records")
 	}
-	offer, err := w.ResumeOffer(t.Context())
+	offer, err := w.Extract.ResumeOffer()
 	if err != nil || offer == nil || offer.RunID != first.sum.Run.ID || offer.Crashed ||
 		strings.Join(offer.Objects, ",") != "contacts,companies" {
 		t.Fatalf("resume offer %+v, %v", offer, err)
 	}
-	second, err := w.Extract(ExtractRequest{Objects: offer.Objects}, func(Update) {})
+	second, err := w.Extract.Start(ExtractRequest{Objects: offer.Objects})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,11 +284,9 @@ func TestCancelKeepsEverythingAndResumes(t *testing.T) {
 func TestConnection(t *testing.T) {
 	fake := fakehub.New(fakehub.Config{Token: "pat-good", Scale: 5})
 	fake.DenyScope("forms", "forms")
-	srv := httptest.NewServer(fake)
-	defer srv.Close()
-	w := open(t, demo.Options{Scale: 5}, srv.URL)
+	w, _ := open(t, demo.Options{Scale: 5}, testkit.Serve(t, fake))
 
-	wrong, err := w.TestConnection(t.Context(), "pat-wrong")
+	wrong, err := w.Connection.Test("pat-wrong")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,12 +296,12 @@ func TestConnection(t *testing.T) {
 	if st, _ := w.Status(); st.Connected || st.Token.Saved {
 		t.Errorf("a refused key was saved: %+v", st)
 	}
-	empty, err := w.TestConnection(t.Context(), "  ")
+	empty, err := w.Connection.Test("  ")
 	if err != nil || empty.OK || !strings.Contains(empty.Message, "Paste the key") {
 		t.Errorf("empty key: %+v, %v", empty, err)
 	}
 
-	good, err := w.TestConnection(t.Context(), " pat-good\n")
+	good, err := w.Connection.Test(" pat-good\n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,11 +320,11 @@ func TestConnection(t *testing.T) {
 	}
 
 	// The key reaches neither the database nor the settings file.
-	sum, err := w.Extract(ExtractRequest{Objects: []string{"contacts"}}, func(Update) {})
+	sum, err := w.Extract.Start(ExtractRequest{Objects: []string{"contacts"}})
 	if err != nil || sum.Run.Status != store.StatusSucceeded {
 		t.Fatalf("extract with the saved key: %+v, %v", sum.Run, err)
 	}
-	path, _ := w.Settings().Database()
+	path := st.Database.Path
 	for _, f := range []string{path, path + "-wal", w.file.Path()} {
 		b, err := os.ReadFile(f)
 		if err != nil && !os.IsNotExist(err) {
@@ -285,34 +335,34 @@ func TestConnection(t *testing.T) {
 		}
 	}
 
-	if st, err = w.Disconnect(); err != nil || st.Connected || st.Token.Saved {
+	if st, err = w.Connection.Disconnect(); err != nil || st.Connected || st.Token.Saved {
 		t.Errorf("after Disconnect: %+v, %v", st, err)
 	}
-	if _, err := w.Extract(ExtractRequest{}, func(Update) {}); err != ErrNotConnected {
+	if _, err := w.Extract.Start(ExtractRequest{}); err != ErrNotConnected {
 		t.Errorf("extract after Disconnect: %v, want ErrNotConnected", err)
 	}
 }
 
 func TestExport(t *testing.T) {
 	const scale = 12
-	w := open(t, demo.Options{Scale: scale, Seed: 3}, "")
-	if _, err := w.Export(ExportRequest{Path: t.TempDir()}, func(ExportProgress) {}); err != ErrNoData {
+	w, rec := open(t, demo.Options{Scale: scale, Seed: 3}, "")
+	if _, err := w.Export.Start(ExportRequest{Path: t.TempDir()}); err != ErrNoData {
 		t.Errorf("export before any data: %v, want ErrNoData", err)
 	}
-	if _, err := w.UseSample(); err != nil {
+	if _, err := w.Connection.UseSampleData(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.Extract(ExtractRequest{}, func(Update) {}); err != nil {
+	if _, err := w.Extract.Start(ExtractRequest{}); err != nil {
 		t.Fatal(err)
 	}
-	types, err := w.Types(t.Context())
+	types, err := w.Records.Types()
 	if err != nil || len(types) != len(catalog.All) || types[0].Rows != scale {
 		t.Errorf("types %+v, %v", types, err)
 	}
 
 	dir := filepath.Join(t.TempDir(), "csv")
-	var last ExportProgress
-	res, err := w.Export(ExportRequest{Path: dir, Labels: true, Associations: true}, func(p ExportProgress) { last = p })
+	res, err := w.Export.Start(ExportRequest{Path: dir, Labels: true, Associations: true})
+	last := rec.lastExport()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +379,7 @@ func TestExport(t *testing.T) {
 	}
 
 	file := filepath.Join(t.TempDir(), "notes.csv")
-	res, err = w.Export(ExportRequest{Type: "notes", Path: file}, func(ExportProgress) {})
+	res, err = w.Export.Start(ExportRequest{Type: "notes", Path: file})
 	if err != nil || len(res.Files) != 1 || res.Files[0].Rows < scale {
 		t.Fatalf("export notes: %+v, %v", res, err)
 	}
@@ -338,21 +388,21 @@ func TestExport(t *testing.T) {
 	if strings.Contains(header, "associated_") || !strings.Contains(header, "hs_note_body") {
 		t.Errorf("raw notes header without associations: %s", header)
 	}
-	if _, err := w.Export(ExportRequest{Type: "notes", Path: "relative.csv"}, func(ExportProgress) {}); err == nil {
+	if _, err := w.Export.Start(ExportRequest{Type: "notes", Path: "relative.csv"}); err == nil {
 		t.Error("a relative path was accepted")
 	}
 }
 
 func TestSettingsSaveAndSwitchDatabase(t *testing.T) {
-	w := open(t, demo.Options{Scale: 3}, "")
-	s := w.Settings()
+	w, _ := open(t, demo.Options{Scale: 3}, "")
+	s, _ := w.Settings.Get()
 	s.RatePer10s = 333
-	if _, err := w.SaveSettings(s); err == nil {
+	if _, err := w.Settings.Save(s); err == nil {
 		t.Error("an invalid tier was saved")
 	}
 	s.RatePer10s = settings.TierProfessional
 	s.DatabasePath = filepath.Join(t.TempDir(), "elsewhere.db")
-	got, err := w.SaveSettings(s)
+	got, err := w.Settings.Save(s)
 	if err != nil || got.RatePer10s != settings.TierProfessional {
 		t.Fatalf("SaveSettings: %+v, %v", got, err)
 	}
@@ -363,5 +413,59 @@ func TestSettingsSaveAndSwitchDatabase(t *testing.T) {
 	loaded, err := (settings.File{Dir: filepath.Dir(w.file.Path())}).Load()
 	if err != nil || loaded.DatabasePath != s.DatabasePath {
 		t.Errorf("saved settings %+v, %v", loaded, err)
+	}
+}
+
+// TestOneLimiterPerAccount: a connection test made while a run of the same
+// account goes on spends the account's one budget: HubSpot (the fake, at
+// the tier's limit) never answers 429. With a limiter each they would
+// together pass the limit: the test waits until the run has nearly filled
+// HubSpot's ten-second window.
+func TestOneLimiterPerAccount(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real time: about 12 s")
+	}
+	// HubSpot-like latency keeps several calls in flight, so the
+	// rate-limit headers alone (which the client also follows) cannot
+	// stop a second limiter's calls in time.
+	fake := fakehub.New(fakehub.Config{Token: "pat-good", Scale: 1500, Seed: 4, RatePer10s: settings.TierStarter,
+		SearchRatePerSec: 5, Latency: 200 * time.Millisecond, Jitter: 50 * time.Millisecond})
+	w, rec := openAt(t, demo.Options{Scale: 5}, testkit.Serve(t, fake), settings.TierStarter)
+	if c, err := w.Connection.Test("pat-good"); err != nil || !c.OK {
+		t.Fatalf("connect: %+v, %v", c, err)
+	}
+	// Nearly a window's worth of calls (the client keeps to 96 in 10 s).
+	full := rec.notifyAt(85)
+	done := make(chan error, 1)
+	go func() {
+		_, err := w.Extract.Start(ExtractRequest{})
+		done <- err
+	}()
+	select {
+	case <-full:
+	case err := <-done:
+		t.Fatalf("the run ended before it made 85 calls: %v", err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("the run made fewer than 85 calls in 60 s")
+	}
+	before := fake.Stats().Total
+	c, err := w.Connection.Test("pat-good")
+	if err != nil || !c.OK {
+		t.Fatalf("connection test during the run: %+v, %v", c, err)
+	}
+	during := fake.Stats().Total - before
+	if _, err := w.Extract.Cancel(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	st := fake.Stats()
+	t.Logf("%d calls in all, %d while the connection test ran, %d answered 429", st.Total, during, st.Status429)
+	if st.Status429 != 0 {
+		t.Errorf("HubSpot answered 429 %d times: the run and the connection test spent more than the account's limit", st.Status429)
+	}
+	if during < int(len(probes)) {
+		t.Errorf("only %d calls while the connection test ran, want at least its %d probes", during, len(probes))
 	}
 }

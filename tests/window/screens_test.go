@@ -68,14 +68,15 @@ func TestScreensRender(t *testing.T) {
 	}
 }
 
-// fillSampleDatabase runs `hubextract demo` into dir/demo.db and makes it
-// the sample data of a settings folder in dir/config.
+// fillSampleDatabase runs `hubextract demo` for the app folder dir/config,
+// which fills the sample data's own database there, and makes the sample
+// data that folder's source.
 func fillSampleDatabase(t *testing.T, bin, dir string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "demo", "--db", filepath.Join(dir, "demo.db"), "--scale", "40", "--latency", "0", "--rate", "250")
-	cmd.Env = withoutDisplay(os.Environ())
+	cmd := exec.CommandContext(ctx, bin, "demo", "--scale", "40", "--latency", "0", "--rate", "250")
+	cmd.Env = append(withoutDisplay(os.Environ()), "HUBEXTRACT_CONFIG_DIR="+filepath.Join(dir, "config"))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("hubextract demo: %v\n%s", err, out)
 	}

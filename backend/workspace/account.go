@@ -1,0 +1,119 @@
+package workspace
+
+import (
+	"crypto/sha256"
+	"fmt"
+
+	"hubextract/backend/demo"
+	"hubextract/backend/extract"
+	"hubextract/backend/hubspot"
+	"hubextract/backend/settings"
+)
+
+// account is one HubSpot account as the app reaches it: one client, so one
+// limiter, shared by connection tests, estimates and runs, since HubSpot's
+// limit is the account's; and the estimator that remembers its totals.
+type account struct {
+	source    string // settings.SourceHubSpot or SourceSample
+	client    *hubspot.Client
+	estimator *extract.Estimator
+}
+
+// accountKey tells accounts apart: where, as whom (a digest, so the key
+// never shows the token) and at which rates.
+type accountKey struct {
+	baseURL    string
+	token      [sha256.Size]byte
+	ratePer10s int
+	searchRate float64
+}
+
+// accountFor returns the account's client for token at baseURL, made once
+// and kept while the workspace lives. A change of tier makes a new one.
+func (w *Workspace) accountFor(source, baseURL, token string, cfg settings.Settings) *account {
+	key := accountKey{baseURL: baseURL, token: sha256.Sum256([]byte(token)), ratePer10s: cfg.RatePer10s, searchRate: cfg.SearchRate}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if a := w.accounts[key]; a != nil {
+		return a
+	}
+	c := hubspot.New(token, hubspot.WithBaseURL(baseURL), hubspot.WithRateLimit(cfg.RatePer10s),
+		hubspot.WithSearchRate(cfg.SearchRate))
+	a := &account{source: source, client: c, estimator: extract.NewEstimator(c)}
+	w.accounts[key] = a
+	return a
+}
+
+// current returns the account of the source in force, starting the sample
+// HubSpot when the sample data is in use; ErrNotConnected when no key is
+// saved.
+func (w *Workspace) current() (*account, error) {
+	w.mu.Lock()
+	cfg := w.cfg
+	if cfg.Source == settings.SourceSample {
+		if w.hub == nil {
+			hub, err := demo.Start(w.sample)
+			if err != nil {
+				w.mu.Unlock()
+				return nil, err
+			}
+			w.hub = hub
+		}
+		url, token := w.hub.URL, w.hub.Token
+		w.mu.Unlock()
+		return w.accountFor(settings.SourceSample, url, token, cfg), nil
+	}
+	w.mu.Unlock()
+	// Outside the lock: a keychain may take its time (it can ask the user).
+	token, st, err := w.tokens.Load()
+	if err != nil {
+		return nil, fmt.Errorf("read the saved key: %w", err)
+	}
+	w.mu.Lock()
+	w.tokenStatus = st
+	w.mu.Unlock()
+	if token == "" {
+		return nil, ErrNotConnected
+	}
+	return w.accountFor(settings.SourceHubSpot, w.apiURL, token, cfg), nil
+}
+
+// UseSampleData switches to the sample data: a built-in fake HubSpot and
+// its own database.
+func (s *ConnectionService) UseSampleData() (Status, error) {
+	if err := s.w.apply(func(c settings.Settings) settings.Settings {
+		c.Source = settings.SourceSample
+		return c
+	}); err != nil {
+		return Status{}, err
+	}
+	return s.w.Status()
+}
+
+// LeaveSampleData switches back to the user's HubSpot and database.
+func (s *ConnectionService) LeaveSampleData() (Status, error) {
+	if err := s.w.apply(func(c settings.Settings) settings.Settings {
+		c.Source = settings.SourceHubSpot
+		return c
+	}); err != nil {
+		return Status{}, err
+	}
+	return s.w.Status()
+}
+
+// Disconnect forgets the saved key.
+func (s *ConnectionService) Disconnect() (Status, error) {
+	if s.w.Busy() {
+		return Status{}, ErrBusy
+	}
+	if err := s.w.tokens.Forget(); err != nil {
+		return Status{}, err
+	}
+	s.w.mu.Lock()
+	s.w.tokenStatus = settings.TokenStatus{}
+	s.w.mu.Unlock()
+	return s.w.Status()
+}
+
+// Status reports the source, the key's storage and the database.
+func (s *ConnectionService) Status() (Status, error) { return s.w.Status() }
