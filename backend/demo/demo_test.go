@@ -33,7 +33,7 @@ func TestStartServesTheFake(t *testing.T) {
 		t.Errorf("ground truth holds %d contacts, want 7", got)
 	}
 
-	wrong := hubspot.New("not-the-token", hubspot.WithBaseURL(hub.URL), hubspot.WithRetry(hubspot.RetryPolicy{MaxAttempts: 1}))
+	wrong := hubspot.New("not-the-token", hubspot.WithBaseURL(hub.URL)).Session(nil, hubspot.RetryPolicy{MaxAttempts: 1})
 	_, err = wrong.AccountDetails(t.Context())
 	if !errors.As(err, new(*hubspot.AuthError)) {
 		t.Errorf("a wrong token gave %v, want an AuthError", err)
@@ -47,7 +47,7 @@ func TestStopTwice(t *testing.T) {
 	}
 	hub.Stop()
 	hub.Stop()
-	c := hubspot.New(hub.Token, hubspot.WithBaseURL(hub.URL), hubspot.WithRetry(hubspot.RetryPolicy{MaxAttempts: 1}))
+	c := hubspot.New(hub.Token, hubspot.WithBaseURL(hub.URL)).Session(nil, hubspot.RetryPolicy{MaxAttempts: 1})
 	if _, err := c.AccountDetails(t.Context()); err == nil {
 		t.Error("the stopped hub still answers")
 	}

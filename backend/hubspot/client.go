@@ -63,7 +63,8 @@ type Client struct {
 }
 
 // Observer receives one CallInfo after every HTTP attempt (for counting and
-// progress). It is called from the goroutine that made the call.
+// progress); a Session has one. It is called from the goroutine that made
+// the call.
 type Observer interface{ ObserveCall(CallInfo) }
 
 // CallInfo describes one HTTP attempt.
@@ -102,15 +103,14 @@ func New(token string, opts ...Option) *Client {
 	}
 	bearer := "Bearer " + token
 	return &Client{
-		zone:     new(atomic.Pointer[time.Location]),
-		base:     strings.TrimRight(cfg.baseURL, "/"),
-		http:     defaultHTTPClient(),
-		clock:    cfg.clock,
-		retry:    cfg.retry.withDefaults(),
-		limits:   newLimits(cfg.clock, cfg.logger, cfg.ratePer10s, cfg.searchRate),
-		observer: cfg.observer,
-		log:      cfg.logger,
-		auth:     func(h http.Header) { h.Set("Authorization", bearer) },
+		zone:   new(atomic.Pointer[time.Location]),
+		base:   strings.TrimRight(cfg.baseURL, "/"),
+		http:   defaultHTTPClient(),
+		clock:  cfg.clock,
+		retry:  DefaultRetryPolicy(),
+		limits: newLimits(cfg.clock, cfg.logger, cfg.ratePer10s, cfg.searchRate),
+		log:    cfg.logger,
+		auth:   func(h http.Header) { h.Set("Authorization", bearer) },
 		redact: func(s string) string {
 			if token == "" {
 				return s

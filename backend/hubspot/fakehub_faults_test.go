@@ -69,7 +69,7 @@ func TestFakeSlowAnswerTimesOutAndIsRetried(t *testing.T) {
 	s := fakehub.New(fakehub.Config{Token: token, Scale: 20, SlowDelay: 5 * time.Second})
 	url := testkit.Serve(t, s)
 	s.FailNext(2, fakehub.FaultSlow, "")
-	h := newHarnessOn(testkit.NewClock(epoch), url, hubspot.WithRetry(hubspot.RetryPolicy{AttemptTimeout: 100 * time.Millisecond}))
+	h := newHarnessOn(testkit.NewClock(epoch), url).with(nil, hubspot.RetryPolicy{AttemptTimeout: 100 * time.Millisecond})
 	if _, err := h.client.AccountDetails(context.Background()); err != nil {
 		t.Fatal(err)
 	}

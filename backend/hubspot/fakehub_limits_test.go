@@ -127,9 +127,8 @@ func TestFake414Avoided(t *testing.T) {
 func TestFakeTransportResendsAreCounted(t *testing.T) {
 	var observed atomic.Int64
 	s, h := fakePortal(t, fakehub.Config{Seed: 4, Scale: 300, RatePer10s: 100,
-		Faults: fakehub.Faults{Rate: 0.15, Seed: 42, Kinds: []fakehub.Fault{fakehub.FaultDrop}}},
-		hubspot.WithObserver(observerFunc(func(hubspot.CallInfo) { observed.Add(1) })))
-	c := h.client
+		Faults: fakehub.Faults{Rate: 0.15, Seed: 42, Kinds: []fakehub.Fault{fakehub.FaultDrop}}})
+	c := h.with(observerFunc(func(hubspot.CallInfo) { observed.Add(1) }), hubspot.RetryPolicy{}).client
 	for c.Calls() < 1000 {
 		for _, typ := range s.Truth().Types() {
 			if got, want := objectIDs(listAll(t, c, typ, hubspot.ListParams{Limit: 20})), s.Truth().IDs(typ, false); !slices.Equal(got, want) {

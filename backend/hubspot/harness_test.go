@@ -81,10 +81,15 @@ func newHarnessOn(clk *testkit.Clock, baseURL string, opts ...hubspot.Option) *h
 func newHarnessAs(tok string, clk *testkit.Clock, baseURL string, opts ...hubspot.Option) *harness {
 	h := &harness{clock: clk, rec: &recorder{}, logs: &syncBuffer{}, baseURL: baseURL}
 	logger := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	opts = append([]hubspot.Option{
-		hubspot.WithBaseURL(baseURL), hubspot.WithClock(h.clock), hubspot.WithObserver(h.rec), hubspot.WithLogger(logger),
-	}, opts...)
-	h.client = hubspot.New(tok, opts...)
+	opts = append([]hubspot.Option{hubspot.WithBaseURL(baseURL), hubspot.WithClock(h.clock), hubspot.WithLogger(logger)}, opts...)
+	h.client = hubspot.New(tok, opts...).Session(h.rec, hubspot.RetryPolicy{})
+	return h
+}
+
+// with makes the harness call through a session of its client with obs
+// (nil: none) and retry policy p, as the engine and the connection test do.
+func (h *harness) with(obs hubspot.Observer, p hubspot.RetryPolicy) *harness {
+	h.client = h.client.Session(obs, p)
 	return h
 }
 

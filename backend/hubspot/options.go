@@ -81,9 +81,7 @@ type config struct {
 	baseURL    string
 	ratePer10s int
 	searchRate float64
-	retry      RetryPolicy
 	clock      clock.Clock
-	observer   Observer
 	logger     *slog.Logger
 }
 
@@ -99,15 +97,9 @@ func WithRateLimit(perTenSeconds int) Option { return func(c *config) { c.ratePe
 // most (default 4, under HubSpot's 5).
 func WithSearchRate(perSecond float64) Option { return func(c *config) { c.searchRate = perSecond } }
 
-// WithRetry sets the retry policy; zero fields keep their defaults.
-func WithRetry(p RetryPolicy) Option { return func(c *config) { c.retry = p } }
-
 // WithClock sets the clock used for rate limiting, backoff and timestamps
-// (tests share a testkit.Clock with the fake server).
+// (the app's own; tests share a testkit.Clock with the fake server).
 func WithClock(clk clock.Clock) Option { return func(c *config) { c.clock = clk } }
-
-// WithObserver receives a CallInfo after every HTTP attempt.
-func WithObserver(o Observer) Option { return func(c *config) { c.observer = o } }
 
 // WithLogger sets the logger (default: discard). The token is never logged.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }

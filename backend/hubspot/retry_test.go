@@ -238,7 +238,7 @@ func TestScopeAndDailyDetails(t *testing.T) {
 func TestGivingUpNamesEverything(t *testing.T) {
 	fail := reply{status: 503, body: errBody("HubSpot is down for maintenance")}
 	base, hits := script(t, fail, fail, fail, fail, fail, fail)
-	h := newHarness(base, hubspot.WithRetry(hubspot.RetryPolicy{MaxAttempts: 4}))
+	h := newHarness(base).with(nil, hubspot.RetryPolicy{MaxAttempts: 4})
 	_, err := list(context.Background(), h.client)
 	var se *hubspot.ServerError
 	if !errors.As(err, &se) || se.Attempts != 4 || hits.Load() != 4 {
@@ -266,7 +266,7 @@ func TestTransportFailuresExhausted(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			base, _ := script(t, tc.fail, tc.fail, tc.fail)
-			h := newHarness(base, hubspot.WithRetry(hubspot.RetryPolicy{MaxAttempts: 3, AttemptTimeout: 50 * time.Millisecond}))
+			h := newHarness(base).with(nil, hubspot.RetryPolicy{MaxAttempts: 3, AttemptTimeout: 50 * time.Millisecond})
 			_, err := list(context.Background(), h.client)
 			var te *hubspot.TransportError
 			if !errors.As(err, &te) || te.Attempts != 3 {
@@ -285,7 +285,7 @@ func TestCancelledContextIsNotRetried(t *testing.T) {
 	base, hits := script(t, fail, fail, fail)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	h := newHarness(base, hubspot.WithObserver(observerFunc(func(hubspot.CallInfo) { cancel() })))
+	h := newHarness(base).with(observerFunc(func(hubspot.CallInfo) { cancel() }), hubspot.RetryPolicy{})
 	_, err := list(ctx, h.client)
 	if !errors.Is(err, context.Canceled) || hits.Load() != 1 {
 		t.Fatalf("err %v after %d hits", err, hits.Load())
@@ -306,7 +306,8 @@ func TestRateLimitHoldsEveryCaller(t *testing.T) {
 	base, _ := script(t, reply{status: 429, body: rateBody("TEN_SECONDLY_ROLLING")})
 	var h *harness
 	var other time.Duration
-	h = newHarness(base, hubspot.WithObserver(observerFunc(func(ci hubspot.CallInfo) {
+	h = newHarness(base)
+	h.with(observerFunc(func(ci hubspot.CallInfo) {
 		if ci.Status != http.StatusTooManyRequests {
 			return
 		}
@@ -315,7 +316,7 @@ func TestRateLimitHoldsEveryCaller(t *testing.T) {
 			t.Error(err)
 		}
 		other = h.clock.Now().Sub(start)
-	})))
+	}), hubspot.RetryPolicy{})
 	if _, err := list(context.Background(), h.client); err != nil {
 		t.Fatal(err)
 	}

@@ -38,7 +38,7 @@ func (w *Workspace) accountFor(source, baseURL, token string, cfg settings.Setti
 		return a
 	}
 	c := hubspot.New(token, hubspot.WithBaseURL(baseURL), hubspot.WithRateLimit(cfg.RatePer10s),
-		hubspot.WithSearchRate(cfg.SearchRate))
+		hubspot.WithSearchRate(cfg.SearchRate), hubspot.WithClock(w.clock), hubspot.WithLogger(w.logger))
 	a := &account{source: source, client: c, estimator: extract.NewEstimator(c)}
 	w.accounts[key] = a
 	return a

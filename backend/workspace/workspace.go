@@ -11,14 +11,17 @@
 package workspace
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"sync"
 	"time"
 
+	"hubextract/backend/clock"
 	"hubextract/backend/demo"
 	"hubextract/backend/hubspot"
 	"hubextract/backend/settings"
@@ -32,6 +35,11 @@ type Config struct {
 	// HubSpotURL is the HubSpot API's base URL (tests point it at a fake);
 	// "" is HubSpot's own.
 	HubSpotURL string
+	// Clock paces the HubSpot clients; nil is the real one.
+	Clock clock.Clock
+	// Logger receives the clients' warnings (retries, failures); nil is
+	// slog's default, the app's log.
+	Logger *slog.Logger
 }
 
 // Window events, colon-namespaced.
@@ -68,6 +76,8 @@ type Workspace struct {
 	tokens *settings.Tokens
 	sample demo.Options
 	apiURL string
+	clock  clock.Clock
+	logger *slog.Logger
 
 	emitMu  sync.RWMutex
 	emitter Emitter
@@ -115,6 +125,8 @@ func Open(cfg Config) (*Workspace, error) {
 		tokens:   cfg.Paths.Tokens(),
 		sample:   cfg.Sample,
 		apiURL:   cfg.HubSpotURL,
+		clock:    cmp.Or[clock.Clock](cfg.Clock, clock.Real{}),
+		logger:   cmp.Or(cfg.Logger, slog.Default()),
 		emitter:  nopEmitter{},
 		accounts: map[accountKey]*account{},
 	}
