@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, BackendUnavailableError, frontendReady, getInfo, messageOf } from './index';
+import { settings, workspace } from '../../wailsjs/go/models';
+import { ApiError, BackendUnavailableError, exportCSV, extract, frontendReady, getInfo, getPage, messageOf, saveSettings } from './index';
 
 // A stand-in for what the Wails runtime injects: window.go.main.App.<Method>.
 function fakeBackend(app: Record<string, (...args: unknown[]) => Promise<unknown>>) {
@@ -63,5 +64,45 @@ describe('messageOf', () => {
     const cyclic: { self?: unknown } = {};
     cyclic.self = cyclic;
     expect(messageOf(cyclic)).toBe('[object Object]');
+  });
+});
+
+describe('the services of backend/workspace', () => {
+  it('are called at window.go.workspace with requests built as the generated models', async () => {
+    const Page = vi.fn().mockResolvedValue({ type: 'deals', columns: [], rows: [], next: null });
+    const Start = vi.fn().mockResolvedValue({ files: [], folder: '/out', rows: 0, cancelled: false });
+    const ExtractStart = vi.fn().mockResolvedValue({ run: { id: 1 } });
+    const Save = vi.fn(async (s: unknown) => s);
+    vi.stubGlobal('window', {
+      go: {
+        main: { App: {} },
+        workspace: { RecordsService: { Page }, ExportService: { Start }, ExtractService: { Start: ExtractStart }, SettingsService: { Save } },
+      },
+      runtime: { EventsOnMultiple: () => () => {} },
+    });
+
+    await getPage({ type: 'deals', search: 'acme', columns: ['dealname'], limit: 50, after: { updatedAt: 7, id: '12', undated: false } });
+    const q = Page.mock.calls[0][0];
+    expect(q).toBeInstanceOf(workspace.PageQuery);
+    expect(q.after).toBeInstanceOf(workspace.Cursor);
+    expect(JSON.parse(JSON.stringify(q))).toEqual({ type: 'deals', search: 'acme', columns: ['dealname'], limit: 50, after: { updatedAt: 7, id: '12', undated: false } });
+
+    await exportCSV({ type: '', path: '/out', labels: true, associations: false, excel: false }, () => {});
+    expect(Start.mock.calls[0][0]).toBeInstanceOf(workspace.ExportRequest);
+
+    await extract({ objects: ['deals'], fresh: false, full: true }, () => {});
+    expect(ExtractStart.mock.calls[0][0]).toBeInstanceOf(workspace.ExtractRequest);
+    expect(ExtractStart.mock.calls[0][0]).toEqual({ objects: ['deals'], fresh: false, full: true });
+
+    const s = { rate_per_10s: 100, search_rate: 4, concurrency: 6, database_path: '', full_run_every_days: 7, source: 'hubspot', objects: [] };
+    await saveSettings(s);
+    expect(Save.mock.calls[0][0]).toBeInstanceOf(settings.Settings);
+  });
+
+  it('turn a refused request into an ApiError with the Go error\'s text', async () => {
+    vi.stubGlobal('window', { go: { workspace: { RecordsService: { Page: () => Promise.reject('page: "widgets" is not a record type') } } } });
+    const err = await getPage({ type: 'widgets', search: '', columns: [], limit: 50 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).message).toBe('page: "widgets" is not a record type');
   });
 });

@@ -3,23 +3,30 @@
 // window events, so components never touch window.go or window.runtime and
 // every failure arrives as an ApiError.
 import * as App from '../../wailsjs/go/main/App';
-import * as Connection from '../../wailsjs/go/main/ConnectionService';
-import * as Extract from '../../wailsjs/go/main/ExtractService';
-import * as Export from '../../wailsjs/go/main/ExportService';
-import * as Records from '../../wailsjs/go/main/RecordsService';
-import * as Runs from '../../wailsjs/go/main/RunsService';
-import * as Settings from '../../wailsjs/go/main/SettingsService';
-import type { main, settings, views, workspace } from '../../wailsjs/go/models';
+import * as Connection from '../../wailsjs/go/workspace/ConnectionService';
+import * as Extract from '../../wailsjs/go/workspace/ExtractService';
+import * as Export from '../../wailsjs/go/workspace/ExportService';
+import * as Records from '../../wailsjs/go/workspace/RecordsService';
+import * as Runs from '../../wailsjs/go/workspace/RunsService';
+import * as Settings from '../../wailsjs/go/workspace/SettingsService';
+import { settings, workspace } from '../../wailsjs/go/models';
+import type { extract as engine, main } from '../../wailsjs/go/models';
 import { EventsOn } from '../../wailsjs/runtime/runtime';
 
+// Every request and answer is a generated model (frontend/wailsjs/go/models.ts),
+// so a field renamed on the Go side fails the type check here and in the
+// screens instead of at run time.
 export type AppInfo = main.AppInfo;
 export type Status = workspace.Status;
+export type Database = workspace.Database;
 export type TokenStatus = settings.TokenStatus;
 export type ConnectionResult = workspace.Connection;
 export type ScopeCheck = workspace.ScopeCheck;
 export type Group = workspace.Group;
 export type TypeChoice = workspace.TypeChoice;
-export type Estimate = workspace.Estimate;
+export type Estimate = engine.Estimate;
+export type TypeEstimate = engine.TypeEstimate;
+export type ExtractRequest = workspace.ExtractRequest;
 export type Update = workspace.Update;
 export type StreamProgress = workspace.StreamProgress;
 export type Overall = workspace.Overall;
@@ -27,48 +34,37 @@ export type Reconciled = workspace.Reconciled;
 export type LogLine = workspace.LogLine;
 export type Summary = workspace.Summary;
 export type Snapshot = workspace.Snapshot;
-export type ResumeOffer = workspace.ResumeOffer;
-export type Run = views.Run;
-export type Overview = views.Overview;
-export type EngagementChart = views.EngagementChart;
+export type ResumeOffer = engine.Offer;
+export type Run = workspace.Run;
+export type Overview = workspace.Overview;
+export type EngagementChart = workspace.EngagementChart;
 export type TypeInfo = workspace.TypeInfo;
-export type Column = views.Column;
-export type Cursor = views.Cursor;
-export type Page = views.Page;
-export type Detail = views.Detail;
+export type Column = workspace.Column;
+export type Cursor = workspace.Cursor;
+export type PageQuery = workspace.PageQuery;
+export type Page = workspace.Page;
+export type Detail = workspace.Detail;
+export type ExportRequest = workspace.ExportRequest;
 export type ExportResult = workspace.ExportResult;
 export type AppSettings = settings.Settings;
 
-/** An "export:progress" event (workspace.ExportProgress). */
+/**
+ * An "export:progress" event (workspace.ExportProgress). Wails generates
+ * models only for the types bound methods take or return, and no method
+ * returns this one, so its shape is written here.
+ */
 export interface ExportProgress {
   rows: number;
   total: number;
   percent: number;
 }
 
-export interface ExtractRequest {
-  objects: string[];
-  fresh: boolean;
-  full: boolean;
-}
-
-export interface PageQuery {
-  type: string;
-  search: string;
-  columns: string[] | null;
-  limit: number;
-  after: Cursor | null;
-}
-
-export interface ExportRequest {
-  /** One type, or "" for every type with rows. */
-  type: string;
-  /** The file (one type) or the folder (all types). */
-  path: string;
-  labels: boolean;
-  associations: boolean;
-  excel: boolean;
-}
+/**
+ * The data fields of a generated model: what a caller fills in to build a
+ * request (the class's helper methods left out). Missing or misspelt fields
+ * fail the type check.
+ */
+export type Fields<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K] };
 
 /** A call to the Go side failed; message is the Go error's text. */
 export class ApiError extends Error {
@@ -84,13 +80,13 @@ export class BackendUnavailableError extends ApiError {
 }
 
 interface WailsWindow {
-  go?: { main?: Record<string, unknown> };
+  go?: { main?: Record<string, unknown>; workspace?: Record<string, unknown> };
   runtime?: unknown;
 }
 
 function requireBackend(): void {
   const w = (globalThis as { window?: WailsWindow }).window;
-  if (!w?.go?.main) {
+  if (!w?.go?.main && !w?.go?.workspace) {
     throw new BackendUnavailableError();
   }
 }
@@ -114,11 +110,6 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
     throw new ApiError(messageOf(err));
   }
 }
-
-// The generated bindings type their parameters as the generated model
-// classes; the Go side only sees JSON, so plain objects are passed through.
-type Loose<F> = F extends (...args: infer _A) => infer R ? (...args: unknown[]) => R : never;
-const loose = <F>(f: F) => f as unknown as Loose<F>;
 
 /** Subscribes to a window event; returns the function that unsubscribes. */
 function on<T>(event: string, handler: (data: T) => void): () => void {
@@ -174,10 +165,10 @@ export const cancelExtraction = (): Promise<boolean> => call(() => Extract.Cance
  * (at most ten a second). The subscription is made before the call and
  * removed when it ends, whatever the outcome.
  */
-export async function extract(req: ExtractRequest, onUpdate: (u: Update) => void): Promise<Summary> {
+export async function extract(req: Fields<ExtractRequest>, onUpdate: (u: Update) => void): Promise<Summary> {
   const off = on<Update>('extract:progress', onUpdate);
   try {
-    return await call(() => loose(Extract.Start)(req));
+    return await call(() => Extract.Start(workspace.ExtractRequest.createFrom(req)));
   } finally {
     off();
   }
@@ -186,6 +177,9 @@ export async function extract(req: ExtractRequest, onUpdate: (u: Update) => void
 /** Progress of a run started elsewhere (a page reopened mid-run). */
 export const onExtractProgress = (handler: (u: Update) => void): (() => void) =>
   on<Update>('extract:progress', handler);
+
+/** The end of any extraction, once: its final state with its summary or error. */
+export const onExtractEnded = (handler: (s: Snapshot) => void): (() => void) => on<Snapshot>('extract:ended', handler);
 
 // --- history and overview ---------------------------------------------------
 
@@ -197,16 +191,16 @@ export const getOverview = (): Promise<Overview> => call(() => Runs.Overview());
 
 export const getTypes = (): Promise<TypeInfo[]> => call(() => Records.Types());
 export const getColumns = (type: string): Promise<Column[]> => call(() => Records.Columns(type));
-export const getPage = (q: PageQuery): Promise<Page> => call(() => loose(Records.Page)(q));
+export const getPage = (q: Fields<PageQuery>): Promise<Page> => call(() => Records.Page(workspace.PageQuery.createFrom(q)));
 export const getDetail = (type: string, id: string): Promise<Detail> => call(() => Records.Detail(type, id));
 
 // --- export -----------------------------------------------------------------
 
 /** Runs an export to its end, with progress; subscribed before, unsubscribed after. */
-export async function exportCSV(req: ExportRequest, onProgress: (p: ExportProgress) => void): Promise<ExportResult> {
+export async function exportCSV(req: Fields<ExportRequest>, onProgress: (p: ExportProgress) => void): Promise<ExportResult> {
   const off = on<ExportProgress>('export:progress', onProgress);
   try {
-    return await call(() => loose(Export.Start)(req));
+    return await call(() => Export.Start(workspace.ExportRequest.createFrom(req)));
   } finally {
     off();
   }
@@ -217,4 +211,5 @@ export const cancelExport = (): Promise<boolean> => call(() => Export.Cancel());
 // --- settings ---------------------------------------------------------------
 
 export const getSettings = (): Promise<AppSettings> => call(() => Settings.Get());
-export const saveSettings = (s: AppSettings): Promise<AppSettings> => call(() => loose(Settings.Save)(s));
+export const saveSettings = (s: Fields<AppSettings>): Promise<AppSettings> =>
+  call(() => Settings.Save(settings.Settings.createFrom(s)));

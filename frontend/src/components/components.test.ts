@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { flushSync, mount, unmount, type Component } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { workspace } from '../../wailsjs/go/models';
 import type { Detail } from '../api';
 import ProgressBar from './ProgressBar.svelte';
 import RecordDetail from './RecordDetail.svelte';
@@ -43,10 +44,11 @@ describe('ProgressBar', () => {
 
 const hostile = '<script>window.__ran = true</script><img src="x" onerror="window.__ran = true"><p>Pasted</p>';
 
-function detail(): Detail {
-  return {
+function detail(over: Partial<Detail> = {}): Detail {
+  return workspace.Detail.createFrom({
     type: 'notes',
     typeLabel: 'Notes',
+    typeSingular: 'Note',
     id: '42',
     title: '<b>Pasted</b>',
     createdAt: '2025-03-10T10:00:00Z',
@@ -63,7 +65,8 @@ function detail(): Detail {
         { type: 'contacts', id: '8', title: 'Contact 8', stored: false },
       ] },
     ],
-  } as unknown as Detail;
+    ...over,
+  });
 }
 
 describe('RecordDetail', () => {
@@ -78,6 +81,17 @@ describe('RecordDetail', () => {
     expect(source.children).toHaveLength(0);
     expect(el.querySelectorAll('script, img, b')).toHaveLength(0);
     expect((window as unknown as { __ran?: boolean }).__ran).toBe(false);
+  });
+
+  it('names the record with the singular Go sends, never one cut from the plural', () => {
+    const company = detail({ type: 'companies', typeLabel: 'Companies', typeSingular: 'Company', id: '8', title: 'Company 8' });
+    const el = render(RecordDetail, { detail: company, canGoBack: false, onopen: vi.fn(), onback: vi.fn(), onclose: vi.fn() });
+    expect(el.querySelector('[data-testid="record-kind"]')!.textContent).toBe('Company 8');
+    expect(el.querySelector('[data-testid="record-title"]')!.textContent).toBe('Company 8');
+    expect(el.textContent).not.toContain('Companie');
+    const archived = detail({ type: 'activities', typeLabel: 'Activities', typeSingular: 'Activity', id: '9', archived: true });
+    const again = render(RecordDetail, { detail: archived, canGoBack: false, onopen: vi.fn(), onback: vi.fn(), onclose: vi.fn() });
+    expect(again.querySelector('[data-testid="record-kind"]')!.textContent).toBe('Activity 9 · archived');
   });
 
   it('hides empty properties until asked, and filters by label', () => {

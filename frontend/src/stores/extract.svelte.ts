@@ -139,23 +139,41 @@ export class ExtractStore {
     this.logs = replaceLogs ? (u.logs ?? []) : mergeLogs(this.logs, u.logs);
   }
 
-  /** Follows a run started before this page opened, until it ends. */
+  /**
+   * Follows a run started before this page opened until its "extract:ended"
+   * event. The run may end between the snapshot and the subscription, so
+   * one more snapshot, taken once subscribed, catches that end.
+   */
   private attach(snapshot: api.Snapshot): void {
     this.running = true;
     this.apply(snapshot.update, true);
-    const off = api.onExtractProgress((u) => this.apply(u));
-    const poll = setInterval(() => {
-      void api.getSnapshot().then(async (s) => {
-        if (s.running) return;
-        clearInterval(poll);
-        off();
-        this.running = false;
-        this.summary = s.summary ?? null;
-        this.error = s.error || null;
-        this.apply(s.update, true);
-        await this.afterRun();
-      });
-    }, 1000);
+    let ended = false;
+    let offProgress = () => {};
+    let offEnded = () => {};
+    const end = async (s: api.Snapshot) => {
+      if (ended) return;
+      ended = true;
+      offProgress();
+      offEnded();
+      this.running = false;
+      this.cancelling = false;
+      this.summary = s.summary ?? null;
+      this.error = s.error || null;
+      this.apply(s.update, true);
+      await this.afterRun();
+    };
+    offProgress = api.onExtractProgress((u) => {
+      if (!ended) this.apply(u);
+    });
+    offEnded = api.onExtractEnded((s) => void end(s));
+    void api.getSnapshot().then(
+      (s) => {
+        if (!s.running) void end(s);
+      },
+      () => {
+        // The event still ends it; a failed look changes nothing.
+      },
+    );
   }
 
   private async afterRun(): Promise<void> {

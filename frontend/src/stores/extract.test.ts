@@ -141,6 +141,69 @@ describe('ExtractStore', () => {
     expect(x.summary?.resumedFrom).toBe(1);
   });
 
+  it('follows a run already going when the page opens, and ends on "extract:ended" without polling', async () => {
+    vi.useFakeTimers();
+    try {
+      const running = { running: true, update: update(2), summary: null, error: '' };
+      const Snapshot = vi.fn(async () => running);
+      const Groups = vi.fn(async () => groups);
+      const be = backend(async () => ({}), { Snapshot, Groups });
+      const x = new ExtractStore();
+      await x.load();
+      await vi.waitFor(() => expect(Snapshot).toHaveBeenCalledTimes(2));
+      expect(x.running).toBe(true);
+      expect(x.streams[0].records).toBe(2);
+      expect(be.listeners('extract:progress')).toBe(1);
+      expect(be.listeners('extract:ended')).toBe(1);
+      // No timer asks the Go side how the run is going.
+      expect(vi.getTimerCount()).toBe(0);
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(Snapshot).toHaveBeenCalledTimes(2);
+
+      be.emit('extract:progress', update(6, ['slow down']));
+      expect(x.streams[0].records).toBe(6);
+      const summary = { run: { id: 3, status: 'succeeded', streams: [], warnings: [] }, minimumCalls: 0, resumedFrom: 0, reconciliation: [] };
+      be.emit('extract:ended', { running: false, update: update(10, ['done'], true), summary, error: '' });
+      expect(x.running).toBe(false);
+      expect(x.summary?.run.id).toBe(3);
+      expect(x.error).toBeNull();
+      expect(x.streams[0].percent).toBe(100);
+      expect(x.logs.map((l) => l.message)).toEqual(['done']);
+      expect(be.listeners('extract:progress')).toBe(0);
+      expect(be.listeners('extract:ended')).toBe(0);
+      // The end refreshes what the screen offers next.
+      await vi.waitFor(() => expect(Groups).toHaveBeenCalledTimes(2));
+      expect(Snapshot).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('reports the error an attached run ended with', async () => {
+    const running = { running: true, update: update(2), summary: null, error: '' };
+    const be = backend(async () => ({}), { Snapshot: async () => running });
+    const x = new ExtractStore();
+    await x.load();
+    be.emit('extract:ended', { running: false, update: update(2), summary: null, error: 'extraction: HubSpot refused the key' });
+    expect(x.running).toBe(false);
+    expect(x.summary).toBeNull();
+    expect(x.error).toBe('extraction: HubSpot refused the key');
+  });
+
+  it('ends an attached run that ended before the page subscribed', async () => {
+    const running = { running: true, update: update(2), summary: null, error: '' };
+    const summary = { run: { id: 4, status: 'cancelled', streams: [], warnings: [] }, minimumCalls: 0, resumedFrom: 0, reconciliation: [] };
+    const ended = { running: false, update: update(5, [], true), summary, error: '' };
+    const Snapshot = vi.fn().mockResolvedValueOnce(running).mockResolvedValue(ended);
+    const be = backend(async () => ({}), { Snapshot });
+    const x = new ExtractStore();
+    await x.load();
+    await vi.waitFor(() => expect(x.running).toBe(false));
+    expect(x.summary?.run.status).toBe('cancelled');
+    expect(be.listeners('extract:ended')).toBe(0);
+    expect(be.listeners('extract:progress')).toBe(0);
+  });
+
   it('refuses to start with nothing selected', async () => {
     const Start = vi.fn();
     backend(Start);

@@ -98,7 +98,7 @@ export class RecordsStore {
         search: this.search,
         columns: this.columns,
         limit: pageSize,
-        after: current(this.pager),
+        after: current(this.pager) ?? undefined,
       });
       if (seq !== this.seq) return;
       this.page = page;

@@ -28,7 +28,7 @@ export class SettingsStore {
     this.saving = true;
     this.notice = null;
     try {
-      this.saved = await api.saveSettings($state.snapshot(this.draft) as api.AppSettings);
+      this.saved = await api.saveSettings($state.snapshot(this.draft));
       this.draft = structuredClone($state.snapshot(this.saved));
       this.error = null;
       this.notice = 'Saved.';

@@ -1,6 +1,8 @@
 // A stand-in for what the Wails runtime injects into the page: the bound Go
-// methods (window.go.main.<Service>.<Method>) and window.runtime's events,
-// so stores are tested through the real api layer and generated bindings.
+// methods and window.runtime's events, so stores are tested through the real
+// api layer and generated bindings. The App's methods are bound from package
+// main (window.go.main.App.<Method>), the screens' services from
+// backend/workspace (window.go.workspace.<Service>.<Method>).
 import { vi } from 'vitest';
 
 type Method = (...args: unknown[]) => Promise<unknown>;
@@ -12,6 +14,9 @@ export interface FakeBackend {
   listeners(event: string): number;
 }
 
+/** Where each bound service lives: the Go package that binds it. */
+const packageOf = (service: string) => (service === 'App' ? 'main' : 'workspace');
+
 export function fakeBackend(services: Record<string, Record<string, Method>>): FakeBackend {
   const handlers = new Map<string, Set<(data: unknown) => void>>();
   const runtime = {
@@ -22,7 +27,9 @@ export function fakeBackend(services: Record<string, Record<string, Method>>): F
       return () => set.delete(cb);
     },
   };
-  vi.stubGlobal('window', { go: { main: services }, runtime });
+  const go: Record<string, Record<string, Record<string, Method>>> = { main: {}, workspace: {} };
+  for (const [name, methods] of Object.entries(services)) go[packageOf(name)][name] = methods;
+  vi.stubGlobal('window', { go, runtime });
   return {
     emit: (event, data) => handlers.get(event)?.forEach((cb) => cb(data)),
     listeners: (event) => handlers.get(event)?.size ?? 0,

@@ -1,3 +1,88 @@
+export namespace extract {
+	
+	export class TypeEstimate {
+	    type: string;
+	    label: string;
+	    records: number;
+	    calls: number;
+	    basis: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TypeEstimate(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.label = source["label"];
+	        this.records = source["records"];
+	        this.calls = source["calls"];
+	        this.basis = source["basis"];
+	    }
+	}
+	export class Estimate {
+	    calls: number;
+	    seconds: number;
+	    ratePer10s: number;
+	    types: TypeEstimate[];
+	    complete: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Estimate(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.calls = source["calls"];
+	        this.seconds = source["seconds"];
+	        this.ratePer10s = source["ratePer10s"];
+	        this.types = this.convertValues(source["types"], TypeEstimate);
+	        this.complete = source["complete"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Offer {
+	    runId: number;
+	    startedAt: string;
+	    status: string;
+	    objects: string[];
+	    records: number;
+	    crashed: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Offer(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.runId = source["runId"];
+	        this.startedAt = source["startedAt"];
+	        this.status = source["status"];
+	        this.objects = source["objects"];
+	        this.records = source["records"];
+	        this.crashed = source["crashed"];
+	    }
+	}
+
+}
+
 export namespace main {
 	
 	export class AppInfo {
@@ -70,8 +155,30 @@ export namespace settings {
 
 }
 
-export namespace views {
+export namespace workspace {
 	
+	export class Account {
+	    portalId: number;
+	    timeZone: string;
+	    accountType: string;
+	    currency: string;
+	    uiDomain: string;
+	    dataHosting: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Account(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.portalId = source["portalId"];
+	        this.timeZone = source["timeZone"];
+	        this.accountType = source["accountType"];
+	        this.currency = source["currency"];
+	        this.uiDomain = source["uiDomain"];
+	        this.dataHosting = source["dataHosting"];
+	    }
+	}
 	export class Ref {
 	    type: string;
 	    id: string;
@@ -142,6 +249,64 @@ export namespace views {
 	        this.default = source["default"];
 	    }
 	}
+	export class ScopeCheck {
+	    scope: string;
+	    reads: string;
+	    granted: boolean;
+	    problem: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ScopeCheck(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.scope = source["scope"];
+	        this.reads = source["reads"];
+	        this.granted = source["granted"];
+	        this.problem = source["problem"];
+	    }
+	}
+	export class Connection {
+	    ok: boolean;
+	    message: string;
+	    account?: Account;
+	    scopes: ScopeCheck[];
+	    missing: string[];
+	    token: settings.TokenStatus;
+	
+	    static createFrom(source: any = {}) {
+	        return new Connection(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ok = source["ok"];
+	        this.message = source["message"];
+	        this.account = this.convertValues(source["account"], Account);
+	        this.scopes = this.convertValues(source["scopes"], ScopeCheck);
+	        this.missing = source["missing"];
+	        this.token = this.convertValues(source["token"], settings.TokenStatus);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Cursor {
 	    updatedAt: number;
 	    id: string;
@@ -160,6 +325,7 @@ export namespace views {
 	}
 	export class Database {
 	    path: string;
+	    origin: string;
 	    exists: boolean;
 	    bytes: number;
 	
@@ -170,6 +336,7 @@ export namespace views {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.path = source["path"];
+	        this.origin = source["origin"];
 	        this.exists = source["exists"];
 	        this.bytes = source["bytes"];
 	    }
@@ -197,6 +364,7 @@ export namespace views {
 	export class Detail {
 	    type: string;
 	    typeLabel: string;
+	    typeSingular: string;
 	    id: string;
 	    title: string;
 	    createdAt: string;
@@ -213,6 +381,7 @@ export namespace views {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.type = source["type"];
 	        this.typeLabel = source["typeLabel"];
+	        this.typeSingular = source["typeSingular"];
 	        this.id = source["id"];
 	        this.title = source["title"];
 	        this.createdAt = source["createdAt"];
@@ -293,6 +462,192 @@ export namespace views {
 		    }
 		    return a;
 		}
+	}
+	export class ExportFile {
+	    type: string;
+	    label: string;
+	    path: string;
+	    rows: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportFile(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.label = source["label"];
+	        this.path = source["path"];
+	        this.rows = source["rows"];
+	    }
+	}
+	export class ExportRequest {
+	    type: string;
+	    path: string;
+	    labels: boolean;
+	    associations: boolean;
+	    excel: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.path = source["path"];
+	        this.labels = source["labels"];
+	        this.associations = source["associations"];
+	        this.excel = source["excel"];
+	    }
+	}
+	export class ExportResult {
+	    files: ExportFile[];
+	    folder: string;
+	    rows: number;
+	    cancelled: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.files = this.convertValues(source["files"], ExportFile);
+	        this.folder = source["folder"];
+	        this.rows = source["rows"];
+	        this.cancelled = source["cancelled"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ExtractRequest {
+	    objects: string[];
+	    fresh: boolean;
+	    full: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExtractRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.objects = source["objects"];
+	        this.fresh = source["fresh"];
+	        this.full = source["full"];
+	    }
+	}
+	export class TypeChoice {
+	    type: string;
+	    label: string;
+	    stored: number;
+	    lastRun: number;
+	    selected: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new TypeChoice(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.label = source["label"];
+	        this.stored = source["stored"];
+	        this.lastRun = source["lastRun"];
+	        this.selected = source["selected"];
+	    }
+	}
+	export class Group {
+	    id: string;
+	    label: string;
+	    types: TypeChoice[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Group(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.label = source["label"];
+	        this.types = this.convertValues(source["types"], TypeChoice);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LogLine {
+	    time: string;
+	    stream: string;
+	    level: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LogLine(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.time = source["time"];
+	        this.stream = source["stream"];
+	        this.level = source["level"];
+	        this.message = source["message"];
+	    }
+	}
+	export class Overall {
+	    records: number;
+	    total: number;
+	    calls: number;
+	    percent: number;
+	    etaSeconds: number;
+	    done: number;
+	    streams: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Overall(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.records = source["records"];
+	        this.total = source["total"];
+	        this.calls = source["calls"];
+	        this.percent = source["percent"];
+	        this.etaSeconds = source["etaSeconds"];
+	        this.done = source["done"];
+	        this.streams = source["streams"];
+	    }
 	}
 	export class Stream {
 	    stream: string;
@@ -531,340 +886,6 @@ export namespace views {
 		}
 	}
 	
-	
-	
-	
-	
-	
-
-}
-
-export namespace workspace {
-	
-	export class Account {
-	    portalId: number;
-	    timeZone: string;
-	    accountType: string;
-	    currency: string;
-	    uiDomain: string;
-	    dataHosting: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new Account(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.portalId = source["portalId"];
-	        this.timeZone = source["timeZone"];
-	        this.accountType = source["accountType"];
-	        this.currency = source["currency"];
-	        this.uiDomain = source["uiDomain"];
-	        this.dataHosting = source["dataHosting"];
-	    }
-	}
-	export class ScopeCheck {
-	    scope: string;
-	    reads: string;
-	    granted: boolean;
-	    problem: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new ScopeCheck(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.scope = source["scope"];
-	        this.reads = source["reads"];
-	        this.granted = source["granted"];
-	        this.problem = source["problem"];
-	    }
-	}
-	export class Connection {
-	    ok: boolean;
-	    message: string;
-	    account?: Account;
-	    scopes: ScopeCheck[];
-	    missing: string[];
-	    token: settings.TokenStatus;
-	
-	    static createFrom(source: any = {}) {
-	        return new Connection(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.ok = source["ok"];
-	        this.message = source["message"];
-	        this.account = this.convertValues(source["account"], Account);
-	        this.scopes = this.convertValues(source["scopes"], ScopeCheck);
-	        this.missing = source["missing"];
-	        this.token = this.convertValues(source["token"], settings.TokenStatus);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class TypeEstimate {
-	    type: string;
-	    label: string;
-	    records: number;
-	    calls: number;
-	    basis: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new TypeEstimate(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.type = source["type"];
-	        this.label = source["label"];
-	        this.records = source["records"];
-	        this.calls = source["calls"];
-	        this.basis = source["basis"];
-	    }
-	}
-	export class Estimate {
-	    calls: number;
-	    seconds: number;
-	    ratePer10s: number;
-	    types: TypeEstimate[];
-	    complete: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new Estimate(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.calls = source["calls"];
-	        this.seconds = source["seconds"];
-	        this.ratePer10s = source["ratePer10s"];
-	        this.types = this.convertValues(source["types"], TypeEstimate);
-	        this.complete = source["complete"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class ExportFile {
-	    type: string;
-	    label: string;
-	    path: string;
-	    rows: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new ExportFile(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.type = source["type"];
-	        this.label = source["label"];
-	        this.path = source["path"];
-	        this.rows = source["rows"];
-	    }
-	}
-	export class ExportRequest {
-	    type: string;
-	    path: string;
-	    labels: boolean;
-	    associations: boolean;
-	    excel: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new ExportRequest(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.type = source["type"];
-	        this.path = source["path"];
-	        this.labels = source["labels"];
-	        this.associations = source["associations"];
-	        this.excel = source["excel"];
-	    }
-	}
-	export class ExportResult {
-	    files: ExportFile[];
-	    folder: string;
-	    rows: number;
-	    cancelled: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new ExportResult(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.files = this.convertValues(source["files"], ExportFile);
-	        this.folder = source["folder"];
-	        this.rows = source["rows"];
-	        this.cancelled = source["cancelled"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class ExtractRequest {
-	    objects: string[];
-	    fresh: boolean;
-	    full: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new ExtractRequest(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.objects = source["objects"];
-	        this.fresh = source["fresh"];
-	        this.full = source["full"];
-	    }
-	}
-	export class TypeChoice {
-	    type: string;
-	    label: string;
-	    stored: number;
-	    lastRun: number;
-	    selected: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new TypeChoice(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.type = source["type"];
-	        this.label = source["label"];
-	        this.stored = source["stored"];
-	        this.lastRun = source["lastRun"];
-	        this.selected = source["selected"];
-	    }
-	}
-	export class Group {
-	    id: string;
-	    label: string;
-	    types: TypeChoice[];
-	
-	    static createFrom(source: any = {}) {
-	        return new Group(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.id = source["id"];
-	        this.label = source["label"];
-	        this.types = this.convertValues(source["types"], TypeChoice);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class LogLine {
-	    time: string;
-	    stream: string;
-	    level: string;
-	    message: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new LogLine(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.time = source["time"];
-	        this.stream = source["stream"];
-	        this.level = source["level"];
-	        this.message = source["message"];
-	    }
-	}
-	export class Overall {
-	    records: number;
-	    total: number;
-	    calls: number;
-	    percent: number;
-	    etaSeconds: number;
-	    done: number;
-	    streams: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new Overall(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.records = source["records"];
-	        this.total = source["total"];
-	        this.calls = source["calls"];
-	        this.percent = source["percent"];
-	        this.etaSeconds = source["etaSeconds"];
-	        this.done = source["done"];
-	        this.streams = source["streams"];
-	    }
-	}
 	export class Reconciled {
 	    type: string;
 	    label: string;
@@ -885,31 +906,13 @@ export namespace workspace {
 	        this.status = source["status"];
 	    }
 	}
-	export class ResumeOffer {
-	    runId: number;
-	    startedAt: string;
-	    status: string;
-	    objects: string[];
-	    records: number;
-	    crashed: boolean;
 	
-	    static createFrom(source: any = {}) {
-	        return new ResumeOffer(source);
-	    }
 	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.runId = source["runId"];
-	        this.startedAt = source["startedAt"];
-	        this.status = source["status"];
-	        this.objects = source["objects"];
-	        this.records = source["records"];
-	        this.crashed = source["crashed"];
-	    }
-	}
+	
+	
 	
 	export class Summary {
-	    run: views.Run;
+	    run: Run;
 	    minimumCalls: number;
 	    resumedFrom: number;
 	    reconciliation: Reconciled[];
@@ -920,7 +923,7 @@ export namespace workspace {
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.run = this.convertValues(source["run"], views.Run);
+	        this.run = this.convertValues(source["run"], Run);
 	        this.minimumCalls = source["minimumCalls"];
 	        this.resumedFrom = source["resumedFrom"];
 	        this.reconciliation = this.convertValues(source["reconciliation"], Reconciled);
@@ -1048,7 +1051,7 @@ export namespace workspace {
 	    source: string;
 	    connected: boolean;
 	    token: settings.TokenStatus;
-	    database: views.Database;
+	    database: Database;
 	    settingsWarning: string;
 	    extracting: boolean;
 	    exporting: boolean;
@@ -1062,7 +1065,7 @@ export namespace workspace {
 	        this.source = source["source"];
 	        this.connected = source["connected"];
 	        this.token = this.convertValues(source["token"], settings.TokenStatus);
-	        this.database = this.convertValues(source["database"], views.Database);
+	        this.database = this.convertValues(source["database"], Database);
 	        this.settingsWarning = source["settingsWarning"];
 	        this.extracting = source["extracting"];
 	        this.exporting = source["exporting"];
@@ -1086,6 +1089,7 @@ export namespace workspace {
 		    return a;
 		}
 	}
+	
 	
 	
 	
