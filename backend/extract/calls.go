@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"hubextract/backend/catalog"
+	"hubextract/backend/hubspot"
 )
 
 // The paging model: what each part of a run costs in calls at best (every
@@ -13,12 +14,12 @@ import (
 
 // Page sizes: each endpoint's maximum, the fewest calls per record.
 const (
-	pageSize        = 100  // list of records (hubspot.ListObjects)
-	batchSize       = 100  // batch read of records' properties
-	ownersPage      = 500  // owners (hubspot.ListOwners asks for its maximum)
-	formsPage       = 100  // forms (hubspot.ListForms asks for its maximum)
-	submissionsPage = 50   // one form's submissions
-	eventsPage      = 1000 // marketing email events
+	pageSize        = hubspot.MaxListLimit        // list of records
+	batchSize       = hubspot.MaxBatchRead        // batch read of records' properties
+	ownersPage      = hubspot.MaxOwnersLimit      // owners
+	formsPage       = hubspot.MaxFormsLimit       // forms
+	submissionsPage = hubspot.MaxSubmissionsLimit // one form's submissions
+	eventsPage      = hubspot.MaxEmailEventsLimit // marketing email events
 )
 
 // Calls a full read of one CRM type makes besides its pages, and the

@@ -38,15 +38,18 @@ func (f *Form) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// The largest pages HubSpot serves of forms, of one form's submissions and
+// of email events; a read asks for them (the engine's paging model counts
+// with them).
 const (
-	maxFormsLimit       = 100
-	maxSubmissionsLimit = 50
-	maxEmailEventsLimit = 1000
+	MaxFormsLimit       = 100
+	MaxSubmissionsLimit = 50
+	MaxEmailEventsLimit = 1000
 )
 
 // ListForms reads one page of marketing forms.
 func (c *Client) ListForms(ctx context.Context, after string) (FormPage, error) {
-	p, err := getPage[Form](ctx, c, "forms", "/marketing/v3/forms", pageQuery(maxFormsLimit, after))
+	p, err := getPage[Form](ctx, c, "forms", "/marketing/v3/forms", pageQuery(MaxFormsLimit, after))
 	if err != nil {
 		return FormPage{}, fmt.Errorf("forms after %q: %w", after, err)
 	}
@@ -85,7 +88,7 @@ func (s *Submission) UnmarshalJSON(b []byte) error {
 // first. There is no bulk endpoint: one paged read per form.
 func (c *Client) ListFormSubmissions(ctx context.Context, formID, after string) (SubmissionPage, error) {
 	path := "/form-integrations/v1/submissions/forms/" + url.PathEscape(formID)
-	p, err := getPage[Submission](ctx, c, "form submissions", path, pageQuery(maxSubmissionsLimit, after))
+	p, err := getPage[Submission](ctx, c, "form submissions", path, pageQuery(MaxSubmissionsLimit, after))
 	if err != nil {
 		return SubmissionPage{}, fmt.Errorf("submissions of form %s after %q: %w", formID, after, err)
 	}
@@ -140,7 +143,7 @@ type EmailEventPage struct {
 // ListEmailEvents reads one page of marketing email events.
 func (c *Client) ListEmailEvents(ctx context.Context, p EmailEventParams) (EmailEventPage, error) {
 	q := url.Values{}
-	q.Set("limit", strconv.Itoa(clampLimit(p.Limit, maxEmailEventsLimit)))
+	q.Set("limit", strconv.Itoa(clampLimit(p.Limit, MaxEmailEventsLimit)))
 	if !p.Start.IsZero() {
 		q.Set("startTimestamp", strconv.FormatInt(p.Start.UnixMilli(), 10))
 	}

@@ -73,11 +73,12 @@ func (o *Owner) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-const maxOwnersLimit = 500
+// MaxOwnersLimit is the largest page of owners.
+const MaxOwnersLimit = 500
 
 // ListOwners reads one page of owners (500 per page).
 func (c *Client) ListOwners(ctx context.Context, after string, archived bool) (OwnerPage, error) {
-	q := pageQuery(maxOwnersLimit, after)
+	q := pageQuery(MaxOwnersLimit, after)
 	if archived {
 		q += "&archived=true"
 	}

@@ -60,9 +60,11 @@ type ListParams struct {
 	Archived     bool     // true lists only archived records
 }
 
+// MaxListLimit and MaxBatchRead are the most records a list page and a
+// batch read carry.
 const (
-	maxListLimit  = 100
-	maxBatchRead  = 100
+	MaxListLimit  = 100
+	MaxBatchRead  = 100
 	listEndpoint  = "list "
 	batchEndpoint = "batch read "
 
@@ -87,7 +89,7 @@ func PropertiesFitURL(props []string) bool {
 func (c *Client) ListObjects(ctx context.Context, objectType string, p ListParams) (ObjectPage, error) {
 	path := "/crm/v3/objects/" + url.PathEscape(objectType)
 	endpoint := listEndpoint + objectType
-	q := pageQuery(clampLimit(p.Limit, maxListLimit), p.After)
+	q := pageQuery(clampLimit(p.Limit, MaxListLimit), p.After)
 	if p.Archived {
 		q += "&archived=true"
 	}
@@ -207,8 +209,8 @@ func (c *Client) BatchReadObjects(ctx context.Context, objectType string, ids, p
 		ID string `json:"id"`
 	}
 	var out []Object
-	for start := 0; start < len(ids); start += maxBatchRead {
-		end := min(start+maxBatchRead, len(ids))
+	for start := 0; start < len(ids); start += MaxBatchRead {
+		end := min(start+MaxBatchRead, len(ids))
 		body := struct {
 			Properties []string `json:"properties"`
 			Inputs     []input  `json:"inputs"`
