@@ -1,6 +1,7 @@
 // Connecting with a key, against a fake HubSpot (`hubextract fakehub`): a
 // wrong key's message, a right key saved (never into the settings, the
-// database or the log), an extraction with it, and Disconnect.
+// database or the log), an extraction with it, the database that
+// HUBEXTRACT_DB fixes, and Disconnect.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,6 +75,21 @@ test('an extraction with the key; the key is in no database, settings or log', a
     assert.ok(!readFileSync(f).includes(token), `${f} holds the key`);
   }
   assert.ok(!app.log().includes(token), 'the app log holds the key');
+});
+
+test('the database HUBEXTRACT_DB names is shown as fixed: Settings offers no choice of it', async () => {
+  const { page } = ui;
+  // The harness starts the app with HUBEXTRACT_DB=w.db.
+  assert.match(await text('overview-db-origin'), /HUBEXTRACT_DB/);
+  await page.getByTestId('nav-settings').click();
+  const note = page.getByTestId('settings-db-fixed');
+  await note.waitFor();
+  assert.match(await note.textContent(), /environment variable\s+HUBEXTRACT_DB\s+sets the database/);
+  assert.ok((await note.textContent()).includes(w.db), `the note does not name ${w.db}`);
+  for (const id of ['settings-db', 'settings-db-open', 'settings-db-create']) {
+    assert.ok(await page.getByTestId(id).isDisabled(), `${id} can still be used`);
+  }
+  assert.ok(await page.getByTestId('settings-tier').isEnabled());
 });
 
 test('Disconnect forgets the key', async () => {

@@ -1,7 +1,7 @@
 // Stopping and carrying on: Cancel stops within two seconds and keeps what
-// was fetched, and the next extraction resumes; after a crash (kill -9) the
-// app offers to resume; closing the window during a run asks first, then
-// stops cleanly.
+// was fetched, and the next extraction resumes (followed to its end by a
+// page reopened meanwhile); after a crash (kill -9) the app offers to
+// resume; closing the window during a run asks first, then stops cleanly.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { closeBrowser, openPage, startApp, waitFor, workdir, writeSettings } from './harness.mjs';
@@ -58,6 +58,10 @@ test('cancel stops within 2 s, keeps everything, and the next run resumes', asyn
     await page.getByTestId('extract-resume').waitFor();
     await page.getByTestId('extract-resume-start').click();
     await waitFor('the resumed run to start', async () => (await page.getByTestId('run-status').count()) === 0);
+    // A page opened mid-run follows the run, and learns how it ended from
+    // the "extract:ended" event.
+    await page.reload();
+    await page.getByTestId('extract-cancel').waitFor();
     assert.equal(await status(page), 'succeeded');
     assert.match(await page.getByTestId('extract-summary').textContent(), /Resumed run 1\./);
 
