@@ -65,8 +65,11 @@ build: deps $(BIN)
 build-dev: deps $(DEV_BIN)
 
 # The generated bindings are committed (a fresh clone type-checks without
-# Wails); they are regenerated when the bound Go code changes.
-$(BINDINGS): main.go app.go $(wildcard app_*.go services_*.go) | system-deps
+# Wails); they are regenerated when the bound Go code changes: the App, the
+# workspace's services, and the packages whose types they take and return.
+BOUND_SOURCES := main.go app.go $(filter-out %_test.go,$(wildcard backend/workspace/*.go backend/extract/*.go \
+	backend/settings/*.go backend/catalog/*.go))
+$(BINDINGS): $(BOUND_SOURCES) | system-deps
 	$(WAILS) generate module >/dev/null
 	@touch $@
 

@@ -1,14 +1,10 @@
 package extract
 
 import (
-	"context"
-	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-
-	"modernc.org/sqlite"
 
 	"hubextract/backend/catalog"
 	"hubextract/backend/fakehub"
@@ -16,24 +12,6 @@ import (
 	"hubextract/backend/store"
 	"hubextract/backend/testkit"
 )
-
-// pageLimits maps a database path to the most pages SQLite may give it:
-// max_page_count holds per connection, so a hook sets it on every
-// connection opened on that path. Writes past it fail with SQLITE_FULL, as
-// on a full disk.
-var pageLimits sync.Map
-
-func init() {
-	sqlite.RegisterConnectionHook(func(conn sqlite.ExecQuerierContext, dsn string) error {
-		path, _, _ := strings.Cut(dsn, "?")
-		n, ok := pageLimits.Load(path)
-		if !ok {
-			return nil
-		}
-		_, err := conn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA max_page_count = %d", n), nil)
-		return err
-	})
-}
 
 // callsAtFailure notes the fake's call count when the run first says the
 // disk is full.
@@ -69,8 +47,8 @@ func TestDiskFullStopsTheRun(t *testing.T) {
 
 	f := newFixture(t, cfg)
 	path := filepath.Join(t.TempDir(), "full.db")
-	pageLimits.Store(path, refPages/3)
-	t.Cleanup(func() { pageLimits.Delete(path) })
+	testkit.FillDisk(path, refPages/3)
+	t.Cleanup(func() { testkit.FreeDisk(path) })
 	db, err := store.Open(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +91,7 @@ func TestDiskFullStopsTheRun(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	pageLimits.Delete(path) // room again
+	testkit.FreeDisk(path) // room again
 	db, err = store.Open(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)

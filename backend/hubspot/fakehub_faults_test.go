@@ -46,7 +46,7 @@ func TestFakeRetriesEachFault(t *testing.T) {
 			if h.client.Calls() != 5 || h.client.Retries() != 3 || st.Total != 5 {
 				t.Errorf("client calls %d retries %d, fake saw %d; want 5/3/5", h.client.Calls(), h.client.Retries(), st.Total)
 			}
-			calls := h.rec.all()
+			calls := h.rec.All()
 			for i, ci := range calls[:3] {
 				if !ci.WillRetry || ci.Attempt != i+1 || ci.Err == nil {
 					t.Errorf("attempt %d: %+v", i+1, ci)
@@ -73,7 +73,7 @@ func TestFakeSlowAnswerTimesOutAndIsRetried(t *testing.T) {
 	if _, err := h.client.AccountDetails(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	calls := h.rec.all()
+	calls := h.rec.All()
 	if len(calls) != 3 || !calls[0].WillRetry || !calls[1].WillRetry || calls[2].Err != nil {
 		t.Fatalf("calls %+v", calls)
 	}
@@ -200,7 +200,7 @@ func TestFakeRetryAfterAndPolicyWindows(t *testing.T) {
 		if _, err := h.client.Properties(context.Background(), "contacts"); err != nil {
 			t.Fatal(err)
 		}
-		calls := h.rec.all()
+		calls := h.rec.All()
 		if len(calls) != 2 || calls[0].Status != 429 || calls[0].Wait != 7*time.Second {
 			t.Fatalf("calls %+v, want a 429 waiting the 7 s Retry-After", calls)
 		}
@@ -223,7 +223,7 @@ func TestFakeRetryAfterAndPolicyWindows(t *testing.T) {
 		if _, err := h.client.Properties(context.Background(), "contacts"); err != nil {
 			t.Fatal(err)
 		}
-		calls := h.rec.all()
+		calls := h.rec.All()
 		if len(calls) != 2 || calls[0].Wait != 10*time.Second || h.clock.Now().Sub(start) < 10*time.Second {
 			t.Fatalf("calls %+v, clock advanced %v", calls, h.clock.Now().Sub(start))
 		}
@@ -242,7 +242,7 @@ func TestFakeRetryAfterAndPolicyWindows(t *testing.T) {
 		if _, err := h.client.SearchObjects(context.Background(), "contacts", hubspot.SearchRequest{}); err != nil {
 			t.Fatal(err)
 		}
-		calls := h.rec.all()
+		calls := h.rec.All()
 		if len(calls) != 3 || calls[0].Wait != time.Second || calls[1].Wait != time.Second {
 			t.Fatalf("calls %+v", calls)
 		}

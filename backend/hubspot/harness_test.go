@@ -24,22 +24,9 @@ const token = "pat-na1-00000000-SECRET-TOKEN-0000-4242"
 var epoch = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 // recorder is an Observer keeping every CallInfo.
-type recorder struct {
-	mu    sync.Mutex
-	calls []hubspot.CallInfo
-}
+type recorder struct{ testkit.Log[hubspot.CallInfo] }
 
-func (r *recorder) ObserveCall(ci hubspot.CallInfo) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.calls = append(r.calls, ci)
-}
-
-func (r *recorder) all() []hubspot.CallInfo {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]hubspot.CallInfo(nil), r.calls...)
-}
+func (r *recorder) ObserveCall(ci hubspot.CallInfo) { r.Add(ci) }
 
 // syncBuffer collects log output from concurrent goroutines.
 type syncBuffer struct {
@@ -101,7 +88,7 @@ func (h *harness) assertNoToken(t *testing.T, err error) {
 		texts = append(texts, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), hubspot.UserMessage(err))
 	}
 	texts = append(texts, h.logs.String(), fmt.Sprintf("%+v", h.client), fmt.Sprintf("%#v", h.client))
-	for _, ci := range h.rec.all() {
+	for _, ci := range h.rec.All() {
 		texts = append(texts, fmt.Sprintf("%+v", ci))
 		if ci.Err != nil {
 			texts = append(texts, ci.Err.Error())

@@ -118,7 +118,7 @@ func TestLongPropertyListIsSplitAndMerged(t *testing.T) {
 			t.Errorf("record %s lost its associations", o.ID)
 		}
 	}
-	for _, ci := range h.rec.all() {
+	for _, ci := range h.rec.All() {
 		if ci.Status == http.StatusRequestURITooLong {
 			t.Errorf("a 414 was drawn: %+v", ci)
 		}

@@ -121,7 +121,7 @@ func TestRetryableAnswersAreRetried(t *testing.T) {
 			if h.client.Calls() != 3 || h.client.Retries() != 2 || hits.Load() != 3 {
 				t.Errorf("calls %d retries %d server hits %d, want 3/2/3", h.client.Calls(), h.client.Retries(), hits.Load())
 			}
-			calls := h.rec.all()
+			calls := h.rec.All()
 			if len(calls) != 3 {
 				t.Fatalf("%d CallInfos, want 3", len(calls))
 			}
@@ -249,7 +249,7 @@ func TestGivingUpNamesEverything(t *testing.T) {
 			t.Errorf("%q lacks %q", err, want)
 		}
 	}
-	if ci := h.rec.all(); ci[3].WillRetry || !ci[2].WillRetry {
+	if ci := h.rec.All(); ci[3].WillRetry || !ci[2].WillRetry {
 		t.Errorf("WillRetry flags wrong: %+v", ci)
 	}
 	h.assertNoToken(t, err)

@@ -67,14 +67,14 @@ func TestSessionsShareTheAccountsBudget(t *testing.T) {
 				t.Errorf("the fake answered %d calls with %d 429s, want %d and none", st.Total, st.Status429, 2*perSession)
 			}
 			for i, c := range sessions {
-				if c.Calls() != perSession || c.Retries() != 0 || len(recs[i].all()) != perSession {
+				if c.Calls() != perSession || c.Retries() != 0 || len(recs[i].All()) != perSession {
 					t.Errorf("session %d counts %d calls, %d retries, observed %d; want its own %d",
-						i, c.Calls(), c.Retries(), len(recs[i].all()), perSession)
+						i, c.Calls(), c.Retries(), len(recs[i].All()), perSession)
 				}
 			}
-			if h.client.Calls() != 2*perSession || len(h.rec.all()) != 2*perSession {
+			if h.client.Calls() != 2*perSession || len(h.rec.All()) != 2*perSession {
 				t.Errorf("the client counts %d calls and observed %d, want both sessions' %d",
-					h.client.Calls(), len(h.rec.all()), 2*perSession)
+					h.client.Calls(), len(h.rec.All()), 2*perSession)
 			}
 			perSec := float64(2*perSession) / elapsed.Seconds()
 			if perSec > hubspot.SustainedRate(100)*1.01 || tt.turns && perSec < 9.3 {

@@ -152,23 +152,32 @@ func BenchmarkSearchKept(b *testing.B) {
 	db := keptContacts(b, dir, n)
 	defer db.Close()
 	user := min(12345, n-1) // one contact's e-mail address
+	// The cursor half-way down the table: paging there the usual way would
+	// take n/100 pages, so it is found once with SQL.
+	var deep Cursor
+	if err := db.SQL().QueryRow(`SELECT updated_at, id FROM records WHERE object_type = 'contacts'
+		ORDER BY updated_at DESC, id DESC LIMIT 1 OFFSET ?`, n/2).Scan(&deep.UpdatedAt, &deep.ID); err != nil {
+		b.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name   string
 		search string
+		after  *Cursor
 		want   int // records on the page
 	}{
-		{"first", "", 50},
-		{"email_prefix", fmt.Sprintf("user%d@exa", user), 1},
-		{"email_prefix_long", fmt.Sprintf("user%d@example", user), 1}, // longer than the prefix index's
-		{"rare", "zebracorn", 10},
-		{"common", "anna", 50},
-		{"common_prefix", "zür", 50},
-		{"common_long", "zürich", 50},
-		{"two_words", "anna example1", 50},
+		{"first", "", nil, 50},
+		{"deep", "", &deep, 50},
+		{"email_prefix", fmt.Sprintf("user%d@exa", user), nil, 1},
+		{"email_prefix_long", fmt.Sprintf("user%d@example", user), nil, 1}, // longer than the prefix index's
+		{"rare", "zebracorn", nil, 10},
+		{"common", "anna", nil, 50},
+		{"common_prefix", "zür", nil, 50},
+		{"common_long", "zürich", nil, 50},
+		{"two_words", "anna example1", nil, 50},
 	} {
 		b.Run(fmt.Sprintf("%s/n=%d", tc.name, n), func(b *testing.B) {
 			ctx := context.Background()
-			q := RecordQuery{Type: "contacts", Limit: 50, Search: tc.search}
+			q := RecordQuery{Type: "contacts", Limit: 50, Search: tc.search, After: tc.after}
 			for i := 0; i < b.N; i++ {
 				recs, _, err := db.RecordsPage(ctx, q)
 				if err != nil {

@@ -7,26 +7,33 @@ import (
 	"hubextract/backend/progress"
 )
 
-// Events records the progress events and log lines an operation reports;
-// it is safe for concurrent use.
-type Events struct {
-	mu     sync.Mutex
-	events []progress.Event
+// Log keeps, in order, what a test is told (progress events, calls seen
+// by an observer); it is safe for concurrent use.
+type Log[T any] struct {
+	mu    sync.Mutex
+	items []T
 }
+
+// Add appends v.
+func (l *Log[T]) Add(v T) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.items = append(l.items, v)
+}
+
+// All returns everything so far, in order.
+func (l *Log[T]) All() []T {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.items)
+}
+
+// Events records the progress events and log lines an operation reports:
+// a progress.Reporter.
+type Events struct{ Log[progress.Event] }
 
 // Report implements progress.Reporter.
-func (r *Events) Report(e progress.Event) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, e)
-}
-
-// All returns every event so far, in order.
-func (r *Events) All() []progress.Event {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return slices.Clone(r.events)
-}
+func (r *Events) Report(e progress.Event) { r.Add(e) }
 
 // Logs returns the messages of the log lines so far.
 func (r *Events) Logs() []string {

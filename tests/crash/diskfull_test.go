@@ -3,7 +3,6 @@ package crash
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -14,32 +13,12 @@ import (
 	"sync"
 	"testing"
 
-	"modernc.org/sqlite"
-
 	"hubextract/backend/cli"
+	"hubextract/backend/testkit"
 )
 
 // diskFullMsg is what a run that ran out of space says (backend/store).
 const diskFullMsg = "The disk is full: free some space and run Extract again; nothing already saved was lost."
-
-// pageLimits maps a database path to the most pages SQLite may give it.
-// SQLite's max_page_count holds per connection only, so a connection hook
-// sets it on every connection opened on that path in this process —
-// including the pool that `hubextract extract`, run in-process here, opens.
-// Writes past it fail with SQLITE_FULL, as on a full disk.
-var pageLimits sync.Map
-
-func init() {
-	sqlite.RegisterConnectionHook(func(conn sqlite.ExecQuerierContext, dsn string) error {
-		path, _, _ := strings.Cut(dsn, "?")
-		n, ok := pageLimits.Load(path)
-		if !ok {
-			return nil
-		}
-		_, err := conn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA max_page_count = %d", n), nil)
-		return err
-	})
-}
 
 // runCLI runs a hubextract command in this process; stderr (may be nil)
 // also hears every line of the error output as it is written.
@@ -80,8 +59,8 @@ func TestDiskFull_PageLimit(t *testing.T) {
 	skipShort(t)
 	fx := shared(t)
 	db := filepath.Join(t.TempDir(), "full.db")
-	pageLimits.Store(db, fx.refSize/3)
-	t.Cleanup(func() { pageLimits.Delete(db) })
+	testkit.FillDisk(db, fx.refSize/3)
+	t.Cleanup(func() { testkit.FreeDisk(db) })
 
 	before := fx.total(t)
 	said := &firstSaid{t: t, fx: fx, calls: -1}
@@ -103,7 +82,7 @@ func TestDiskFull_PageLimit(t *testing.T) {
 	t.Logf("the run that ran out of space made %d calls (%d after it said so) and committed %d pages",
 		calls, fx.total(t)-said.calls, pages)
 
-	pageLimits.Delete(db) // space was freed
+	testkit.FreeDisk(db) // space was freed
 	code, stdout, stderr = runCLI(t, nil, extractArgs(fx.url, db)...)
 	if code != 0 || !strings.Contains(stdout, "(resumed run 1)") {
 		t.Fatalf("the run with space again: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
