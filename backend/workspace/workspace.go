@@ -232,7 +232,10 @@ type Status struct {
 	Source    string               `json:"source"`    // settings.SourceHubSpot or SourceSample
 	Connected bool                 `json:"connected"` // a token is saved, or the sample data is in use
 	Token     settings.TokenStatus `json:"token"`
-	Database  Database             `json:"database"`
+	Database  Database             `json:"database"` // the one the screens show
+	// UserDatabase is the user's own, the one Settings chooses: Database
+	// unless the sample data is shown.
+	UserDatabase Database `json:"userDatabase"`
 	// SettingsWarning says why saved settings or the token could not be read.
 	SettingsWarning string `json:"settingsWarning"`
 	Extracting      bool   `json:"extracting"`
@@ -252,12 +255,22 @@ func (w *Workspace) Status() (Status, error) {
 	if err != nil {
 		return Status{}, fmt.Errorf("database %s: %w", loc.Path, err)
 	}
+	own := db
+	if cfg.Source == settings.SourceSample {
+		userLoc, err := w.paths.Database("", cfg)
+		if err != nil {
+			return Status{}, fmt.Errorf("locate the database: %w", err)
+		}
+		if own, err = databaseInfo(userLoc); err != nil {
+			return Status{}, fmt.Errorf("database %s: %w", userLoc.Path, err)
+		}
+	}
 	w.jobMu.Lock()
 	extracting, exporting := w.extraction != nil, w.exporting != nil
 	w.jobMu.Unlock()
 	return Status{
 		Source: cfg.Source, Connected: cfg.Source == settings.SourceSample || tok.Saved, Token: tok,
-		Database: db, SettingsWarning: warning, Extracting: extracting, Exporting: exporting,
+		Database: db, UserDatabase: own, SettingsWarning: warning, Extracting: extracting, Exporting: exporting,
 	}, nil
 }
 

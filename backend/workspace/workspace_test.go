@@ -137,6 +137,10 @@ func TestSampleExtractionEndToEnd(t *testing.T) {
 	if st, err = w.Connection.UseSampleData(); err != nil || !st.Connected || st.Source != settings.SourceSample {
 		t.Fatalf("UseSample: %+v, %v", st, err)
 	}
+	if st.Database.Origin != settings.FromSample || st.UserDatabase.Origin != settings.FromDefault ||
+		st.UserDatabase.Path == st.Database.Path {
+		t.Errorf("sample status: database %+v, the user's %+v", st.Database, st.UserDatabase)
+	}
 	est, err := w.Extract.Estimate(catalog.CRM)
 	if err != nil {
 		t.Fatal(err)

@@ -16,18 +16,21 @@ afterEach(() => {
 
 const saved = { rate_per_10s: 100, search_rate: 4, concurrency: 6, database_path: '/data/chosen.db', full_run_every_days: 7, source: 'hubspot', objects: null };
 
-function status(path: string, origin: string) {
+/** A status whose user database comes from origin; with the sample data shown, the screens show another. */
+function status(path: string, origin: string, sample = false) {
+  const own = { path, origin, exists: true, bytes: 4096 };
   return {
-    source: 'hubspot', connected: true, token: { saved: true, where: 'keychain', less_protected: false },
-    database: { path, origin, exists: true, bytes: 4096 }, settingsWarning: '', extracting: false, exporting: false,
+    source: sample ? 'sample' : 'hubspot', connected: true, token: { saved: true, where: 'keychain', less_protected: false },
+    database: sample ? { path: '/home/me/.config/hubextract/demo.db', origin: 'sample', exists: true, bytes: 2048 } : own,
+    userDatabase: own, settingsWarning: '', extracting: false, exporting: false,
   };
 }
 
-/** The Settings screen against a backend whose database comes from origin. */
-async function settingsScreen(path: string, origin: string) {
+/** The Settings screen against a backend whose user database comes from origin. */
+async function settingsScreen(path: string, origin: string, sample = false) {
   fakeBackend({
     SettingsService: { Get: async () => ({ ...saved }) },
-    ConnectionService: { Status: async () => status(path, origin) },
+    ConnectionService: { Status: async () => status(path, origin, sample) },
   });
   await connection.load();
   const target = document.createElement('div');
@@ -55,6 +58,12 @@ describe('Settings', () => {
     expect(el.querySelector<HTMLInputElement>('[data-testid="settings-db"]')!.matches(':disabled')).toBe(true);
     // The rest of the settings stay editable.
     expect(el.querySelector<HTMLSelectElement>('[data-testid="settings-tier"]')!.matches(':disabled')).toBe(false);
+  });
+
+  it('says so too while the sample data is shown, since Settings choose the user\'s own database', async () => {
+    const el = await settingsScreen('/srv/hubspot/fixed.db', 'env', true);
+    expect(el.querySelector('[data-testid="settings-db-fixed"]')?.textContent).toContain('/srv/hubspot/fixed.db');
+    expect(el.querySelector<HTMLInputElement>('[data-testid="settings-db"]')!.matches(':disabled')).toBe(true);
   });
 
   it('offers the chooser when the database is the one chosen in Settings', async () => {

@@ -1052,6 +1052,7 @@ export namespace workspace {
 	    connected: boolean;
 	    token: settings.TokenStatus;
 	    database: Database;
+	    userDatabase: Database;
 	    settingsWarning: string;
 	    extracting: boolean;
 	    exporting: boolean;
@@ -1066,6 +1067,7 @@ export namespace workspace {
 	        this.connected = source["connected"];
 	        this.token = this.convertValues(source["token"], settings.TokenStatus);
 	        this.database = this.convertValues(source["database"], Database);
+	        this.userDatabase = this.convertValues(source["userDatabase"], Database);
 	        this.settingsWarning = source["settingsWarning"];
 	        this.extracting = source["extracting"];
 	        this.exporting = source["exporting"];
