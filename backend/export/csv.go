@@ -18,6 +18,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // bom is the UTF-8 byte-order mark that makes Excel read a CSV as UTF-8.
@@ -116,6 +117,9 @@ func (t *table) report() {
 // That includes a plain negative number such as "-5", which then reads as
 // the text '-5: HubSpot sends numbers as text anyway, and telling a harmless
 // "-5" from "-5+cmd|..." is the guessing game that lets injections through.
+// Spreadsheets also take the full-width forms (＝ ＋ － ＠, what a Japanese or
+// Chinese input method types) and skip leading spaces and tabs before a
+// formula, so " =1+1" and "＝1+1" are neutralised too.
 //
 // encoding/csv with CRLF drops a lone carriage return inside a quoted field,
 // so line breaks of every style (CRLF, CR, LF) are written as CRLF, the
@@ -124,14 +128,28 @@ func cell(s string) string {
 	if s == "" {
 		return s
 	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	if s[0] == '\t' || s[0] == '\r' || startsFormula(strings.TrimLeft(s, blanks)) {
 		s = "'" + s
 	}
 	if strings.IndexByte(s, '\r') >= 0 {
 		s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 	}
 	return s
+}
+
+// blanks are what a spreadsheet skips before a formula: spaces (the ASCII
+// one, the no-break one and the ideographic one) and tabs.
+const blanks = " \t\u00a0\u3000"
+
+// startsFormula reports whether s starts with a character that makes a
+// spreadsheet read it as a formula, in its ASCII or full-width form.
+func startsFormula(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	switch r {
+	case '=', '+', '-', '@', '＝', '＋', '－', '＠':
+		return true
+	}
+	return false
 }
 
 // timestamp formats a time as RFC 3339 in UTC with milliseconds; the zero
