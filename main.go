@@ -8,6 +8,8 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
@@ -18,7 +20,9 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
+	"hubextract/backend/applog"
 	"hubextract/backend/cli"
+	"hubextract/backend/settings"
 )
 
 //go:embed all:frontend/dist
@@ -57,10 +61,29 @@ func runHeadless(args []string) int {
 		<-ctx.Done()
 		stop() // the first signal asks for a clean stop; a second one kills
 	}()
+	// The commands' slog lines go to the log file only: their stderr output
+	// stays what it is.
+	defer openLog(slog.LevelInfo, nil)()
 	return cli.Main(ctx, args, &cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
 }
 
+// openLog makes the log file (settings.Paths.LogFile) slog's default and the
+// standard logger's, through the redacting handler, echoing to echo when it
+// is not nil; it returns what closes it. Without an app folder nothing is
+// logged to a file, and the app still runs.
+func openLog(level slog.Level, echo io.Writer) (closeLog func()) {
+	paths, err := settings.Resolve(os.Getenv)
+	if err != nil {
+		return func() {}
+	}
+	l := applog.Open(paths.LogFile())
+	l.Install(level, echo)
+	return func() { _ = l.Close() }
+}
+
 func runWindow() int {
+	// The window's log lines go to the file and, as before, to stderr.
+	defer openLog(slog.LevelInfo, os.Stderr)()
 	app, err := openApp()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "hubextract:", err)
@@ -78,6 +101,7 @@ func runWindow() int {
 		// The light theme's page background (frontend/src/theme.css), so the
 		// window does not flash another colour before the page paints.
 		BackgroundColour: &options.RGBA{R: 250, G: 246, B: 240, A: 255},
+		Logger:           applog.WailsLogger{},
 		OnStartup:        app.startup,
 		OnShutdown:       app.shutdown,
 		OnBeforeClose:    app.beforeClose,

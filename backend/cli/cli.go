@@ -9,8 +9,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"os"
 	"sort"
 	"strings"
+
+	"hubextract/backend/applog"
 )
 
 // Exit codes shared by every subcommand.
@@ -108,7 +112,15 @@ func Main(ctx context.Context, args []string, env *Env) int {
 		printUsage(env.Stderr)
 		return exitUsage
 	}
+	quiet := name == "help" || name == "version"
+	if !quiet {
+		keepSecretsOutOfTheLog(rest)
+		slog.Info("hubextract " + name + ": started")
+	}
 	code := c.run(ctx, env, rest)
+	if !quiet {
+		slog.Info("hubextract "+name+": ended", "exit", code)
+	}
 	switch {
 	case code == exitUsage && asksForHelp(rest):
 		// The flag set printed the usage the user asked for: not an error.
@@ -117,6 +129,23 @@ func Main(ctx context.Context, args []string, env *Env) int {
 		return exitInterrupted
 	}
 	return code
+}
+
+// keepSecretsOutOfTheLog registers the key a command may use ($HUBSPOT_TOKEN,
+// --token) with the log's redaction, whatever its format. The command line's
+// arguments themselves are never logged.
+func keepSecretsOutOfTheLog(args []string) {
+	applog.AddSecret(os.Getenv("HUBSPOT_TOKEN"))
+	for i, a := range args {
+		switch {
+		case a == "--":
+			return
+		case (a == "--token" || a == "-token") && i+1 < len(args):
+			applog.AddSecret(args[i+1])
+		case strings.HasPrefix(a, "--token="), strings.HasPrefix(a, "-token="):
+			applog.AddSecret(a[strings.IndexByte(a, '=')+1:])
+		}
+	}
 }
 
 // asksForHelp reports whether args hold -h or --help before a "--".

@@ -10,7 +10,7 @@ import (
 // installation never touch the user's own.
 const (
 	// EnvConfigDir is the app's folder: settings.json, the token file, the
-	// sample data's demo.db and, by default, the database.
+	// sample data's demo.db, the log file and, by default, the database.
 	EnvConfigDir = "HUBEXTRACT_CONFIG_DIR"
 	// EnvDatabase is the database, unless --db names another.
 	EnvDatabase = "HUBEXTRACT_DB"
@@ -49,7 +49,7 @@ func (l Location) Describe() string {
 // command line and the app.
 type Paths struct {
 	// Dir is the app's folder (0700): settings.json, the token file,
-	// demo.db and the default database.
+	// demo.db, the log file and the default database.
 	Dir    string
 	getenv func(string) string
 }
@@ -83,6 +83,14 @@ func (p Paths) DefaultDatabase() string { return filepath.Join(p.Dir, "hubextrac
 // SampleDatabase is the sample data's own file, so trying the app never
 // mixes invented records with the user's.
 func (p Paths) SampleDatabase() string { return filepath.Join(p.Dir, "demo.db") }
+
+// LogFile is the log the window and the command line write (0600): what
+// went wrong, for the user and for support. Its rotated predecessors lie
+// beside it (hubextract-TIME.log).
+func (p Paths) LogFile() string { return filepath.Join(p.Dir, LogFileName) }
+
+// LogFileName is the log file's name in the app's folder.
+const LogFileName = "hubextract.log"
 
 // Database decides the user's database: flag (--db) wins, then
 // $HUBEXTRACT_DB, then the file chosen in Settings, then the default.

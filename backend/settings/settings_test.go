@@ -3,6 +3,7 @@ package settings
 import (
 	"errors"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,6 +101,11 @@ func TestValidate(t *testing.T) {
 		{"NeverFull", func(s *Settings) { s.FullRunEveryDays = 0 }, ""},
 		{"ErrTier", func(s *Settings) { s.RatePer10s = 1000 }, "100, 190 or 250"},
 		{"ErrSearchRate", func(s *Settings) { s.SearchRate = 6 }, "search rate"},
+		{"SearchRateLowest", func(s *Settings) { s.SearchRate = MinSearchRate }, ""},
+		{"SearchRateHighest", func(s *Settings) { s.SearchRate = MaxSearchRate }, ""},
+		{"ErrSearchRateNaN", func(s *Settings) { s.SearchRate = math.NaN() }, "search rate must be between 1 and 5 calls per second (HubSpot allows 5), not NaN"},
+		{"ErrSearchRateInf", func(s *Settings) { s.SearchRate = math.Inf(1) }, "not +Inf"},
+		{"ErrSearchRateMinusInf", func(s *Settings) { s.SearchRate = math.Inf(-1) }, "not -Inf"},
 		{"ErrConcurrency", func(s *Settings) { s.Concurrency = 17 }, "fetched at once"},
 		{"ErrFullRun", func(s *Settings) { s.FullRunEveryDays = -1 }, "full run"},
 		{"ErrSource", func(s *Settings) { s.Source = "ftp" }, "source"},
@@ -170,6 +176,23 @@ func TestResolveWithoutEnvironment(t *testing.T) {
 	p, err := Resolve(func(string) string { return "" })
 	if err != nil || p.Dir != filepath.Join(home, "hubextract") || p.DefaultDatabase() != filepath.Join(home, "hubextract", "hubextract.db") {
 		t.Errorf("Resolve = %+v, %v", p, err)
+	}
+	if got, want := p.LogFile(), filepath.Join(home, "hubextract", "hubextract.log"); got != want {
+		t.Errorf("LogFile() = %q, want %q", got, want)
+	}
+}
+
+// TestLogFileFollowsTheFolder: the log lives in the app's folder, wherever
+// HUBEXTRACT_CONFIG_DIR moves it, whatever database is chosen.
+func TestLogFileFollowsTheFolder(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{EnvConfigDir: dir, EnvDatabase: "/elsewhere/x.db"}
+	p, err := Resolve(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := p.LogFile(), filepath.Join(dir, "hubextract.log"); got != want {
+		t.Errorf("LogFile() = %q, want %q", got, want)
 	}
 }
 
