@@ -18,6 +18,10 @@ const (
 	StatusPartial   = "partial"
 	StatusFailed    = "failed"
 	StatusCancelled = "cancelled"
+	// StatusInterrupted: the process running it died (killed, crashed,
+	// the computer switched off) before it could say how it ended; the
+	// next extraction closes it so (MarkAbandonedRuns) and resumes it.
+	StatusInterrupted = "interrupted"
 )
 
 // Run modes.
@@ -118,7 +122,7 @@ func (db *DB) FinishRun(ctx context.Context, id int64, status, errMsg string, wa
 
 func checkFinalStatus(status string) error {
 	switch status {
-	case StatusSucceeded, StatusPartial, StatusFailed, StatusCancelled:
+	case StatusSucceeded, StatusPartial, StatusFailed, StatusCancelled, StatusInterrupted:
 		return nil
 	}
 	return fmt.Errorf("status %q is not a final run status", status)
@@ -141,9 +145,12 @@ func (tx *Tx) SaveRunFigures(ctx context.Context, runID, apiCalls, retries int64
 	return nil
 }
 
-// MarkAbandonedRuns closes the runs still marked running, which at startup
-// can only be left over from a process that crashed or was killed. Their
-// finish time is their last sign of life (last checkpoint, else the start);
+// MarkAbandonedRuns closes the runs still marked running, with status
+// (StatusInterrupted for an extraction) and msg. Only the process holding
+// the database's extraction lock may call it, once it holds it (extract.Run
+// does): a run still marked running is then certainly left over from a
+// process that crashed or was killed, never one still going. Their finish
+// time is their last sign of life (last checkpoint, else the start);
 // their figures are the last ones a page transaction saved, and never less
 // than their streams' sums (a database written before run figures were
 // saved with each page has only the streams'). It returns how many runs it

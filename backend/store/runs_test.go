@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -121,7 +122,7 @@ func TestMarkAbandonedRuns(t *testing.T) {
 		}
 		return tx.SaveStreamResult(ctx, crashed, StreamResult{Stream: "contacts", Status: StatusRunning, HubSpotTotal: -1})
 	})
-	n, err := db.MarkAbandonedRuns(ctx, StatusFailed, "the app stopped during this run")
+	n, err := db.MarkAbandonedRuns(ctx, StatusInterrupted, "the app stopped during this run")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,8 +135,8 @@ func TestMarkAbandonedRuns(t *testing.T) {
 		finished time.Time
 		errMsg   string
 	}{
-		{crashed, StatusFailed, t0.Add(5 * time.Minute), "the app stopped during this run"},
-		{silent, StatusFailed, t0.Add(time.Hour), "the app stopped during this run"},
+		{crashed, StatusInterrupted, t0.Add(5 * time.Minute), "the app stopped during this run"},
+		{silent, StatusInterrupted, t0.Add(time.Hour), "the app stopped during this run"},
 		{done, StatusSucceeded, t0.Add(3 * time.Hour), ""},
 	} {
 		r, err := db.Run(ctx, tc.id)
@@ -146,13 +147,93 @@ func TestMarkAbandonedRuns(t *testing.T) {
 			t.Errorf("run %d = %s at %v %q, want %s at %v %q", tc.id, r.Status, r.FinishedAt, r.Error,
 				tc.status, tc.finished, tc.errMsg)
 		}
+		if tc.status == StatusInterrupted && !r.Resumable {
+			t.Errorf("interrupted run %d is not resumable", tc.id)
+		}
 	}
 	r, _ := db.Run(ctx, crashed)
-	if r.Streams[0].Status != StatusFailed {
-		t.Errorf("stream left %q, want %q", r.Streams[0].Status, StatusFailed)
+	if r.Streams[0].Status != StatusInterrupted {
+		t.Errorf("stream left %q, want %q", r.Streams[0].Status, StatusInterrupted)
 	}
-	if n, err := db.MarkAbandonedRuns(ctx, StatusFailed, "again"); err != nil || n != 0 {
+	if n, err := db.MarkAbandonedRuns(ctx, StatusInterrupted, "again"); err != nil || n != 0 {
 		t.Errorf("second call closed %d (%v), want 0", n, err)
+	}
+}
+
+// TestMigrate0005KeepsRunHistory upgrades a database of schema 0004 with a
+// history in it: 0005 rebuilds runs (and the tables referencing it) to
+// accept "interrupted", and every run, stream result and checkpoint stays,
+// still tied to its run.
+func TestMigrate0005KeepsRunHistory(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	raw := createAtVersion(t, path, 4)
+	for _, q := range []string{
+		`INSERT INTO runs (id, started_at, finished_at, status, mode, objects, error, warnings, api_calls, retries, resumable)
+			VALUES (1, 1000, 2000, 'succeeded', 'full', '["contacts"]', '', '["w"]', 7, 1, 0),
+			       (2, 3000, NULL, 'running', 'incremental', '["contacts"]', '', '[]', 3, 0, 1)`,
+		`INSERT INTO run_streams (run_id, stream, status, records, api_calls, pages, hubspot_total)
+			VALUES (1, 'contacts', 'succeeded', 10, 7, 1, 10), (2, 'contacts', 'running', 4, 3, 1, NULL)`,
+		`INSERT INTO checkpoints (run_id, stream, cursor, done, updated_at) VALUES (2, 'contacts', 'c2', 0, 3500)`,
+	} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if n, err := db.MarkAbandonedRuns(ctx, StatusInterrupted, "stopped"); err != nil || n != 1 {
+		t.Fatalf("MarkAbandonedRuns closed %d runs (%v), want 1", n, err)
+	}
+	runs, err := db.Runs(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		id                int64
+		status, mode      string
+		finished          int64
+		calls, records    int64
+		resumable         bool
+		warnings, streams int
+	}
+	var got []row
+	for _, r := range runs {
+		var records int64
+		for _, s := range r.Streams {
+			records += s.Records
+		}
+		got = append(got, row{r.ID, r.Status, r.Mode, r.FinishedAt.UnixMilli(), r.APICalls, records, r.Resumable,
+			len(r.Warnings), len(r.Streams)})
+	}
+	want := []row{
+		{2, StatusInterrupted, ModeIncremental, 3500, 3, 4, true, 0, 1},
+		{1, StatusSucceeded, ModeFull, 2000, 7, 10, false, 1, 1},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("runs after 0005:\n got %+v\nwant %+v", got, want)
+	}
+	if cps, err := db.Checkpoints(ctx, 2); err != nil || len(cps) != 1 || cps[0].Cursor != "c2" {
+		t.Errorf("checkpoints of run 2: %+v (%v), want the one cursor c2", cps, err)
+	}
+	var violations int
+	if err := db.SQL().QueryRow(`SELECT count(*) FROM pragma_foreign_key_check`).Scan(&violations); err != nil || violations != 0 {
+		t.Errorf("%d foreign key violations (%v)", violations, err)
+	}
+	// The references follow the renamed table: deleting a run deletes its rows.
+	if _, err := db.SQL().Exec(`DELETE FROM runs WHERE id = 2`); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := db.SQL().QueryRow(`SELECT (SELECT count(*) FROM run_streams WHERE run_id = 2) +
+		(SELECT count(*) FROM checkpoints WHERE run_id = 2)`).Scan(&left); err != nil || left != 0 {
+		t.Errorf("%d rows of the deleted run left (%v), want 0", left, err)
 	}
 }
 
@@ -294,15 +375,15 @@ func TestAbandonedRunKeepsItsFigures(t *testing.T) {
 					return tx.SaveRunFigures(ctx, id, tc.figures[0], tc.figures[1])
 				})
 			}
-			if n, err := db.MarkAbandonedRuns(ctx, StatusFailed, "killed"); err != nil || n != 1 {
+			if n, err := db.MarkAbandonedRuns(ctx, StatusInterrupted, "killed"); err != nil || n != 1 {
 				t.Fatalf("MarkAbandonedRuns closed %d runs (%v), want 1", n, err)
 			}
 			r, err := db.Run(ctx, id)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r.Status != StatusFailed || r.APICalls != tc.calls || r.Retries != tc.retries {
-				t.Errorf("abandoned run: %s with %d calls, %d retries; want failed with %d, %d",
+			if r.Status != StatusInterrupted || r.APICalls != tc.calls || r.Retries != tc.retries {
+				t.Errorf("abandoned run: %s with %d calls, %d retries; want interrupted with %d, %d",
 					r.Status, r.APICalls, r.Retries, tc.calls, tc.retries)
 			}
 		})
