@@ -81,7 +81,9 @@ func (s Settings) Validate() error {
 	if !slices.Contains(Tiers, s.RatePer10s) {
 		problems = append(problems, fmt.Sprintf("the HubSpot tier must allow 100, 190 or 250 calls per 10 seconds, not %d", s.RatePer10s))
 	}
-	if s.SearchRate < MinSearchRate || s.SearchRate > MaxSearchRate {
+	// Written as "not within" so that NaN, which compares false with
+	// everything, is refused too (as are ±Inf).
+	if !(s.SearchRate >= MinSearchRate && s.SearchRate <= MaxSearchRate) {
 		problems = append(problems, fmt.Sprintf("the search rate must be between %d and %d calls per second (HubSpot allows 5), not %g",
 			MinSearchRate, MaxSearchRate, s.SearchRate))
 	}

@@ -87,6 +87,7 @@ func (t *Tokens) fileStatus(keychainErr error) TokenStatus {
 // Load returns the saved token ("" when none) and where it is.
 func (t *Tokens) Load() (string, TokenStatus, error) {
 	token, kerr := withTimeout(func() (string, error) { return keyring.Get(keychainService, t.Account) })
+	token = strings.TrimSpace(token) // an item another tool wrote may end in a line break
 	if kerr == nil && token != "" {
 		return token, TokenStatus{Saved: true, Where: InKeychain}, nil
 	}

@@ -109,3 +109,40 @@ func TestTokensOwnKeychainItemPerSettingsFolder(t *testing.T) {
 		t.Errorf("the test installation overwrote the user's token: %q", got)
 	}
 }
+
+// TestTokensTrimmedWhereverTheyComeFrom: a key another tool put in the
+// keychain or in the file, with spaces or a line break around it, loads
+// without them.
+func TestTokensTrimmedWhereverTheyComeFrom(t *testing.T) {
+	tests := []struct {
+		name     string
+		keychain bool
+		stored   string
+	}{
+		{"KeychainNewline", true, "pat-na1-secret\n"},
+		{"KeychainSpaces", true, "  pat-na1-secret\t "},
+		{"FileCRLF", false, "pat-na1-secret\r\n"},
+		{"FileSpaces", false, "   pat-na1-secret   \n\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			tokens := NewTokens(dir)
+			if tt.keychain {
+				keyring.MockInit()
+				if err := keyring.Set(keychainService, tokens.Account, tt.stored); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				keyring.MockInitWithError(errors.New("no keychain"))
+				if err := os.WriteFile(filepath.Join(dir, "token"), []byte(tt.stored), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, st, err := tokens.Load()
+			if err != nil || got != "pat-na1-secret" || !st.Saved {
+				t.Errorf("Load = %q, %+v, %v; want the key without what surrounds it", got, st, err)
+			}
+		})
+	}
+}
