@@ -101,16 +101,20 @@ func New(token string, opts ...Option) *Client {
 	if cfg.searchRate <= 0 {
 		cfg.searchRate = DefaultSearchRate
 	}
+	// A key pasted or read from a file often brings a line break along:
+	// it is never part of the key.
+	token = strings.TrimSpace(token)
 	bearer := "Bearer " + token
 	return &Client{
-		zone:   new(atomic.Pointer[time.Location]),
-		base:   strings.TrimRight(cfg.baseURL, "/"),
-		http:   defaultHTTPClient(),
-		clock:  cfg.clock,
-		retry:  DefaultRetryPolicy(),
-		limits: newLimits(cfg.clock, cfg.logger, cfg.ratePer10s, cfg.searchRate),
-		log:    cfg.logger,
-		auth:   func(h http.Header) { h.Set("Authorization", bearer) },
+		observer: cfg.observer,
+		zone:     new(atomic.Pointer[time.Location]),
+		base:     strings.TrimRight(cfg.baseURL, "/"),
+		http:     defaultHTTPClient(),
+		clock:    cfg.clock,
+		retry:    DefaultRetryPolicy(),
+		limits:   newLimits(cfg.clock, cfg.logger, cfg.ratePer10s, cfg.searchRate),
+		log:      cfg.logger,
+		auth:     func(h http.Header) { h.Set("Authorization", bearer) },
 		redact: func(s string) string {
 			if token == "" {
 				return s
@@ -303,16 +307,22 @@ func (c *Client) send(ctx context.Context, rq *request, attempt int) (int, http.
 	return resp.StatusCode, resp.Header, body, true, nil
 }
 
-// observe tells c's observer, then its parent's, about one attempt.
+// observe tells the account's observer, then each session's down to c's,
+// about one attempt: the outermost hears first, so that what it notes is
+// known when a session reports the attempt further on.
 func (c *Client) observe(rq *request, attempt, status int, d time.Duration, err error, willRetry bool, wait time.Duration) {
 	ci := CallInfo{
 		Method: rq.method, Path: rq.path, Endpoint: rq.endpoint, Status: status, Attempt: attempt,
 		Duration: d, Err: err, WillRetry: willRetry, Wait: wait,
 	}
+	var chain []Observer
 	for x := c; x != nil; x = x.parent {
 		if x.observer != nil {
-			x.observer.ObserveCall(ci)
+			chain = append(chain, x.observer)
 		}
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		chain[i].ObserveCall(ci)
 	}
 }
 

@@ -124,12 +124,50 @@ func (e *ServerError) UserMessage() string {
 }
 
 // TransportError: no usable answer came back (connection refused or reset,
-// timeout, body cut short).
-type TransportError struct{ *APIError }
+// timeout, body cut short), or the request could not be made at all.
+type TransportError struct {
+	*APIError
+	// Cause says in words why asking again would not help (an address
+	// that is not a web address, HTTPS to a plain-HTTP port, a key that
+	// cannot be sent, a certificate not trusted); "" for a network failure
+	// that was retried.
+	Cause string
+}
 
 func (e *TransportError) Unwrap() error { return e.APIError }
 func (e *TransportError) UserMessage() string {
+	if e.Cause != "" {
+		return e.Cause
+	}
 	return "Could not reach HubSpot: check the internet connection (and any proxy or firewall), then run the extraction again; it will resume where it stopped."
+}
+
+// msgNotJSON is the Message of a success whose body is not JSON.
+const msgNotJSON = "the response body is not valid JSON"
+
+// Answer says in words what one attempt got back, for a warning such as
+// "list contacts: HubSpot's answer was cut off; trying again": a success
+// status with a broken body is said as such, never as "HubSpot answered 200".
+func Answer(ci CallInfo) string {
+	var tr *TransportError
+	var api *APIError
+	switch {
+	case ci.Status == http.StatusTooManyRequests:
+		return "HubSpot asked us to slow down"
+	case ci.Status >= 200 && ci.Status < 300 && errors.As(ci.Err, &tr):
+		return "HubSpot's answer was cut off"
+	case ci.Status >= 200 && ci.Status < 300 && errors.As(ci.Err, &api) && api.Message == msgNotJSON:
+		return "HubSpot's answer was not valid JSON"
+	case ci.Status >= 200 && ci.Status < 300:
+		return "HubSpot's answer could not be read"
+	case ci.Status >= 500:
+		return fmt.Sprintf("HubSpot had a server problem (%d)", ci.Status)
+	case ci.Status > 0:
+		return fmt.Sprintf("HubSpot answered %d", ci.Status)
+	case errors.As(ci.Err, &tr) && tr.Cause != "":
+		return tr.Cause
+	}
+	return "no answer from HubSpot (network)"
 }
 
 // UserMessage turns any error from this package into one sentence a

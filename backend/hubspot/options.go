@@ -1,8 +1,12 @@
 package hubspot
 
 import (
+	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"hubextract/backend/clock"
@@ -83,6 +87,7 @@ type config struct {
 	searchRate float64
 	clock      clock.Clock
 	logger     *slog.Logger
+	observer   Observer
 }
 
 // WithBaseURL points the client at another HubSpot (the fake, a proxy).
@@ -103,6 +108,41 @@ func WithClock(clk clock.Clock) Option { return func(c *config) { c.clock = clk 
 
 // WithLogger sets the logger (default: discard). The token is never logged.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithObserver sets the account's observer: it hears every attempt of the
+// client and of its sessions, before the session's own observer does.
+func WithObserver(obs Observer) Option { return func(c *config) { c.observer = obs } }
+
+// CheckBaseURL says in words what is wrong with raw as the HubSpot API's
+// base URL: it must be an absolute http or https URL with a host and
+// nothing after the path. Plain http sends the key in clear text, so it is
+// refused for any host but this computer's own (localhost, 127.0.0.1, ::1)
+// unless insecure is set.
+func CheckBaseURL(raw string, insecure bool) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.Opaque != "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return fmt.Errorf("the HubSpot address %q is not a web address: it must look like %s", raw, DefaultBaseURL)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("the HubSpot address %q must have no user, query or fragment: it must look like %s", raw, DefaultBaseURL)
+	}
+	if u.Scheme == "http" && !insecure && !IsLoopback(u.Hostname()) {
+		return fmt.Errorf("the HubSpot address %s is plain http to another computer: the access key would cross the network "+
+			"in clear text; use https (or allow it explicitly, for a test server on a trusted network)", raw)
+	}
+	return nil
+}
+
+// IsLoopback reports whether host (a name or an IP, without port) is this
+// computer: localhost (and its subdomains) or a loopback address.
+func IsLoopback(host string) bool {
+	h := strings.TrimSuffix(strings.ToLower(host), ".")
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
 
 // defaultHTTPClient keeps connections for the workers of a run; each
 // attempt's time is bounded by the retry policy, not here.

@@ -6,7 +6,9 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -119,7 +121,7 @@ func (c *Client) classifyResponse(rq *request, status int, h http.Header, body [
 		if !errors.As(err, &syntax) {
 			return outcome{decodeErr: err}
 		}
-		e := c.apiError(rq, status, h, errorBody{Message: "the response body is not valid JSON"})
+		e := c.apiError(rq, status, h, errorBody{Message: msgNotJSON})
 		return outcome{err: &ServerError{e}, api: e, retry: true}
 	}
 	var eb errorBody
@@ -169,27 +171,58 @@ func (c *Client) classifyTransport(ctx context.Context, rq *request, status int,
 		Message: c.redact(err.Error()),
 		Err:     err,
 	}
-	return outcome{err: &TransportError{e}, api: e, retry: transportRetryable(err)}
+	if status >= 200 && status < 300 {
+		e.Message = c.redact("HubSpot's answer was cut off: " + err.Error())
+	}
+	cause := permanentCause(err, c.base)
+	return outcome{err: &TransportError{APIError: e, Cause: cause}, api: e, retry: cause == ""}
 }
 
-// transportRetryable: resets, EOFs, refused connections and timeouts pass;
-// a bad certificate or a malformed URL will not heal by asking again.
-func transportRetryable(err error) bool {
+// permanentCause says in words why a failure with no usable answer will not
+// heal by asking again (a key that cannot be sent, an address that is not a
+// web address, HTTPS to a plain-HTTP port, a certificate not trusted, an
+// oversized body); "" when it may (resets, EOFs, refused connections,
+// timeouts, a failed DNS lookup), which is then retried.
+func permanentCause(err error, base string) string {
 	var (
 		unknownCA   x509.UnknownAuthorityError
 		invalidCert x509.CertificateInvalidError
 		hostname    x509.HostnameError
 		recordHdr   tls.RecordHeaderError
+		urlErr      *url.Error
 	)
+	msg := err.Error()
 	switch {
 	case errors.Is(err, errBodyTooLarge):
-		return false
-	case errors.As(err, &unknownCA), errors.As(err, &invalidCert), errors.As(err, &hostname), errors.As(err, &recordHdr):
-		return false
-	case strings.Contains(err.Error(), "unsupported protocol scheme"):
-		return false
+		return fmt.Sprintf("HubSpot's answer was larger than %d MiB, more than the app reads: please send the log file to support.", maxBodyBytes>>20)
+	case strings.Contains(msg, "invalid header field value"):
+		return "The access key contains a line break or another character that cannot be sent to HubSpot: copy the key again, with nothing before or after it."
+	case strings.Contains(msg, "server gave HTTP response to HTTPS client"):
+		return fmt.Sprintf("The server at %s answers in plain HTTP, not HTTPS: check the address (only a local test server uses http://).", base)
+	case errors.As(err, &unknownCA), errors.As(err, &invalidCert), errors.As(err, &hostname):
+		return fmt.Sprintf("The server at %s showed a certificate this computer does not trust (%s): check the address, and any proxy or firewall that intercepts HTTPS.", base, certWords(err))
+	case errors.As(err, &recordHdr):
+		return fmt.Sprintf("The server at %s does not speak HTTPS: check the address.", base)
+	case strings.Contains(msg, "unsupported protocol scheme"), strings.Contains(msg, "no Host in request URL"),
+		errors.As(err, &urlErr) && urlErr.Op == "parse":
+		return fmt.Sprintf("The HubSpot address %q is not a web address: it must look like %s.", base, DefaultBaseURL)
 	}
-	return true
+	return ""
+}
+
+// certWords names what is wrong with a certificate.
+func certWords(err error) string {
+	var (
+		unknownCA x509.UnknownAuthorityError
+		hostname  x509.HostnameError
+	)
+	switch {
+	case errors.As(err, &unknownCA):
+		return "signed by an unknown authority"
+	case errors.As(err, &hostname):
+		return "made out to another name"
+	}
+	return "expired or invalid"
 }
 
 func (c *Client) apiError(rq *request, status int, h http.Header, eb errorBody) *APIError {
