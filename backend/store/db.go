@@ -11,12 +11,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	"modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // ErrNotFound is returned by single-row reads when the row does not exist.
@@ -37,22 +40,30 @@ type DB struct {
 
 // Open opens (creating if needed) the database at path and brings its schema
 // up to date. The folder is created 0700 when missing and the file is kept
-// 0600. A database written by a newer version of the app is refused with a
-// *SchemaTooNewError and left untouched. SQLite's failures come back as an
-// *Error (ErrDiskFull, ErrReadOnly, ...) when they are of a kind it names.
+// 0600. An existing file is looked at before anything is changed: one that is
+// not SQLite is refused as ErrNotDatabase, one whose pages are damaged as a
+// *CorruptError (ErrCorrupt), one written by a newer version of the app as a
+// *SchemaTooNewError, each left exactly as it was (its mode included).
+// SQLite's failures come back as an *Error (ErrDiskFull, ErrReadOnly, ...)
+// when they are of a kind it names.
 func Open(ctx context.Context, path string) (*DB, error) {
-	if path == "" {
-		return nil, errors.New("open database: empty path")
+	if err := checkPath(path); err != nil {
+		return nil, err
 	}
-	if strings.ContainsAny(path, "?#") {
-		// The driver reads everything after '?' as connection parameters.
-		return nil, fmt.Errorf("open database %s: the path must not contain '?' or '#'", path)
+	size, err := inspectFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if size > 0 {
+		if err := precheck(ctx, path); err != nil {
+			return nil, classify(err)
+		}
+		if err := checkIntegrity(ctx, path, roDSN(path, false)); err != nil {
+			return nil, err
+		}
 	}
 	if err := prepareFile(path); err != nil {
 		return nil, err
-	}
-	if err := precheck(ctx, path); err != nil {
-		return nil, classify(err)
 	}
 	sqlDB, err := sql.Open("sqlite", path+"?"+dsnParams)
 	if err != nil {
@@ -66,8 +77,231 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
+// OpenReadOnly opens an existing database for reading only, as the commands
+// that only read (export, runs) do: it never creates, migrates, tightens or
+// writes the file, and works on a read-only file and in a read-only folder.
+// A missing file fails with an error matching fs.ErrNotExist; an empty file
+// or one of an older schema as a *NeedsUpgradeError (ErrNeedsUpgrade), which
+// says to run extract or open the app first; the other refusals are Open's.
+func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
+	if err := checkPath(path); err != nil {
+		return nil, err
+	}
+	size, err := inspectFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if size < 0 {
+		return nil, fmt.Errorf("open database %s: %w", path, fs.ErrNotExist)
+	}
+	if size == 0 {
+		return nil, &NeedsUpgradeError{Path: path, KnownVersion: knownVersionOrZero()}
+	}
+	dsn, err := readableDSN(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkIntegrity(ctx, path, dsn); err != nil {
+		return nil, err
+	}
+	sqlDB, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := checkSchema(ctx, sqlDB, path); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	return &DB{db: sqlDB, path: path}, nil
+}
+
+// checkPath refuses paths the driver would misread.
+func checkPath(path string) error {
+	if path == "" {
+		return errors.New("open database: empty path")
+	}
+	if strings.ContainsAny(path, "?#") {
+		// The driver reads everything after '?' as connection parameters.
+		return fmt.Errorf("open database %s: the path must not contain '?' or '#'", path)
+	}
+	return nil
+}
+
+// sqliteHeader starts every SQLite 3 database file.
+const sqliteHeader = "SQLite format 3\x00"
+
+// inspectFile looks at path without changing it: -1 when nothing is there,
+// else the file's size. A folder, a device or anything else that is not a
+// regular file, and a non-empty file that does not start with SQLite's
+// header, are refused (ErrNotDatabase).
+func inspectFile(path string) (int64, error) {
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return -1, nil
+	case errors.Is(err, fs.ErrPermission):
+		return 0, &Error{Kind: ErrCantOpen, Err: fmt.Errorf("open database %s: %w", path, err)}
+	case err != nil:
+		return 0, fmt.Errorf("open database %s: %w", path, err)
+	case st.IsDir():
+		return 0, &Error{Kind: ErrNotDatabase, Err: fmt.Errorf("open database %s: it is a folder, not a file", path)}
+	case !st.Mode().IsRegular():
+		return 0, &Error{Kind: ErrNotDatabase, Err: fmt.Errorf("open database %s: not a regular file (%v)", path, st.Mode().Type())}
+	case st.Size() == 0:
+		return 0, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return 0, &Error{Kind: ErrCantOpen, Err: fmt.Errorf("open database %s: %w", path, err)}
+		}
+		return 0, fmt.Errorf("open database %s: %w", path, err)
+	}
+	defer f.Close()
+	head := make([]byte, len(sqliteHeader))
+	if _, err := io.ReadFull(f, head); err != nil || string(head) != sqliteHeader {
+		return 0, &Error{Kind: ErrNotDatabase, Err: fmt.Errorf("open database %s: not a SQLite database", path)}
+	}
+	return st.Size(), nil
+}
+
+// roDSN is the data source name that opens path read-only. immutable tells
+// SQLite that nothing else changes the file, so that it reads a WAL-mode
+// database without the -shm file it cannot create in a read-only folder.
+func roDSN(path string, immutable bool) string {
+	// A "file:" URI decodes %XX: keep a literal '%' in the path as it is.
+	dsn := "file:" + strings.ReplaceAll(path, "%", "%25") + "?mode=ro&_pragma=busy_timeout(10000)"
+	if immutable {
+		dsn += "&immutable=1"
+	}
+	return dsn
+}
+
+// readableDSN finds how to read path without writing to it or beside it.
+// Read-only SQLite still needs the WAL index (-shm) of a WAL-mode database,
+// which it cannot create in a read-only folder; then, when no WAL content
+// waits to be folded in (no -wal file, or an empty one: nothing else has the
+// database open for writing), the file alone is the whole database and is
+// read as immutable.
+func readableDSN(ctx context.Context, path string) (string, error) {
+	dsn := roDSN(path, false)
+	err := ping(ctx, dsn)
+	if err == nil {
+		return dsn, nil
+	}
+	var se *sqlite.Error
+	if !errors.As(err, &se) || (se.Code()&0xff != sqlite3.SQLITE_READONLY && se.Code()&0xff != sqlite3.SQLITE_CANTOPEN) {
+		return "", classify(fmt.Errorf("open database %s: %w", path, err))
+	}
+	if st, serr := os.Stat(path + "-wal"); serr == nil && st.Size() > 0 {
+		return "", &Error{Kind: ErrReadOnly, Err: fmt.Errorf("open database %s: its folder is read-only and %s-wal holds changes not yet in the file: %w", path, path, err)}
+	}
+	dsn = roDSN(path, true)
+	if err := ping(ctx, dsn); err != nil {
+		return "", classify(fmt.Errorf("open database %s: %w", path, err))
+	}
+	return dsn, nil
+}
+
+// ping reads the schema through dsn on a connection of its own.
+func ping(ctx context.Context, dsn string) error {
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var n int
+	return db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema`).Scan(&n)
+}
+
+// checkSchema refuses, for a read-only open, a file that is not a HubSpot
+// Extractor database, or one whose schema is older (it cannot be migrated
+// without writing) or newer than this binary's.
+func checkSchema(ctx context.Context, db *sql.DB, path string) error {
+	var hasMigrations, tables int
+	err := db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE name = 'schema_migrations')
+		FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`).Scan(&tables, &hasMigrations)
+	if err != nil {
+		return classify(fmt.Errorf("open database %s: %w", path, err))
+	}
+	known := knownVersionOrZero()
+	switch {
+	case tables == 0:
+		return &NeedsUpgradeError{Path: path, KnownVersion: known}
+	case hasMigrations == 0:
+		return &Error{Kind: ErrNotDatabase, Err: fmt.Errorf("open database %s: this file belongs to another program (it is not a HubSpot Extractor database)", path)}
+	}
+	v, err := recordedVersion(ctx, db)
+	if err != nil {
+		return classify(fmt.Errorf("open database %s: %w", path, err))
+	}
+	switch {
+	case v > known:
+		return fmt.Errorf("open database %s: %w", path, &SchemaTooNewError{DBVersion: v, KnownVersion: known})
+	case v < known:
+		return &NeedsUpgradeError{Path: path, DBVersion: v, KnownVersion: known}
+	}
+	return nil
+}
+
+func knownVersionOrZero() int {
+	ms, err := migrations()
+	if err != nil {
+		return 0
+	}
+	return knownVersion(ms)
+}
+
+// IntegrityBudget bounds the integrity check of Open and OpenReadOnly: a
+// database whose check has not ended by then is used as it is, so that
+// opening a very large file never waits on a scan of all of it. SQLite's
+// quick_check reads about a gigabyte a second from a warm cache.
+var IntegrityBudget = 2 * time.Second
+
+// checkIntegrity runs PRAGMA quick_check through dsn (read-only) for at most
+// IntegrityBudget and refuses a file it finds damaged, as a *CorruptError.
+func checkIntegrity(ctx context.Context, path, dsn string) error {
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	defer db.Close()
+	qctx, cancel := context.WithTimeout(ctx, IntegrityBudget)
+	defer cancel()
+	rows, err := db.QueryContext(qctx, `PRAGMA quick_check(5)`)
+	var problems []string
+	if err == nil {
+		for rows.Next() {
+			var line string
+			if err = rows.Scan(&line); err != nil {
+				break
+			}
+			if line != "ok" {
+				problems = append(problems, line)
+			}
+		}
+		err = errors.Join(err, rows.Err(), rows.Close())
+	}
+	switch {
+	case len(problems) > 0:
+		return &CorruptError{Path: path, Detail: strings.Join(problems, "; ")}
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case qctx.Err() != nil:
+		return nil // the budget ran out: nothing found so far
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_CORRUPT || se.Code()&0xff == sqlite3.SQLITE_NOTADB) {
+		return &CorruptError{Path: path, Detail: err.Error()}
+	}
+	return classify(fmt.Errorf("open database %s: integrity check: %w", path, err))
+}
+
 // prepareFile creates the folder (0700) and the file (0600) before SQLite
 // does, so the database is never readable by others, not even for a moment.
+// It runs only once the file, if any, was found to be a usable database.
 func prepareFile(path string) error {
 	dir := filepath.Dir(path)
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
@@ -79,7 +313,11 @@ func prepareFile(path string) error {
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return fmt.Errorf("open database file %s: %w", path, err)
+		err = fmt.Errorf("open database file %s: %w", path, err)
+		if errors.Is(err, fs.ErrPermission) {
+			return &Error{Kind: ErrReadOnly, Err: err}
+		}
+		return err
 	}
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("open database file %s: %w", path, err)

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -95,7 +97,7 @@ func TestOpenRefuses(t *testing.T) {
 		{
 			name:    "ErrNotSQLite",
 			setup:   func(path string) error { return os.WriteFile(path, []byte(strings.Repeat("hello ", 200)), 0o600) },
-			wantErr: "not a readable SQLite database",
+			wantErr: "not a SQLite database",
 		},
 		{
 			name: "ErrOtherProgram",
@@ -257,4 +259,224 @@ func TestConcurrentWriters(t *testing.T) {
 	if active, _, err := db.CountRecords(ctx, "contacts"); err != nil || active != writers*txs {
 		t.Errorf("stored %d records (%v), want %d", active, err, writers*txs)
 	}
+}
+
+// corrupt overwrites the data pages in the middle of a real database, as a
+// bad disk or a careless copy would, leaving its header and schema intact.
+func corrupt(t *testing.T, path string) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inTx(t, db, func(tx *Tx) error { return tx.UpsertRecords(ctx, 1, bigRecords("c", 40)) })
+	var pageSize, pages int64
+	if err := db.SQL().QueryRow(`PRAGMA page_size`).Scan(&pageSize); err != nil {
+		t.Fatal(err)
+	}
+	db.Close() // checkpoints the WAL into the file
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages = st.Size() / pageSize
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	junk := []byte(strings.Repeat("\xa5", int(pageSize)))
+	for p := pages / 3; p < pages-1; p += 2 {
+		if _, err := f.WriteAt(junk, p*pageSize); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// snapshot is what Open must not change about a file: its bytes and mode.
+type snapshot struct {
+	data []byte
+	mode os.FileMode
+}
+
+func take(t *testing.T, path string) snapshot {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snapshot{data, st.Mode()}
+}
+
+// Open and OpenReadOnly refuse, with a typed error, a file they cannot use,
+// and leave it exactly as it was: same bytes, same mode, no WAL beside it.
+func TestOpen_RefusesAndChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name    string
+		setup   func(t *testing.T, path string)
+		want    error
+		message string // in the UserMessage
+	}{
+		{name: "NotSQLite", setup: func(t *testing.T, path string) {
+			if err := os.WriteFile(path, []byte(strings.Repeat("name,email\n", 50)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, want: ErrNotDatabase, message: "not a HubSpot Extractor database"},
+		{name: "Corrupt", setup: corrupt, want: ErrCorrupt, message: "restore it from a backup, or start a new file"},
+	} {
+		for _, open := range []struct {
+			name string
+			fn   func(context.Context, string) (*DB, error)
+		}{{"Open", Open}, {"OpenReadOnly", OpenReadOnly}} {
+			t.Run(tc.name+"/"+open.name, func(t *testing.T) {
+				path := filepath.Join(t.TempDir(), "x.db")
+				tc.setup(t, path)
+				before := take(t, path)
+				db, err := open.fn(ctx, path)
+				if err == nil {
+					db.Close()
+					t.Fatal("opened")
+				}
+				if !errors.Is(err, tc.want) {
+					t.Errorf("error %v, want %v", err, tc.want)
+				}
+				var um interface{ UserMessage() string }
+				if !errors.As(err, &um) || !strings.Contains(um.UserMessage(), tc.message) {
+					t.Errorf("error %v has no message saying %q", err, tc.message)
+				}
+				if tc.want == ErrCorrupt && !strings.Contains(um.UserMessage(), path) {
+					t.Errorf("message %q does not name the file", um.UserMessage())
+				}
+				after := take(t, path)
+				if after.mode != before.mode || !bytes.Equal(after.data, before.data) {
+					t.Errorf("the file changed: mode %v -> %v, %d -> %d bytes", before.mode, after.mode, len(before.data), len(after.data))
+				}
+				if st, err := os.Stat(path + "-wal"); err == nil && st.Size() > 0 {
+					t.Errorf("a WAL of %d bytes was written beside it", st.Size())
+				}
+			})
+		}
+	}
+}
+
+// The integrity check stops at IntegrityBudget: a file too big to scan in
+// time is opened rather than refused.
+func TestOpen_IntegrityBudget(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	corrupt(t, path)
+	old := IntegrityBudget
+	IntegrityBudget = 0
+	t.Cleanup(func() { IntegrityBudget = old })
+	db, err := OpenReadOnly(context.Background(), path)
+	if err != nil {
+		t.Fatalf("OpenReadOnly with no time to check: %v", err)
+	}
+	db.Close()
+}
+
+// OpenReadOnly never creates, migrates or writes: a missing file stays
+// missing, an empty one empty, an older schema is refused with what to do,
+// and a good database is read but cannot be written through.
+func TestOpenReadOnly(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name  string
+		setup func(t *testing.T, path string)
+		want  error
+		say   string
+	}{
+		{name: "Missing", setup: func(*testing.T, string) {}, want: fs.ErrNotExist},
+		{name: "Empty", setup: func(t *testing.T, path string) {
+			if err := os.WriteFile(path, nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, want: ErrNeedsUpgrade, say: "run 'hubextract extract' or open the app first"},
+		{name: "OlderSchema", setup: func(t *testing.T, path string) {
+			db, err := Open(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.SQL().Exec(`DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)`); err != nil {
+				t.Fatal(err)
+			}
+		}, want: ErrNeedsUpgrade, say: "older layout"},
+		{name: "OtherProgram", setup: func(t *testing.T, path string) {
+			db, err := Open(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.SQL().Exec(`DROP TABLE schema_migrations`); err != nil {
+				t.Fatal(err)
+			}
+		}, want: ErrNotDatabase},
+		{name: "Folder", setup: func(t *testing.T, path string) {
+			if err := os.Mkdir(path, 0o700); err != nil {
+				t.Fatal(err)
+			}
+		}, want: ErrNotDatabase},
+		{name: "Device", setup: func(t *testing.T, path string) {
+			if err := os.Symlink("/dev/null", path); err != nil {
+				t.Fatal(err)
+			}
+		}, want: ErrNotDatabase},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "x.db")
+			tc.setup(t, path)
+			before, _ := os.Lstat(path)
+			db, err := OpenReadOnly(ctx, path)
+			if err == nil {
+				db.Close()
+				t.Fatal("opened")
+			}
+			if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.say) {
+				t.Errorf("error %v, want %v saying %q", err, tc.want, tc.say)
+			}
+			after, _ := os.Lstat(path)
+			switch {
+			case (before == nil) != (after == nil):
+				t.Errorf("the file appeared or vanished: %v -> %v", before, after)
+			case before != nil && (before.Size() != after.Size() || before.Mode() != after.Mode() || !before.ModTime().Equal(after.ModTime())):
+				t.Errorf("the file changed: %v %v -> %v %v", before.Size(), before.Mode(), after.Size(), after.Mode())
+			}
+		})
+	}
+
+	t.Run("Reads", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "x.db")
+		db, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inTx(t, db, func(tx *Tx) error { return tx.UpsertRecords(ctx, 1, []Record{{Type: "contacts", ID: "1"}}) })
+		db.Close()
+		if err := os.Chmod(path, 0o400); err != nil {
+			t.Fatal(err)
+		}
+		ro, err := OpenReadOnly(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ro.Close()
+		if active, _, err := ro.CountRecords(ctx, "contacts"); err != nil || active != 1 {
+			t.Errorf("CountRecords = %d, %v; want 1", active, err)
+		}
+		err = ro.TransactionContext(ctx, func(tx *Tx) error { return tx.UpsertRecords(ctx, 2, []Record{{Type: "contacts", ID: "2"}}) })
+		if !errors.Is(err, ErrReadOnly) {
+			t.Errorf("a write through OpenReadOnly: %v, want ErrReadOnly", err)
+		}
+		if st, _ := os.Stat(path); st.Mode().Perm() != 0o400 {
+			t.Errorf("mode = %v, want 0400 kept", st.Mode().Perm())
+		}
+	})
 }

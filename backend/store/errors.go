@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -17,6 +18,12 @@ var (
 	ErrReadOnly = errors.New("database not writable")
 	ErrCantOpen = errors.New("database file cannot be opened")
 	ErrIO       = errors.New("disk I/O error")
+	// ErrNotDatabase: the file is not SQLite, or not this app's database.
+	ErrNotDatabase = errors.New("not a HubSpot Extractor database")
+	// ErrCorrupt matches every *CorruptError.
+	ErrCorrupt = errors.New("database file damaged")
+	// ErrNeedsUpgrade matches every *NeedsUpgradeError.
+	ErrNeedsUpgrade = errors.New("database not brought up to date")
 )
 
 // userMessages say, per kind, what happened and what to do, in words for
@@ -29,6 +36,8 @@ var userMessages = map[error]string{
 		"that the disk is not write-protected, then try again.",
 	ErrCantOpen: "The database file cannot be opened: check that its folder exists and that you may write to it, then try again.",
 	ErrIO:       "The disk reported an error while reading or writing the database: check the disk, then try again.",
+	ErrNotDatabase: "The file is not a HubSpot Extractor database: choose another file (or a new one), " +
+		"in Settings or with --db; it was left as it was.",
 }
 
 // Error is a SQLite failure the store recognised. Kind is one of the
@@ -89,3 +98,48 @@ func classify(err error) error {
 func rolledBackBySQLite(err error) bool {
 	return errors.Is(err, ErrDiskFull) || errors.Is(err, ErrIO) || errors.Is(err, ErrBusy)
 }
+
+// CorruptError is a database whose pages SQLite's integrity check found
+// damaged. Open and OpenReadOnly refuse it before writing anything to it.
+type CorruptError struct {
+	Path   string
+	Detail string // what the check reported
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("open database %s: the file is damaged (%s)", e.Path, e.Detail)
+}
+
+// Is makes errors.Is(err, ErrCorrupt) true.
+func (e *CorruptError) Is(target error) bool { return target == ErrCorrupt }
+
+// UserMessage names the file and the two ways out.
+func (e *CorruptError) UserMessage() string {
+	return fmt.Sprintf("The database file %s is damaged, so it was not used (nothing was written to it): "+
+		"restore it from a backup, or start a new file (choose another in Settings, or pass --db NEWFILE) "+
+		"and extract again.", e.Path)
+}
+
+// NeedsUpgradeError is a database that a read-only open cannot use as it is:
+// an empty file, or one of an older schema, which only a writing open (the
+// app, or extract) brings up to date.
+type NeedsUpgradeError struct {
+	Path         string
+	DBVersion    int // 0: an empty file, no schema at all
+	KnownVersion int
+}
+
+func (e *NeedsUpgradeError) Error() string {
+	if e.DBVersion == 0 {
+		return fmt.Sprintf("open database %s: the file is empty, not a database yet: "+
+			"run 'hubextract extract' or open the app first", e.Path)
+	}
+	return fmt.Sprintf("open database %s: it has an older layout (schema %d; this version uses %d) that reading "+
+		"alone cannot update: run 'hubextract extract' or open the app first", e.Path, e.DBVersion, e.KnownVersion)
+}
+
+// Is makes errors.Is(err, ErrNeedsUpgrade) true.
+func (e *NeedsUpgradeError) Is(target error) bool { return target == ErrNeedsUpgrade }
+
+// UserMessage is Error's text: it already says what to do.
+func (e *NeedsUpgradeError) UserMessage() string { return e.Error() }
