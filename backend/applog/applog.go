@@ -44,9 +44,6 @@ func Open(path string) *Log {
 	return &Log{path: path}
 }
 
-// Path is the log file's path.
-func (l *Log) Path() string { return l.path }
-
 // Write appends p to the file, rotating it first when it is full. The
 // folder is made 0700 if missing; lumberjack creates the file 0600 and
 // keeps that mode across rotations.

@@ -240,6 +240,9 @@ type Status struct {
 	SettingsWarning string `json:"settingsWarning"`
 	Extracting      bool   `json:"extracting"`
 	Exporting       bool   `json:"exporting"`
+	// LogFile is the log the app writes (settings.Paths.LogFile): the run
+	// details name it, since the failure messages send the user there.
+	LogFile string `json:"logFile"`
 }
 
 // Status reports the current state.
@@ -271,6 +274,7 @@ func (w *Workspace) Status() (Status, error) {
 	return Status{
 		Source: cfg.Source, Connected: cfg.Source == settings.SourceSample || tok.Saved, Token: tok,
 		Database: db, UserDatabase: own, SettingsWarning: warning, Extracting: extracting, Exporting: exporting,
+		LogFile: w.paths.LogFile(),
 	}, nil
 }
 

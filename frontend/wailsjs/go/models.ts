@@ -1056,6 +1056,7 @@ export namespace workspace {
 	    settingsWarning: string;
 	    extracting: boolean;
 	    exporting: boolean;
+	    logFile: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Status(source);
@@ -1071,6 +1072,7 @@ export namespace workspace {
 	        this.settingsWarning = source["settingsWarning"];
 	        this.extracting = source["extracting"];
 	        this.exporting = source["exporting"];
+	        this.logFile = source["logFile"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
