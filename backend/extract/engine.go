@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"sync"
 	"time"
@@ -57,6 +58,10 @@ type Options struct {
 	// does not show (association changes on records not otherwise
 	// modified). 0: DefaultFullEvery; negative: never.
 	FullEvery time.Duration
+	// Owner says who runs the extraction (OwnerApp, OwnerCommandLine,
+	// OwnerScheduled): the database's lock file records it, and an
+	// extraction refused meanwhile names it. "": OwnerCommandLine.
+	Owner string
 	// Overlap starts an incremental read this long before the previous
 	// run's watermark, for changes HubSpot's search index shows late.
 	// 0: DefaultOverlap.
@@ -119,9 +124,12 @@ type engine struct {
 }
 
 // Run extracts the selected types from HubSpot into db and records the run.
-// An error is returned only when the run could not be recorded at all; a
-// run that failed, partly failed or was cancelled is described by the
-// Result's Status, Error and Streams.
+// One extraction at a time runs on a database: Run first takes its lock
+// (LockPath) and holds it to the end; while another process, or another
+// Run, holds it, Run returns a *BusyError at once, having changed nothing
+// and called HubSpot not once. Otherwise an error is returned only when
+// the run could not be recorded at all; a run that failed, partly failed or
+// was cancelled is described by the Result's Status, Error and Streams.
 func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	selection, err := catalog.Normalize(opts.Objects)
 	if err != nil {
@@ -131,6 +139,11 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 		return Result{}, errors.New("extract: no HubSpot client")
 	}
 	clk := opts.Client.Clock()
+	lock, err := lockDatabase(db.Path(), Holder{Owner: cmp.Or(opts.Owner, OwnerCommandLine), PID: os.Getpid(), Since: clk.Now()})
+	if err != nil {
+		return Result{}, err
+	}
+	defer lock.release()
 	rep := opts.Progress
 	if rep == nil {
 		rep = progress.Nop{}
@@ -202,12 +215,17 @@ func isFatal(err error) bool {
 	return errors.As(err, &auth) || errors.As(err, &daily) || errors.Is(err, store.ErrDiskFull)
 }
 
-// start records the run, first closing runs a crashed process left open,
-// and decides whether it resumes an interrupted one and which streams it
+// abandonedMsg is what a run a dead process left open says, once the next
+// extraction closed it as interrupted.
+const abandonedMsg = "The extraction stopped unexpectedly (the program running it was closed, killed or crashed); " +
+	"the next extraction of the same types resumes where it stopped."
+
+// start records the run, first closing runs a dead process left open (as
+// the holder of the database's lock, Run's caller is the only process that
+// may: a run still marked running is no other's), and decides whether it resumes an interrupted one and which streams it
 // reads in full.
 func (e *engine) start(ctx context.Context, fresh, full bool) error {
-	if _, err := e.db.MarkAbandonedRuns(ctx, store.StatusFailed,
-		"The extraction stopped unexpectedly (the app was closed or crashed); the next extraction resumes where it stopped."); err != nil {
+	if _, err := e.db.MarkAbandonedRuns(ctx, store.StatusInterrupted, abandonedMsg); err != nil {
 		return err
 	}
 	plan, err := e.planResume(ctx, fresh)

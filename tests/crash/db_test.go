@@ -358,7 +358,7 @@ func runsJSON(t *testing.T, path string) []runJSON {
 			t.Errorf("run %d listed after run %d: want newest first", r.ID, runs[i-1].ID)
 		case r.FinishedAt == nil || r.FinishedAt.Before(r.StartedAt):
 			t.Errorf("run %d: finished_at %v, started_at %v: want it closed after it started", r.ID, r.FinishedAt, r.StartedAt)
-		case !slices.Contains([]string{"succeeded", "partial", "failed", "cancelled"}, r.Status):
+		case !slices.Contains([]string{"succeeded", "partial", "failed", "cancelled", "interrupted"}, r.Status):
 			t.Errorf("run %d: status %q", r.ID, r.Status)
 		case len(r.Streams) == 0 && r.APICalls > 0:
 			t.Errorf("run %d made %d calls but lists no stream", r.ID, r.APICalls)

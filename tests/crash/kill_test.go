@@ -16,7 +16,7 @@ const abandonedMsg = "stopped unexpectedly"
 // TestKillAndResume kills the extraction with SIGKILL four times — as soon
 // as its run is recorded, then after a number of pages committed by each
 // resumed run — and lets a fifth run finish: the database must be the one
-// an uninterrupted run makes, every killed run closed as failed with a
+// an uninterrupted run makes, every killed run closed as interrupted with a
 // clear message, and the history sane.
 func TestKillAndResume(t *testing.T) {
 	skipShort(t)
@@ -55,8 +55,8 @@ func TestKillAndResume(t *testing.T) {
 		t.Errorf("last run: %s %q, want succeeded", runs[0].Status, runs[0].Error)
 	}
 	for _, r := range runs[1:] {
-		if r.Status != "failed" || !strings.Contains(r.Error, abandonedMsg) {
-			t.Errorf("killed run %d: %s %q, want failed, saying it %s", r.ID, r.Status, r.Error, abandonedMsg)
+		if r.Status != "interrupted" || !strings.Contains(r.Error, abandonedMsg) {
+			t.Errorf("killed run %d: %s %q, want interrupted, saying it %s", r.ID, r.Status, r.Error, abandonedMsg)
 		}
 	}
 	t.Logf("killed runs %v after 0, %d, %d, %d pages; %d calls in all, %d for the uninterrupted run",

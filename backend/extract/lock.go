@@ -1,0 +1,110 @@
+package extract
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gofrs/flock"
+)
+
+// Who runs an extraction (Options.Owner): the lock file records it, and an
+// extraction refused because another one runs names it.
+const (
+	OwnerCommandLine = "the command line" // the default
+	OwnerApp         = "the app"
+	OwnerScheduled   = "a scheduled job"
+)
+
+// LockPath is the lock file of the database at dbPath: one extraction at a
+// time holds an OS file lock on it, for the whole run. The OS releases the
+// lock when the process ends, however it ends (a crash, SIGKILL, a power
+// cut), so a lock left by a dead process never stands in the way; the file
+// itself stays, and its content (who holds the lock) only means something
+// while a process holds it.
+func LockPath(dbPath string) string { return dbPath + ".lock" }
+
+// Holder is who holds a database's extraction lock, as its lock file says.
+type Holder struct {
+	Owner string    `json:"owner"` // OwnerApp, OwnerCommandLine, ...
+	PID   int       `json:"pid"`
+	Since time.Time `json:"since"`
+}
+
+// BusyError is returned by Run, before it changes anything or makes any
+// call to HubSpot, when another extraction holds the database's lock.
+type BusyError struct {
+	Path   string // the database
+	Holder Holder // zero fields when the lock file did not say
+}
+
+func (e *BusyError) Error() string { return e.UserMessage() }
+
+// UserMessage says it plainly: another extraction runs on this database,
+// started by whom and when, and nothing was changed.
+func (e *BusyError) UserMessage() string {
+	var b strings.Builder
+	b.WriteString("another extraction is already running on this database")
+	h := e.Holder
+	if h.Owner != "" {
+		fmt.Fprintf(&b, ", started by %s", h.Owner)
+	}
+	if h.PID > 0 {
+		fmt.Fprintf(&b, " (process %d)", h.PID)
+	}
+	if !h.Since.IsZero() {
+		fmt.Fprintf(&b, " at %s", h.Since.Local().Format("15:04:05 MST on 2 Jan 2006"))
+	}
+	b.WriteString("; nothing was changed: run this again once it has finished")
+	return b.String()
+}
+
+// dbLock is a held extraction lock.
+type dbLock struct {
+	f *flock.Flock
+}
+
+// lockDatabase takes the extraction lock of the database at dbPath for h,
+// without waiting: a *BusyError when another process (or another Run of
+// this one) holds it.
+func lockDatabase(dbPath string, h Holder) (*dbLock, error) {
+	path := LockPath(dbPath)
+	f := flock.New(path, flock.SetPermissions(0o600))
+	ok, err := f.TryLock()
+	if err != nil {
+		return nil, fmt.Errorf("lock the database %s: %w", dbPath, err)
+	}
+	if !ok {
+		return nil, &BusyError{Path: dbPath, Holder: readHolder(path)}
+	}
+	// Who holds it, for the refusal another process shows. Best effort:
+	// the lock itself is what keeps a second extraction out.
+	if b, err := json.Marshal(h); err == nil {
+		_ = os.WriteFile(path, append(b, '\n'), 0o600)
+	}
+	return &dbLock{f: f}, nil
+}
+
+// release empties the lock file (it names no holder any more) and lets the
+// lock go.
+func (l *dbLock) release() error {
+	_ = os.Truncate(l.f.Path(), 0)
+	return l.f.Unlock()
+}
+
+// readHolder reads who holds the lock at path; zero when the file does not
+// say (the holder has not written it yet, or the system refuses reading a
+// locked file).
+func readHolder(path string) Holder {
+	var h Holder
+	b, err := os.ReadFile(path)
+	if err != nil || len(b) == 0 {
+		return Holder{}
+	}
+	if err := json.Unmarshal(b, &h); err != nil {
+		return Holder{}
+	}
+	return h
+}
