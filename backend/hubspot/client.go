@@ -57,6 +57,10 @@ type Client struct {
 	calls   atomic.Int64
 	retries atomic.Int64
 	zone    *atomic.Pointer[time.Location] // account time zone, once known; shared by sessions
+	// misconfigured is the cause of the first failure that comes from the
+	// client's own key or address (shared by sessions): every later call
+	// fails with it at once, without waiting for the limiter or the network.
+	misconfigured *atomic.Pointer[string]
 	// parent is the account's client a session was taken from: its counters
 	// and observer see the session's calls too.
 	parent *Client
@@ -106,15 +110,15 @@ func New(token string, opts ...Option) *Client {
 	token = strings.TrimSpace(token)
 	bearer := "Bearer " + token
 	return &Client{
-		observer: cfg.observer,
-		zone:     new(atomic.Pointer[time.Location]),
-		base:     strings.TrimRight(cfg.baseURL, "/"),
-		http:     defaultHTTPClient(),
-		clock:    cfg.clock,
-		retry:    DefaultRetryPolicy(),
-		limits:   newLimits(cfg.clock, cfg.logger, cfg.ratePer10s, cfg.searchRate),
-		log:      cfg.logger,
-		auth:     func(h http.Header) { h.Set("Authorization", bearer) },
+		zone:          new(atomic.Pointer[time.Location]),
+		misconfigured: new(atomic.Pointer[string]),
+		base:          strings.TrimRight(cfg.baseURL, "/"),
+		http:          defaultHTTPClient(),
+		clock:         cfg.clock,
+		retry:         DefaultRetryPolicy(),
+		limits:        newLimits(cfg.clock, cfg.logger, cfg.ratePer10s, cfg.searchRate),
+		log:           cfg.logger,
+		auth:          func(h http.Header) { h.Set("Authorization", bearer) },
 		redact: func(s string) string {
 			if token == "" {
 				return s
@@ -131,7 +135,7 @@ func New(token string, opts ...Option) *Client {
 // obs (nil: none) as well as to c's observer. A zero retry keeps c's policy.
 func (c *Client) Session(obs Observer, retry RetryPolicy) *Client {
 	s := &Client{base: c.base, http: c.http, clock: c.clock, retry: c.retry, limits: c.limits, observer: obs,
-		log: c.log, auth: c.auth, redact: c.redact, zone: c.zone, parent: c}
+		log: c.log, auth: c.auth, redact: c.redact, zone: c.zone, misconfigured: c.misconfigured, parent: c}
 	if retry != (RetryPolicy{}) {
 		s.retry = retry.withDefaults()
 	}
@@ -190,6 +194,10 @@ func (c *Client) postJSON(ctx context.Context, endpoint, path, query string, in 
 func (c *Client) do(ctx context.Context, rq *request, out any) error {
 	bo := c.newBackOff()
 	for attempt := 1; ; attempt++ {
+		if cause := c.misconfigured.Load(); cause != nil {
+			e := &APIError{Method: rq.method, Path: rq.path, Message: "not sent: " + *cause, Attempts: attempt - 1}
+			return &TransportError{APIError: e, Cause: *cause}
+		}
 		if err := c.limits.wait(ctx, rq.search); err != nil {
 			return fmt.Errorf("%s %s: %w", rq.method, rq.path, err)
 		}

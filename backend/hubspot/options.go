@@ -87,7 +87,6 @@ type config struct {
 	searchRate float64
 	clock      clock.Clock
 	logger     *slog.Logger
-	observer   Observer
 }
 
 // WithBaseURL points the client at another HubSpot (the fake, a proxy).
@@ -108,10 +107,6 @@ func WithClock(clk clock.Clock) Option { return func(c *config) { c.clock = clk 
 
 // WithLogger sets the logger (default: discard). The token is never logged.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
-
-// WithObserver sets the account's observer: it hears every attempt of the
-// client and of its sessions, before the session's own observer does.
-func WithObserver(obs Observer) Option { return func(c *config) { c.observer = obs } }
 
 // CheckBaseURL says in words what is wrong with raw as the HubSpot API's
 // base URL: it must be an absolute http or https URL with a host and

@@ -150,3 +150,35 @@ func TestAnswerWords(t *testing.T) {
 		}
 	}
 }
+
+// TestMisconfiguredClientFailsAtOnce: once the client's own key or address
+// has failed for good, every later call (its sessions' too) fails at once
+// with the same cause, putting nothing on the wire and waiting on no limiter.
+func TestMisconfiguredClientFailsAtOnce(t *testing.T) {
+	var calls atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		fmt.Fprint(w, `{"portalId":1}`)
+	}))
+	defer srv.Close()
+	// One call per 10 s: a second call that waited on the limiter would take seconds.
+	c := hubspot.New("k", hubspot.WithBaseURL("https://"+strings.TrimPrefix(srv.URL, "http://")), hubspot.WithRateLimit(1))
+	if _, err := c.AccountDetails(t.Context()); err == nil {
+		t.Fatal("HTTPS to a plain port succeeded")
+	}
+	wire := c.Calls()
+	s := c.Session(nil, hubspot.RetryPolicy{})
+	start := time.Now()
+	for range 5 {
+		_, err := s.AccountDetails(t.Context())
+		if msg := hubspot.UserMessage(err); !strings.Contains(msg, "answers in plain HTTP, not HTTPS") {
+			t.Fatalf("later call: %q", msg)
+		}
+	}
+	if took := time.Since(start); took > 500*time.Millisecond {
+		t.Errorf("5 later calls took %s, want them at once", took)
+	}
+	if c.Calls() != wire || calls.Load() != 0 {
+		t.Errorf("%d calls on the wire after the first, want none", c.Calls()-wire)
+	}
+}
