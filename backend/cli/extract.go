@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -13,11 +15,12 @@ import (
 	"hubextract/backend/catalog"
 	"hubextract/backend/extract"
 	"hubextract/backend/hubspot"
+	"hubextract/backend/settings"
 	"hubextract/backend/store"
 )
 
-const extractUsage = "hubextract extract [--token T] [--base-url URL] [--db PATH] [--objects LIST] [--rate N] [--search-rate N] [--concurrency N]\n" +
-	"                          [--full] [--full-every DURATION] [--overlap DURATION]"
+const extractUsage = "hubextract extract [--token-file PATH | --token - | --token T] [--base-url URL [--insecure]] [--db PATH] [--objects LIST]\n" +
+	"                          [--rate N] [--search-rate N] [--concurrency N] [--full] [--full-every DURATION] [--overlap DURATION]"
 
 func init() {
 	register(command{
@@ -28,6 +31,16 @@ func init() {
 	})
 }
 
+// The ranges of extract's numbers: beyond them a value is a typo, and a
+// rate that is not a finite number would make the limiter spin.
+const (
+	minRate, maxRate             = 1, 1_000_000
+	minSearchRate, maxSearchRate = 0.1, 1000.0
+	maxFullEvery                 = settings.MaxFullRunEvery * 24 * time.Hour
+	maxOverlap                   = 30 * 24 * time.Hour
+	maxTokenBytes                = 64 << 10
+)
+
 func runExtract(ctx context.Context, env *Env, args []string) int {
 	pl, err := env.findPlace("extract")
 	if err != nil {
@@ -35,15 +48,19 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 		return exitFailure
 	}
 	fs := env.newFlagSet("extract", extractUsage)
-	token := fs.String("token", "", "HubSpot private app access `token` (default: $HUBSPOT_TOKEN)")
+	token := fs.String("token", "", "HubSpot service key (`KEY`), or - to read it from standard input. The least safe way to pass it: "+
+		"every user of this computer can read a command's arguments (ps, /proc) while it runs, and the shell may keep them in its history. "+
+		"Prefer, in this order, the key the app saved (used when no key is given), --token-file, --token - or $HUBSPOT_TOKEN")
+	tokenFile := fs.String("token-file", "", "read the HubSpot service key from the file at `PATH` (keep it readable only by you)")
 	baseURL := fs.String("base-url", hubspot.DefaultBaseURL, "HubSpot API base `URL`")
+	insecure := fs.Bool("insecure", false, "allow a plain http:// --base-url on another computer, which sends the key in clear text (a test server on a trusted network only)")
 	dbPath := env.dbFlag(fs)
 	objects := fs.String("objects", "", "comma-separated `list` of types (default all: "+strings.Join(catalog.All, ",")+")")
 	// The defaults are the app's Settings, so a scheduled command runs as
 	// the app would.
 	rate := fs.Int("rate", pl.cfg.RatePer10s, "API calls allowed per 10 seconds (`N`: 100 Free/Starter, 190 Professional/Enterprise, 250 with the add-on; default: the tier in the app's Settings)")
 	searchRate := fs.Float64("search-rate", pl.cfg.SearchRate, "search calls per second (`N`)")
-	conc := fs.Int("concurrency", pl.cfg.Concurrency, "streams fetched at once (`N`)")
+	conc := fs.Int("concurrency", pl.cfg.Concurrency, fmt.Sprintf("streams fetched at once (`N`, %d to %d)", settings.MinConcurrency, settings.MaxConcurrency))
 	full := fs.Bool("full", false, "read everything again instead of only what changed since the last run")
 	fullEvery := fs.Duration("full-every", time.Duration(pl.cfg.FullRunEveryDays)*24*time.Hour, "read a type in full again once its last full read is this old (`DURATION`, e.g. 168h; 0 never)")
 	overlap := fs.Duration("overlap", extract.DefaultOverlap, "start reading changes this long before the last run's start (`DURATION`)")
@@ -55,26 +72,28 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
-	tok := *token
-	if tok == "" {
-		tok = os.Getenv("HUBSPOT_TOKEN")
-	}
-	if tok == "" {
-		fmt.Fprintln(env.Stderr, "hubextract extract: no access token: pass --token or set HUBSPOT_TOKEN to a HubSpot service key (HubSpot → Development → Keys → Service keys; see the README)")
+	if problem := extractNumbersProblem(*rate, *searchRate, *conc, *fullEvery, *overlap); problem != "" {
+		fmt.Fprintf(env.Stderr, "hubextract extract: %s\n", problem)
 		return exitUsage
+	}
+	if err := hubspot.CheckBaseURL(*baseURL, *insecure); err != nil {
+		fmt.Fprintf(env.Stderr, "hubextract extract: --base-url: %v\n", err)
+		if strings.Contains(err.Error(), "clear text") {
+			fmt.Fprintln(env.Stderr, "hubextract extract: pass --insecure to send it anyway")
+		}
+		return exitUsage
+	}
+	if u, _ := url.Parse(*baseURL); u.Scheme == "http" && !hubspot.IsLoopback(u.Hostname()) {
+		fmt.Fprintf(env.Stderr, "hubextract extract: warning: --insecure: the key goes to %s in clear text\n", u.Host)
 	}
 	objs, err := catalog.Parse(*objects)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "hubextract extract: --objects: %v\n", err)
 		return exitUsage
 	}
-	if *rate <= 0 || *searchRate <= 0 || *conc <= 0 {
-		fmt.Fprintln(env.Stderr, "hubextract extract: --rate, --search-rate and --concurrency must be positive")
-		return exitUsage
-	}
-	if *fullEvery < 0 || *overlap <= 0 {
-		fmt.Fprintln(env.Stderr, "hubextract extract: --full-every must not be negative and --overlap must be positive")
-		return exitUsage
+	tok, code := findKey(env, pl, *token, *tokenFile)
+	if code != exitOK {
+		return code
 	}
 	if *fullEvery == 0 {
 		*fullEvery = -1 // never: Options reads 0 as the default
@@ -101,11 +120,95 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 	})
 }
 
+// extractNumbersProblem says what is wrong with extract's numbers; "" when
+// nothing is. The float is checked as "not within" so that NaN, which
+// compares false with everything, is caught with ±Inf.
+func extractNumbersProblem(rate int, searchRate float64, conc int, fullEvery, overlap time.Duration) string {
+	switch {
+	case rate < minRate || rate > maxRate:
+		return fmt.Sprintf("--rate must be a whole number of calls per 10 seconds from %d to %s, not %d", minRate, fmtInt(maxRate), rate)
+	case !(searchRate >= minSearchRate && searchRate <= maxSearchRate):
+		return fmt.Sprintf("--search-rate must be a number of calls per second from %g to %g, not %g", minSearchRate, maxSearchRate, searchRate)
+	case conc < settings.MinConcurrency || conc > settings.MaxConcurrency:
+		return fmt.Sprintf("--concurrency must be from %d to %d streams at once, not %d", settings.MinConcurrency, settings.MaxConcurrency, conc)
+	case fullEvery < 0 || fullEvery > maxFullEvery:
+		return fmt.Sprintf("--full-every must be from 0 (never) to %s, not %s", maxFullEvery, fullEvery)
+	case overlap <= 0 || overlap > maxOverlap:
+		return fmt.Sprintf("--overlap must be positive and at most %s, not %s", maxOverlap, overlap)
+	}
+	return ""
+}
+
+// findKey picks the HubSpot key: --token (- reads standard input),
+// --token-file, $HUBSPOT_TOKEN, else the key the app saved for its folder
+// (the keychain, or the 0600 file where there is none). Whatever its
+// source, the spaces and line breaks around it are dropped. A code other
+// than exitOK means the reason is on stderr.
+func findKey(env *Env, pl place, flagValue, file string) (string, int) {
+	fail := func(code int, format string, a ...any) (string, int) {
+		fmt.Fprintf(env.Stderr, "hubextract extract: "+format+"\n", a...)
+		return "", code
+	}
+	switch {
+	case flagValue != "" && file != "":
+		return fail(exitUsage, "pass --token or --token-file, not both")
+	case flagValue == "-":
+		b, err := io.ReadAll(io.LimitReader(env.Stdin, maxTokenBytes+1))
+		if err != nil {
+			return fail(exitFailure, "--token -: read the key from standard input: %v", err)
+		}
+		return usableKey(env, string(b), "standard input (--token -)")
+	case flagValue != "":
+		return usableKey(env, flagValue, "--token")
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return fail(exitUsage, "--token-file: %v", err)
+		}
+		return usableKey(env, string(b), "--token-file "+file)
+	}
+	if v := os.Getenv("HUBSPOT_TOKEN"); v != "" {
+		return usableKey(env, v, "$HUBSPOT_TOKEN")
+	}
+	tok, st, err := pl.paths.Tokens().Load()
+	if err != nil {
+		return fail(exitFailure, "%v", err)
+	}
+	if tok == "" {
+		return fail(exitUsage, "no access token: connect in the app (its key is then used here), or pass --token-file PATH, "+
+			"--token - (the key on standard input) or set HUBSPOT_TOKEN to a HubSpot service key "+
+			"(HubSpot → Development → Keys → Service keys; see the README)")
+	}
+	where := "the system keychain"
+	if st.Where == settings.InFile {
+		where = st.FilePath
+	}
+	fmt.Fprintf(env.Stderr, "hubextract extract: using the key the app saved (in %s)\n", where)
+	return tok, exitOK
+}
+
+// usableKey trims key and refuses one that is empty or too long to be a key.
+func usableKey(env *Env, key, from string) (string, int) {
+	key = strings.TrimSpace(key)
+	switch {
+	case key == "":
+		fmt.Fprintf(env.Stderr, "hubextract extract: %s: the key is empty\n", from)
+		return "", exitUsage
+	case len(key) > maxTokenBytes:
+		fmt.Fprintf(env.Stderr, "hubextract extract: %s: this is not a HubSpot key (more than %d KiB)\n", from, maxTokenBytes>>10)
+		return "", exitUsage
+	}
+	return key, exitOK
+}
+
 // extractInto runs an extraction with progress on stderr and the summary on
 // stdout, and turns its outcome into the exit code.
 func extractInto(ctx context.Context, env *Env, name string, db *store.DB, opts extract.Options) int {
 	pr := newProgressPrinter(env.Stderr)
 	opts.Progress = pr
+	// The printer hears each attempt before the engine reports it, so that
+	// its warnings can say what a broken answer was.
+	opts.Client = opts.Client.Session(pr, hubspot.RetryPolicy{})
 	res, err := extract.Run(ctx, db, opts)
 	pr.close()
 	if err != nil {

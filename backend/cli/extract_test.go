@@ -14,6 +14,8 @@ import (
 	"hubextract/backend/fakehub"
 	"hubextract/backend/progress"
 	"hubextract/backend/testkit"
+
+	"github.com/zalando/go-keyring"
 )
 
 // fastFlags lift the client's limits: the fake enforces none here, and the
@@ -24,6 +26,10 @@ func extractArgs(url, db string, more ...string) []string {
 	args := append([]string{"extract", "--token", "demo-token", "--base-url", url, "--db", db}, fastFlags...)
 	return append(args, more...)
 }
+
+// The tests never reach the developer's own keychain: the key the app
+// saves lives in go-keyring's in-memory mock.
+func init() { keyring.MockInit() }
 
 func TestExtract_ExitCodes(t *testing.T) {
 	url := testkit.Serve(t, fakehub.New(fakehub.Config{Scale: 30, Seed: 3}))
@@ -40,7 +46,7 @@ func TestExtract_ExitCodes(t *testing.T) {
 		{name: "UnknownObject", args: extractArgs(url, filepath.Join(dir, "b.db"), "--objects", "contacts,widgets"), code: 2,
 			stderrHas: `unknown object type "widgets" (valid: contacts, companies, deals, tickets, calls, emails, meetings, notes, tasks, forms, form_submissions, email_events)`},
 		{name: "NegativeFullEvery", args: extractArgs(url, filepath.Join(dir, "g.db"), "--full-every", "-1h"), code: 2, stderrHas: "--full-every"},
-		{name: "BadConcurrency", args: extractArgs(url, filepath.Join(dir, "c.db"), "--concurrency", "0"), code: 2, stderrHas: "must be positive"},
+		{name: "BadConcurrency", args: extractArgs(url, filepath.Join(dir, "c.db"), "--concurrency", "0"), code: 2, stderrHas: "--concurrency must be from 1 to 16"},
 		{name: "ExtraArgument", args: extractArgs(url, filepath.Join(dir, "d.db"), "now"), code: 2, stderrHas: `unexpected argument "now"`},
 		{name: "Succeeded", args: extractArgs(url, filepath.Join(dir, "e.db"), "--objects", "contacts,companies"), code: 0,
 			stdoutHas: "Run 1 succeeded"},

@@ -15,6 +15,13 @@ import (
 const fakehubUsage = "hubextract fakehub [--addr 127.0.0.1:0] [--token TOKEN] [--seed N] [--scale N] [--faults RATE] " +
 	"[--rate N] [--search-rate N] [--latency MS] [--jitter MS] [--daily N] [--extra-properties N] [--retry-after]"
 
+// The ranges of fakehub's numbers beyond their sign.
+const (
+	maxFakeScale     = 10_000_000
+	maxFakeLatencyMS = 60_000
+	maxFakeExtra     = 10_000
+)
+
 func init() {
 	register(command{
 		name:    "fakehub",
@@ -45,12 +52,16 @@ func runFakehub(ctx context.Context, env *Env, args []string) int {
 	switch {
 	case fs.NArg() > 0:
 		problem = "unexpected argument " + strconv.Quote(fs.Arg(0))
-	case *faults < 0 || *faults > 1:
-		problem = "--faults must be between 0 and 1"
-	case *scale < 1:
-		problem = "--scale must be at least 1"
+	case !(*faults >= 0 && *faults <= 1): // NaN compares false: caught here
+		problem = fmt.Sprintf("--faults must be a fraction from 0 to 1, not %g", *faults)
+	case *scale < 1 || *scale > maxFakeScale:
+		problem = fmt.Sprintf("--scale must be from 1 to %s records per type, not %d", fmtInt(maxFakeScale), *scale)
 	case *rate < 0 || *searchRate < 0 || *daily < 0 || *latency < 0 || *jitter < 0 || *extra < 0:
 		problem = "--rate, --search-rate, --daily, --latency, --jitter and --extra-properties cannot be negative"
+	case *latency > maxFakeLatencyMS || *jitter > maxFakeLatencyMS:
+		problem = fmt.Sprintf("--latency and --jitter must be at most %d ms", maxFakeLatencyMS)
+	case *extra > maxFakeExtra:
+		problem = fmt.Sprintf("--extra-properties must be at most %d", maxFakeExtra)
 	case *token == "":
 		problem = "--token cannot be empty"
 	}
@@ -80,8 +91,11 @@ func runFakehub(ctx context.Context, env *Env, args []string) int {
 	}
 	base := baseURL(ln.Addr())
 	fmt.Fprintln(env.Stdout, base) // the first line: scripts read the address from it
-	fmt.Fprintf(env.Stderr, "fakehub: serving a fake HubSpot at %s (token %q, seed %d, %d records per type); call counts at %s/__stats; stop with Ctrl-C\n",
-		base, *token, *seed, *scale, base)
+	fmt.Fprintf(env.Stderr, "fakehub: serving a fake HubSpot at %s (listening on %s; token %q, seed %d, %d records per type); call counts at %s/__stats; stop with Ctrl-C\n",
+		base, ln.Addr(), *token, *seed, *scale, base)
+	if w := exposure(ln.Addr()); w != "" {
+		fmt.Fprintf(env.Stderr, "fakehub: warning: %s\n", w)
+	}
 
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
@@ -102,6 +116,21 @@ func runFakehub(ctx context.Context, env *Env, args []string) int {
 	}
 	fmt.Fprintln(env.Stderr, "fakehub: stopped")
 	return exitOK
+}
+
+// exposure warns when the fake listens beyond this computer: other
+// computers can then read its data with its (well-known) token.
+func exposure(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	switch {
+	case !ok:
+		return ""
+	case tcp.IP.IsUnspecified():
+		return fmt.Sprintf("listening on every network interface (%s): other computers can reach this fake HubSpot; use --addr 127.0.0.1:0 to keep it on this one", a)
+	case !tcp.IP.IsLoopback():
+		return fmt.Sprintf("listening on %s, which other computers can reach; use --addr 127.0.0.1:0 to keep it on this one", a)
+	}
+	return ""
 }
 
 // baseURL is the address clients use: a wildcard listen address is reached

@@ -6,8 +6,10 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -74,7 +76,21 @@ func TestFakehub_BadFlags(t *testing.T) {
 	}{
 		{"UnknownFlag", []string{"--bogus"}, "flag provided but not defined"},
 		{"Argument", []string{"extra"}, "unexpected argument"},
-		{"FaultsOutOfRange", []string{"--faults", "1.5"}, "--faults must be between 0 and 1"},
+		{"FaultsOutOfRange", []string{"--faults", "1.5"}, "--faults must be a fraction from 0 to 1, not 1.5"},
+		{"FaultsNaN", []string{"--faults", "NaN"}, "--faults must be a fraction from 0 to 1, not NaN"},
+		{"FaultsInf", []string{"--faults", "Inf"}, "--faults must be a fraction from 0 to 1, not +Inf"},
+		{"FaultsMinusInf", []string{"--faults", "-Inf"}, "--faults must be a fraction from 0 to 1, not -Inf"},
+		{"ScaleNaN", []string{"--scale", "NaN"}, `invalid value "NaN" for flag -scale`},
+		{"RateInf", []string{"--rate", "Inf"}, `invalid value "Inf" for flag -rate`},
+		{"SearchRateNaN", []string{"--search-rate", "NaN"}, `invalid value "NaN" for flag -search-rate`},
+		{"DailyMinusInf", []string{"--daily", "-Inf"}, `invalid value "-Inf" for flag -daily`},
+		{"LatencyNaN", []string{"--latency", "NaN"}, `invalid value "NaN" for flag -latency`},
+		{"JitterInf", []string{"--jitter", "+Inf"}, `invalid value "+Inf" for flag -jitter`},
+		{"ExtraNaN", []string{"--extra-properties", "NaN"}, `invalid value "NaN" for flag -extra-properties`},
+		{"SeedNaN", []string{"--seed", "NaN"}, `invalid value "NaN" for flag -seed`},
+		{"ScaleTooBig", []string{"--scale", "20000000"}, "--scale must be from 1 to 10,000,000"},
+		{"LatencyTooLong", []string{"--latency", "3600000"}, "at most 60000 ms"},
+		{"ExtraTooMany", []string{"--extra-properties", "1000000"}, "--extra-properties must be at most"},
 		{"NegativeRate", []string{"--rate", "-1"}, "cannot be negative"},
 		{"EmptyToken", []string{"--token", ""}, "--token cannot be empty"},
 	}
@@ -86,4 +102,83 @@ func TestFakehub_BadFlags(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFakehub_SaysWhereItListens: the fake names the address it really
+// listens on, and warns when other computers can reach it.
+func TestFakehub_SaysWhereItListens(t *testing.T) {
+	tests := []struct {
+		name, addr string
+		warns      string // "" for no warning
+	}{
+		{"Loopback", "127.0.0.1:0", ""},
+		{"EveryInterface", ":0", "listening on every network interface"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			outR, outW := io.Pipe()
+			var errb syncBuffer
+			exit := make(chan int, 1)
+			go func() {
+				defer outW.Close()
+				exit <- Main(ctx, []string{"fakehub", "--scale", "1", "--addr", tt.addr}, &Env{Stdin: strings.NewReader(""), Stdout: outW, Stderr: &errb})
+			}()
+			first, err := bufio.NewReader(outR).ReadString('\n')
+			if err != nil {
+				t.Fatalf("read the first line: %v", err)
+			}
+			cancel()
+			<-exit
+			stderr := errb.String()
+			if !strings.HasPrefix(first, "http://127.0.0.1:") && !strings.HasPrefix(first, "http://[::1]:") {
+				t.Errorf("first line %q, want a URL this computer reaches", first)
+			}
+			if !strings.Contains(stderr, "(listening on ") {
+				t.Errorf("stderr does not name the listening address:\n%s", stderr)
+			}
+			if got := strings.Contains(stderr, "warning:"); got != (tt.warns != "") || !strings.Contains(stderr, tt.warns) {
+				t.Errorf("stderr:\n%s\nwant warning %q", stderr, tt.warns)
+			}
+		})
+	}
+}
+
+func TestExposure(t *testing.T) {
+	tests := []struct {
+		addr  net.TCPAddr
+		warns string
+	}{
+		{net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 80}, ""},
+		{net.TCPAddr{IP: net.IPv6loopback, Port: 80}, ""},
+		{net.TCPAddr{IP: net.IPv4zero, Port: 80}, "every network interface (0.0.0.0:80)"},
+		{net.TCPAddr{IP: net.IPv6unspecified, Port: 80}, "every network interface ([::]:80)"},
+		{net.TCPAddr{IP: net.IPv4(192, 168, 1, 5), Port: 80}, "listening on 192.168.1.5:80, which other computers can reach"},
+	}
+	for _, tt := range tests {
+		got := exposure(&tt.addr)
+		if (got == "") != (tt.warns == "") || !strings.Contains(got, tt.warns) {
+			t.Errorf("exposure(%s) = %q, want %q", &tt.addr, got, tt.warns)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to write from the command's goroutine
+// while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
