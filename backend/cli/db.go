@@ -85,11 +85,43 @@ func existingDB(path string) error {
 	return nil
 }
 
-// openDB opens the database at path.
+// openDB opens the database at path to write to it, creating it if needed.
 func openDB(ctx context.Context, path string) (*store.DB, error) {
 	db, err := store.Open(ctx, path)
 	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, dbError(path, err)
 	}
 	return db, nil
 }
+
+// openReadOnly opens the existing database at path for a command that only
+// reads: it works on a read-only file or folder and never creates, migrates
+// or changes the file.
+func openReadOnly(ctx context.Context, path string) (*store.DB, error) {
+	db, err := store.OpenReadOnly(ctx, path)
+	if err != nil {
+		return nil, dbError(path, err)
+	}
+	return db, nil
+}
+
+// dbError words a failure to open the database at path: the store's
+// sentence for the person at the keyboard when it has one (a read-only
+// folder, a damaged file, ...), else the technical chain.
+func dbError(path string, err error) error {
+	var um interface{ UserMessage() string }
+	if errors.As(err, &um) && um.UserMessage() != "" {
+		return &openError{msg: "database " + path + ": " + um.UserMessage(), err: err}
+	}
+	return &openError{msg: fmt.Sprintf("open database %s: %v", path, err), err: err}
+}
+
+// openError is a failure to open the database, worded for the user; it
+// still unwraps to the store's typed error.
+type openError struct {
+	msg string
+	err error
+}
+
+func (e *openError) Error() string { return e.msg }
+func (e *openError) Unwrap() error { return e.err }

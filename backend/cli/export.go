@@ -13,8 +13,11 @@ import (
 	"hubextract/backend/store"
 )
 
-const exportUsage = "hubextract export [--db PATH] --object TYPE [--out FILE|-] [--labels] [--no-associations] [--form ID] [--bom]\n" +
-	"       hubextract export [--db PATH] --all --dir DIR [--labels] [--no-associations] [--form ID] [--bom]"
+const exportUsage = "hubextract export [--db PATH] --object TYPE [--out FILE|-] [--force] [--labels] [--no-associations] [--form ID] [--bom]\n" +
+	"       hubextract export [--db PATH] --all --dir DIR [--force] [--labels] [--no-associations] [--form ID] [--bom]\n\n" +
+	"It writes only regular files: a folder, a symbolic link or a device given as --out (or found under a\n" +
+	"TYPE.csv name in --dir) is refused before anything is written, and a file already there is replaced\n" +
+	"only with --force. A file is written complete under a temporary name, then put in place."
 
 func init() {
 	register(command{
@@ -28,6 +31,7 @@ func init() {
 type exportFlags struct {
 	db, object, out, dir, form       string
 	all, labels, noAssociations, bom bool
+	force                            bool
 }
 
 func runExport(ctx context.Context, env *Env, args []string) int {
@@ -35,7 +39,8 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 	var f exportFlags
 	dbPath := env.dbFlag(fs)
 	fs.StringVar(&f.object, "object", "", "object `type` to export: "+strings.Join(catalog.All, ", "))
-	fs.StringVar(&f.out, "out", "-", "CSV `file` to write (- for standard output); replaced only once complete")
+	fs.StringVar(&f.out, "out", "-", "CSV `file` to write (- for standard output); an existing file only with --force")
+	fs.BoolVar(&f.force, "force", false, "replace existing CSV files (--out, or TYPE.csv in --dir); never a folder, link or device")
 	fs.BoolVar(&f.all, "all", false, "export every type that has data into --dir, one TYPE.csv each")
 	fs.StringVar(&f.dir, "dir", "", "`folder` for --all")
 	fs.BoolVar(&f.labels, "labels", false, "property labels as headers; option, owner, pipeline and stage labels as values")
@@ -56,7 +61,7 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return exportFailed(ctx, env, err)
 	}
-	db, err := openDB(ctx, path)
+	db, err := openReadOnly(ctx, path)
 	if err != nil {
 		return exportFailed(ctx, env, err)
 	}
@@ -71,14 +76,14 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 	}
 	switch {
 	case f.all:
-		err = exportAll(ctx, env, db, f.dir, opts)
+		err = exportAll(ctx, env, db, f.dir, f.force, opts)
 	case f.out == "-":
 		out := bufio.NewWriterSize(env.Stdout, 64<<10)
 		_, err = export.Write(ctx, db, out, opts)
 		err = errors.Join(err, out.Flush())
 	default:
 		var n int64
-		if n, err = export.ToFile(ctx, db, f.out, opts); err == nil {
+		if n, err = export.ToFile(ctx, db, f.out, f.force, opts); err == nil {
 			fmt.Fprintf(env.Stderr, "exported %d %s rows to %s\n", n, f.object, f.out)
 		}
 	}
@@ -93,6 +98,9 @@ func exportFailed(ctx context.Context, env *Env, err error) int {
 	if ctx.Err() != nil {
 		fmt.Fprintln(env.Stderr, "hubextract export: interrupted")
 		return exitInterrupted
+	}
+	if errors.Is(err, export.ErrExists) {
+		err = fmt.Errorf("%w; pass --force to replace", err)
 	}
 	fmt.Fprintf(env.Stderr, "hubextract export: %v\n", err)
 	return exitFailure
@@ -123,12 +131,14 @@ func (f *exportFlags) check(fs *flag.FlagSet) string {
 		return "--form goes with --object " + catalog.FormSubmissions
 	case f.out == "":
 		return "--out needs a file name, or - for standard output"
+	case f.force && f.out == "-":
+		return "--force goes with --out FILE or --all --dir DIR"
 	}
 	return ""
 }
 
-func exportAll(ctx context.Context, env *Env, db *store.DB, dir string, opts export.Options) error {
-	files, err := export.All(ctx, db, dir, opts)
+func exportAll(ctx context.Context, env *Env, db *store.DB, dir string, force bool, opts export.Options) error {
+	files, err := export.All(ctx, db, dir, force, opts)
 	for _, f := range files {
 		fmt.Fprintf(env.Stdout, "%-16s %10d rows  %s\n", f.Type, f.Rows, f.Path)
 	}

@@ -206,3 +206,132 @@ func TestExport_Interrupted(t *testing.T) {
 		t.Errorf("an interrupted export left %v", entries)
 	}
 }
+
+// export writes only a regular file or a new path: a device, a folder and a
+// symbolic link are refused before anything is written, an existing file is
+// replaced only with --force, and the same holds for --all's files.
+func TestExport_Targets(t *testing.T) {
+	db := exportDB(t)
+	const old = "previous export"
+	for _, tc := range []struct {
+		name   string
+		setup  func(t *testing.T, dir string) // in a fresh folder
+		args   func(dir string) []string
+		code   int
+		say    string
+		kept   string // a file whose content must stay old, relative to dir
+		listed []string
+	}{
+		{name: "ExistingFile", setup: oldFile("c.csv"), args: out("c.csv"), code: 1, say: "pass --force to replace", kept: "c.csv", listed: []string{"c.csv"}},
+		{name: "ExistingFileForced", setup: oldFile("c.csv"), args: out("c.csv", "--force"), code: 0, listed: []string{"c.csv"}},
+		{name: "Folder", setup: func(t *testing.T, dir string) { mkdir(t, filepath.Join(dir, "c.csv")) }, args: out("c.csv", "--force"),
+			code: 1, say: "is a folder, not a regular file", listed: []string{"c.csv"}},
+		{name: "Symlink", setup: func(t *testing.T, dir string) {
+			oldFile("real.csv")(t, dir)
+			if err := os.Symlink("real.csv", filepath.Join(dir, "c.csv")); err != nil {
+				t.Fatal(err)
+			}
+		}, args: out("c.csv", "--force"), code: 1, say: "is a symbolic link", kept: "real.csv", listed: []string{"c.csv", "real.csv"}},
+		{name: "Device", args: func(string) []string { return []string{"--object", "contacts", "--out", "/dev/null", "--force"} },
+			code: 1, say: "/dev/null is a device"},
+		{name: "AllExisting", setup: oldFile("deals.csv"), args: func(dir string) []string { return []string{"--all", "--dir", dir} },
+			code: 1, say: "pass --force to replace", kept: "deals.csv", listed: []string{"deals.csv"}},
+		{name: "AllForced", setup: oldFile("deals.csv"), args: func(dir string) []string { return []string{"--all", "--dir", dir, "--force"} },
+			code: 0, listed: []string{"companies.csv", "contacts.csv", "deals.csv", "form_submissions.csv", "forms.csv"}},
+		{name: "AllFolderUnderAName", setup: func(t *testing.T, dir string) { mkdir(t, filepath.Join(dir, "deals.csv")) },
+			args: func(dir string) []string { return []string{"--all", "--dir", dir, "--force"} }, code: 1, say: "is a folder", listed: []string{"deals.csv"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if tc.setup != nil {
+				tc.setup(t, dir)
+			}
+			code, _, stderr := runMain(t.Context(), append([]string{"export", "--db", db}, tc.args(dir)...)...)
+			if code != tc.code || !strings.Contains(stderr, tc.say) {
+				t.Errorf("code %d stderr %q; want %d saying %q", code, stderr, tc.code, tc.say)
+			}
+			if tc.kept != "" {
+				if got, _ := os.ReadFile(filepath.Join(dir, tc.kept)); string(got) != old {
+					t.Errorf("%s = %q, want it kept", tc.kept, got)
+				}
+			}
+			var names []string
+			entries, _ := os.ReadDir(dir)
+			for _, e := range entries {
+				names = append(names, e.Name())
+			}
+			if strings.Join(names, " ") != strings.Join(tc.listed, " ") {
+				t.Errorf("the folder holds %q, want %q (no temporary file)", names, tc.listed)
+			}
+			if tc.code == 0 && len(tc.listed) > 0 {
+				if got, _ := os.ReadFile(filepath.Join(dir, tc.listed[0])); string(got) == old || len(got) == 0 {
+					t.Errorf("%s = %q, want the export", tc.listed[0], got)
+				}
+			}
+		})
+	}
+	if _, stdout, stderr := runMain(t.Context(), "help", "export"); !strings.Contains(stdout+stderr, "--force") ||
+		!strings.Contains(stdout+stderr, "only with --force") {
+		t.Errorf("help export does not explain --force:\n%s%s", stdout, stderr)
+	}
+}
+
+func oldFile(name string) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("previous export"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func mkdir(t *testing.T, path string) {
+	t.Helper()
+	if err := os.Mkdir(path, 0o700); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func out(name string, more ...string) func(dir string) []string {
+	return func(dir string) []string {
+		return append([]string{"--object", "contacts", "--out", filepath.Join(dir, name)}, more...)
+	}
+}
+
+// The commands that only read open the database read-only: an empty file
+// stays empty and is not a database; a file that is not SQLite keeps its
+// mode; both are refused with what to do.
+func TestReadOnlyCommands_ChangeNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		content string
+		mode    os.FileMode
+		say     string
+	}{
+		{name: "Empty", mode: 0o644, say: "run 'hubextract extract' or open the app first"},
+		{name: "NotSQLite", content: "name,email\nAnn,a@example.com\n", mode: 0o644, say: "not a HubSpot Extractor database"},
+	} {
+		for _, cmd := range [][]string{{"export", "--object", "contacts"}, {"runs"}} {
+			t.Run(tc.name+"/"+cmd[0], func(t *testing.T) {
+				path := filepath.Join(t.TempDir(), "x.db")
+				if err := os.WriteFile(path, []byte(tc.content), tc.mode); err != nil {
+					t.Fatal(err)
+				}
+				code, stdout, stderr := runMain(t.Context(), append(cmd, "--db", path)...)
+				if code != 1 || stdout != "" || !strings.Contains(stderr, tc.say) {
+					t.Errorf("code %d stdout %q stderr %q; want 1 saying %q", code, stdout, stderr, tc.say)
+				}
+				st, err := os.Stat(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if st.Size() != int64(len(tc.content)) || st.Mode().Perm() != tc.mode {
+					t.Errorf("the file is now %d bytes, mode %v; want %d, %v", st.Size(), st.Mode().Perm(), len(tc.content), tc.mode)
+				}
+				if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
+					t.Errorf("the folder holds %d files, want the database alone", len(entries))
+				}
+			})
+		}
+	}
+}

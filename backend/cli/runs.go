@@ -46,7 +46,7 @@ func runRuns(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "hubextract runs: %v\n", err)
 		return exitFailure
 	}
-	db, err := openDB(ctx, path)
+	db, err := openReadOnly(ctx, path)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "hubextract runs: %v\n", err)
 		return exitFailure

@@ -413,7 +413,7 @@ func TestToFile(t *testing.T) {
 	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	n, err := ToFile(t.Context(), db, path, Options{Type: "calls", NoAssociations: true})
+	n, err := ToFile(t.Context(), db, path, true, Options{Type: "calls", NoAssociations: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -449,7 +449,7 @@ func TestToFile_ErrCancelKeepsNoFile(t *testing.T) {
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
 			// Cancel once the first 1,000 rows are out: mid-file.
-			_, err := ToFile(ctx, db, path, Options{Type: "contacts", Progress: func(done, _ int64) {
+			_, err := ToFile(ctx, db, path, tt.existing, Options{Type: "contacts", Progress: func(done, _ int64) {
 				if done >= 1000 {
 					cancel()
 				}
@@ -476,7 +476,7 @@ func TestAll(t *testing.T) {
 	})
 	dir := filepath.Join(t.TempDir(), "out")
 	var last [2]int64
-	files, err := All(t.Context(), db, dir, Options{Type: "ignored", NoAssociations: true,
+	files, err := All(t.Context(), db, dir, false, Options{Type: "ignored", NoAssociations: true,
 		Progress: func(done, total int64) { last = [2]int64{done, total} }})
 	if err != nil {
 		t.Fatal(err)
@@ -513,7 +513,7 @@ func TestAll_ErrCancelKeepsFinishedFilesOnly(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	files, err := All(ctx, db, dir, Options{Progress: func(done, total int64) {
+	files, err := All(ctx, db, dir, false, Options{Progress: func(done, total int64) {
 		if done > 0 && done < total {
 			cancel()
 		}
@@ -525,6 +525,128 @@ func TestAll_ErrCancelKeepsFinishedFilesOnly(t *testing.T) {
 		t.Errorf("files = %v, want none: contacts come first and were cancelled", files)
 	}
 	assertFiles(t, dir)
+}
+
+// An export writes only a regular file or a new path: a folder, a symbolic
+// link (to a file or to a device) and a device are refused before anything
+// is written, and an existing file is replaced only when asked. Each case
+// checks what the target and its folder hold afterwards.
+func TestToFile_Targets(t *testing.T) {
+	db := fixtureDB(t)
+	opts := Options{Type: "calls", NoAssociations: true}
+	want := lines("id,hs_call_title,created_at,updated_at,archived", "700,Intro,"+same+",false")
+	for _, tc := range []struct {
+		name    string
+		setup   func(t *testing.T, dir, path string) // path is dir/calls.csv unless setup returns another
+		target  string                               // overrides the path: /dev/null
+		replace bool
+		wantErr error  // nil: written
+		keep    string // the target's content afterwards, when it is a file that must not change
+		files   []string
+	}{
+		{name: "NewPath", files: []string{"calls.csv"}},
+		{name: "ExistingFile", setup: writeFile("old"), wantErr: ErrExists, keep: "old", files: []string{"calls.csv"}},
+		{name: "ExistingFileReplaced", setup: writeFile("old"), replace: true, files: []string{"calls.csv"}},
+		{name: "Folder", setup: func(t *testing.T, _, path string) {
+			if err := os.Mkdir(path, 0o700); err != nil {
+				t.Fatal(err)
+			}
+		}, replace: true, wantErr: ErrNotFile, files: []string{"calls.csv"}},
+		{name: "SymlinkToFile", setup: func(t *testing.T, dir, path string) {
+			writeFile("target")(t, dir, filepath.Join(dir, "real.csv"))
+			if err := os.Symlink("real.csv", path); err != nil {
+				t.Fatal(err)
+			}
+		}, replace: true, wantErr: ErrNotFile, files: []string{"calls.csv", "real.csv"}},
+		{name: "SymlinkToDevice", setup: func(t *testing.T, _, path string) {
+			if err := os.Symlink("/dev/null", path); err != nil {
+				t.Fatal(err)
+			}
+		}, replace: true, wantErr: ErrNotFile, files: []string{"calls.csv"}},
+		{name: "Device", target: "/dev/null", replace: true, wantErr: ErrNotFile},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "calls.csv")
+			if tc.setup != nil {
+				tc.setup(t, dir, path)
+			}
+			if tc.target != "" {
+				path = tc.target
+			}
+			before, _ := os.Lstat(path)
+			_, err := ToFile(t.Context(), db, path, tc.replace, opts)
+			if !errors.Is(err, tc.wantErr) || (err != nil) != (tc.wantErr != nil) {
+				t.Fatalf("error = %v, want %v", err, tc.wantErr)
+			}
+			after, _ := os.Lstat(path)
+			switch {
+			case tc.wantErr == nil:
+				if got, _ := os.ReadFile(path); string(got) != want {
+					t.Errorf("file = %q, want %q", got, want)
+				}
+			case before == nil || after == nil || before.Mode() != after.Mode() || !before.ModTime().Equal(after.ModTime()) ||
+				before.Size() != after.Size():
+				t.Errorf("the target changed: %v -> %v", before, after)
+			case tc.keep != "":
+				if got, _ := os.ReadFile(path); string(got) != tc.keep {
+					t.Errorf("file = %q, want %q kept", got, tc.keep)
+				}
+			}
+			if tc.name == "SymlinkToFile" {
+				if got, _ := os.ReadFile(filepath.Join(dir, "real.csv")); string(got) != "target" {
+					t.Errorf("the link's target became %q", got)
+				}
+			}
+			if tc.target == "" {
+				assertFiles(t, dir, tc.files...) // no temporary file left
+			}
+		})
+	}
+}
+
+// All checks every TYPE.csv before writing the first: one existing file
+// stops it with all of them listed and nothing written; replace writes them
+// all; a folder under one of the names is refused even with replace.
+func TestAll_Targets(t *testing.T) {
+	db := fixtureDB(t)
+	opts := Options{NoAssociations: true}
+	dir := t.TempDir()
+	writeFile("old")(t, dir, filepath.Join(dir, "deals.csv"))
+	writeFile("old")(t, dir, filepath.Join(dir, "calls.csv"))
+	files, err := All(t.Context(), db, dir, false, opts)
+	var exists *ExistsError
+	if !errors.As(err, &exists) || len(files) != 0 {
+		t.Fatalf("All = %v, %v; want an *ExistsError and no file", files, err)
+	}
+	if want := []string{filepath.Join(dir, "deals.csv"), filepath.Join(dir, "calls.csv")}; !slices.Equal(exists.Paths, want) {
+		t.Errorf("existing = %q, want %q", exists.Paths, want)
+	}
+	assertFiles(t, dir, "calls.csv", "deals.csv")
+	if files, err = All(t.Context(), db, dir, true, opts); err != nil || len(files) != 4 {
+		t.Fatalf("All with replace = %v, %v; want 4 files", files, err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "deals.csv")); string(got) == "old" {
+		t.Error("deals.csv not replaced")
+	}
+
+	dir = t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "deals.csv"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if files, err := All(t.Context(), db, dir, true, opts); !errors.Is(err, ErrNotFile) || len(files) != 0 {
+		t.Errorf("All over a folder named deals.csv = %v, %v; want ErrNotFile, no file", files, err)
+	}
+	assertFiles(t, dir, "deals.csv")
+}
+
+func writeFile(content string) func(t *testing.T, dir, path string) {
+	return func(t *testing.T, _, path string) {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // assertFiles checks that dir holds exactly names: no temporary file left.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -52,6 +51,10 @@ type ExportRequest struct {
 	Labels       bool   `json:"labels"`       // labels instead of internal names and ids
 	Associations bool   `json:"associations"` // the associated_<type> columns
 	Excel        bool   `json:"excel"`        // a byte-order mark, so Excel reads UTF-8
+	// Replace lets the export replace CSV files already there, which the
+	// screen sends only once the user has confirmed it (see
+	// ExportResult.Existing). Folders, links and devices are never replaced.
+	Replace bool `json:"replace"`
 }
 
 // ExportProgress is the export's bar.
@@ -67,6 +70,9 @@ type ExportResult struct {
 	Folder    string       `json:"folder"` // where they are
 	Rows      int64        `json:"rows"`
 	Cancelled bool         `json:"cancelled"` // stopped: the files listed are complete, no partial file is left
+	// Existing lists the files already there when the request did not ask
+	// to replace them: nothing was written; ask, then send Replace.
+	Existing []string `json:"existing"`
 }
 
 // ExportFile is one CSV written.
@@ -119,18 +125,15 @@ func (s *ExportService) Start(req ExportRequest) (ExportResult, error) {
 	}
 	opts := export.Options{Type: req.Type, Labels: req.Labels, NoAssociations: !req.Associations, BOM: req.Excel,
 		Progress: throttled(func(p ExportProgress) { w.emit(EventExportProgress, p) })}
-	res := ExportResult{Files: []ExportFile{}}
+	res := ExportResult{Files: []ExportFile{}, Existing: []string{}}
 	var files []export.File
 	if req.Type == "" {
 		res.Folder = req.Path
-		files, err = export.All(ctx, db, req.Path, opts)
+		files, err = export.All(ctx, db, req.Path, req.Replace, opts)
 	} else {
 		res.Folder = filepath.Dir(req.Path)
-		if st, serr := os.Stat(req.Path); serr == nil && st.IsDir() {
-			return res, fmt.Errorf("export: %s is a folder: choose a file name", req.Path)
-		}
 		var n int64
-		n, err = export.ToFile(ctx, db, req.Path, opts)
+		n, err = export.ToFile(ctx, db, req.Path, req.Replace, opts)
 		if err == nil {
 			files = []export.File{{Type: req.Type, Path: req.Path, Rows: n}}
 		}
@@ -138,6 +141,11 @@ func (s *ExportService) Start(req ExportRequest) (ExportResult, error) {
 	for _, f := range files {
 		res.Files = append(res.Files, ExportFile{Type: f.Type, Label: catalog.Label(f.Type), Path: f.Path, Rows: f.Rows})
 		res.Rows += f.Rows
+	}
+	var exists *export.ExistsError
+	if errors.As(err, &exists) && !req.Replace && len(files) == 0 {
+		res.Existing = exists.Paths
+		return res, nil
 	}
 	if err != nil && ctx.Err() != nil && w.base.Err() == nil {
 		res.Cancelled = true
