@@ -121,6 +121,7 @@ func (w *Workspace) runExtraction(ctx context.Context, j *job, objects []string,
 		Fresh:       req.Fresh,
 		Full:        req.Full,
 		FullEvery:   fullEvery(cfg.FullRunEveryDays),
+		Owner:       extract.OwnerApp,
 	})
 	close(stop)
 	<-flushed
