@@ -2,7 +2,9 @@ package workspace
 
 import (
 	"crypto/sha256"
+	"errors"
 	"fmt"
+	"net/url"
 
 	"hubextract/backend/demo"
 	"hubextract/backend/extract"
@@ -29,20 +31,48 @@ type accountKey struct {
 }
 
 // accountFor returns the account's client for token at baseURL, made once
-// and kept while the workspace lives. A change of tier makes a new one.
-func (w *Workspace) accountFor(source, baseURL, token string, cfg settings.Settings) *account {
+// and kept while the workspace lives. A change of tier makes a new one. An
+// address that is not a web address, or plain http to another computer
+// (the key would cross the network in clear text), is refused.
+func (w *Workspace) accountFor(source, baseURL, token string, cfg settings.Settings) (*account, error) {
+	if err := checkAPIURL(baseURL); err != nil {
+		return nil, err
+	}
 	key := accountKey{baseURL: baseURL, token: sha256.Sum256([]byte(token)), ratePer10s: cfg.RatePer10s, searchRate: cfg.SearchRate}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if a := w.accounts[key]; a != nil {
-		return a
+		return a, nil
 	}
 	c := hubspot.New(token, hubspot.WithBaseURL(baseURL), hubspot.WithRateLimit(cfg.RatePer10s),
 		hubspot.WithSearchRate(cfg.SearchRate), hubspot.WithClock(w.clock), hubspot.WithLogger(w.logger))
 	a := &account{source: source, client: c, estimator: extract.NewEstimator(c)}
 	w.accounts[key] = a
-	return a
+	return a, nil
 }
+
+// ErrInsecureURL: the HubSpot address is plain http to another computer.
+var ErrInsecureURL = errors.New("plain http to another computer")
+
+// checkAPIURL refuses a HubSpot address the app must not use: one that is
+// not a web address, or plain http to a host other than this computer's
+// own, which would send the key in clear text (the app, unlike the command
+// line's --insecure, has no way to allow it). Only HUBEXTRACT_HUBSPOT_URL
+// can set another address than HubSpot's own, so the error names it.
+func checkAPIURL(raw string) error {
+	if err := hubspot.CheckBaseURL(raw, true); err != nil {
+		return fmt.Errorf("%s cannot be used: %w", envHubSpotURL, err)
+	}
+	if u, _ := url.Parse(raw); u.Scheme == "http" && !hubspot.IsLoopback(u.Hostname()) {
+		return fmt.Errorf("%s=%s is refused: %w, which would send the HubSpot key in clear text; use https, or a server on this computer (localhost)",
+			envHubSpotURL, raw, ErrInsecureURL)
+	}
+	return nil
+}
+
+// envHubSpotURL is the variable the app reads its HubSpot address from
+// (app.go), named in the errors about it.
+const envHubSpotURL = "HUBEXTRACT_HUBSPOT_URL"
 
 // current returns the account of the source in force, starting the sample
 // HubSpot when the sample data is in use; ErrNotConnected when no key is
@@ -61,7 +91,7 @@ func (w *Workspace) current() (*account, error) {
 		}
 		url, token := w.hub.URL, w.hub.Token
 		w.mu.Unlock()
-		return w.accountFor(settings.SourceSample, url, token, cfg), nil
+		return w.accountFor(settings.SourceSample, url, token, cfg)
 	}
 	w.mu.Unlock()
 	// Outside the lock: a keychain may take its time (it can ask the user).
@@ -75,7 +105,7 @@ func (w *Workspace) current() (*account, error) {
 	if token == "" {
 		return nil, ErrNotConnected
 	}
-	return w.accountFor(settings.SourceHubSpot, w.apiURL, token, cfg), nil
+	return w.accountFor(settings.SourceHubSpot, w.apiURL, token, cfg)
 }
 
 // UseSampleData switches to the sample data: a built-in fake HubSpot and

@@ -109,7 +109,11 @@ func (s *ConnectionService) Test(token string) (Connection, error) {
 	}
 	ctx, cancel := context.WithTimeout(w.base, connectionTimeout)
 	defer cancel()
-	acct := w.accountFor(settings.SourceHubSpot, w.apiURL, token, w.settings())
+	acct, err := w.accountFor(settings.SourceHubSpot, w.apiURL, token, w.settings())
+	if err != nil {
+		return Connection{Message: "The app cannot use this HubSpot address: " + err.Error() + ". Nothing was saved.",
+			Scopes: []ScopeCheck{}, Missing: []string{}}, nil
+	}
 	res := checkConnection(ctx, acct.client.Session(nil, hubspot.RetryPolicy{MaxAttempts: 2}))
 	if !res.OK {
 		return res, nil
