@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 
 	"hubextract/backend/settings"
 	"hubextract/backend/store"
@@ -111,7 +112,11 @@ func openReadOnly(ctx context.Context, path string) (*store.DB, error) {
 func dbError(path string, err error) error {
 	var um interface{ UserMessage() string }
 	if errors.As(err, &um) && um.UserMessage() != "" {
-		return &openError{msg: "database " + path + ": " + um.UserMessage(), err: err}
+		msg := um.UserMessage()
+		if !strings.Contains(msg, path) {
+			msg = "database " + path + ": " + msg
+		}
+		return &openError{msg: msg, err: err}
 	}
 	return &openError{msg: fmt.Sprintf("open database %s: %v", path, err), err: err}
 }

@@ -130,16 +130,17 @@ type NeedsUpgradeError struct {
 }
 
 func (e *NeedsUpgradeError) Error() string {
-	if e.DBVersion == 0 {
-		return fmt.Sprintf("open database %s: the file is empty, not a database yet: "+
-			"run 'hubextract extract' or open the app first", e.Path)
-	}
-	return fmt.Sprintf("open database %s: it has an older layout (schema %d; this version uses %d) that reading "+
-		"alone cannot update: run 'hubextract extract' or open the app first", e.Path, e.DBVersion, e.KnownVersion)
+	return "open database " + e.Path + ": " + e.UserMessage()
 }
 
 // Is makes errors.Is(err, ErrNeedsUpgrade) true.
 func (e *NeedsUpgradeError) Is(target error) bool { return target == ErrNeedsUpgrade }
 
-// UserMessage is Error's text: it already says what to do.
-func (e *NeedsUpgradeError) UserMessage() string { return e.Error() }
+// UserMessage says why the file cannot be read as it is, and what to do.
+func (e *NeedsUpgradeError) UserMessage() string {
+	if e.DBVersion == 0 {
+		return fmt.Sprintf("The file %s is empty, not a database yet: run 'hubextract extract' or open the app first.", e.Path)
+	}
+	return fmt.Sprintf("The database %s has an older layout (schema %d; this version uses %d) that reading alone "+
+		"cannot update: run 'hubextract extract' or open the app first.", e.Path, e.DBVersion, e.KnownVersion)
+}
