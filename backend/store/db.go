@@ -58,7 +58,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		if err := precheck(ctx, path); err != nil {
 			return nil, classify(err)
 		}
-		if err := checkIntegrity(ctx, path, roDSN(path, false)); err != nil {
+		// Read, but through a writable connection as precheck's: the last
+		// one to close removes the WAL files, where a read-only one leaves
+		// them behind. It writes nothing: no pragma switches the journal.
+		if err := checkIntegrity(ctx, path, path+"?_pragma=busy_timeout(10000)"); err != nil {
 			return nil, err
 		}
 	}
@@ -258,7 +261,7 @@ func knownVersionOrZero() int {
 // quick_check reads about a gigabyte a second from a warm cache.
 var IntegrityBudget = 2 * time.Second
 
-// checkIntegrity runs PRAGMA quick_check through dsn (read-only) for at most
+// checkIntegrity runs PRAGMA quick_check through dsn for at most
 // IntegrityBudget and refuses a file it finds damaged, as a *CorruptError.
 func checkIntegrity(ctx context.Context, path, dsn string) error {
 	db, err := sql.Open("sqlite", dsn)
