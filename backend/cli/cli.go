@@ -112,14 +112,12 @@ func Main(ctx context.Context, args []string, env *Env) int {
 		printUsage(env.Stderr)
 		return exitUsage
 	}
-	quiet := name == "help" || name == "version"
-	if !quiet {
-		keepSecretsOutOfTheLog(rest)
-		slog.Info("hubextract " + name + ": started")
-	}
+	keepSecretsOutOfTheLog(rest)
 	code := c.run(ctx, env, rest)
-	if !quiet {
-		slog.Info("hubextract "+name+": ended", "exit", code)
+	if code != exitOK && !(code == exitUsage && asksForHelp(rest)) {
+		// A mark in the log beside the client's warnings; the reason itself
+		// is the last line on stderr. A run that went well writes nothing.
+		slog.Warn("hubextract "+name+": failed", "exit", code, "interrupted", ctx.Err() != nil)
 	}
 	switch {
 	case code == exitUsage && asksForHelp(rest):
