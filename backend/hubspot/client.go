@@ -58,8 +58,9 @@ type Client struct {
 	retries atomic.Int64
 	zone    *atomic.Pointer[time.Location] // account time zone, once known; shared by sessions
 	// misconfigured is the cause of the first failure that comes from the
-	// client's own key or address (shared by sessions): every later call
-	// fails with it at once, without waiting for the limiter or the network.
+	// client's own key or address, its certificate included (shared by
+	// sessions): every later call fails with it at once, without waiting
+	// for the limiter or the network.
 	misconfigured *atomic.Pointer[string]
 	// parent is the account's client a session was taken from: its counters
 	// and observer see the session's calls too.
@@ -195,7 +196,7 @@ func (c *Client) do(ctx context.Context, rq *request, out any) error {
 	bo := c.newBackOff()
 	for attempt := 1; ; attempt++ {
 		if cause := c.misconfigured.Load(); cause != nil {
-			e := &APIError{Method: rq.method, Path: rq.path, Message: "not sent: " + *cause, Attempts: attempt - 1}
+			e := &APIError{Method: rq.method, Path: rq.path, Message: "not sent: an earlier call failed for the same reason", Attempts: attempt - 1}
 			return &TransportError{APIError: e, Cause: *cause}
 		}
 		if err := c.limits.wait(ctx, rq.search); err != nil {

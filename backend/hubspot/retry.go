@@ -175,24 +175,16 @@ func (c *Client) classifyTransport(ctx context.Context, rq *request, status int,
 		e.Message = c.redact("HubSpot's answer was cut off: " + err.Error())
 	}
 	cause := permanentCause(err, c.base)
-	if cause != "" && setUp(err) {
+	if cause != "" && !errors.Is(err, errBodyTooLarge) {
 		c.misconfigured.CompareAndSwap(nil, &cause)
 	}
 	return outcome{err: &TransportError{APIError: e, Cause: cause}, api: e, retry: cause == ""}
 }
 
-// setUp reports whether err comes from how the client was made (its key,
-// its address), so that every later call would fail the same way.
-func setUp(err error) bool {
-	msg := err.Error()
-	var urlErr *url.Error
-	return strings.Contains(msg, "invalid header field value") || strings.Contains(msg, "server gave HTTP response to HTTPS client") ||
-		strings.Contains(msg, "unsupported protocol scheme") || strings.Contains(msg, "no Host in request URL") ||
-		(errors.As(err, &urlErr) && urlErr.Op == "parse")
-}
-
 // permanentCause says in words why a failure with no usable answer will not
-// heal by asking again (a key that cannot be sent, an address that is not a
+// heal by asking again. All but the oversized body come from the client's
+// own key or address (a certificate too: the process loads the trusted
+// ones once), so they fail every later call as well (a key that cannot be sent, an address that is not a
 // web address, HTTPS to a plain-HTTP port, a certificate not trusted, an
 // oversized body); "" when it may (resets, EOFs, refused connections,
 // timeouts, a failed DNS lookup), which is then retried.
