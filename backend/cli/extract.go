@@ -77,10 +77,11 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 		return exitUsage
 	}
 	if err := hubspot.CheckBaseURL(*baseURL, *insecure); err != nil {
-		fmt.Fprintf(env.Stderr, "hubextract extract: --base-url: %v\n", err)
+		hint := ""
 		if strings.Contains(err.Error(), "clear text") {
-			fmt.Fprintln(env.Stderr, "hubextract extract: pass --insecure to send it anyway")
+			hint = ": pass --insecure to send it anyway"
 		}
+		fmt.Fprintf(env.Stderr, "hubextract extract: --base-url: %v%s\n", err, hint)
 		return exitUsage
 	}
 	if u, _ := url.Parse(*baseURL); u.Scheme == "http" && !hubspot.IsLoopback(u.Hostname()) {
