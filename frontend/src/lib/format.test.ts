@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clampPercent, formatBytes, formatCount, formatDuration, formatETA, formatTime, formatValue, plural } from './format';
+import { clampPercent, formatBytes, formatCount, formatDuration, formatETA, formatTime, formatValue, plural, statusBadge, statusTitle } from './format';
 
 describe('formatCount', () => {
   it.each([
@@ -74,4 +74,22 @@ describe('formatValue', () => {
     ['Closed Won', 'Closed Won'],
     ['2026-10-04T05:14 meeting notes', '2026-10-04T05:14 meeting notes'],
   ])('%s → %s', (v, want) => expect(formatValue(v)).toBe(want));
+});
+
+describe('statusBadge', () => {
+  it.each([
+    ['succeeded', 'succeeded'],
+    ['partial', 'partial'],
+    ['failed', 'failed'],
+    ['cancelled', 'cancelled'],
+    ['running', 'running'],
+    ['skipped', 'succeeded'],
+    ['interrupted', 'cancelled'],
+  ])('%s → %s', (status, want) => expect(statusBadge(status)).toBe(want));
+
+  it('says what an interrupted run is, and that it is resumed', () => {
+    expect(statusTitle('interrupted')).toMatch(/stopped unexpectedly.*resumes it/);
+    expect(statusTitle('failed')).not.toMatch(/resumes/);
+    expect(statusTitle('whatever')).toBe('');
+  });
 });

@@ -69,3 +69,41 @@ const isoDateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}
 export function formatValue(v: string): string {
   return isoDateTime.test(v) ? formatTime(v) : v;
 }
+
+/**
+ * The badge colour of a run's or a stream's status: the theme styles
+ * succeeded, partial, cancelled, running and failed; a skipped stream (done
+ * by the run it resumed) reads as succeeded, and an interrupted run (its
+ * process died; the next run of its types resumes it) as cancelled: stopped,
+ * not failed.
+ */
+export function statusBadge(status: string): string {
+  switch (status) {
+    case 'skipped':
+      return 'succeeded';
+    case 'interrupted':
+      return 'cancelled';
+    default:
+      return status;
+  }
+}
+
+/** What a run's status means, for its badge's tooltip. */
+export function statusTitle(status: string): string {
+  switch (status) {
+    case 'succeeded':
+      return 'Every type was extracted.';
+    case 'partial':
+      return 'Some types failed; the others were extracted.';
+    case 'failed':
+      return 'The extraction failed.';
+    case 'cancelled':
+      return 'Stopped before it finished; the next extraction of the same types resumes it.';
+    case 'interrupted':
+      return 'The program running it stopped unexpectedly (closed, killed or crashed); the next extraction of the same types resumes it.';
+    case 'running':
+      return 'Still running.';
+    default:
+      return '';
+  }
+}
