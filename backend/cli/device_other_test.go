@@ -1,0 +1,7 @@
+//go:build !unix
+
+package cli
+
+import "errors"
+
+func mkdevice(string, int) error { return errors.New("no device nodes on this system") }
