@@ -5,6 +5,12 @@
 // backend/hubspot and to SQLite only through backend/store (through one
 // writer goroutine); it reports through backend/progress and must not
 // import Wails, the CLI or the fake server outside tests.
+//
+// One extraction at a time runs on a database: Run holds an OS file lock
+// beside it (LockPath) from start to end, and refuses with a *BusyError
+// while another process holds it. Only the holder closes the runs a dead
+// process left open, as interrupted, and the next run of their selection
+// resumes them.
 package extract
 
 import (

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -18,7 +19,8 @@ const (
 	OwnerScheduled   = "a scheduled job"
 )
 
-// LockPath is the lock file of the database at dbPath: one extraction at a
+// LockPath is the lock file of the database at dbPath (its real path, past
+// symbolic links, when Run takes it): one extraction at a
 // time holds an OS file lock on it, for the whole run. The OS releases the
 // lock when the process ends, however it ends (a crash, SIGKILL, a power
 // cut), so a lock left by a dead process never stands in the way; the file
@@ -70,6 +72,10 @@ type dbLock struct {
 // without waiting: a *BusyError when another process (or another Run of
 // this one) holds it.
 func lockDatabase(dbPath string, h Holder) (*dbLock, error) {
+	// The same database reached through a symbolic link has the same lock.
+	if real, err := filepath.EvalSymlinks(dbPath); err == nil {
+		dbPath = real
+	}
 	path := LockPath(dbPath)
 	f := flock.New(path, flock.SetPermissions(0o600))
 	ok, err := f.TryLock()

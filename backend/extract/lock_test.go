@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -180,5 +181,35 @@ func TestStaleLockFile(t *testing.T) {
 	}
 	if fi, err := os.Stat(LockPath(db.Path())); err != nil || fi.Mode().Perm() != 0o600 || fi.Size() != 0 {
 		t.Errorf("lock file after the run: %v, %v; want it kept, 0600 and empty", fi, err)
+	}
+}
+
+// TestLockThroughASymlink: the database reached through a symbolic link is
+// the same database, with the same lock.
+func TestLockThroughASymlink(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.db")
+	link := filepath.Join(dir, "link.db")
+	if err := os.WriteFile(real, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	for _, tt := range []struct{ name, first, second string }{
+		{"the link, then the file", link, real},
+		{"the file, then the link", real, link},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			l, err := lockDatabase(tt.first, Holder{Owner: OwnerApp, PID: 5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.release()
+			var busy *BusyError
+			if _, err := lockDatabase(tt.second, Holder{}); !errors.As(err, &busy) || busy.Holder.Owner != OwnerApp {
+				t.Errorf("second lock through %s: %v, want busy, held by the app", tt.second, err)
+			}
+		})
 	}
 }
