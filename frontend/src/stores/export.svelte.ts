@@ -13,6 +13,11 @@ export class ExportStore {
   progress = $state<api.ExportProgress | null>(null);
   result = $state<api.ExportResult | null>(null);
   error = $state<string | null>(null);
+  /**
+   * Files already at the chosen place, which the backend did not touch:
+   * the screen asks whether to replace them (replace / keep).
+   */
+  confirm = $state<{ path: string; existing: string[] } | null>(null);
 
   async load(): Promise<void> {
     try {
@@ -40,18 +45,28 @@ export class ExportStore {
     if (path) await this.exportTo(path);
   }
 
-  /** Exports to path: a file for one type, a folder for all. */
-  async exportTo(path: string): Promise<void> {
+  /**
+   * Exports to path: a file for one type, a folder for all. Files already
+   * there are replaced only with replace; without it the backend writes
+   * nothing and lists them, and the screen asks first (confirm).
+   */
+  async exportTo(path: string, replace = false): Promise<void> {
     if (this.running) return;
     this.running = true;
     this.result = null;
     this.error = null;
     this.progress = null;
+    this.confirm = null;
     try {
       const result = await api.exportCSV(
-        { type: this.type, path, labels: this.labels, associations: this.associations, excel: this.excel },
+        { type: this.type, path, labels: this.labels, associations: this.associations, excel: this.excel, replace },
         (p) => (this.progress = p),
       );
+      if (!replace && result.existing?.length) {
+        this.progress = null;
+        this.confirm = { path, existing: result.existing };
+        return;
+      }
       // The last progress event can arrive after the call returns (events
       // and results travel apart), so a finished export shows 100% itself.
       if (!result.cancelled) this.progress = { rows: result.rows, total: result.rows, percent: 100 };
@@ -61,6 +76,19 @@ export class ExportStore {
     } finally {
       this.running = false;
     }
+  }
+
+  /** The user agreed to replace the files listed in confirm. */
+  async replace(): Promise<void> {
+    const c = this.confirm;
+    if (!c) return;
+    this.confirm = null;
+    await this.exportTo(c.path, true);
+  }
+
+  /** The user keeps the files listed in confirm: nothing is exported. */
+  keep(): void {
+    this.confirm = null;
   }
 
   async cancel(): Promise<void> {

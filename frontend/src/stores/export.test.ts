@@ -19,7 +19,7 @@ describe('ExportStore', () => {
     await e.load();
     expect(e.exportable.map((t) => t.type)).toEqual(['contacts']);
     await e.chooseAndExport();
-    expect(Start).toHaveBeenCalledWith({ type: '', path: '/out', labels: true, associations: true, excel: false });
+    expect(Start).toHaveBeenCalledWith({ type: '', path: '/out', labels: true, associations: true, excel: false, replace: false });
     // Finished: 100% even though the last event seen said 50%.
     expect(e.progress).toEqual({ rows: 10, total: 10, percent: 100 });
     expect(e.result?.rows).toBe(10);
@@ -34,5 +34,34 @@ describe('ExportStore', () => {
     await e.chooseAndExport();
     expect(Start).not.toHaveBeenCalled();
     expect(e.running).toBe(false);
+  });
+
+  it('asks before replacing files already there, and replaces them only once told to', async () => {
+    const Start = vi.fn(async (arg: unknown) => {
+      const req = arg as { path: string; replace: boolean };
+      return req.replace
+        ? { files: [{ type: 'deals', label: 'Deals', path: req.path, rows: 4 }], folder: '/out', rows: 4, cancelled: false, existing: [] }
+        : { files: [], folder: '/out', rows: 0, cancelled: false, existing: [req.path] };
+    });
+    fakeBackend({ ExportService: { Start } });
+    const e = new ExportStore();
+    e.type = 'deals';
+    await e.exportTo('/out/deals.csv');
+    expect(Start).toHaveBeenCalledTimes(1);
+    expect(Start.mock.calls[0][0]).toMatchObject({ path: '/out/deals.csv', replace: false });
+    expect(e.confirm).toEqual({ path: '/out/deals.csv', existing: ['/out/deals.csv'] });
+    expect(e.result).toBeNull();
+    expect(e.progress).toBeNull();
+
+    e.keep();
+    expect(e.confirm).toBeNull();
+    expect(Start).toHaveBeenCalledTimes(1);
+
+    await e.exportTo('/out/deals.csv');
+    await e.replace();
+    expect(Start).toHaveBeenCalledTimes(3);
+    expect(Start.mock.calls[2][0]).toMatchObject({ path: '/out/deals.csv', replace: true });
+    expect(e.confirm).toBeNull();
+    expect(e.result?.rows).toBe(4);
   });
 });

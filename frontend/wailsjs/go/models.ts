@@ -487,6 +487,7 @@ export namespace workspace {
 	    labels: boolean;
 	    associations: boolean;
 	    excel: boolean;
+	    replace: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new ExportRequest(source);
@@ -499,6 +500,7 @@ export namespace workspace {
 	        this.labels = source["labels"];
 	        this.associations = source["associations"];
 	        this.excel = source["excel"];
+	        this.replace = source["replace"];
 	    }
 	}
 	export class ExportResult {
@@ -506,6 +508,7 @@ export namespace workspace {
 	    folder: string;
 	    rows: number;
 	    cancelled: boolean;
+	    existing: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new ExportResult(source);
@@ -517,6 +520,7 @@ export namespace workspace {
 	        this.folder = source["folder"];
 	        this.rows = source["rows"];
 	        this.cancelled = source["cancelled"];
+	        this.existing = source["existing"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
