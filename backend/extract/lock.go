@@ -2,10 +2,13 @@ package extract
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -113,4 +116,33 @@ func readHolder(path string) Holder {
 		return Holder{}
 	}
 	return h
+}
+
+// Running reports whether an extraction is running on the database at
+// dbPath, and who runs it, as its lock file says: the file names a holder
+// (a run empties it when it ends) whose process is alive (a killed one's
+// is not). It takes no lock, so it never stands in the way of an
+// extraction starting meanwhile; a screen asks it, not Run.
+func Running(dbPath string) (Holder, bool) {
+	if real, err := filepath.EvalSymlinks(dbPath); err == nil {
+		dbPath = real
+	}
+	h := readHolder(LockPath(dbPath))
+	if h.PID <= 0 || !alive(h.PID) {
+		return Holder{}, false
+	}
+	return h, true
+}
+
+// alive reports whether the process pid exists.
+func alive(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false // Windows: no such process
+	}
+	if runtime.GOOS == "windows" {
+		return true
+	}
+	err = p.Signal(syscall.Signal(0))
+	return err == nil || errors.Is(err, syscall.EPERM)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -212,4 +213,48 @@ func TestLockThroughASymlink(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRunning: an extraction runs while the lock file names a holder whose
+// process is alive; an emptied file (the run ended) or a killed process's
+// (SIGKILL leaves the file) says none.
+func TestRunning(t *testing.T) {
+	dead := exec.Command(os.Args[0], "-test.run=^$")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	me := Holder{Owner: OwnerCommandLine, PID: os.Getpid(), Since: t0}
+	for _, tt := range []struct {
+		name    string
+		content string // of the lock file; "-": no file
+		want    bool
+	}{
+		{"no lock file", "-", false},
+		{"emptied", "", false},
+		{"a live holder", mustJSON(t, me), true},
+		{"a killed holder", mustJSON(t, Holder{Owner: OwnerApp, PID: dead.Process.Pid, Since: t0}), false},
+		{"garbage", "{not json", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "hubextract.db")
+			if tt.content != "-" {
+				if err := os.WriteFile(LockPath(db), []byte(tt.content), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			h, ok := Running(db)
+			if ok != tt.want || (ok && h != me) {
+				t.Errorf("Running = %+v, %v; want %v", h, ok, tt.want)
+			}
+		})
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

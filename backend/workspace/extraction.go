@@ -220,6 +220,9 @@ func (s *ExtractService) ResumeOffer() (*extract.Offer, error) {
 		if db == nil {
 			return nil
 		}
+		if _, running := extract.Running(db.Path()); running {
+			return nil // another process's run, going on: nothing to resume
+		}
 		var err error
 		offer, err = extract.ResumeOffer(w.base, db)
 		return err

@@ -84,6 +84,10 @@ func TestExtractionRefusedWhileTheCommandLineRuns(t *testing.T) {
 			t.Errorf("the refused extraction reported %d calls", u.Overall.Calls)
 		}
 	}
+	// The command line's run is going on, not cut short: nothing to resume.
+	if offer, err := w.Extract.ResumeOffer(); err != nil || offer != nil {
+		t.Errorf("resume offer while the command line runs: %+v, %v; want none", offer, err)
+	}
 	runs, err := db.Runs(t.Context(), 0)
 	if err != nil {
 		t.Fatal(err)
@@ -95,6 +99,9 @@ func TestExtractionRefusedWhileTheCommandLineRuns(t *testing.T) {
 	stopCLI()
 	if err := <-cliDone; err != nil {
 		t.Fatalf("the command line's run: %v", err)
+	}
+	if offer, err := w.Extract.ResumeOffer(); err != nil || offer == nil || offer.RunID != runs[0].ID || offer.Status != store.StatusCancelled {
+		t.Errorf("resume offer once the command line's run was cancelled: %+v, %v; want run %d", offer, err, runs[0].ID)
 	}
 	sum, err := w.Extract.Start(ExtractRequest{Objects: []string{"contacts"}})
 	if err != nil || sum.Run.Status != store.StatusSucceeded {
