@@ -56,7 +56,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	if size > 0 {
 		if err := precheck(ctx, path); err != nil {
-			return nil, classify(err)
+			return nil, openFailure(path, err)
 		}
 		// Read, but through a writable connection as precheck's: the last
 		// one to close removes the WAL files, where a read-only one leaves
@@ -75,7 +75,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db := &DB{db: sqlDB, path: path}
 	if err := db.migrate(ctx); err != nil {
 		sqlDB.Close()
-		return nil, classify(fmt.Errorf("open database %s: %w", path, err))
+		return nil, openFailure(path, err)
 	}
 	return db, nil
 }
@@ -194,14 +194,14 @@ func readableDSN(ctx context.Context, path string) (string, error) {
 	}
 	var se *sqlite.Error
 	if !errors.As(err, &se) || (se.Code()&0xff != sqlite3.SQLITE_READONLY && se.Code()&0xff != sqlite3.SQLITE_CANTOPEN) {
-		return "", classify(fmt.Errorf("open database %s: %w", path, err))
+		return "", openFailure(path, err)
 	}
 	if st, serr := os.Stat(path + "-wal"); serr == nil && st.Size() > 0 {
 		return "", &Error{Kind: ErrReadOnly, Err: fmt.Errorf("open database %s: its folder is read-only and %s-wal holds changes not yet in the file: %w", path, path, err)}
 	}
 	dsn = roDSN(path, true)
 	if err := ping(ctx, dsn); err != nil {
-		return "", classify(fmt.Errorf("open database %s: %w", path, err))
+		return "", openFailure(path, err)
 	}
 	return dsn, nil
 }
@@ -225,7 +225,7 @@ func checkSchema(ctx context.Context, db *sql.DB, path string) error {
 	err := db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE name = 'schema_migrations')
 		FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`).Scan(&tables, &hasMigrations)
 	if err != nil {
-		return classify(fmt.Errorf("open database %s: %w", path, err))
+		return openFailure(path, err)
 	}
 	known := knownVersionOrZero()
 	switch {
@@ -236,7 +236,7 @@ func checkSchema(ctx context.Context, db *sql.DB, path string) error {
 	}
 	v, err := recordedVersion(ctx, db)
 	if err != nil {
-		return classify(fmt.Errorf("open database %s: %w", path, err))
+		return openFailure(path, err)
 	}
 	switch {
 	case v > known:
@@ -299,7 +299,27 @@ func checkIntegrity(ctx context.Context, path, dsn string) error {
 	if errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_CORRUPT || se.Code()&0xff == sqlite3.SQLITE_NOTADB) {
 		return &CorruptError{Path: path, Detail: err.Error()}
 	}
-	return classify(fmt.Errorf("open database %s: integrity check: %w", path, err))
+	return openFailure(path, fmt.Errorf("integrity check: %w", err))
+}
+
+// openFailure words a failure to open the database at path: a damaged file
+// as a *CorruptError; a file or folder SQLite may not write, or a file it
+// cannot open, as an *Error whose text starts with what to do, since the app
+// shows that text as it is, then SQLite's own words; anything else with the
+// path in front.
+func openFailure(path string, err error) error {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	switch code := se.Code() & 0xff; {
+	case code == sqlite3.SQLITE_CORRUPT || code == sqlite3.SQLITE_NOTADB:
+		return &CorruptError{Path: path, Detail: se.Error()}
+	case code == sqlite3.SQLITE_READONLY || code == sqlite3.SQLITE_CANTOPEN:
+		kind := kindOf(se.Code())
+		return &Error{Kind: kind, Err: fmt.Errorf("open database %s: %s (%w)", path, userMessages[kind], se)}
+	}
+	return classify(fmt.Errorf("open database %s: %w", path, err))
 }
 
 // prepareFile creates the folder (0700) and the file (0600) before SQLite

@@ -331,6 +331,19 @@ func TestOpen_RefusesAndChangesNothing(t *testing.T) {
 			}
 		}, want: ErrNotDatabase, message: "not a HubSpot Extractor database"},
 		{name: "Corrupt", setup: corrupt, want: ErrCorrupt, message: "restore it from a backup, or start a new file"},
+		{name: "CorruptSchema", setup: func(t *testing.T, path string) {
+			// The schema's own page (page 1, past the file header): even
+			// listing the tables fails.
+			corrupt(t, path)
+			f, err := os.OpenFile(path, os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if _, err := f.WriteAt([]byte(strings.Repeat("\xa5", 1000)), 100); err != nil {
+				t.Fatal(err)
+			}
+		}, want: ErrCorrupt, message: "restore it from a backup, or start a new file"},
 	} {
 		for _, open := range []struct {
 			name string

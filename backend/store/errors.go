@@ -107,7 +107,8 @@ type CorruptError struct {
 }
 
 func (e *CorruptError) Error() string {
-	return fmt.Sprintf("open database %s: the file is damaged (%s)", e.Path, e.Detail)
+	return fmt.Sprintf("open database %s: the file is damaged (%s): restore it from a backup, or start a new file",
+		e.Path, e.Detail)
 }
 
 // Is makes errors.Is(err, ErrCorrupt) true.
