@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -19,7 +20,7 @@ import (
 	"hubextract/backend/store"
 )
 
-const extractUsage = "hubextract extract [--token-file PATH | --token - | --token T] [--base-url URL [--insecure]] [--db PATH] [--objects LIST]\n" +
+const extractUsage = "hubextract extract [--token-file PATH | --token - | --token KEY] [--base-url URL [--insecure]] [--db PATH] [--objects LIST]\n" +
 	"                          [--rate N] [--search-rate N] [--concurrency N] [--full] [--full-every DURATION] [--overlap DURATION]"
 
 func init() {
@@ -48,7 +49,7 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 		return exitFailure
 	}
 	fs := env.newFlagSet("extract", extractUsage)
-	token := fs.String("token", "", "HubSpot service key (`KEY`), or - to read it from standard input. The least safe way to pass it: "+
+	token := fs.String("token", "", "HubSpot service key (`KEY`), or - to read it from standard input. Giving the key itself here is the least safe way: "+
 		"every user of this computer can read a command's arguments (ps, /proc) while it runs, and the shell may keep them in its history. "+
 		"Prefer, in this order, the key the app saved (used when no key is given), --token-file, --token - or $HUBSPOT_TOKEN")
 	tokenFile := fs.String("token-file", "", "read the HubSpot service key from the file at `PATH` (keep it readable only by you)")
@@ -59,7 +60,7 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 	// The defaults are the app's Settings, so a scheduled command runs as
 	// the app would.
 	rate := fs.Int("rate", pl.cfg.RatePer10s, "API calls allowed per 10 seconds (`N`: 100 Free/Starter, 190 Professional/Enterprise, 250 with the add-on; default: the tier in the app's Settings)")
-	searchRate := fs.Float64("search-rate", pl.cfg.SearchRate, "search calls per second (`N`)")
+	searchRate := fs.Float64("search-rate", pl.cfg.SearchRate, fmt.Sprintf("search calls per second (`N`, %g to %g)", minSearchRate, maxSearchRate))
 	conc := fs.Int("concurrency", pl.cfg.Concurrency, fmt.Sprintf("streams fetched at once (`N`, %d to %d)", settings.MinConcurrency, settings.MaxConcurrency))
 	full := fs.Bool("full", false, "read everything again instead of only what changed since the last run")
 	fullEvery := fs.Duration("full-every", time.Duration(pl.cfg.FullRunEveryDays)*24*time.Hour, "read a type in full again once its last full read is this old (`DURATION`, e.g. 168h; 0 never)")
@@ -165,6 +166,9 @@ func findKey(env *Env, pl place, flagValue, file string) (string, int) {
 		b, err := os.ReadFile(file)
 		if err != nil {
 			return fail(exitUsage, "--token-file: %v", err)
+		}
+		if st, err := os.Stat(file); err == nil && runtime.GOOS != "windows" && st.Mode().Perm()&0o077 != 0 {
+			fmt.Fprintf(env.Stderr, "hubextract extract: warning: other users can read the key file %s (mode %04o): chmod 600 it\n", file, st.Mode().Perm())
 		}
 		return usableKey(env, string(b), "--token-file "+file)
 	}

@@ -153,6 +153,10 @@ func TestExtract_KeySources(t *testing.T) {
 		return p
 	}
 	keyFile, emptyFile := write("key", "demo-token\r\n"), write("empty", " \n")
+	openFile := write("open", "demo-token\n")
+	if err := os.Chmod(openFile, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name  string
 		args  []string
@@ -166,6 +170,7 @@ func TestExtract_KeySources(t *testing.T) {
 		{name: "Stdin", args: []string{"--token", "-"}, stdin: "demo-token\n", code: 0},
 		{name: "StdinEmpty", args: []string{"--token", "-"}, code: 2, says: "standard input (--token -): the key is empty"},
 		{name: "File", args: []string{"--token-file", keyFile}, code: 0},
+		{name: "FileReadableByOthers", args: []string{"--token-file", openFile}, code: 0, says: "warning: other users can read the key file"},
 		{name: "FileEmpty", args: []string{"--token-file", emptyFile}, code: 2, says: "the key is empty"},
 		{name: "FileMissing", args: []string{"--token-file", filepath.Join(dir, "nope")}, code: 2, says: "--token-file: open"},
 		{name: "FlagAndFile", args: []string{"--token", "demo-token", "--token-file", keyFile}, code: 2, says: "not both"},
@@ -203,7 +208,7 @@ func TestExtract_KeySources(t *testing.T) {
 func TestExtract_HelpSaysWhyTokenIsLeastSafe(t *testing.T) {
 	code, _, stderr := runMain(t.Context(), "extract", "-h")
 	help := strings.Join(strings.Fields(stderr), " ")
-	for _, want := range []string{"-token KEY", "The least safe way to pass it: every user of this computer can read a command's arguments (ps, /proc)",
+	for _, want := range []string{"-token KEY", "Giving the key itself here is the least safe way: every user of this computer can read a command's arguments (ps, /proc)",
 		"-token-file PATH", "or - to read it from standard input", "-insecure"} {
 		if !strings.Contains(help, want) {
 			t.Errorf("extract -h lacks %q:\n%s", want, stderr)
