@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptrace"
 	"strings"
@@ -103,7 +104,10 @@ func New(token string, opts ...Option) *Client {
 	if cfg.ratePer10s <= 0 {
 		cfg.ratePer10s = DefaultRatePer10s
 	}
-	if cfg.searchRate <= 0 {
+	// Written as "not above 0" so that NaN, which compares false with
+	// everything (and once made the limiter spin), gets the default too,
+	// as does +Inf, which would be no limit at all.
+	if !(cfg.searchRate > 0) || math.IsInf(cfg.searchRate, 1) {
 		cfg.searchRate = DefaultSearchRate
 	}
 	// A key pasted or read from a file often brings a line break along:
