@@ -10,7 +10,6 @@ require (
 	github.com/zalando/go-keyring v0.2.6
 	golang.org/x/net v0.56.0
 	golang.org/x/time v0.16.0
-	gopkg.in/natefinch/lumberjack.v2 v2.2.1
 	modernc.org/sqlite v1.61.1
 )
 

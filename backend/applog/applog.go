@@ -1,7 +1,7 @@
 // Package applog owns hubextract's log file: <app folder>/hubextract.log
 // (settings.Paths.LogFile), written by the window app and the command line,
-// rotated by size with a few old files kept, readable only by the user (0600
-// in the 0700 folder).
+// at once if need be, rotated by size with a few old files kept, readable
+// only by the user (0600 in the 0700 folder).
 //
 // Everything reaches the file through a redacting slog handler: a HubSpot
 // key (pat-...), a bearer token, a secret-looking key=value pair and the
@@ -14,69 +14,114 @@
 package applog
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
-	"gopkg.in/natefinch/lumberjack.v2"
+	"github.com/gofrs/flock"
 )
 
-// Rotation: the file is rotated when it reaches MaxSizeMB; MaxBackups old
-// files are kept beside it, named hubextract-TIME.log.
+// Rotation: before a write would take the file past MaxSizeMB, it becomes
+// hubextract.1.log (the one before that hubextract.2.log, ...), and at
+// most MaxBackups old files are kept.
 const (
 	MaxSizeMB  = 5
 	MaxBackups = 3
 )
 
-// Log is an open log file. Its Writer opens the file on the first write, so
-// a command that logs nothing creates nothing.
+// Log is the log file. The window app and any number of commands may write
+// it at once, each from its own process, so every write opens the file to
+// append (one write(2) of a whole line: lines of different processes never
+// mix), the size is read from the file itself, not counted, and rotating
+// takes a lock. (This is why the rotation is ours: lumberjack, the usual
+// library, assumes a single writing process, counts the size itself and
+// truncates a file it creates.) Nothing is created
+// before the first write, so a command that logs nothing leaves no file.
 type Log struct {
-	path string
-	mu   sync.Mutex
-	lj   *lumberjack.Logger
-	err  error // why the folder could not be made, once
+	path    string
+	maxSize int64
+	backups int
+	mu      sync.Mutex
 }
 
 // Open prepares the log at path; nothing is created before the first write.
 func Open(path string) *Log {
-	return &Log{path: path}
+	return &Log{path: path, maxSize: MaxSizeMB << 20, backups: MaxBackups}
 }
 
-// Write appends p to the file, rotating it first when it is full. The
-// folder is made 0700 if missing; lumberjack creates the file 0600 and
-// keeps that mode across rotations.
+// Write appends p, rotating the file first when p would take it past its
+// size. The folder is made 0700 if missing, the file 0600 (and made so if it
+// was looser).
 func (l *Log) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.lj == nil {
-		if l.err != nil {
-			return 0, l.err
-		}
-		if err := os.MkdirAll(filepath.Dir(l.path), 0o700); err != nil {
-			l.err = err
-			return 0, err
-		}
-		l.lj = &lumberjack.Logger{Filename: l.path, MaxSize: MaxSizeMB, MaxBackups: MaxBackups, LocalTime: false}
+	if err := os.MkdirAll(filepath.Dir(l.path), 0o700); err != nil {
+		return 0, err
 	}
-	n, err := l.lj.Write(p)
-	if err == nil {
-		// A file that already existed with a looser mode is tightened.
-		_ = os.Chmod(l.path, 0o600)
+	if l.full(len(p)) {
+		l.rotateLocked(len(p))
+	}
+	f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return 0, err
+	}
+	if st, err := f.Stat(); err == nil && st.Mode().Perm() != 0o600 {
+		_ = f.Chmod(0o600)
+	}
+	n, err := f.Write(p)
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
 	return n, err
 }
 
-// Close closes the file, if it was opened.
-func (l *Log) Close() error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.lj == nil {
-		return nil
-	}
-	return l.lj.Close()
+// full reports whether n more bytes would take the file past its size.
+func (l *Log) full(n int) bool {
+	st, err := os.Stat(l.path)
+	return err == nil && st.Size() > 0 && st.Size()+int64(n) > l.maxSize
 }
+
+// rotateLocked rotates under an OS file lock beside the log (.lock), so
+// two processes never shift the old files at once (a rename replaces its
+// target: that would lose a file of lines); whoever comes second finds the
+// file small again and leaves it. Appending needs no lock: a line written
+// while the file is renamed lands, whole, in the newest old file.
+func (l *Log) rotateLocked(n int) {
+	lk := flock.New(l.path+".lock", flock.SetPermissions(0o600))
+	if err := lk.Lock(); err != nil {
+		return // the file grows past its size rather than race
+	}
+	defer lk.Close()
+	if l.full(n) {
+		l.rotate()
+	}
+}
+
+// rotate shifts the old files up by one, dropping the oldest, and makes the
+// file the first of them.
+func (l *Log) rotate() {
+	for i := l.backups - 1; i >= 1; i-- {
+		_ = os.Rename(l.backup(i), l.backup(i+1))
+	}
+	if l.backups > 0 {
+		_ = os.Rename(l.path, l.backup(1))
+	} else {
+		_ = os.Remove(l.path)
+	}
+}
+
+// backup is the name of the i-th old file: hubextract.log → hubextract.1.log.
+func (l *Log) backup(i int) string {
+	ext := filepath.Ext(l.path)
+	return fmt.Sprintf("%s.%d%s", strings.TrimSuffix(l.path, ext), i, ext)
+}
+
+// Close releases the log; every write has already closed its file.
+func (l *Log) Close() error { return nil }
 
 // Handler is a redacting text handler writing to the file and, when echo is
 // not nil, to echo too (the window app's stderr, which its tests read).

@@ -9,9 +9,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
-	"time"
 )
 
 const key = "pat-na1-11111111-2222-3333-4444-555555555555"
@@ -118,8 +121,9 @@ func TestLog_LazyAndTightened(t *testing.T) {
 	assertMode(t, path, 0o600)
 }
 
-// TestLog_Rotates: past MaxSizeMB the file starts afresh and at most
-// MaxBackups old files are kept beside it, each 0600.
+// TestLog_Rotates: past MaxSizeMB the file starts afresh, the old ones
+// shift (hubextract.1.log the newest), at most MaxBackups are kept, none
+// past the size, each 0600, and the newest lines are in the file.
 func TestLog_Rotates(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes ~25 MB")
@@ -127,37 +131,94 @@ func TestLog_Rotates(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "hubextract.log")
 	l := Open(path)
-	line := []byte(strings.Repeat("x", 1023) + "\n")
-	for range (MaxBackups + 2) * MaxSizeMB * 1024 {
-		if _, err := l.Write(line); err != nil {
+	const lines = (MaxBackups + 2) * MaxSizeMB * 1024
+	for i := range lines {
+		if _, err := fmt.Fprintf(l, "%08d %s\n", i, strings.Repeat("x", 1014)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := l.Close(); err != nil {
-		t.Fatal(err)
+	backups, _ := filepath.Glob(filepath.Join(dir, "hubextract.*.log"))
+	want := []string{filepath.Join(dir, "hubextract.1.log"), filepath.Join(dir, "hubextract.2.log"), filepath.Join(dir, "hubextract.3.log")}
+	if !slices.Equal(backups, want[:MaxBackups]) {
+		t.Errorf("old files %v, want %v", backups, want[:MaxBackups])
 	}
-	// lumberjack removes the oldest backups in the background.
-	var backups []string
-	for range 100 {
-		backups, _ = filepath.Glob(filepath.Join(dir, "hubextract-*.log"))
-		if len(backups) <= MaxBackups {
-			break
-		}
-		waitABit()
-	}
-	if len(backups) == 0 || len(backups) > MaxBackups {
-		t.Errorf("%d rotated files, want 1..%d: %v", len(backups), MaxBackups, backups)
-	}
-	for _, f := range append(backups, path) {
-		st, err := os.Stat(f)
+	var prevFirst string
+	for _, f := range append([]string{path}, backups...) {
+		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.Size() > MaxSizeMB<<20 {
-			t.Errorf("%s is %d bytes, over %d MB", f, st.Size(), MaxSizeMB)
+		if len(data) > MaxSizeMB<<20 {
+			t.Errorf("%s is %d bytes, over %d MB", f, len(data), MaxSizeMB)
 		}
+		// Each older file ends just before the newer one starts.
+		first, last := string(data[:8]), string(data[len(data)-1024:len(data)-1016])
+		if prevFirst != "" && atoi(t, last)+1 != atoi(t, prevFirst) {
+			t.Errorf("%s ends at line %s, the newer file starts at %s", f, last, prevFirst)
+		}
+		prevFirst = first
 		assertMode(t, f, 0o600)
 	}
+	if data, _ := os.ReadFile(path); !strings.HasSuffix(string(data), fmt.Sprintf("%08d %s\n", lines-1, strings.Repeat("x", 1014))) {
+		t.Error("the last line is not at the end of the log")
+	}
+}
+
+// TestLog_ManyWriters: the window and commands write at once, each its own
+// Log (as separate processes do): no line is lost, torn or mixed with
+// another, also across rotations (enough old files kept to count them).
+func TestLog_ManyWriters(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "hubextract.log")
+	const writers, each = 8, 400
+	var wg sync.WaitGroup
+	for w := range writers {
+		l := Open(path)
+		l.maxSize, l.backups = 64<<10, 1000
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lg := slog.New(l.Handler(slog.LevelInfo, nil))
+			for i := range each {
+				lg.Info("line", "writer", w, "i", i, "pad", strings.Repeat("p", 100))
+			}
+		}()
+	}
+	wg.Wait()
+	files, _ := filepath.Glob(filepath.Join(dir, "hubextract*.log"))
+	if len(files) < 2 {
+		t.Fatalf("no rotation happened: %v", files)
+	}
+	line := regexp.MustCompile(`^time=\S+ level=INFO msg=line writer=(\d+) i=(\d+) pad=p{100}$`)
+	seen := map[string]bool{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ln := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+			m := line.FindStringSubmatch(ln)
+			if m == nil {
+				t.Fatalf("%s: torn or mixed line %q", filepath.Base(f), ln)
+			}
+			if seen[m[1]+"/"+m[2]] {
+				t.Fatalf("line %s/%s written twice", m[1], m[2])
+			}
+			seen[m[1]+"/"+m[2]] = true
+		}
+	}
+	if len(seen) != writers*each {
+		t.Errorf("%d lines in the files, want %d", len(seen), writers*each)
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatalf("not a line number: %q", s)
+	}
+	return n
 }
 
 func assertMode(t *testing.T, path string, want os.FileMode) {
@@ -170,5 +231,3 @@ func assertMode(t *testing.T, path string, want os.FileMode) {
 		t.Errorf("%s: mode %v, want %v", path, got, want)
 	}
 }
-
-func waitABit() { time.Sleep(20 * time.Millisecond) }

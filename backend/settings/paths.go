@@ -86,7 +86,7 @@ func (p Paths) SampleDatabase() string { return filepath.Join(p.Dir, "demo.db") 
 
 // LogFile is the log the window and the command line write (0600): what
 // went wrong, for the user and for support. Its rotated predecessors lie
-// beside it (hubextract-TIME.log).
+// beside it (hubextract.1.log, the newest, to hubextract.3.log).
 func (p Paths) LogFile() string { return filepath.Join(p.Dir, LogFileName) }
 
 // LogFileName is the log file's name in the app's folder.
