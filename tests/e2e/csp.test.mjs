@@ -5,6 +5,7 @@
 // an inline event handler, a javascript: link. The log file the run details name is the
 // app folder's hubextract.log.
 import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { closeBrowser, openPage, startApp, workdir, writeSettings } from './harness.mjs';
@@ -103,4 +104,14 @@ test('csp: an inline script, an inline handler or a javascript: link from a reco
     assert.ok(blocked.has(d), `no ${d} violation reported: ${JSON.stringify([...blocked])}`);
   }
   assert.deepEqual(problems.dialogs, []);
+});
+
+test('log: the window writes hubextract.log in the app folder, readable only by the user, with no key or query', async () => {
+  const path = join(w.config, 'hubextract.log');
+  const st = statSync(path);
+  assert.equal(st.mode & 0o777, 0o600, `the log's mode is ${(st.mode & 0o777).toString(8)}`);
+  assert.equal(statSync(w.config).mode & 0o777, 0o700);
+  const text = readFileSync(path, 'utf8');
+  assert.match(text, /hubextract: frontend ready/);
+  assert.doesNotMatch(text, /https?:\/\/[^\s"]*\?(?!\[redacted\])/, 'a URL with its query reached the log');
 });
