@@ -59,9 +59,10 @@ type Client struct {
 	retries atomic.Int64
 	zone    *atomic.Pointer[time.Location] // account time zone, once known; shared by sessions
 	// misconfigured is the cause of the first failure that comes from the
-	// client's own key or address, its certificate included (shared by
-	// sessions): every later call fails with it at once, without waiting
-	// for the limiter or the network.
+	// client's own key or address, its certificate included: every later
+	// call of this client (a session: of this job) fails with it at once,
+	// without waiting for the limiter or the network. Each session starts
+	// afresh, so a job after a captive portal's certificate tries again.
 	misconfigured *atomic.Pointer[string]
 	// parent is the account's client a session was taken from: its counters
 	// and observer see the session's calls too.
@@ -140,7 +141,7 @@ func New(token string, opts ...Option) *Client {
 // obs (nil: none) as well as to c's observer. A zero retry keeps c's policy.
 func (c *Client) Session(obs Observer, retry RetryPolicy) *Client {
 	s := &Client{base: c.base, http: c.http, clock: c.clock, retry: c.retry, limits: c.limits, observer: obs,
-		log: c.log, auth: c.auth, redact: c.redact, zone: c.zone, misconfigured: c.misconfigured, parent: c}
+		log: c.log, auth: c.auth, redact: c.redact, zone: c.zone, misconfigured: new(atomic.Pointer[string]), parent: c}
 	if retry != (RetryPolicy{}) {
 		s.retry = retry.withDefaults()
 	}

@@ -151,9 +151,10 @@ func TestAnswerWords(t *testing.T) {
 	}
 }
 
-// TestMisconfiguredClientFailsAtOnce: once the client's own key or address
-// has failed for good, every later call (its sessions' too) fails at once
-// with the same cause, putting nothing on the wire and waiting on no limiter.
+// TestMisconfiguredClientFailsAtOnce: once a job's own key or address has
+// failed for good, every later call of that job (its session) fails at
+// once with the same cause, putting nothing on the wire and waiting on no
+// limiter; the next job (a new session) tries again.
 func TestMisconfiguredClientFailsAtOnce(t *testing.T) {
 	var calls atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -163,14 +164,14 @@ func TestMisconfiguredClientFailsAtOnce(t *testing.T) {
 	defer srv.Close()
 	// One call per 10 s: a second call that waited on the limiter would take seconds.
 	c := hubspot.New("k", hubspot.WithBaseURL("https://"+strings.TrimPrefix(srv.URL, "http://")), hubspot.WithRateLimit(1))
-	if _, err := c.AccountDetails(t.Context()); err == nil {
+	job := c.Session(nil, hubspot.RetryPolicy{})
+	if _, err := job.AccountDetails(t.Context()); err == nil {
 		t.Fatal("HTTPS to a plain port succeeded")
 	}
 	wire := c.Calls()
-	s := c.Session(nil, hubspot.RetryPolicy{})
 	start := time.Now()
 	for range 5 {
-		_, err := s.AccountDetails(t.Context())
+		_, err := job.AccountDetails(t.Context())
 		if msg := hubspot.UserMessage(err); !strings.Contains(msg, "answers in plain HTTP, not HTTPS") {
 			t.Fatalf("later call: %q", msg)
 		}
@@ -180,5 +181,15 @@ func TestMisconfiguredClientFailsAtOnce(t *testing.T) {
 	}
 	if c.Calls() != wire || calls.Load() != 0 {
 		t.Errorf("%d calls on the wire after the first, want none", c.Calls()-wire)
+	}
+	// Another client at the default rate: its second job tries again.
+	c2 := hubspot.New("k", hubspot.WithBaseURL("https://"+strings.TrimPrefix(srv.URL, "http://")))
+	for i := range 2 {
+		if _, err := c2.Session(nil, hubspot.RetryPolicy{}).AccountDetails(t.Context()); err == nil {
+			t.Fatal("HTTPS to a plain port succeeded")
+		}
+		if c2.Calls() != int64(i+1) {
+			t.Errorf("job %d: %d calls in all, want %d: each job tries once", i+1, c2.Calls(), i+1)
+		}
 	}
 }
