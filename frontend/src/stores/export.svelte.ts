@@ -17,7 +17,7 @@ export class ExportStore {
    * Files already at the chosen place, which the backend did not touch:
    * the screen asks whether to replace them (replace / keep).
    */
-  confirm = $state<{ path: string; existing: string[] } | null>(null);
+  confirm = $state<{ type: string; path: string; existing: string[] } | null>(null);
 
   async load(): Promise<void> {
     try {
@@ -64,7 +64,7 @@ export class ExportStore {
       );
       if (!replace && result.existing?.length) {
         this.progress = null;
-        this.confirm = { path, existing: result.existing };
+        this.confirm = { type: this.type, path, existing: result.existing };
         return;
       }
       // The last progress event can arrive after the call returns (events
@@ -78,11 +78,12 @@ export class ExportStore {
     }
   }
 
-  /** The user agreed to replace the files listed in confirm. */
+  /** The user agreed to replace the files listed in confirm: the export asked then. */
   async replace(): Promise<void> {
     const c = this.confirm;
     if (!c) return;
     this.confirm = null;
+    this.type = c.type;
     await this.exportTo(c.path, true);
   }
 

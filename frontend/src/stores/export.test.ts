@@ -49,7 +49,7 @@ describe('ExportStore', () => {
     await e.exportTo('/out/deals.csv');
     expect(Start).toHaveBeenCalledTimes(1);
     expect(Start.mock.calls[0][0]).toMatchObject({ path: '/out/deals.csv', replace: false });
-    expect(e.confirm).toEqual({ path: '/out/deals.csv', existing: ['/out/deals.csv'] });
+    expect(e.confirm).toEqual({ type: 'deals', path: '/out/deals.csv', existing: ['/out/deals.csv'] });
     expect(e.result).toBeNull();
     expect(e.progress).toBeNull();
 
@@ -58,9 +58,10 @@ describe('ExportStore', () => {
     expect(Start).toHaveBeenCalledTimes(1);
 
     await e.exportTo('/out/deals.csv');
+    e.type = 'contacts'; // changed meanwhile: Replace still exports what it asked about
     await e.replace();
     expect(Start).toHaveBeenCalledTimes(3);
-    expect(Start.mock.calls[2][0]).toMatchObject({ path: '/out/deals.csv', replace: true });
+    expect(Start.mock.calls[2][0]).toMatchObject({ type: 'deals', path: '/out/deals.csv', replace: true });
     expect(e.confirm).toBeNull();
     expect(e.result?.rows).toBe(4);
   });
