@@ -4,6 +4,13 @@
 //
 // Writes happen inside TransactionContext, one transaction per page of
 // extracted data, through the methods of Tx; reads are methods of DB.
+//
+// Open (the app, extract) creates and migrates; OpenReadOnly (the commands
+// that only read) never creates, migrates or writes, and reads a read-only
+// file or folder. Both look at an existing file before anything else and
+// refuse, leaving it exactly as it was, one that is not this app's database
+// (ErrNotDatabase) or whose pages are damaged (ErrCorrupt, a bounded
+// PRAGMA quick_check).
 package store
 
 import (
