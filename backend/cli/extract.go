@@ -211,9 +211,6 @@ func usableKey(env *Env, key, from string) (string, int) {
 func extractInto(ctx context.Context, env *Env, name string, db *store.DB, opts extract.Options) int {
 	pr := newProgressPrinter(env.Stderr)
 	opts.Progress = pr
-	// The printer hears each attempt before the engine reports it, so that
-	// its warnings can say what a broken answer was.
-	opts.Client = opts.Client.Session(pr, hubspot.RetryPolicy{})
 	res, err := extract.Run(ctx, db, opts)
 	pr.close()
 	if err != nil {

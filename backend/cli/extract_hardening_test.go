@@ -14,8 +14,6 @@ import (
 	"time"
 
 	"hubextract/backend/fakehub"
-	"hubextract/backend/hubspot"
-	"hubextract/backend/progress"
 	"hubextract/backend/settings"
 	"hubextract/backend/testkit"
 )
@@ -240,24 +238,5 @@ func TestExtract_BrokenAnswerSaysWhatHappened(t *testing.T) {
 				t.Errorf("exit %d, stderr:\n%s\nwant 0 and %q", code, stderr, tt.says)
 			}
 		})
-	}
-}
-
-func TestProgressPrinter_RewordsBrokenAnswers(t *testing.T) {
-	cut := &hubspot.TransportError{APIError: &hubspot.APIError{Status: 200}}
-	var b strings.Builder
-	p := newProgressPrinter(&b)
-	p.ObserveCall(hubspot.CallInfo{Endpoint: "list contacts", Status: 200, Err: cut, WillRetry: true})
-	warn := func(msg string) {
-		p.Report(progress.Event{Kind: progress.KindLog, Level: progress.LevelWarn, Stream: "contacts", Message: msg})
-	}
-	warn("list contacts: HubSpot answered 200; trying again in 1s (attempt 2)")
-	warn("list deals: HubSpot answered 200; trying again in 1s (attempt 2)") // not heard: still no contradiction
-	warn("list deals: HubSpot answered 423; trying again in 2s (attempt 2)")
-	want := "warn: list contacts: HubSpot's answer was cut off; trying again in 1s (attempt 2)\n" +
-		"warn: list deals: HubSpot's answer could not be read; trying again in 1s (attempt 2)\n" +
-		"warn: list deals: HubSpot answered 423; trying again in 2s (attempt 2)\n"
-	if b.String() != want {
-		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
 }

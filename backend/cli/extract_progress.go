@@ -4,13 +4,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
-	"hubextract/backend/hubspot"
 	"hubextract/backend/progress"
 )
 
@@ -27,10 +25,6 @@ type progressPrinter struct {
 	printedAt map[string]time.Time
 	drawnAt   time.Time
 	drawn     bool
-	// broken holds, by endpoint, what the last retried success with a
-	// broken body was ("HubSpot's answer was cut off"): the engine's
-	// warning only knows its status.
-	broken map[string]string
 }
 
 const (
@@ -40,8 +34,7 @@ const (
 )
 
 func newProgressPrinter(w io.Writer) *progressPrinter {
-	return &progressPrinter{w: w, tty: isTerminal(w), streams: map[string]progress.Event{}, printedAt: map[string]time.Time{},
-		broken: map[string]string{}}
+	return &progressPrinter{w: w, tty: isTerminal(w), streams: map[string]progress.Event{}, printedAt: map[string]time.Time{}}
 }
 
 // isTerminal reports whether w is a character device (a terminal).
@@ -62,7 +55,7 @@ func (p *progressPrinter) Report(e progress.Event) {
 			return // the summary follows
 		}
 		p.clear()
-		fmt.Fprintf(p.w, "%s: %s\n", e.Level, p.reword(e.Message))
+		fmt.Fprintf(p.w, "%s: %s\n", e.Level, e.Message)
 		p.draw(true)
 		return
 	}
@@ -77,38 +70,6 @@ func (p *progressPrinter) Report(e progress.Event) {
 		p.printedAt[e.Stream] = now
 		fmt.Fprintln(p.w, streamLine(e))
 	}
-}
-
-// ObserveCall notes what a retried attempt with a success status got: a
-// body cut off or not JSON.
-func (p *progressPrinter) ObserveCall(ci hubspot.CallInfo) {
-	if !ci.WillRetry || ci.Status < 200 || ci.Status > 299 {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.broken == nil {
-		p.broken = map[string]string{}
-	}
-	p.broken[ci.Endpoint] = hubspot.Answer(ci)
-}
-
-// answeredOK matches the engine's warning about a retried success, which
-// reads as a contradiction ("HubSpot answered 200; trying again").
-var answeredOK = regexp.MustCompile(`^(.+?): HubSpot answered 2\d\d;`)
-
-// reword says what happened instead of "HubSpot answered 200".
-func (p *progressPrinter) reword(msg string) string {
-	m := answeredOK.FindStringSubmatchIndex(msg)
-	if m == nil {
-		return msg
-	}
-	endpoint := msg[m[2]:m[3]]
-	words, ok := p.broken[endpoint]
-	if !ok {
-		words = "HubSpot's answer could not be read"
-	}
-	return endpoint + ": " + words + ";" + msg[m[1]:]
 }
 
 // close ends the updating line.

@@ -2,7 +2,6 @@ package extract
 
 import (
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -83,22 +82,9 @@ func (m *meter) ObserveCall(ci hubspot.CallInfo) {
 		m.report(progress.Event{
 			Kind: progress.KindLog, Time: m.now(), Stream: stream, Level: progress.LevelWarn,
 			Message: fmt.Sprintf("%s: %s; trying again in %s (attempt %d)",
-				ci.Endpoint, answer(ci), ci.Wait.Round(100*time.Millisecond), ci.Attempt+1),
+				ci.Endpoint, hubspot.Answer(ci), ci.Wait.Round(100*time.Millisecond), ci.Attempt+1),
 		})
 	}
-}
-
-// answer says in words what a failed attempt got back.
-func answer(ci hubspot.CallInfo) string {
-	switch {
-	case ci.Status == http.StatusTooManyRequests:
-		return "HubSpot asked us to slow down"
-	case ci.Status >= 500:
-		return fmt.Sprintf("HubSpot had a server problem (%d)", ci.Status)
-	case ci.Status > 0:
-		return fmt.Sprintf("HubSpot answered %d", ci.Status)
-	}
-	return "no answer from HubSpot (network)"
 }
 
 // of returns the calls and retries attributed to stream so far.
