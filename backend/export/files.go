@@ -132,7 +132,10 @@ func place(tmp, path string, replace bool) error {
 		case err == nil:
 			return os.Remove(tmp)
 		case errors.Is(err, fs.ErrExist):
-			return CheckTarget(path, false)
+			if cerr := CheckTarget(path, false); cerr != nil {
+				return cerr
+			}
+			return fmt.Errorf("export to %s: %w", path, err) // gone again meanwhile
 		}
 		// No hard links here (FAT, some network disks): check, then rename.
 	}
