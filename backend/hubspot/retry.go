@@ -168,11 +168,11 @@ func (c *Client) classifyTransport(ctx context.Context, rq *request, status int,
 		Method:  rq.method,
 		Path:    rq.path,
 		Status:  status,
-		Message: c.redact(err.Error()),
+		Message: c.redact(transportText(err)),
 		Err:     err,
 	}
 	if status >= 200 && status < 300 {
-		e.Message = c.redact("HubSpot's answer was cut off: " + err.Error())
+		e.Message = c.redact("HubSpot's answer was cut off: " + transportText(err))
 	}
 	cause := permanentCause(err, c.base)
 	if cause != "" && !errors.Is(err, errBodyTooLarge) {
@@ -181,13 +181,25 @@ func (c *Client) classifyTransport(ctx context.Context, rq *request, status int,
 	return outcome{err: &TransportError{APIError: e, Cause: cause}, api: e, retry: cause == ""}
 }
 
+// transportText is err's text without the request's URL, whose query (the
+// properties asked for, thousands of characters) belongs in no message or
+// log; the APIError keeps the method and path.
+func transportText(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
+}
+
 // permanentCause says in words why a failure with no usable answer will not
-// heal by asking again. All but the oversized body come from the client's
-// own key or address (a certificate too: the process loads the trusted
-// ones once), so they fail every later call as well (a key that cannot be sent, an address that is not a
+// heal by asking again (a key that cannot be sent, an address that is not a
 // web address, HTTPS to a plain-HTTP port, a certificate not trusted, an
 // oversized body); "" when it may (resets, EOFs, refused connections,
-// timeouts, a failed DNS lookup), which is then retried.
+// timeouts, a failed DNS lookup), which is then retried. All but the
+// oversized body come from the client's own key or address (a certificate
+// too: the process loads the trusted ones once), so they fail every later
+// call as well.
 func permanentCause(err error, base string) string {
 	var (
 		unknownCA   x509.UnknownAuthorityError
