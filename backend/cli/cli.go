@@ -10,11 +10,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"sort"
 	"strings"
-
-	"hubextract/backend/applog"
 )
 
 // Exit codes shared by every subcommand.
@@ -112,7 +109,6 @@ func Main(ctx context.Context, args []string, env *Env) int {
 		printUsage(env.Stderr)
 		return exitUsage
 	}
-	keepSecretsOutOfTheLog(rest)
 	code := c.run(ctx, env, rest)
 	if code != exitOK && !(code == exitUsage && asksForHelp(rest)) {
 		// A mark in the log beside the client's warnings; the reason itself
@@ -127,23 +123,6 @@ func Main(ctx context.Context, args []string, env *Env) int {
 		return exitInterrupted
 	}
 	return code
-}
-
-// keepSecretsOutOfTheLog registers the key a command may use ($HUBSPOT_TOKEN,
-// --token) with the log's redaction, whatever its format. The command line's
-// arguments themselves are never logged.
-func keepSecretsOutOfTheLog(args []string) {
-	applog.AddSecret(os.Getenv("HUBSPOT_TOKEN"))
-	for i, a := range args {
-		switch {
-		case a == "--":
-			return
-		case (a == "--token" || a == "-token") && i+1 < len(args):
-			applog.AddSecret(args[i+1])
-		case strings.HasPrefix(a, "--token="), strings.HasPrefix(a, "-token="):
-			applog.AddSecret(a[strings.IndexByte(a, '=')+1:])
-		}
-	}
 }
 
 // asksForHelp reports whether args hold -h or --help before a "--".

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"time"
 
@@ -69,6 +70,7 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	fmt.Fprintf(env.Stderr, "Demo: a fake HubSpot with %s records per type at %s (%dms latency), into %s\n",
 		fmtInt(int64(*scale)), hub.URL, *latency, path)
 	return extractInto(ctx, env, "demo", db, extract.Options{
-		Client: hubspot.New(hub.Token, hubspot.WithBaseURL(hub.URL), hubspot.WithRateLimit(*rate)),
+		Client: hubspot.New(hub.Token, hubspot.WithBaseURL(hub.URL), hubspot.WithRateLimit(*rate),
+			hubspot.WithLogger(slog.Default())),
 	})
 }

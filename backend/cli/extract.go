@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/url"
 	"os"
 	"runtime"
@@ -13,6 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"hubextract/backend/applog"
 	"hubextract/backend/catalog"
 	"hubextract/backend/extract"
 	"hubextract/backend/hubspot"
@@ -97,6 +99,8 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 	if code != exitOK {
 		return code
 	}
+	// Whatever its source and format, the key never reaches the log.
+	applog.AddSecret(tok)
 	if *fullEvery == 0 {
 		*fullEvery = -1 // never: Options reads 0 as the default
 	}
@@ -112,7 +116,7 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 	}
 	defer db.Close()
 	return extractInto(ctx, env, "extract", db, extract.Options{
-		Client: hubspot.New(tok, hubspot.WithBaseURL(*baseURL), hubspot.WithRateLimit(*rate),
+		Client: hubspot.New(tok, hubspot.WithBaseURL(*baseURL), hubspot.WithRateLimit(*rate), hubspot.WithLogger(slog.Default()),
 			hubspot.WithSearchRate(*searchRate)),
 		Objects:     objs,
 		Concurrency: *conc,
