@@ -49,6 +49,10 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	// The commands read the app folder's settings and write its log, as the
+	// app does: never the user's own.
+	os.Setenv("HUBEXTRACT_CONFIG_DIR", filepath.Join(dir, "app"))
+	os.Unsetenv("HUBEXTRACT_DB")
 	code := 1
 	if bin, err = build(dir); err != nil {
 		fmt.Fprintln(os.Stderr, "crash tests:", err)
