@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"hubextract/backend/fakehub"
+	"hubextract/backend/hubspot"
 	"hubextract/backend/settings"
 	"hubextract/backend/store"
 	"hubextract/backend/testkit"
@@ -115,4 +116,20 @@ func contacts(t *testing.T, path string) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+func TestNameTheLog(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(settings.EnvConfigDir, dir)
+	log := filepath.Join(dir, "hubextract.log")
+	tests := []struct{ in, want string }{
+		{"HubSpot refused a request (status 409): please " + hubspot.SendTheLog + " so we can fix it.",
+			"HubSpot refused a request (status 409): please " + hubspot.SendTheLog + " (" + log + ") so we can fix it."},
+		{"the disk is full", "the disk is full"},
+	}
+	for _, tt := range tests {
+		if got := nameTheLog(tt.in); got != tt.want {
+			t.Errorf("nameTheLog(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
 }

@@ -218,7 +218,7 @@ func extractInto(ctx context.Context, env *Env, name string, db *store.DB, opts 
 	res, err := extract.Run(ctx, db, opts)
 	pr.close()
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "hubextract %s: %s\n", name, oneLine(reason(err)))
+		fmt.Fprintf(env.Stderr, "hubextract %s: %s\n", name, nameTheLog(oneLine(reason(err))))
 		return exitFailure
 	}
 	printSummary(env, db.Path(), res)
@@ -229,7 +229,7 @@ func extractInto(ctx context.Context, env *Env, name string, db *store.DB, opts 
 		fmt.Fprintf(env.Stderr, "hubextract %s: stopped; everything fetched is saved and the next run resumes where this one stopped\n", name)
 		return exitInterrupted
 	}
-	fmt.Fprintf(env.Stderr, "hubextract %s: run %d %s: %s\n", name, res.ID, res.Status, oneLine(res.Error))
+	fmt.Fprintf(env.Stderr, "hubextract %s: run %d %s: %s\n", name, res.ID, res.Status, nameTheLog(oneLine(res.Error)))
 	return exitFailure
 }
 
@@ -271,7 +271,7 @@ func printSummary(env *Env, dbPath string, res extract.Result) {
 	}
 	for _, s := range streams {
 		if s.Error != "" {
-			fmt.Fprintf(w, "\n%s failed: %s", s.Stream, s.Error)
+			fmt.Fprintf(w, "\n%s failed: %s", s.Stream, nameTheLog(s.Error))
 		}
 	}
 	if len(res.Warnings) > 0 {
@@ -322,6 +322,15 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // reason is the plain-words sentence of an error that has one (a full disk,
 // a refused token), else its technical text.
+// nameTheLog adds the log file's path where a message asks for the log.
+func nameTheLog(msg string) string {
+	paths, err := settings.Resolve(os.Getenv)
+	if err != nil {
+		return msg
+	}
+	return strings.ReplaceAll(msg, hubspot.SendTheLog, hubspot.SendTheLog+" ("+paths.LogFile()+")")
+}
+
 func reason(err error) string {
 	var um interface{ UserMessage() string }
 	if errors.As(err, &um) {

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"hubextract/backend/extract"
 	"hubextract/backend/store"
 )
 
@@ -56,6 +57,9 @@ func runRuns(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "hubextract runs: %v\n", err)
 		return exitFailure
+	}
+	for i := range runs {
+		runs[i] = extract.Seen(runs[i], path) // a killed run reads as interrupted
 	}
 	if *asJSON {
 		out := make([]runJSON, len(runs))

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hubextract/backend/store"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -145,4 +146,19 @@ func alive(pid int) bool {
 	}
 	err = p.Signal(syscall.Signal(0))
 	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// Seen is run r of the database at dbPath as the history shows it: a run
+// still marked running whose process is gone (the lock names no live
+// holder) is interrupted, with the words the next run records when it
+// closes it. Nothing is written: the lock's holder alone writes runs.
+func Seen(r store.Run, dbPath string) store.Run {
+	if r.Status != store.StatusRunning {
+		return r
+	}
+	if _, running := Running(dbPath); running {
+		return r
+	}
+	r.Status, r.Error = store.StatusInterrupted, abandonedMsg
+	return r
 }

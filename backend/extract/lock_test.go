@@ -258,3 +258,43 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// TestSeen: a run left "running" shows as interrupted as soon as its lock
+// names no live holder, and stays running while an extraction holds it.
+func TestSeen(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		locked bool
+		want   string
+	}{
+		{"LockFree", false, store.StatusInterrupted},
+		{"LockHeld", true, store.StatusRunning},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := t.Context()
+			db := testkit.OpenDB(t)
+			id, err := db.CreateRun(ctx, store.ModeFull, []string{"contacts"}, t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.locked {
+				held, err := lockDatabase(db.Path(), Holder{Owner: OwnerCommandLine, PID: os.Getpid(), Since: t0})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer held.release()
+			}
+			run, err := db.Run(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := Seen(run, db.Path())
+			if seen.Status != tt.want || (tt.want == store.StatusInterrupted) != (seen.Error != "") {
+				t.Errorf("seen as %s (%q), want %s", seen.Status, seen.Error, tt.want)
+			}
+			if stored, _ := db.Run(ctx, id); stored.Status != store.StatusRunning {
+				t.Errorf("Seen wrote the run: %s", stored.Status)
+			}
+		})
+	}
+}

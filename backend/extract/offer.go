@@ -15,13 +15,13 @@ import (
 type Offer struct {
 	RunID     int64    `json:"runId"`
 	StartedAt string   `json:"startedAt"` // RFC 3339, UTC
-	Status    string   `json:"status"`    // as recorded; "running" when the process died during it
+	Status    string   `json:"status"`    // as recorded: "interrupted" (or still "running") when the process died during it
 	Objects   []string `json:"objects"`   // its selection, which a resume must ask for
 	// Records is what the unfinished run, and the interrupted runs it
 	// resumed, already saved: what a resume builds on.
 	Records int64 `json:"records"`
 	// Crashed: the process stopped during the run (closed, killed, a
-	// crash), so that it still says it is running.
+	// crash), not a cancel or a failure.
 	Crashed bool `json:"crashed"`
 }
 
@@ -29,7 +29,7 @@ type Offer struct {
 // (see resumeChain), or nil: the latest run, when it was interrupted or
 // stopped by trouble that may pass. The caller asks only while it runs no
 // extraction itself: a run still marked running is then one a crash cut
-// short, which the next run closes (failed, resumable) and resumes.
+// short, which the next run closes (interrupted) and resumes.
 func ResumeOffer(ctx context.Context, db *store.DB) (*Offer, error) {
 	runs, err := db.Runs(ctx, resumeDepth)
 	if err != nil {
@@ -39,11 +39,11 @@ func ResumeOffer(ctx context.Context, db *store.DB) (*Offer, error) {
 		return nil, nil
 	}
 	latest := runs[0]
-	crashed := latest.Status == store.StatusRunning
-	if crashed {
+	crashed := latest.Status == store.StatusRunning || latest.Status == store.StatusInterrupted
+	if latest.Status == store.StatusRunning {
 		// The history as the next run sees it once it closed this one.
 		runs = slices.Clone(runs)
-		runs[0].Status = store.StatusFailed
+		runs[0].Status = store.StatusInterrupted
 	}
 	objs, err := catalog.Normalize(latest.Objects)
 	if err != nil {

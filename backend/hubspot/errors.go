@@ -9,6 +9,10 @@ import (
 	"time"
 )
 
+// SendTheLog is how a message asks for the log file; the app and the
+// command line, which know where the log is, name it after these words.
+const SendTheLog = "send the log file to support"
+
 // APIError is the common core of every error a call returns once it has
 // given up: what was asked, what HubSpot (or the network) answered, and how
 // many attempts were made. The typed errors below wrap it, so
@@ -44,7 +48,7 @@ func (e *APIError) Unwrap() error { return e.Err }
 
 // UserMessage says what went wrong in words for the person at the screen.
 func (e *APIError) UserMessage() string {
-	return fmt.Sprintf("HubSpot refused a request (status %d): please send the log file to support so we can fix it.", e.Status)
+	return fmt.Sprintf("HubSpot refused a request (status %d): please %s so we can fix it.", e.Status, SendTheLog)
 }
 
 // AuthError: HubSpot answered 401, the token is wrong, incomplete or revoked.
@@ -86,7 +90,7 @@ func (e *ValidationError) UserMessage() string {
 	if msg == "" {
 		msg = "no reason given"
 	}
-	return fmt.Sprintf("HubSpot rejected a request as invalid (%s): please send the log file to support so we can fix it.", msg)
+	return fmt.Sprintf("HubSpot rejected a request as invalid (%s): please %s so we can fix it.", msg, SendTheLog)
 }
 
 // DailyLimitError: the account's daily API allowance is spent; retrying
@@ -186,7 +190,7 @@ func UserMessage(err error) string {
 	case errors.Is(err, context.DeadlineExceeded):
 		return "The extraction ran out of time before it finished: run it again to resume where it stopped."
 	}
-	return "Something unexpected went wrong while reading from HubSpot: run the extraction again, and if it keeps happening send the log file to support."
+	return "Something unexpected went wrong while reading from HubSpot: run the extraction again, and if it keeps happening " + SendTheLog + "."
 }
 
 // finalError wraps the APIError of an answer not worth asking again in the

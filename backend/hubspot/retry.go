@@ -211,7 +211,7 @@ func permanentCause(err error, base string) string {
 	msg := err.Error()
 	switch {
 	case errors.Is(err, errBodyTooLarge):
-		return fmt.Sprintf("HubSpot's answer was larger than %d MiB, more than the app reads: please send the log file to support.", maxBodyBytes>>20)
+		return fmt.Sprintf("HubSpot's answer was larger than %d MiB, more than the app reads: please %s.", maxBodyBytes>>20, SendTheLog)
 	case strings.Contains(msg, "invalid header field value"):
 		return "The access key contains a line break or another character that cannot be sent to HubSpot: copy the key again, with nothing before or after it."
 	case strings.Contains(msg, "server gave HTTP response to HTTPS client"):

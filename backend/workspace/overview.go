@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"hubextract/backend/catalog"
+	"hubextract/backend/extract"
 	"hubextract/backend/settings"
 	"hubextract/backend/store"
 )
@@ -130,7 +131,7 @@ func overviewOf(ctx context.Context, db *store.DB, loc settings.Location, types 
 	}
 	for _, r := range runs {
 		if o.LastRun == nil {
-			rr := runOf(r)
+			rr := runOf(extract.Seen(r, db.Path()))
 			o.LastRun = &rr
 		}
 		if r.Status == store.StatusSucceeded && o.LastSuccess == "" {

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"hubextract/backend/catalog"
+	"hubextract/backend/extract"
 	"hubextract/backend/store"
 )
 
@@ -41,7 +42,7 @@ type Stream struct {
 	Error        string  `json:"error"`
 }
 
-// RunOf shapes a stored run for display.
+// runOf shapes a stored run for display.
 func runOf(r store.Run) Run {
 	out := Run{
 		ID: r.ID, StartedAt: timeText(r.StartedAt), FinishedAt: timeText(r.FinishedAt), Status: r.Status,
@@ -73,7 +74,7 @@ func runsOf(ctx context.Context, db *store.DB, limit int) ([]Run, error) {
 	}
 	out := make([]Run, len(runs))
 	for i, r := range runs {
-		out[i] = runOf(r)
+		out[i] = runOf(extract.Seen(r, db.Path()))
 	}
 	return out, nil
 }
@@ -84,7 +85,7 @@ func runByID(ctx context.Context, db *store.DB, id int64) (Run, error) {
 	if err != nil {
 		return Run{}, fmt.Errorf("run %d: %w", id, err)
 	}
-	return runOf(r), nil
+	return runOf(extract.Seen(r, db.Path())), nil
 }
 
 func nonNil[T any](s []T) []T {

@@ -271,7 +271,8 @@ func asNobody(t *testing.T, args ...string) (code int, stdout, stderr string) {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(exe, args...)
-	cmd.Env = append(os.Environ(), "HOME="+cfg, "XDG_CONFIG_HOME="+cfg, "HUBSPOT_TOKEN=", "HUBEXTRACT_DB=")
+	cmd.Env = append(os.Environ(), "HOME="+cfg, "XDG_CONFIG_HOME="+cfg, "HUBSPOT_TOKEN=", "HUBEXTRACT_DB=",
+		"HUBEXTRACT_CONFIG_DIR=") // the app folder: under the one above, which that user can reach
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	dieWithTest(cmd)
