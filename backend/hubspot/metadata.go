@@ -159,9 +159,18 @@ type Account struct {
 	UTCOffset           string `json:"utcOffset"`
 }
 
-// AccountDetails reads the portal's details: a cheap "test connection". It
-// also teaches the client the account's time zone, in which the daily limit
-// resets.
+// AccountDetailsScope is the one scope account details need. HubSpot's
+// published descriptions (HubSpot/HubSpot-public-api-spec-collection,
+// PublicApiSpecs/Account/Account Info/Rollouts/144923/v3/accountInfo.json,
+// version v3, and .../2026-09/accountInfo.json, version 2026-09) give
+// GET /account-info/v3/details the security "oauth2": ["oauth"] and
+// "private_apps": ["oauth"]: a key without oauth is answered 403 there
+// while it may read everything else. The answer has no account name.
+const AccountDetailsScope = "oauth"
+
+// AccountDetails reads the portal's details (it needs AccountDetailsScope).
+// It also teaches the client the account's time zone, in which the daily
+// limit resets.
 func (c *Client) AccountDetails(ctx context.Context) (Account, error) {
 	var a Account
 	if err := c.getJSON(ctx, "account details", "/account-info/v3/details", "", &a); err != nil {
@@ -187,4 +196,27 @@ func (a Account) location() *time.Location {
 		return time.FixedZone(off, secs)
 	}
 	return nil
+}
+
+// EventPortalID is the account an email event belongs to: the one other
+// documented way to learn the portal id without AccountDetailsScope
+// ("portalId: an ID referencing the HubSpot account that sent the email
+// message. This will correspond to your account", the legacy Email Events
+// API overview, developers.hubspot.com/docs/methods/email/email_events_overview);
+// it needs the content scope and an account that has sent an email. The
+// token look-ups are no way for a service key: GET
+// /oauth/v1/access-tokens/{token} (PublicApiSpecs/Auth/Oauth/Rollouts/155908/v1/oauth.json,
+// version v1) is deprecated, describes OAuth access tokens and puts the key
+// in the URL; POST /oauth/2026-09/token/introspect
+// (PublicApiSpecs/Auth/Oauth/Rollouts/279897/2026-09/oauth.json, version
+// 2026-09) takes an app's client id and secret and documents only "active".
+// 0 when the event does not say.
+func EventPortalID(e EmailEvent) int64 {
+	var w struct {
+		PortalID int64 `json:"portalId"`
+	}
+	if json.Unmarshal(e.Raw, &w) != nil || w.PortalID < 0 {
+		return 0
+	}
+	return w.PortalID
 }
