@@ -82,6 +82,12 @@ func pipelinesCalls(selection []string) int64 {
 	return calls
 }
 
+// formsCalls is what listing the forms costs: the active ones, then the
+// archived ones (a list of its own), each at least one page.
+func formsCalls(active, archived int64) int64 {
+	return pages(active, formsPage) + pages(archived, formsPage)
+}
+
 // submissionsCalls is what reading the submissions of forms holding the
 // given counts costs, each form at least one page.
 func submissionsCalls(perForm []int64) int64 {

@@ -207,7 +207,13 @@ func marketingEstimate(ctx context.Context, db *store.DB, objs []string, te *Typ
 	// The forms list is read once, for the forms stream when selected.
 	var list int64
 	if te.Type == catalog.Forms || !slices.Contains(objs, catalog.Forms) {
-		list = pages(int64(len(forms)), formsPage)
+		var archived int64
+		for _, f := range forms {
+			if f.Archived {
+				archived++
+			}
+		}
+		list = formsCalls(int64(len(forms))-archived, archived)
 	}
 	switch te.Type {
 	case catalog.Forms:
@@ -216,14 +222,17 @@ func marketingEstimate(ctx context.Context, db *store.DB, objs []string, te *Typ
 			te.Records, te.Basis = int64(len(forms)), BasisStored
 		}
 	case catalog.FormSubmissions:
-		perForm := make([]int64, len(forms))
+		perForm := make([]int64, 0, len(forms))
 		var stored int64
-		for i, f := range forms {
+		for _, f := range forms {
+			if !hasSubmissions(f.FormType) {
+				continue // not read
+			}
 			n, err := db.CountFormSubmissions(ctx, f.ID)
 			if err != nil {
 				return err
 			}
-			perForm[i], stored = n, stored+n
+			perForm, stored = append(perForm, n), stored+n
 		}
 		te.Calls = max(1, list+submissionsCalls(perForm))
 		if stored > 0 {

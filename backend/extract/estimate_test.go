@@ -143,6 +143,7 @@ func TestEstimateWithoutHubSpot(t *testing.T) {
 	for _, typ := range catalog.Marketing {
 		least[typ] = 1
 	}
+	least[catalog.Forms] = formsCalls(0, 0) // the active forms' list and the archived ones'
 	tests := []struct {
 		name     string
 		db       func(t *testing.T) *store.DB // nil: no database yet

@@ -80,10 +80,10 @@ func TestExtractMatchesTruth(t *testing.T) {
 				stored, total := int64(len(tr.IDs(typ, false))+len(tr.IDs(typ, true))), int64(len(tr.IDs(typ, false)))
 				switch typ {
 				case catalog.Forms:
-					stored, total = int64(len(tr.Forms())), -1
+					stored, total = int64(len(tr.Forms())+len(tr.ArchivedForms())), -1
 				case catalog.FormSubmissions:
 					stored, total = 0, -1
-					for _, id := range tr.Forms() {
+					for _, id := range submittedForms(tr) {
 						stored += int64(tr.Submissions(id))
 					}
 				case catalog.EmailEvents:

@@ -15,9 +15,11 @@ import (
 )
 
 // Forms and their submissions. The forms list (100 per page) is read in
-// full every run; each page is saved together with one pending checkpoint
-// per form whose submissions are still to read, and each such form becomes
-// its own task, so the scheduler's workers read many forms at once under
+// full every run, of every type (formTypes=all: without it HubSpot lists
+// only hubspot forms), the active forms, then the archived ones in a list
+// of their own (archived=true); each page is saved together with one
+// pending checkpoint per form whose submissions are still to read, and
+// each such form becomes its own task, so the scheduler's workers read many forms at once under
 // the client's shared limiter. A form's submissions come newest first, 50
 // per page, each page saved in its own transaction; an incremental run
 // stops at the first page reaching back past its watermark (minus the
@@ -27,6 +29,11 @@ import (
 // unfinished one is read again from its newest page, since the
 // submissions cursor is an opaque token whose lifetime HubSpot does not
 // document (upserts make the second read harmless).
+//
+// A blog comment form has no submissions (HubSpot answers the request 400):
+// it is skipped without a call, with a note in the run log; a form whose
+// submissions HubSpot answers 400 all the same is skipped with a warning,
+// never failing the stream.
 
 // submissionsPrefix starts the checkpoint key of each form's submissions.
 const submissionsPrefix = catalog.FormSubmissions + ":form:"
@@ -58,7 +65,9 @@ func (e *engine) queueForms(ctx context.Context) {
 			e.queueSubmissions(ctx, ss, id)
 		}
 	}
-	after, listed := e.plan.checkpoint(catalog.Forms)
+	after, activeListed := e.plan.checkpoint(listKey(catalog.Forms))
+	archivedAfter, archivedListed := e.plan.checkpoint(archivedKey(catalog.Forms))
+	listed := activeListed && archivedListed
 	for _, s := range both {
 		s.mu.Lock()
 		s.listedBefore = listed && (s == fs || len(queued) == 0)
@@ -69,7 +78,13 @@ func (e *engine) queueForms(ctx context.Context) {
 			s.hold()
 		}
 		e.sched.add(&task{name: catalog.Forms, priority: metadataPriority / 2, run: func(ctx context.Context) {
-			err := e.walkForms(ctx, fs, ss, after, queued)
+			var err error
+			if !activeListed {
+				err = e.walkForms(ctx, fs, ss, false, after, queued)
+			}
+			if err == nil && !archivedListed {
+				err = e.walkForms(ctx, fs, ss, true, archivedAfter, queued)
+			}
 			for _, s := range both {
 				s.fail(ctx, err)
 				s.release(ctx)
@@ -81,17 +96,21 @@ func (e *engine) queueForms(ctx context.Context) {
 	}
 }
 
-// walkForms lists the forms from the saved cursor on. The calls count
-// toward the forms stream, or toward form_submissions when only that is
-// selected (see meter).
-func (e *engine) walkForms(ctx context.Context, fs, ss *stream, after string, queued map[string]bool) error {
+// walkForms lists the active forms, or the archived ones, from the saved
+// cursor on. The calls count toward the forms stream, or toward
+// form_submissions when only that is selected (see meter).
+func (e *engine) walkForms(ctx context.Context, fs, ss *stream, archived bool, after string, queued map[string]bool) error {
 	owner := cmp.Or(fs, ss)
 	tctx, cancel := owner.taskContext(ctx)
 	defer cancel()
-	owner.setPhase(progress.PhaseRecords)
+	key, list, phase := listKey(catalog.Forms), e.client.ListForms, progress.PhaseRecords
+	if archived {
+		key, list, phase = archivedKey(catalog.Forms), e.client.ListArchivedForms, progress.PhaseArchived
+	}
+	owner.setPhase(phase)
 	owner.report(false)
 	for {
-		page, err := e.client.ListForms(tctx, after)
+		page, err := list(tctx, after)
 		if err != nil {
 			return err
 		}
@@ -103,6 +122,10 @@ func (e *engine) walkForms(ctx context.Context, fs, ss *stream, after string, qu
 				UpdatedAt: f.UpdatedAt, Archived: f.Archived, Raw: f.Raw}
 			if _, done := e.plan.checkpoint(submissionsKey(f.ID)); ss != nil && !done && !queued[f.ID] {
 				queued[f.ID] = true
+				if !hasSubmissions(f.FormType) {
+					e.note(ss.name, "form "+f.ID+" ("+f.Name+") is a blog comment form, which has no form submissions: skipped")
+					continue
+				}
 				fresh = append(fresh, f.ID)
 			}
 		}
@@ -111,7 +134,7 @@ func (e *engine) walkForms(ctx context.Context, fs, ss *stream, after string, qu
 			n = 0 // forms are not submissions
 		}
 		runID, now := e.runID, e.clk.Now()
-		if err := owner.save(tctx, catalog.Forms, page.Next, n, func(ctx context.Context, tx *store.Tx) error {
+		if err := owner.save(tctx, key, page.Next, n, func(ctx context.Context, tx *store.Tx) error {
 			if err := tx.UpsertForms(ctx, forms); err != nil {
 				return err
 			}
@@ -133,6 +156,17 @@ func (e *engine) walkForms(ctx context.Context, fs, ss *stream, after string, qu
 		after = page.Next
 	}
 }
+
+// note writes an information line of a stream to the run log.
+func (e *engine) note(stream, msg string) {
+	e.rep.Report(progress.Event{Kind: progress.KindLog, Time: e.clk.Now(), Stream: stream, Level: progress.LevelInfo,
+		Message: stream + ": " + msg})
+}
+
+// hasSubmissions tells whether forms of a type have submissions to read:
+// all but blog comment forms, whose submissions request HubSpot answers
+// 400 (the call is not made).
+func hasSubmissions(formType string) bool { return formType != hubspot.FormTypeBlogComment }
 
 // queueSubmissions queues the read of one form's submissions, the forms
 // with the most stored submissions first.
@@ -165,6 +199,14 @@ func (e *engine) walkSubmissions(ctx context.Context, s *stream, formID string) 
 		page, err := e.client.ListFormSubmissions(tctx, formID, after)
 		if nf := (*hubspot.NotFoundError)(nil); errors.As(err, &nf) {
 			// Deleted since it was listed: nothing left to read.
+			return e.w.write(func(ctx context.Context, tx *store.Tx) error {
+				return tx.SaveCheckpoint(ctx, store.Checkpoint{RunID: e.runID, Stream: key, Done: true, UpdatedAt: e.clk.Now()})
+			})
+		}
+		if ve := (*hubspot.ValidationError)(nil); errors.As(err, &ve) {
+			// HubSpot refuses this form's submissions (as it does a blog
+			// comment form's): skipped, never failing the stream.
+			e.warn(s.name + ": form " + formID + ": HubSpot refuses its submissions (" + cmp.Or(ve.Message, "400") + "); skipped")
 			return e.w.write(func(ctx context.Context, tx *store.Tx) error {
 				return tx.SaveCheckpoint(ctx, store.Checkpoint{RunID: e.runID, Stream: key, Done: true, UpdatedAt: e.clk.Now()})
 			})

@@ -143,10 +143,10 @@ func checkMarketing(t *testing.T, db *store.DB, tr *fakehub.Truth, types []strin
 		for _, f := range forms {
 			ids = append(ids, f.ID)
 		}
-		sameIDs(t, "forms", ids, tr.Forms())
+		sameIDs(t, "forms", ids, append(tr.Forms(), tr.ArchivedForms()...))
 	}
 	if slices.Contains(types, catalog.FormSubmissions) {
-		for _, id := range tr.Forms() {
+		for _, id := range append(tr.Forms(), tr.ArchivedForms()...) {
 			if got, err := db.CountFormSubmissions(ctx, id); err != nil || got != int64(tr.Submissions(id)) {
 				t.Errorf("form %s: %d submissions stored (%v), HubSpot has %d", id, got, err, tr.Submissions(id))
 			}
@@ -246,10 +246,10 @@ func minimumCalls(tr *fakehub.Truth, cfg fakehub.Config, types []string, batchMo
 	}
 	calls := pages(len(tr.Owners()), 500) + pages(len(tr.ArchivedOwners()), 500)
 	if slices.Contains(types, catalog.Forms) || slices.Contains(types, catalog.FormSubmissions) {
-		calls += pages(len(tr.Forms()), 100)
+		calls += pages(len(tr.Forms()), 100) + pages(len(tr.ArchivedForms()), 100)
 	}
 	if slices.Contains(types, catalog.FormSubmissions) {
-		for _, id := range tr.Forms() {
+		for _, id := range submittedForms(tr) {
 			calls += pages(tr.Submissions(id), 50)
 		}
 	}

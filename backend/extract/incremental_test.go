@@ -33,7 +33,8 @@ func changedSince(tr *fakehub.Truth, typ string, from time.Time) []string {
 // newly archived ones when the properties do not fit a URL), and per
 // associated type the v4 reads of the changed records (per 1,000 ids, as
 // many rounds as the longest association list needs pages, at least one);
-// the forms list and one page per form; the email events of the window in
+// the forms lists (active, archived) and one page per form with
+// submissions; the email events of the window in
 // pages of 1,000.
 func incrementalCalls(tr *fakehub.Truth, cfg fakehub.Config, types []string, from, until time.Time,
 	newlyArchived map[string]int, batchMode bool) int {
@@ -42,10 +43,10 @@ func incrementalCalls(tr *fakehub.Truth, cfg fakehub.Config, types []string, fro
 	for _, typ := range types {
 		switch typ {
 		case catalog.Forms:
-			calls += pages(len(tr.Forms()), 100)
+			calls += pages(len(tr.Forms()), 100) + pages(len(tr.ArchivedForms()), 100)
 			continue
 		case catalog.FormSubmissions:
-			calls += len(tr.Forms())
+			calls += len(submittedForms(tr))
 			continue
 		case catalog.EmailEvents:
 			calls += pages(len(tr.EmailEventIDs(from, until.Add(-time.Millisecond))), 1000)
@@ -170,7 +171,7 @@ func TestIncrementalFetchesOnlyChanges(t *testing.T) {
 			if s := streamResult(t, second, catalog.EmailEvents); s.Records != int64(newEvents) || newEvents < 9 {
 				t.Errorf("email_events: %+v, want the %d events of the window", s, newEvents)
 			}
-			if s := streamResult(t, second, catalog.FormSubmissions); s.Records != 0 || s.APICalls != int64(len(tr.Forms())) {
+			if s := streamResult(t, second, catalog.FormSubmissions); s.Records != 0 || s.APICalls != int64(len(submittedForms(tr))) {
 				t.Errorf("form_submissions: %+v, want one call per form and nothing new", s)
 			}
 			wms, err := db.Watermarks(t.Context())
@@ -298,9 +299,10 @@ func TestSearchCapNeverTruncates(t *testing.T) {
 }
 
 // TestFormSubmissionCounts: forms with 0, 1, 50, 51 and 500 submissions
-// cost exactly 1, 1, 1, 2 and 10 calls after the one call listing them,
-// attributed to the stream that needs them; a second run costs one call
-// per form; a run cancelled midway resumes by form.
+// cost exactly 1, 1, 1, 2 and 10 calls after the two calls listing them
+// (the active forms, the archived ones), attributed to the stream that
+// needs them; a second run costs one call per form; a run cancelled midway
+// resumes by form.
 func TestFormSubmissionCounts(t *testing.T) {
 	cfg := fakehub.Config{Scale: 5, FormSubmissionCounts: []int{0, 1, 50, 51, 500}, EmailEvents: 1}
 	tests := []struct {
@@ -308,7 +310,7 @@ func TestFormSubmissionCounts(t *testing.T) {
 		objects []string
 		forms   int64 // calls attributed to the forms stream
 	}{
-		{name: "FormsAndSubmissions", objects: []string{catalog.Forms, catalog.FormSubmissions}, forms: 1},
+		{name: "FormsAndSubmissions", objects: []string{catalog.Forms, catalog.FormSubmissions}, forms: 2},
 		{name: "SubmissionsOnly", objects: []string{catalog.FormSubmissions}},
 	}
 	for _, tt := range tests {
@@ -322,24 +324,24 @@ func TestFormSubmissionCounts(t *testing.T) {
 			checkTruth(t, db, f.fake.Truth(), tt.objects)
 			// Two more calls: the owners, active and archived.
 			stats := f.fake.Stats().ByType
-			if stats["forms"] != 1 || stats["form submissions"] != 15 || f.fake.Stats().Total != 18 || res.APICalls != 18 || res.MinimumCalls != 18 {
-				t.Errorf("calls %v (run counted %d, minimum %d), want 1 forms list and 1+1+1+2+10 submission pages",
+			if stats["forms"] != 2 || stats["form submissions"] != 15 || f.fake.Stats().Total != 19 || res.APICalls != 19 || res.MinimumCalls != 19 {
+				t.Errorf("calls %v (run counted %d, minimum %d), want 2 forms lists and 1+1+1+2+10 submission pages",
 					stats, res.APICalls, res.MinimumCalls)
 			}
 			subs := streamResult(t, res, catalog.FormSubmissions)
-			if subs.Records != 602 || subs.APICalls != 16-tt.forms {
+			if subs.Records != 602 || subs.APICalls != 17-tt.forms {
 				t.Errorf("form_submissions: %+v", subs)
 			}
 			if tt.forms > 0 {
-				if fs := streamResult(t, res, catalog.Forms); fs.Records != 5 || fs.APICalls != 1 {
+				if fs := streamResult(t, res, catalog.Forms); fs.Records != 5 || fs.APICalls != 2 {
 					t.Errorf("forms: %+v", fs)
 				}
 			}
 			f.clk.Advance(time.Hour)
 			f.fake.ResetStats()
 			again := f.run(t.Context(), db, Options{Objects: tt.objects})
-			if again.Status != store.StatusSucceeded || again.Mode != store.ModeIncremental || f.fake.Stats().Total != 6+2 {
-				t.Errorf("second run: %s %s, %d calls, want 6 and the owners", again.Status, again.Mode, f.fake.Stats().Total)
+			if again.Status != store.StatusSucceeded || again.Mode != store.ModeIncremental || f.fake.Stats().Total != 7+2 {
+				t.Errorf("second run: %s %s, %d calls, want 7 and the owners", again.Status, again.Mode, f.fake.Stats().Total)
 			}
 		})
 	}
@@ -354,9 +356,9 @@ func TestFormSubmissionCounts(t *testing.T) {
 			t.Fatalf("runs: %s, %s resumed from %d", first.Status, second.Status, second.ResumedFrom)
 		}
 		checkTruth(t, db, f.fake.Truth(), objects)
-		// The forms list is not read again; finished forms are not read
+		// The forms lists are not read again; finished forms are not read
 		// again; an unfinished form is read again from its newest page.
-		if stats := f.fake.Stats().ByType; stats["forms"] != 1 || stats["form submissions"] > 15+9 {
+		if stats := f.fake.Stats().ByType; stats["forms"] != 2 || stats["form submissions"] > 15+9 {
 			t.Errorf("calls over both runs: %v", stats)
 		}
 	})

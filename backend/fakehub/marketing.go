@@ -3,6 +3,7 @@ package fakehub
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 )
@@ -11,10 +12,25 @@ import (
 
 type form struct {
 	id, name         string
+	formType         string // hubspot, captured, flow or blog_comment
+	archived         bool
 	created, updated int64
 	submissions      int
 	fields           []formField
 }
+
+// Form types as HubSpot's forms API names them (formTypes, formType; see
+// PublicApiSpecs/Marketing/Forms/Rollouts/144909/v3/forms.json in
+// HubSpot/HubSpot-public-api-spec-collection). "all" asks for every one.
+const (
+	formHubSpot     = "hubspot"
+	formCaptured    = "captured"
+	formFlow        = "flow"
+	formBlogComment = "blog_comment"
+	formTypesAll    = "all"
+)
+
+var formTypes = []string{formHubSpot, formCaptured, formFlow, formBlogComment}
 
 type formField struct {
 	name, label, fieldType string
@@ -49,9 +65,26 @@ func generateForms(ds *dataset, n int, counts []int) {
 				f.fields = append(f.fields, ff)
 			}
 		}
+		// Every type, and an archived form, in each ten past the forms with
+		// configured counts (those stay active hubspot forms).
+		f.formType = formHubSpot
+		if i >= len(counts) {
+			switch i % 10 {
+			case 3:
+				f.formType = formCaptured
+			case 6:
+				f.formType = formFlow
+			case 8:
+				f.archived = true
+			case 9:
+				f.formType = formBlogComment
+			}
+		}
 		switch {
 		case i < len(counts):
 			f.submissions = counts[i]
+		case f.formType == formBlogComment:
+			f.submissions = 0 // comments are no form submissions: the endpoint answers 400
 		case i%5 == 4:
 			f.submissions = 0 // some forms were never submitted
 		default:
@@ -79,7 +112,20 @@ func (ds *dataset) formIndex(id string) int {
 	return -1
 }
 
-// GET /marketing/v3/forms
+// listedForms is the indexes of the forms GET /marketing/v3/forms lists,
+// in order: of the given types (every one with all), archived or not.
+func (ds *dataset) listedForms(types []string, archived bool) []int {
+	var out []int
+	for i, f := range ds.forms {
+		if f.archived == archived && (slices.Contains(types, formTypesAll) || slices.Contains(types, f.formType)) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// GET /marketing/v3/forms: formTypes is repeated (hubspot only when
+// absent, as HubSpot does), archived=true lists only the archived forms.
 func (s *Server) listForms(r *http.Request) *response {
 	limit, bad := s.queryLimit(r, 20, 500)
 	if bad != nil {
@@ -89,9 +135,28 @@ func (s *Server) listForms(r *http.Request) *response {
 	if bad != nil {
 		return bad
 	}
+	q := r.URL.Query()
+	types := q["formTypes"]
+	for _, t := range types {
+		if t != formTypesAll && !slices.Contains(formTypes, t) {
+			return s.badRequest("Unable to parse value for query parameter: formTypes")
+		}
+	}
+	if len(types) == 0 {
+		types = []string{formHubSpot}
+	}
+	archived := false
+	if v := q.Get("archived"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return s.badRequest("Unable to parse value for query parameter: archived")
+		}
+		archived = b
+	}
+	listed := s.ds.listedForms(types, archived)
 	results := []map[string]any{}
-	end := min(start+limit, len(s.ds.forms))
-	for i := start; i < end; i++ {
+	end := min(start+limit, len(listed))
+	for _, i := range listed[min(start, end):end] {
 		f := &s.ds.forms[i]
 		groups := []map[string]any{}
 		for _, ff := range f.fields {
@@ -99,18 +164,22 @@ func (s *Server) listForms(r *http.Request) *response {
 				"objectTypeId": "0-1", "name": ff.name, "label": ff.label, "required": ff.required, "hidden": false, "fieldType": ff.fieldType,
 			}}})
 		}
-		results = append(results, map[string]any{
-			"id": f.id, "name": f.name, "formType": "hubspot", "createdAt": isoMillis(f.created), "updatedAt": isoMillis(f.updated),
-			"archived": false, "fieldGroups": groups,
+		form := map[string]any{
+			"id": f.id, "name": f.name, "formType": f.formType, "createdAt": isoMillis(f.created), "updatedAt": isoMillis(f.updated),
+			"archived": f.archived, "fieldGroups": groups,
 			"configuration": map[string]any{"language": "en", "cloneable": true, "editable": true, "archivable": true,
 				"recaptchaEnabled": false, "createNewContactForNewEmail": false, "prePopulateKnownValues": true,
 				"postSubmitAction": map[string]string{"type": "thank_you", "value": "Thanks for submitting the form."}},
 			"displayOptions":      map[string]any{"renderRawHtml": false, "theme": "default_style", "submitButtonText": "Submit"},
 			"legalConsentOptions": map[string]string{"type": "none"},
-		})
+		}
+		if f.archived {
+			form["archivedAt"] = isoMillis(f.updated)
+		}
+		results = append(results, form)
 	}
 	body := map[string]any{"results": results}
-	if end < len(s.ds.forms) {
+	if end < len(listed) {
 		after := cursor("form:", end)
 		body["paging"] = pagingJSON(after, nextLink(r, after))
 	}
@@ -132,6 +201,11 @@ func (s *Server) listSubmissions(r *http.Request) *response {
 		return bad
 	}
 	f := &s.ds.forms[fi]
+	if f.formType == formBlogComment {
+		// HubSpot's answer for a blog comment form: its comments are not
+		// form submissions.
+		return s.badRequest("Form " + f.id + " is a blog comment form; its submissions are not available")
+	}
 	results := []map[string]any{}
 	end := min(pos+limit, f.submissions)
 	for p := pos; p < end; p++ {

@@ -25,7 +25,7 @@ func TestFormsAndSubmissions(t *testing.T) {
 			} `json:"results"`
 			Paging *pagingShape `json:"paging"`
 		}
-		f.ok("GET", "/marketing/v3/forms?limit=2&after="+after, nil, &page)
+		f.ok("GET", "/marketing/v3/forms?formTypes=all&limit=2&after="+after, nil, &page)
 		for _, r := range page.Results {
 			forms = append(forms, r.ID)
 			if r.Name == "" || len(r.FieldGroups) == 0 {
@@ -40,6 +40,9 @@ func TestFormsAndSubmissions(t *testing.T) {
 		t.Fatalf("forms %v, truth %v", forms, tr.Forms())
 	}
 	for i, id := range forms {
+		if tr.FormType(id) == formBlogComment {
+			continue // no submissions: see TestFormTypes
+		}
 		t.Run(strconv.Itoa(i), func(t *testing.T) {
 			f := f.with(t)
 			want := tr.Submissions(id)
@@ -307,5 +310,99 @@ func TestPropertiesAndLongURLs(t *testing.T) {
 	f.ok("POST", "/crm/v3/objects/contacts/batch/read", map[string]any{"properties": names, "inputs": []map[string]string{{"id": a.Results[0].ID}}}, &batch)
 	if len(batch.Results[0].Properties) != len(names) {
 		t.Errorf("batch read returned %d of %d properties", len(batch.Results[0].Properties), len(names))
+	}
+}
+
+// TestFormTypes: HubSpot lists only hubspot forms without formTypes, the
+// given types with it (repeated, or all), the archived forms with
+// archived=true; a blog comment form's submissions answer 400.
+func TestFormTypes(t *testing.T) {
+	f := newFixture(t, Config{Scale: 10, Forms: 20})
+	tr := f.s.Truth()
+	list := func(t *testing.T, query string) (ids, types []string) {
+		after := ""
+		for {
+			var page struct {
+				Results []struct {
+					ID         string `json:"id"`
+					FormType   string `json:"formType"`
+					Archived   bool   `json:"archived"`
+					ArchivedAt string `json:"archivedAt"`
+				} `json:"results"`
+				Paging *pagingShape `json:"paging"`
+			}
+			f.with(t).ok("GET", "/marketing/v3/forms?limit=3&after="+url.QueryEscape(after)+query, nil, &page)
+			for _, r := range page.Results {
+				if r.Archived != strings.Contains(query, "archived=true") || r.Archived != (r.ArchivedAt != "") {
+					t.Errorf("form %s: archived %t at %q", r.ID, r.Archived, r.ArchivedAt)
+				}
+				ids, types = append(ids, r.ID), append(types, r.FormType)
+			}
+			if after = page.Paging.after(); after == "" {
+				return ids, types
+			}
+		}
+	}
+	of := func(ids []string, types ...string) []string {
+		out := []string{}
+		for _, id := range ids {
+			if slices.Contains(types, tr.FormType(id)) {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	active, archived := tr.Forms(), tr.ArchivedForms()
+	for _, typ := range []string{formHubSpot, formCaptured, formFlow, formBlogComment} {
+		if len(of(active, typ)) == 0 {
+			t.Errorf("no active %s form", typ)
+		}
+	}
+	if len(archived) == 0 || len(active)+len(archived) != 20 {
+		t.Fatalf("%d active and %d archived forms, want 20 with some archived", len(active), len(archived))
+	}
+	tests := []struct {
+		name, query string
+		want        []string
+	}{
+		{"default: hubspot only", "", of(active, formHubSpot)},
+		{"one type", "&formTypes=captured", of(active, formCaptured)},
+		{"repeated", "&formTypes=flow&formTypes=blog_comment", of(active, formFlow, formBlogComment)},
+		{"all", "&formTypes=all", active},
+		{"every type by name", "&formTypes=hubspot&formTypes=captured&formTypes=flow&formTypes=blog_comment", active},
+		{"archived, hubspot only", "&archived=true", of(archived, formHubSpot)},
+		{"archived, all", "&archived=true&formTypes=all", archived},
+		{"archived=false", "&archived=false&formTypes=all", active},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ids, types := list(t, tt.query)
+			if !slices.Equal(ids, tt.want) {
+				t.Fatalf("listed %v, want %v", ids, tt.want)
+			}
+			for i, id := range ids {
+				if types[i] != tr.FormType(id) {
+					t.Errorf("form %s: formType %q, truth %q", id, types[i], tr.FormType(id))
+				}
+			}
+		})
+	}
+	f.fails("GET", "/marketing/v3/forms?formTypes=popup", nil, http.StatusBadRequest)
+	f.fails("GET", "/marketing/v3/forms?archived=maybe", nil, http.StatusBadRequest)
+	for _, id := range of(active, formBlogComment) {
+		eb := f.fails("GET", "/form-integrations/v1/submissions/forms/"+id, nil, http.StatusBadRequest)
+		if eb.Status != "error" || eb.Category != "VALIDATION_ERROR" || eb.CorrelationID == "" || eb.Message == "" {
+			t.Errorf("blog comment form %s: error body %+v", id, eb)
+		}
+		if tr.Submissions(id) != 0 {
+			t.Errorf("blog comment form %s: truth says %d submissions", id, tr.Submissions(id))
+		}
+	}
+	for _, id := range archived {
+		var page struct{ Results []any }
+		f.ok("GET", "/form-integrations/v1/submissions/forms/"+id+"?limit=50", nil, &page)
+		if len(page.Results) != min(tr.Submissions(id), 50) {
+			t.Errorf("archived form %s: %d submissions on the first page, truth %d", id, len(page.Results), tr.Submissions(id))
+		}
 	}
 }

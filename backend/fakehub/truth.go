@@ -141,16 +141,37 @@ func (tr *Truth) ArchivedOwners() []string {
 	return out
 }
 
-// Forms lists the form ids in list order.
+// Forms lists the active forms' ids, of every type, in list order
+// (formTypes=all).
 func (tr *Truth) Forms() []string {
-	out := make([]string, len(tr.v.ds.forms))
-	for i, f := range tr.v.ds.forms {
-		out[i] = f.id
+	out := []string{}
+	for _, i := range tr.v.ds.listedForms([]string{formTypesAll}, false) {
+		out = append(out, tr.v.ds.forms[i].id)
 	}
 	return out
 }
 
-// Submissions is a form's submission count (0 for an unknown form).
+// ArchivedForms lists the archived forms' ids, of every type, in list
+// order (formTypes=all&archived=true).
+func (tr *Truth) ArchivedForms() []string {
+	out := []string{}
+	for _, i := range tr.v.ds.listedForms([]string{formTypesAll}, true) {
+		out = append(out, tr.v.ds.forms[i].id)
+	}
+	return out
+}
+
+// FormType is a form's type: hubspot, captured, flow or blog_comment (""
+// for an unknown form). A blog_comment form's submissions answer 400.
+func (tr *Truth) FormType(formID string) string {
+	if i := tr.v.ds.formIndex(formID); i >= 0 {
+		return tr.v.ds.forms[i].formType
+	}
+	return ""
+}
+
+// Submissions is a form's submission count (0 for an unknown form and a
+// blog_comment form).
 func (tr *Truth) Submissions(formID string) int {
 	if i := tr.v.ds.formIndex(formID); i >= 0 {
 		return tr.v.ds.forms[i].submissions

@@ -47,11 +47,40 @@ const (
 	MaxEmailEventsLimit = 1000
 )
 
-// ListForms reads one page of marketing forms.
+// Form types. HubSpot's published description of the forms API
+// (HubSpot/HubSpot-public-api-spec-collection,
+// PublicApiSpecs/Marketing/Forms/Rollouts/144909/v3/forms.json, info.version
+// "v3") defines GET /marketing/v3/forms's formTypes as an array query
+// parameter (style form, explode: repeated formTypes=…) of hubspot,
+// captured, flow, blog_comment and all, and archived as a boolean ("only
+// results that have been archived"). Without formTypes HubSpot lists only
+// hubspot forms; a form's JSON names its type in formType.
+// The list asks for all of them with formTypes=all, so a type HubSpot adds
+// later is listed too.
+const (
+	FormTypeBlogComment = "blog_comment" // no submissions: the submissions endpoint answers 400
+	formTypesAll        = "all"
+)
+
+// ListForms reads one page of the active marketing forms, of every type.
 func (c *Client) ListForms(ctx context.Context, after string) (FormPage, error) {
-	p, err := getPage[Form](ctx, c, "forms", "/marketing/v3/forms", pageQuery(MaxFormsLimit, after))
+	return c.listForms(ctx, false, after)
+}
+
+// ListArchivedForms reads one page of the archived marketing forms, of
+// every type: a list of its own (archived=true lists only those).
+func (c *Client) ListArchivedForms(ctx context.Context, after string) (FormPage, error) {
+	return c.listForms(ctx, true, after)
+}
+
+func (c *Client) listForms(ctx context.Context, archived bool, after string) (FormPage, error) {
+	q := pageQuery(MaxFormsLimit, after) + "&formTypes=" + formTypesAll
+	if archived {
+		q += "&archived=true"
+	}
+	p, err := getPage[Form](ctx, c, "forms", "/marketing/v3/forms", q)
 	if err != nil {
-		return FormPage{}, fmt.Errorf("forms after %q: %w", after, err)
+		return FormPage{}, fmt.Errorf("forms (archived %t) after %q: %w", archived, after, err)
 	}
 	return p, nil
 }

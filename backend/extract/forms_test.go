@@ -1,0 +1,161 @@
+package extract
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"hubextract/backend/catalog"
+	"hubextract/backend/fakehub"
+	"hubextract/backend/hubspot"
+	"hubextract/backend/progress"
+	"hubextract/backend/store"
+	"hubextract/backend/testkit"
+)
+
+// submittedForms lists the forms whose submissions a run reads: every form,
+// active and archived, but the blog comment forms (no submissions; HubSpot
+// answers 400).
+func submittedForms(tr *fakehub.Truth) []string {
+	return slices.DeleteFunc(append(tr.Forms(), tr.ArchivedForms()...), func(id string) bool {
+		return tr.FormType(id) == hubspot.FormTypeBlogComment
+	})
+}
+
+// TestFormsOfEveryType: forms of every type (hubspot, captured, flow,
+// blog_comment) and archived forms are extracted with their exact ids,
+// types and archived flags, and the submissions of every form that has
+// them; the blog comment forms are skipped with a note in the run log (no
+// call, no warning), in exactly the minimum number of calls.
+func TestFormsOfEveryType(t *testing.T) {
+	tests := []struct {
+		name    string
+		forms   int
+		objects []string
+	}{
+		{"forms and submissions", 20, []string{catalog.Forms, catalog.FormSubmissions}},
+		{"submissions only", 20, []string{catalog.FormSubmissions}},
+		{"forms only", 20, []string{catalog.Forms}},
+		// Over a page of forms: the active list takes two pages.
+		{"two pages", 130, []string{catalog.Forms, catalog.FormSubmissions}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, fakehub.Config{Scale: 5, Forms: tt.forms, EmailEvents: 1})
+			tr := f.fake.Truth()
+			db := testkit.OpenDB(t)
+			ev := &testkit.Events{}
+			res := f.run(t.Context(), db, Options{Objects: tt.objects, Progress: ev})
+			if res.Status != store.StatusSucceeded || len(res.Warnings) > 0 {
+				t.Fatalf("status %s (%s), warnings %q", res.Status, res.Error, res.Warnings)
+			}
+			checkTruth(t, db, tr, tt.objects)
+
+			forms, err := db.Forms(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			types := map[string]int{}
+			var archived []string
+			for _, fm := range forms {
+				if fm.FormType != tr.FormType(fm.ID) {
+					t.Errorf("form %s: type %q, HubSpot says %q", fm.ID, fm.FormType, tr.FormType(fm.ID))
+				}
+				if fm.Archived {
+					archived = append(archived, fm.ID)
+				}
+				types[fm.FormType]++
+			}
+			sameIDs(t, "archived forms", archived, tr.ArchivedForms())
+			for _, typ := range []string{"hubspot", "captured", "flow", "blog_comment"} {
+				if types[typ] == 0 {
+					t.Errorf("no %s form stored (%v)", typ, types)
+				}
+			}
+			if len(archived) == 0 {
+				t.Error("no archived form stored")
+			}
+
+			var blog []string
+			for _, id := range tr.Forms() {
+				if tr.FormType(id) == hubspot.FormTypeBlogComment {
+					blog = append(blog, id)
+				}
+			}
+			var notes []string
+			for _, e := range ev.All() {
+				if e.Kind == progress.KindLog && e.Level == progress.LevelInfo && strings.Contains(e.Message, "blog comment form") {
+					notes = append(notes, e.Message)
+				}
+			}
+			wantNotes := 0
+			if slices.Contains(tt.objects, catalog.FormSubmissions) {
+				wantNotes = len(blog)
+			}
+			if len(notes) != wantNotes {
+				t.Errorf("notes %q, want one per blog comment form (%d)", notes, wantNotes)
+			}
+			for _, id := range blog {
+				if f.fake.Stats().ByType["form submissions"] != 0 && wantNotes > 0 && !slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, id) }) {
+					t.Errorf("no note names blog comment form %s", id)
+				}
+			}
+
+			want := minimumCalls(tr, f.cfg, tt.objects, false)
+			if got := f.fake.Stats().Total; got != want || res.APICalls != int64(want) || res.MinimumCalls != int64(want) {
+				t.Errorf("fake received %d calls, run counted %d with a minimum of %d, want %d (%v)",
+					got, res.APICalls, res.MinimumCalls, want, f.fake.Stats().ByType)
+			}
+		})
+	}
+}
+
+// TestFormSubmissionsRefused: a form whose submissions HubSpot answers 400
+// (as it does a blog comment form's) is skipped with a warning; the stream
+// succeeds with every other form's submissions.
+func TestFormSubmissionsRefused(t *testing.T) {
+	f := newFixture(t, fakehub.Config{Scale: 5, Forms: 4, FormSubmissionCounts: []int{3, 60, 0, 7}, EmailEvents: 1})
+	tr := f.fake.Truth()
+	refused := tr.Forms()[1]
+	target, err := url.Parse(f.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/submissions/forms/"+refused) {
+			w.Header().Set("Content-Type", "application/json;charset=utf-8")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(`{"status":"error","message":"This form does not support submissions","correlationId":"1b9f6b2e-9c43-4c1e-8a51-0e8c7e1e3f00","category":"VALIDATION_ERROR"}`))
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	db := testkit.OpenDB(t)
+	client := hubspot.New("demo-token", hubspot.WithBaseURL(srv.URL), hubspot.WithClock(f.clk))
+	res := f.run(t.Context(), db, Options{Objects: []string{catalog.FormSubmissions}, Client: client})
+	if res.Status != store.StatusSucceeded {
+		t.Fatalf("status %s: %s", res.Status, res.Error)
+	}
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], refused) || !strings.Contains(res.Warnings[0], "does not support submissions") {
+		t.Errorf("warnings %q, want one naming form %s", res.Warnings, refused)
+	}
+	s := streamResult(t, res, catalog.FormSubmissions)
+	if s.Status != store.StatusSucceeded || s.Records != 3+0+7 {
+		t.Errorf("form_submissions: %+v, want succeeded with 10 records", s)
+	}
+	for _, id := range tr.Forms() {
+		want := int64(tr.Submissions(id))
+		if id == refused {
+			want = 0
+		}
+		if got, err := db.CountFormSubmissions(t.Context(), id); err != nil || got != want {
+			t.Errorf("form %s: %d submissions stored (%v), want %d", id, got, err, want)
+		}
+	}
+}
