@@ -15,9 +15,14 @@ import (
 // Connection is the result of testing a key, in words for the Welcome
 // screen.
 type Connection struct {
-	OK      bool     `json:"ok"`      // HubSpot accepted the key (it is saved)
-	Message string   `json:"message"` // what happened, in plain words
-	Account *Account `json:"account"` // nil unless OK
+	OK      bool   `json:"ok"`      // HubSpot accepted the key (it is saved)
+	Message string `json:"message"` // what happened, in plain words
+	// Account is nil unless OK and HubSpot said which account the key opens.
+	Account *Account `json:"account"`
+	// AccountScope is the scope the key lacks for the account's details
+	// (its time zone, type and currency; its id too unless an email event
+	// gave it): "" once they were read. The key works without it.
+	AccountScope string `json:"accountScope"`
 	// Scopes lists every permission the app uses and whether the key has it.
 	Scopes  []ScopeCheck         `json:"scopes"`
 	Missing []string             `json:"missing"` // the scopes it lacks
@@ -44,23 +49,24 @@ type ScopeCheck struct {
 	Problem string `json:"problem"`
 }
 
-// probe checks one scope with the cheapest call that needs it.
+// probe checks one scope with the cheapest call that needs it. A call that
+// learns the account's id on the way returns it (else 0).
 type probe struct {
 	scope, reads string
-	call         func(ctx context.Context, c *hubspot.Client) error
+	call         func(ctx context.Context, c *hubspot.Client) (portalID int64, err error)
 }
 
-func listProbe(objectType string) func(ctx context.Context, c *hubspot.Client) error {
-	return func(ctx context.Context, c *hubspot.Client) error {
+func listProbe(objectType string) func(ctx context.Context, c *hubspot.Client) (int64, error) {
+	return func(ctx context.Context, c *hubspot.Client) (int64, error) {
 		_, err := c.ListObjects(ctx, objectType, hubspot.ListParams{Limit: 1, Properties: []string{"hs_object_id"}})
-		return err
+		return 0, err
 	}
 }
 
-func propertiesProbe(objectType string) func(ctx context.Context, c *hubspot.Client) error {
-	return func(ctx context.Context, c *hubspot.Client) error {
+func propertiesProbe(objectType string) func(ctx context.Context, c *hubspot.Client) (int64, error) {
+	return func(ctx context.Context, c *hubspot.Client) (int64, error) {
 		_, err := c.Properties(ctx, objectType)
-		return err
+		return 0, err
 	}
 }
 
@@ -70,21 +76,24 @@ var probes = []probe{
 	{"crm.objects.companies.read", "companies", listProbe("companies")},
 	{"crm.objects.deals.read", "deals and deal pipelines", listProbe("deals")},
 	{"tickets", "tickets and ticket pipelines", listProbe("tickets")},
-	{"crm.objects.owners.read", "owners, so records show who owns them", func(ctx context.Context, c *hubspot.Client) error {
+	{"crm.objects.owners.read", "owners, so records show who owns them", func(ctx context.Context, c *hubspot.Client) (int64, error) {
 		_, err := c.ListOwners(ctx, "", false)
-		return err
+		return 0, err
 	}},
 	{"crm.schemas.contacts.read", "the definitions of contact properties (labels and options)", propertiesProbe("contacts")},
 	{"crm.schemas.companies.read", "the definitions of company properties", propertiesProbe("companies")},
 	{"crm.schemas.deals.read", "the definitions of deal properties", propertiesProbe("deals")},
 	{"sales-email-read", "the text of logged emails", listProbe("emails")},
-	{"forms", "forms and form submissions", func(ctx context.Context, c *hubspot.Client) error {
+	{"forms", "forms and form submissions", func(ctx context.Context, c *hubspot.Client) (int64, error) {
 		_, err := c.ListForms(ctx, "")
-		return err
+		return 0, err
 	}},
-	{"content", "marketing email events (sent, delivered, opened, clicked)", func(ctx context.Context, c *hubspot.Client) error {
-		_, err := c.ListEmailEvents(ctx, hubspot.EmailEventParams{Limit: 1})
-		return err
+	{"content", "marketing email events (sent, delivered, opened, clicked)", func(ctx context.Context, c *hubspot.Client) (int64, error) {
+		p, err := c.ListEmailEvents(ctx, hubspot.EmailEventParams{Limit: 1})
+		if err != nil || len(p.Events) == 0 {
+			return 0, err
+		}
+		return hubspot.EventPortalID(p.Events[0]), nil
 	}},
 }
 
@@ -134,19 +143,35 @@ func (s *ConnectionService) Test(token string) (Connection, error) {
 	return res, nil
 }
 
-// checkConnection reads the account, then runs every probe (a few at a
-// time).
+// checkConnection reads the account's details, then runs every probe (a
+// few at a time).
+//
+// The details need the oauth scope (hubspot.AccountDetailsScope), which a
+// key made for the scope table may lack: their 403 refuses nothing (HubSpot
+// answers 403 only to a key it knows), so the probes decide. A 401 anywhere
+// refuses the key: it is wrong. A key HubSpot knows but that can read none
+// of what the app extracts (every probe 403, or 404 for a feature the
+// account lacks) is refused too, with the scopes it lacks listed: saving it
+// would switch the app to an account whose every run fails, and the person
+// at the screen is still in HubSpot, adding scopes, and tests again.
 func checkConnection(ctx context.Context, c *hubspot.Client) Connection {
 	res := Connection{Scopes: make([]ScopeCheck, len(probes)), Missing: []string{}}
 	acct, err := c.AccountDetails(ctx)
-	if err != nil {
-		res.Message = refusal(err)
-		res.Scopes = []ScopeCheck{}
-		return res
+	var denied *hubspot.ScopeError
+	switch {
+	case err == nil:
+		res.Account = &Account{PortalID: acct.PortalID, TimeZone: acct.TimeZone, AccountType: acct.AccountType,
+			Currency: acct.CompanyCurrency, UIDomain: acct.UIDomain, DataHosting: acct.DataHostingLocation}
+	case errors.As(err, &denied):
+		res.AccountScope = hubspot.AccountDetailsScope
+		if len(denied.Scopes) > 0 {
+			res.AccountScope = strings.Join(denied.Scopes, " or ")
+		}
+	default:
+		return refused(refusal(err))
 	}
-	res.OK = true
-	res.Account = &Account{PortalID: acct.PortalID, TimeZone: acct.TimeZone, AccountType: acct.AccountType,
-		Currency: acct.CompanyCurrency, UIDomain: acct.UIDomain, DataHosting: acct.DataHostingLocation}
+	errs := make([]error, len(probes))
+	portals := make([]int64, len(probes))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 4)
 	for i, p := range probes {
@@ -154,13 +179,41 @@ func checkConnection(ctx context.Context, c *hubspot.Client) Connection {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			res.Scopes[i] = checkScope(ctx, c, p)
+			res.Scopes[i], portals[i], errs[i] = checkScope(ctx, c, p)
 		}()
 	}
 	wg.Wait()
-	for _, s := range res.Scopes {
-		if !s.Granted && s.Problem == "" {
+	granted := 0
+	var unknown error // the first probe that could not be checked
+	for i, s := range res.Scopes {
+		switch {
+		case errors.As(errs[i], new(*hubspot.AuthError)):
+			return refused(refusal(errs[i]))
+		case s.Granted:
+			granted++
+		case s.Problem == "":
 			res.Missing = append(res.Missing, s.Scope)
+		case unknown == nil && !errors.As(errs[i], new(*hubspot.NotFoundError)):
+			unknown = errs[i]
+		}
+	}
+	if granted == 0 && (unknown == nil || res.Account == nil) {
+		if unknown != nil {
+			// Nothing proved the key works: as a failed details read.
+			return refused(refusal(unknown))
+		}
+		res.Account = nil
+		res.Message = "HubSpot knows this key, but it can read nothing the app extracts: add the scopes below to the key " +
+			"in HubSpot, then test it again. Nothing was saved."
+		return res
+	}
+	res.OK = true
+	if res.Account == nil {
+		for _, id := range portals {
+			if id > 0 {
+				res.Account = &Account{PortalID: id}
+				break
+			}
 		}
 	}
 	switch n := len(res.Missing); {
@@ -171,12 +224,31 @@ func checkConnection(ctx context.Context, c *hubspot.Client) Connection {
 	default:
 		res.Message = fmt.Sprintf("Connected, but the key lacks %d permissions: the app extracts everything else and says what it skipped.", n)
 	}
+	if res.AccountScope != "" {
+		res.Message += " " + accountNote(res)
+	}
 	return res
 }
 
-func checkScope(ctx context.Context, c *hubspot.Client, p probe) ScopeCheck {
+// accountNote says what the key's missing account scope hides, and that
+// the extraction does not need it.
+func accountNote(res Connection) string {
+	what, them := "which account this key opens or its time zone", "them"
+	if res.Account != nil {
+		what, them = "the account's time zone", "it"
+	}
+	return fmt.Sprintf("Without the %[1]s scope HubSpot does not say %[2]s: add %[1]s to the key in HubSpot to see %[3]s. "+
+		"Extracting works without it (the daily API limit is then counted in this computer's time zone).", res.AccountScope, what, them)
+}
+
+// refused is a key HubSpot did not open, and why.
+func refused(msg string) Connection {
+	return Connection{Message: msg, Scopes: []ScopeCheck{}, Missing: []string{}}
+}
+
+func checkScope(ctx context.Context, c *hubspot.Client, p probe) (ScopeCheck, int64, error) {
 	sc := ScopeCheck{Scope: p.scope, Reads: p.reads}
-	err := p.call(ctx, c)
+	portal, err := p.call(ctx, c)
 	var scope *hubspot.ScopeError
 	var notFound *hubspot.NotFoundError
 	switch {
@@ -191,7 +263,7 @@ func checkScope(ctx context.Context, c *hubspot.Client, p probe) ScopeCheck {
 	default:
 		sc.Problem = "Could not be checked: " + hubspot.UserMessage(err)
 	}
-	return sc
+	return sc, portal, err
 }
 
 // refusal says why HubSpot did not open the account.

@@ -271,6 +271,7 @@ export namespace workspace {
 	    ok: boolean;
 	    message: string;
 	    account?: Account;
+	    accountScope: string;
 	    scopes: ScopeCheck[];
 	    missing: string[];
 	    token: settings.TokenStatus;
@@ -284,6 +285,7 @@ export namespace workspace {
 	        this.ok = source["ok"];
 	        this.message = source["message"];
 	        this.account = this.convertValues(source["account"], Account);
+	        this.accountScope = source["accountScope"];
 	        this.scopes = this.convertValues(source["scopes"], ScopeCheck);
 	        this.missing = source["missing"];
 	        this.token = this.convertValues(source["token"], settings.TokenStatus);
