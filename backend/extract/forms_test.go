@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -157,5 +158,29 @@ func TestFormSubmissionsRefused(t *testing.T) {
 		if got, err := db.CountFormSubmissions(t.Context(), id); err != nil || got != want {
 			t.Errorf("form %s: %d submissions stored (%v), want %d", id, got, err, want)
 		}
+	}
+}
+
+// TestFormsListsResume: a run cancelled after any of its first pages
+// resumes without listing the active or the archived forms again once
+// their last page is saved: over both runs each list is read once, and
+// every form, active and archived, is stored with its submissions.
+func TestFormsListsResume(t *testing.T) {
+	objects := []string{catalog.Forms, catalog.FormSubmissions}
+	for k := int64(1); k <= 5; k++ {
+		t.Run(fmt.Sprint("after page ", k), func(t *testing.T) {
+			f := newFixture(t, fakehub.Config{Scale: 5, Forms: 20, EmailEvents: 1})
+			db := testkit.OpenDB(t)
+			ctx, saved := cancelAfter(t, k)
+			first := f.run(ctx, db, Options{Objects: objects, Concurrency: 1, pageSaved: saved})
+			second := f.run(t.Context(), db, Options{Objects: objects})
+			if first.Status != store.StatusCancelled || second.Status != store.StatusSucceeded || second.ResumedFrom != first.ID {
+				t.Fatalf("runs: %s, %s resumed from %d", first.Status, second.Status, second.ResumedFrom)
+			}
+			checkTruth(t, db, f.fake.Truth(), objects)
+			if n := f.fake.Stats().ByType["forms"]; n != 2 {
+				t.Errorf("forms lists read %d times over both runs, want the active and the archived once each", n)
+			}
+		})
 	}
 }
