@@ -184,3 +184,25 @@ func TestFormsListsResume(t *testing.T) {
 		})
 	}
 }
+
+// TestFormsEstimateFromStored: priced from the stored forms (every type,
+// archived too), the forms and their submissions cost what a fresh run of
+// them costs: both lists, and no call for a blog comment form.
+func TestFormsEstimateFromStored(t *testing.T) {
+	objects := []string{catalog.Forms, catalog.FormSubmissions}
+	f := newFixture(t, fakehub.Config{Scale: 5, Forms: 130, EmailEvents: 1})
+	db := testkit.OpenDB(t)
+	if res := f.run(t.Context(), db, Options{Objects: objects}); res.Status != store.StatusSucceeded {
+		t.Fatalf("run: %s %s", res.Status, res.Error)
+	}
+	fresh := f.run(t.Context(), testkit.OpenDB(t), Options{Objects: objects})
+	for _, typ := range objects {
+		te := TypeEstimate{Type: typ}
+		if err := marketingEstimate(t.Context(), db, objects, &te); err != nil {
+			t.Fatal(err)
+		}
+		if s := streamResult(t, fresh, typ); te.Calls != s.APICalls || te.Basis != BasisStored || te.Records != s.Records {
+			t.Errorf("%s: estimated %+v, a fresh run made %d calls for %d records", typ, te, s.APICalls, s.Records)
+		}
+	}
+}
