@@ -19,8 +19,8 @@ import (
 // only hubspot forms), the active forms, then the archived ones in a list
 // of their own (archived=true); each page is saved together with one
 // pending checkpoint per form whose submissions are still to read, and
-// each such form becomes its own task, so the scheduler's workers read many forms at once under
-// the client's shared limiter. A form's submissions come newest first, 50
+// each such form becomes its own task, so the scheduler's workers read
+// many forms at once under the client's shared limiter. A form's submissions come newest first, 50
 // per page, each page saved in its own transaction; an incremental run
 // stops at the first page reaching back past its watermark (minus the
 // overlap), so a form with nothing new costs one call.
@@ -31,9 +31,9 @@ import (
 // document (upserts make the second read harmless).
 //
 // A blog comment form has no submissions (HubSpot answers the request 400):
-// it is skipped without a call, with a note in the run log; a form whose
-// submissions HubSpot answers 400 all the same is skipped with a warning,
-// never failing the stream.
+// it is skipped without a call, with a note in the run log; any other form
+// whose first submissions page HubSpot answers 400 is skipped with a
+// warning, never failing the stream.
 
 // submissionsPrefix starts the checkpoint key of each form's submissions.
 const submissionsPrefix = catalog.FormSubmissions + ":form:"
@@ -203,9 +203,12 @@ func (e *engine) walkSubmissions(ctx context.Context, s *stream, formID string) 
 				return tx.SaveCheckpoint(ctx, store.Checkpoint{RunID: e.runID, Stream: key, Done: true, UpdatedAt: e.clk.Now()})
 			})
 		}
-		if ve := (*hubspot.ValidationError)(nil); errors.As(err, &ve) {
+		if ve := (*hubspot.ValidationError)(nil); after == "" && errors.As(err, &ve) {
 			// HubSpot refuses this form's submissions (as it does a blog
-			// comment form's): skipped, never failing the stream.
+			// comment form's): skipped, never failing the stream. The call
+			// could not be saved: it counts toward the minimum as the
+			// estimate counts it (one page for a form with none stored).
+			e.addMinimum(1)
 			e.warn(s.name + ": form " + formID + ": HubSpot refuses its submissions (" + cmp.Or(ve.Message, "400") + "); skipped")
 			return e.w.write(func(ctx context.Context, tx *store.Tx) error {
 				return tx.SaveCheckpoint(ctx, store.Checkpoint{RunID: e.runID, Stream: key, Done: true, UpdatedAt: e.clk.Now()})

@@ -146,6 +146,10 @@ func TestFormSubmissionsRefused(t *testing.T) {
 	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], refused) || !strings.Contains(res.Warnings[0], "does not support submissions") {
 		t.Errorf("warnings %q, want one naming form %s", res.Warnings, refused)
 	}
+	// The refused form costs one call, not its 60 submissions' two pages.
+	if want := minimumCalls(tr, f.cfg, []string{catalog.FormSubmissions}, false) - 1; res.APICalls != int64(want) || res.MinimumCalls != int64(want) {
+		t.Errorf("run counted %d calls and a minimum of %d, want %d", res.APICalls, res.MinimumCalls, want)
+	}
 	s := streamResult(t, res, catalog.FormSubmissions)
 	if s.Status != store.StatusSucceeded || s.Records != 3+0+7 {
 		t.Errorf("form_submissions: %+v, want succeeded with 10 records", s)
