@@ -101,7 +101,7 @@ func TestExport(t *testing.T) {
 		{
 			name:   "BOM",
 			args:   []string{"export", "--db", db, "--object", "forms", "--bom"},
-			stdout: "\uFEFFid,name,created_at,updated_at,archived\r\nf1,Signup,,,false\r\nf2,Other,,,false\r\n",
+			stdout: "\uFEFFid,name,form_type,created_at,updated_at,archived\r\nf1,Signup,,,,false\r\nf2,Other,,,,false\r\n",
 		},
 		{name: "ErrUnknownType", args: []string{"export", "--db", db, "--object", "widgets"}, code: 2,
 			stderrHas: `unknown object type "widgets" (valid: contacts, companies, deals, tickets, calls, emails, meetings, notes, tasks, forms, form_submissions, email_events)`},

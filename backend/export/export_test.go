@@ -133,9 +133,9 @@ func TestWrite_ExactCSV(t *testing.T) {
 			db:   mkt,
 			opts: Options{Type: "forms"},
 			want: lines(
-				"id,name,created_at,updated_at,archived",
-				`f-a,"Alpha, ""the"" form",`+created+",,true",
-				"f-b,Zeta signup,"+stamps+",false",
+				"id,name,form_type,created_at,updated_at,archived",
+				`f-a,"Alpha, ""the"" form",flow,`+created+",,true",
+				"f-b,Zeta signup,hubspot,"+stamps+",false",
 			),
 		},
 		{

@@ -154,9 +154,9 @@ func marketingDB(t testing.TB) *store.DB {
 	}
 	write(t, db, func(ctx context.Context, tx *store.Tx) error {
 		if err := tx.UpsertForms(ctx, []store.Form{
-			{ID: "f-b", Name: "Zeta signup", CreatedAt: t0, UpdatedAt: t0.Add(time.Hour),
+			{ID: "f-b", Name: "Zeta signup", FormType: "hubspot", CreatedAt: t0, UpdatedAt: t0.Add(time.Hour),
 				Raw: formJSON([2]string{"email", "Email"}, [2]string{"company", "Company name"}, [2]string{"phone", "Phone number"})},
-			{ID: "f-a", Name: "Alpha, \"the\" form", CreatedAt: t0, Archived: true,
+			{ID: "f-a", Name: "Alpha, \"the\" form", FormType: "flow", CreatedAt: t0, Archived: true,
 				Raw: formJSON([2]string{"email", "Your email"}, [2]string{"firstname", "First name"})},
 		}); err != nil {
 			return err

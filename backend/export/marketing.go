@@ -13,19 +13,21 @@ import (
 	"hubextract/backend/store"
 )
 
-// forms writes id, name, created_at, updated_at, archived per form, by id.
+// forms writes id, name, form_type (hubspot, captured, flow, blog_comment;
+// empty when extracted before the type was), created_at, updated_at,
+// archived per form, by id.
 func forms(ctx context.Context, db *store.DB, w io.Writer, opts Options) (int64, error) {
 	fs, err := db.Forms(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("export forms: %w", err)
 	}
 	slices.SortFunc(fs, func(a, b store.Form) int { return strings.Compare(a.ID, b.ID) })
-	t, err := newTable(ctx, w, opts, []string{"id", "name", "created_at", "updated_at", "archived"}, int64(len(fs)))
+	t, err := newTable(ctx, w, opts, []string{"id", "name", "form_type", "created_at", "updated_at", "archived"}, int64(len(fs)))
 	if err != nil {
 		return 0, fmt.Errorf("export forms: %w", err)
 	}
 	for _, f := range fs {
-		if err = t.Row([]string{f.ID, f.Name, timestamp(f.CreatedAt), timestamp(f.UpdatedAt), boolCell(f.Archived)}); err != nil {
+		if err = t.Row([]string{f.ID, f.Name, f.FormType, timestamp(f.CreatedAt), timestamp(f.UpdatedAt), boolCell(f.Archived)}); err != nil {
 			break
 		}
 	}
