@@ -5,11 +5,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"hubextract/backend/testkit"
 	"io"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -119,7 +119,7 @@ func TestFakehub_SaysWhereItListens(t *testing.T) {
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
 			outR, outW := io.Pipe()
-			var errb syncBuffer
+			var errb testkit.Buffer
 			exit := make(chan int, 1)
 			go func() {
 				defer outW.Close()
@@ -162,23 +162,4 @@ func TestExposure(t *testing.T) {
 			t.Errorf("exposure(%s) = %q, want %q", &tt.addr, got, tt.warns)
 		}
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe to write from the command's goroutine
-// while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -24,13 +24,22 @@ const (
 )
 
 // LockPath is the lock file of the database at dbPath (its real path, past
-// symbolic links, when Run takes it): one extraction at a
+// symbolic links, so the same database reached through a link has the
+// same lock): one extraction at a
 // time holds an OS file lock on it, for the whole run. The OS releases the
 // lock when the process ends, however it ends (a crash, SIGKILL, a power
 // cut), so a lock left by a dead process never stands in the way; the file
 // itself stays, and its content (who holds the lock) only means something
 // while a process holds it.
-func LockPath(dbPath string) string { return dbPath + ".lock" }
+func LockPath(dbPath string) string { return realPath(dbPath) + ".lock" }
+
+// realPath is path past symbolic links, or path when that cannot be known.
+func realPath(path string) string {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		return real
+	}
+	return path
+}
 
 // Holder is who holds a database's extraction lock, as its lock file says.
 type Holder struct {
@@ -76,10 +85,7 @@ type dbLock struct {
 // without waiting: a *BusyError when another process (or another Run of
 // this one) holds it.
 func lockDatabase(dbPath string, h Holder) (*dbLock, error) {
-	// The same database reached through a symbolic link has the same lock.
-	if real, err := filepath.EvalSymlinks(dbPath); err == nil {
-		dbPath = real
-	}
+	dbPath = realPath(dbPath)
 	path := LockPath(dbPath)
 	f := flock.New(path, flock.SetPermissions(0o600))
 	ok, err := f.TryLock()
@@ -125,9 +131,6 @@ func readHolder(path string) Holder {
 // is not). It takes no lock, so it never stands in the way of an
 // extraction starting meanwhile; a screen asks it, not Run.
 func Running(dbPath string) (Holder, bool) {
-	if real, err := filepath.EvalSymlinks(dbPath); err == nil {
-		dbPath = real
-	}
 	h := readHolder(LockPath(dbPath))
 	if h.PID <= 0 || !alive(h.PID) {
 		return Holder{}, false

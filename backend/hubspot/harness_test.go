@@ -4,12 +4,10 @@ package hubspot_test
 // records every call and log line, and the fake HubSpot on a shared clock.
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,29 +26,11 @@ type recorder struct{ testkit.Log[hubspot.CallInfo] }
 
 func (r *recorder) ObserveCall(ci hubspot.CallInfo) { r.Add(ci) }
 
-// syncBuffer collects log output from concurrent goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type harness struct {
 	client  *hubspot.Client
 	clock   *testkit.Clock
 	rec     *recorder
-	logs    *syncBuffer
+	logs    *testkit.Buffer
 	baseURL string
 }
 
@@ -66,7 +46,7 @@ func newHarnessOn(clk *testkit.Clock, baseURL string, opts ...hubspot.Option) *h
 
 // newHarnessAs is newHarnessOn with another token (a wrong one, say).
 func newHarnessAs(tok string, clk *testkit.Clock, baseURL string, opts ...hubspot.Option) *harness {
-	h := &harness{clock: clk, rec: &recorder{}, logs: &syncBuffer{}, baseURL: baseURL}
+	h := &harness{clock: clk, rec: &recorder{}, logs: &testkit.Buffer{}, baseURL: baseURL}
 	logger := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	opts = append([]hubspot.Option{hubspot.WithBaseURL(baseURL), hubspot.WithClock(h.clock), hubspot.WithLogger(logger)}, opts...)
 	h.client = hubspot.New(tok, opts...).Session(h.rec, hubspot.RetryPolicy{})

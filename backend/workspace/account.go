@@ -111,24 +111,23 @@ func (w *Workspace) current() (*account, error) {
 // UseSampleData switches to the sample data: a built-in fake HubSpot and
 // its own database.
 func (s *ConnectionService) UseSampleData() (Status, error) {
-	if err := s.w.apply(func(c settings.Settings) settings.Settings {
-		c.Source = settings.SourceSample
-		return c
-	}); err != nil {
-		return Status{}, err
-	}
-	return s.w.Status()
+	return s.w.useSource(settings.SourceSample)
 }
 
 // LeaveSampleData switches back to the user's HubSpot and database.
 func (s *ConnectionService) LeaveSampleData() (Status, error) {
-	if err := s.w.apply(func(c settings.Settings) settings.Settings {
-		c.Source = settings.SourceHubSpot
+	return s.w.useSource(settings.SourceHubSpot)
+}
+
+// useSource makes source the data source and reports the new state.
+func (w *Workspace) useSource(source string) (Status, error) {
+	if err := w.apply(func(c settings.Settings) settings.Settings {
+		c.Source = source
 		return c
 	}); err != nil {
 		return Status{}, err
 	}
-	return s.w.Status()
+	return w.Status()
 }
 
 // Disconnect forgets the saved key.

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"context"
 	"errors"
 
 	"hubextract/backend/catalog"
@@ -31,32 +32,33 @@ func (s *RunsService) Overview() (Overview, error) {
 	return o, err
 }
 
-// List returns the latest runs, newest first.
-func (s *RunsService) List(limit int) ([]Run, error) {
-	runs := []Run{}
-	err := s.w.read(s.w.base, func(db *store.DB) error {
+// query answers fn over the database, or none (with noneErr) before one
+// exists: the shape of every screen read.
+func query[T any](w *Workspace, none T, noneErr error, fn func(ctx context.Context, db *store.DB) (T, error)) (T, error) {
+	out := none
+	err := w.read(w.base, func(db *store.DB) error {
 		if db == nil {
-			return nil
+			return noneErr
 		}
 		var err error
-		runs, err = runsOf(s.w.base, db, limit)
+		out, err = fn(w.base, db)
 		return err
 	})
-	return runs, err
+	return out, err
+}
+
+// List returns the latest runs, newest first.
+func (s *RunsService) List(limit int) ([]Run, error) {
+	return query(s.w, []Run{}, nil, func(ctx context.Context, db *store.DB) ([]Run, error) {
+		return runsOf(ctx, db, limit)
+	})
 }
 
 // Get returns one run with its per-stream figures and errors.
 func (s *RunsService) Get(id int64) (Run, error) {
-	var run Run
-	err := s.w.read(s.w.base, func(db *store.DB) error {
-		if db == nil {
-			return ErrNoData
-		}
-		var err error
-		run, err = runByID(s.w.base, db, id)
-		return err
+	return query(s.w, Run{}, ErrNoData, func(ctx context.Context, db *store.DB) (Run, error) {
+		return runByID(ctx, db, id)
 	})
-	return run, err
 }
 
 // RecordsService reads records for the Records screen.
@@ -64,45 +66,26 @@ type RecordsService struct{ w *Workspace }
 
 // Columns lists the columns the chooser offers for a type.
 func (s *RecordsService) Columns(objectType string) ([]Column, error) {
-	cols := []Column{}
-	err := s.w.read(s.w.base, func(db *store.DB) error {
-		if db == nil {
-			return nil
-		}
-		var err error
-		cols, err = columnsOf(s.w.base, db, objectType)
-		return err
+	return query(s.w, []Column{}, nil, func(ctx context.Context, db *store.DB) ([]Column, error) {
+		return columnsOf(ctx, db, objectType)
 	})
-	return cols, err
 }
 
 // Page reads one page of records (keyset paging, newest change first).
 func (s *RecordsService) Page(q PageQuery) (Page, error) {
-	page := Page{Type: q.Type, Columns: []Column{}, Rows: []Row{}}
-	err := s.w.read(s.w.base, func(db *store.DB) error {
-		if db == nil {
-			return nil
-		}
-		var err error
-		page, err = recordsPage(s.w.base, db, q)
-		return err
+	empty := Page{Type: q.Type, Columns: []Column{}, Rows: []Row{}}
+	return query(s.w, empty, nil, func(ctx context.Context, db *store.DB) (Page, error) {
+		return recordsPage(ctx, db, q)
 	})
-	return page, err
 }
 
 // Detail reads one record with every property and its linked records.
 func (s *RecordsService) Detail(objectType, id string) (Detail, error) {
-	var d Detail
-	err := s.w.read(s.w.base, func(db *store.DB) error {
-		if db == nil {
-			return ErrNoData
-		}
-		var err error
-		d, err = recordDetail(s.w.base, db, objectType, id)
+	return query(s.w, Detail{}, ErrNoData, func(ctx context.Context, db *store.DB) (Detail, error) {
+		d, err := recordDetail(ctx, db, objectType, id)
 		if errors.Is(err, store.ErrNotFound) {
-			return errors.New("this record is not in the database (it may belong to a type not extracted)")
+			return d, errors.New("this record is not in the database (it may belong to a type not extracted)")
 		}
-		return err
+		return d, err
 	})
-	return d, err
 }
