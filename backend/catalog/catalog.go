@@ -70,6 +70,43 @@ type Type struct {
 	LastModified string `json:"lastModified"`
 	// Pipelines: the type has pipelines and stages.
 	Pipelines bool `json:"pipelines"`
+	// SensitiveScope and HighlySensitiveScope are the scopes a key needs to
+	// list the type's sensitive and highly sensitive property definitions
+	// (and so read their values); "" for a type that holds no sensitive
+	// data. HubSpot lists each level apart, so a type with these scopes
+	// costs two more properties calls.
+	SensitiveScope       string `json:"sensitiveScope"`
+	HighlySensitiveScope string `json:"highlySensitiveScope"`
+}
+
+// The levels of sensitivity HubSpot marks property definitions with, as
+// its properties API names them (dataSensitivity).
+const (
+	NonSensitive    = "non_sensitive"
+	Sensitive       = "sensitive"
+	HighlySensitive = "highly_sensitive"
+)
+
+// SensitiveLevel is one level beyond non-sensitive that a type can hold,
+// with the scope a key needs to read it.
+type SensitiveLevel struct {
+	Level string // Sensitive or HighlySensitive
+	Scope string
+}
+
+// SensitiveLevels lists the levels beyond non-sensitive that objectType's
+// properties can be at, least sensitive first, each with its scope; nil
+// for a type without sensitive data (engagements, marketing streams).
+func (c *Catalog) SensitiveLevels(objectType string) []SensitiveLevel {
+	t, _ := c.Lookup(objectType)
+	var out []SensitiveLevel
+	if t.SensitiveScope != "" {
+		out = append(out, SensitiveLevel{Sensitive, t.SensitiveScope})
+	}
+	if t.HighlySensitiveScope != "" {
+		out = append(out, SensitiveLevel{HighlySensitive, t.HighlySensitiveScope})
+	}
+	return out
 }
 
 // Marketing streams, each with its own table and columns.
@@ -92,24 +129,34 @@ var engagementLinks = []string{"contacts", "companies", "deals", "tickets"}
 // objects, the engagements, then the marketing streams.
 var builtinTypes = []Type{
 	{Name: "contacts", Label: "Contacts", Singular: "Contact", Group: GroupCRM, Records: true,
-		Inline:       []string{"companies"},
-		Columns:      []string{"firstname", "lastname", "email", "company", "hubspot_owner_id"},
-		Title:        [][]string{{"firstname", "lastname"}, {"email"}},
-		LastModified: "lastmodifieddate"},
+		Inline:               []string{"companies"},
+		Columns:              []string{"firstname", "lastname", "email", "company", "hubspot_owner_id"},
+		Title:                [][]string{{"firstname", "lastname"}, {"email"}},
+		LastModified:         "lastmodifieddate",
+		SensitiveScope:       "crm.objects.contacts.sensitive.read",
+		HighlySensitiveScope: "crm.objects.contacts.highly_sensitive.read"},
 	{Name: "companies", Label: "Companies", Singular: "Company", Group: GroupCRM, Records: true,
-		Inline:  []string{"contacts"},
-		Columns: []string{"name", "domain", "city", "country", "hubspot_owner_id"},
-		Title:   [][]string{{"name"}, {"domain"}}},
+		Inline:               []string{"contacts"},
+		Columns:              []string{"name", "domain", "city", "country", "hubspot_owner_id"},
+		Title:                [][]string{{"name"}, {"domain"}},
+		SensitiveScope:       "crm.objects.companies.sensitive.read",
+		HighlySensitiveScope: "crm.objects.companies.highly_sensitive.read"},
 	{Name: "deals", Label: "Deals", Singular: "Deal", Group: GroupCRM, Records: true,
-		Inline:    []string{"contacts", "companies"},
-		Columns:   []string{"dealname", "amount", "dealstage", "closedate", "hubspot_owner_id"},
-		Title:     [][]string{{"dealname"}},
-		Pipelines: true},
+		Inline:               []string{"contacts", "companies"},
+		Columns:              []string{"dealname", "amount", "dealstage", "closedate", "hubspot_owner_id"},
+		Title:                [][]string{{"dealname"}},
+		Pipelines:            true,
+		SensitiveScope:       "crm.objects.deals.sensitive.read",
+		HighlySensitiveScope: "crm.objects.deals.highly_sensitive.read"},
 	{Name: "tickets", Label: "Tickets", Singular: "Ticket", Group: GroupCRM, Records: true,
 		Inline:    []string{"contacts", "companies"},
 		Columns:   []string{"subject", "hs_pipeline_stage", "hs_ticket_priority", "hubspot_owner_id"},
 		Title:     [][]string{{"subject"}},
-		Pipelines: true},
+		Pipelines: true,
+		// Tickets' scopes are named apart from the crm.objects family,
+		// as their base scope (tickets) is.
+		SensitiveScope:       "tickets.sensitive",
+		HighlySensitiveScope: "tickets.highly_sensitive"},
 	{Name: "calls", Label: "Calls", Singular: "Call", Group: GroupEngagements, Records: true,
 		Inline:  engagementLinks,
 		Columns: []string{"hs_call_title", "hs_call_direction", "hs_call_status", "hs_timestamp", "hubspot_owner_id"},
@@ -253,6 +300,10 @@ var (
 
 // Lookup returns the built-in type named name.
 func Lookup(name string) (Type, bool) { return builtin.Lookup(name) }
+
+// SensitiveLevels lists the levels beyond non-sensitive that the built-in
+// type objectType can hold, with their scopes (nil: none).
+func SensitiveLevels(objectType string) []SensitiveLevel { return builtin.SensitiveLevels(objectType) }
 
 // Label names a type or stream for people: "Form submissions"; the
 // metadata stream is "Owners and pipelines".

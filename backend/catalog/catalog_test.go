@@ -148,3 +148,40 @@ func TestRegister(t *testing.T) {
 		})
 	}
 }
+
+// TestSensitiveLevels: the CRM objects that hold sensitive data name the
+// scope of each level (tickets in their own family); engagements, marketing
+// streams and unknown types have none, so no extra calls are made for them.
+func TestSensitiveLevels(t *testing.T) {
+	tests := []struct {
+		typ  string
+		want []SensitiveLevel
+	}{
+		{"contacts", []SensitiveLevel{{Sensitive, "crm.objects.contacts.sensitive.read"},
+			{HighlySensitive, "crm.objects.contacts.highly_sensitive.read"}}},
+		{"companies", []SensitiveLevel{{Sensitive, "crm.objects.companies.sensitive.read"},
+			{HighlySensitive, "crm.objects.companies.highly_sensitive.read"}}},
+		{"deals", []SensitiveLevel{{Sensitive, "crm.objects.deals.sensitive.read"},
+			{HighlySensitive, "crm.objects.deals.highly_sensitive.read"}}},
+		{"tickets", []SensitiveLevel{{Sensitive, "tickets.sensitive"}, {HighlySensitive, "tickets.highly_sensitive"}}},
+		{"notes", nil},
+		{"calls", nil},
+		{Forms, nil},
+		{EmailEvents, nil},
+		{"widgets", nil},
+	}
+	for _, tt := range tests {
+		if got := SensitiveLevels(tt.typ); !slices.Equal(got, tt.want) {
+			t.Errorf("SensitiveLevels(%s) = %v, want %v", tt.typ, got, tt.want)
+		}
+	}
+	// A registered type may carry its own scope, for one level only.
+	c := Builtin()
+	if err := c.Register(Type{Name: "p_x", Label: "X", Group: GroupCustom, Records: true,
+		SensitiveScope: "crm.objects.custom.sensitive.read"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.SensitiveLevels("p_x"); !slices.Equal(got, []SensitiveLevel{{Sensitive, "crm.objects.custom.sensitive.read"}}) {
+		t.Errorf("registered type's levels = %v", got)
+	}
+}
