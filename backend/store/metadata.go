@@ -21,7 +21,14 @@ type Property struct {
 	DisplayOrder int      `json:"display_order"`
 	Hidden       bool     `json:"hidden"`
 	Options      []Option `json:"options"`
+	// Sensitivity is HubSpot's level for the property: NonSensitive,
+	// "sensitive" or "highly_sensitive" ("" is stored as NonSensitive).
+	Sensitivity string `json:"sensitivity"`
 }
+
+// NonSensitive is the level of a property HubSpot does not mark sensitive,
+// the column's default (migration 0006).
+const NonSensitive = "non_sensitive"
 
 // Option is one choice of an enumeration property.
 type Option struct {
@@ -37,10 +44,12 @@ func (tx *Tx) ReplaceProperties(ctx context.Context, objectType string, props []
 		return fmt.Errorf("replace %s properties: %w", objectType, err)
 	}
 	stmt, err := tx.tx.PrepareContext(ctx, `INSERT INTO properties (object_type, name, label, type,
-		field_type, group_name, display_order, options, hidden) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		field_type, group_name, display_order, options, hidden, data_sensitivity)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (object_type, name) DO UPDATE SET label = excluded.label, type = excluded.type,
 			field_type = excluded.field_type, group_name = excluded.group_name,
-			display_order = excluded.display_order, options = excluded.options, hidden = excluded.hidden`)
+			display_order = excluded.display_order, options = excluded.options, hidden = excluded.hidden,
+			data_sensitivity = excluded.data_sensitivity`)
 	if err != nil {
 		return fmt.Errorf("replace %s properties: %w", objectType, err)
 	}
@@ -57,8 +66,12 @@ func (tx *Tx) ReplaceProperties(ctx context.Context, objectType string, props []
 		if err != nil {
 			return fmt.Errorf("replace %s properties: %s: %w", objectType, p.Name, err)
 		}
+		level := p.Sensitivity
+		if level == "" {
+			level = NonSensitive
+		}
 		if _, err := stmt.ExecContext(ctx, objectType, p.Name, p.Label, p.Type, p.FieldType, p.GroupName,
-			p.DisplayOrder, string(body), boolInt(p.Hidden)); err != nil {
+			p.DisplayOrder, string(body), boolInt(p.Hidden), level); err != nil {
 			return fmt.Errorf("replace %s properties: %s: %w", objectType, p.Name, err)
 		}
 	}
@@ -68,7 +81,7 @@ func (tx *Tx) ReplaceProperties(ctx context.Context, objectType string, props []
 // Properties lists objectType's property definitions by name.
 func (db *DB) Properties(ctx context.Context, objectType string) ([]Property, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT object_type, name, label, type, field_type, group_name,
-		display_order, options, hidden FROM properties WHERE object_type = ? ORDER BY name`, objectType)
+		display_order, options, hidden, data_sensitivity FROM properties WHERE object_type = ? ORDER BY name`, objectType)
 	if err != nil {
 		return nil, fmt.Errorf("%s properties: %w", objectType, err)
 	}
@@ -81,7 +94,7 @@ func (db *DB) Properties(ctx context.Context, objectType string) ([]Property, er
 			hidden int
 		)
 		if err := rows.Scan(&p.ObjectType, &p.Name, &p.Label, &p.Type, &p.FieldType, &p.GroupName,
-			&p.DisplayOrder, &opts, &hidden); err != nil {
+			&p.DisplayOrder, &opts, &hidden, &p.Sensitivity); err != nil {
 			return nil, fmt.Errorf("%s properties: %w", objectType, err)
 		}
 		if err := json.Unmarshal([]byte(opts), &p.Options); err != nil {

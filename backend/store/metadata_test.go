@@ -14,18 +14,24 @@ func TestReplaceProperties(t *testing.T) {
 		FieldType: "select", GroupName: "dealinformation", DisplayOrder: 3, Options: []Option{
 			{Label: "Won", Value: "closedwon", DisplayOrder: 1},
 			{Label: "Old", Value: "old", DisplayOrder: 2, Hidden: true},
-		}}
+		}, Sensitivity: NonSensitive}
 	amount := Property{ObjectType: "deals", Name: "amount", Label: "Amount", Type: "number", FieldType: "number",
-		Options: []Option{}}
-	gone := Property{ObjectType: "deals", Name: "zzz_removed", Label: "Removed", Hidden: true, Options: []Option{}}
-	other := Property{ObjectType: "contacts", Name: "email", Label: "Email", Type: "string", Options: []Option{}}
+		Options: []Option{}, Sensitivity: "sensitive"}
+	gone := Property{ObjectType: "deals", Name: "zzz_removed", Label: "Removed", Hidden: true, Options: []Option{},
+		Sensitivity: NonSensitive}
+	other := Property{ObjectType: "contacts", Name: "email", Label: "Email", Type: "string", Options: []Option{},
+		Sensitivity: "highly_sensitive"}
+	// A definition that does not say its level is stored as non-sensitive.
+	phone := Property{ObjectType: "contacts", Name: "phone", Label: "Phone", Type: "string", Options: []Option{}}
 
 	inTx(t, db, func(tx *Tx) error {
 		if err := tx.ReplaceProperties(ctx, "deals", []Property{stage, gone}); err != nil {
 			return err
 		}
-		return tx.ReplaceProperties(ctx, "contacts", []Property{other})
+		return tx.ReplaceProperties(ctx, "contacts", []Property{other, phone})
 	})
+	phoneRead := phone
+	phoneRead.Sensitivity = NonSensitive
 	amountNoOpts := amount
 	amountNoOpts.Options = nil // stored as [] and read back as []
 	inTx(t, db, func(tx *Tx) error { return tx.ReplaceProperties(ctx, "deals", []Property{stage, amountNoOpts}) })
@@ -35,7 +41,7 @@ func TestReplaceProperties(t *testing.T) {
 		want []Property
 	}{
 		{"deals", []Property{amount, stage}},
-		{"contacts", []Property{other}},
+		{"contacts", []Property{other, phoneRead}},
 		{"tickets", []Property{}},
 	} {
 		got, err := db.Properties(ctx, tc.typ)

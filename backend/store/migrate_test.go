@@ -260,7 +260,7 @@ func TestMigrate0004KeepsSearch(t *testing.T) {
 	for _, r := range migrationRows(t, db) {
 		versions = append(versions, r.Version)
 	}
-	if want := []int{1, 2, 3, 4, 5}; !reflect.DeepEqual(versions, want) {
+	if want := []int{1, 2, 3, 4, 5, 6}; !reflect.DeepEqual(versions, want) {
 		t.Fatalf("migrations recorded %v, want %v", versions, want)
 	}
 	var ftsSQL string
@@ -306,5 +306,59 @@ func TestMigrate0004KeepsSearch(t *testing.T) {
 		{"mü", nil},
 	} {
 		t.Run("written after "+tc.search, func(t *testing.T) { checkSearch(t, db, "contacts", tc.search, tc.want) })
+	}
+}
+
+// TestMigrate0006MarksStoredProperties upgrades a database of schema 0005
+// with property definitions in it: 0006 adds their level of sensitivity,
+// and every definition stored before (all listed without dataSensitivity,
+// so all non-sensitive) reads back unchanged and non-sensitive, while new
+// ones keep the level they are written with.
+func TestMigrate0006MarksStoredProperties(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	raw := createAtVersion(t, path, 5)
+	if _, err := raw.Exec(`INSERT INTO properties (object_type, name, label, type, field_type, group_name,
+		display_order, options, hidden) VALUES
+		('contacts', 'email', 'Email', 'string', 'text', 'contactinformation', 1, '[]', 0),
+		('deals', 'dealstage', 'Deal stage', 'enumeration', 'select', '', 2,
+			'[{"label":"Won","value":"won","displayOrder":1,"hidden":false}]', 1)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if rows := migrationRows(t, db); len(rows) != 6 || rows[5].Version != 6 {
+		t.Fatalf("migrations recorded %+v, want 1 to 6", rows)
+	}
+	for _, tc := range []struct {
+		typ  string
+		want []Property
+	}{
+		{"contacts", []Property{{ObjectType: "contacts", Name: "email", Label: "Email", Type: "string",
+			FieldType: "text", GroupName: "contactinformation", DisplayOrder: 1, Options: []Option{},
+			Sensitivity: NonSensitive}}},
+		{"deals", []Property{{ObjectType: "deals", Name: "dealstage", Label: "Deal stage", Type: "enumeration",
+			FieldType: "select", DisplayOrder: 2, Hidden: true, Options: []Option{{Label: "Won", Value: "won", DisplayOrder: 1}},
+			Sensitivity: NonSensitive}}},
+	} {
+		got, err := db.Properties(ctx, tc.typ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s after 0006\n got %+v\nwant %+v", tc.typ, got, tc.want)
+		}
+	}
+	// The next extraction writes levels into the upgraded table.
+	ssn := Property{ObjectType: "contacts", Name: "ssn", Label: "SSN", Options: []Option{}, Sensitivity: "highly_sensitive"}
+	inTx(t, db, func(tx *Tx) error { return tx.ReplaceProperties(ctx, "contacts", []Property{ssn}) })
+	if got, err := db.Properties(ctx, "contacts"); err != nil || !reflect.DeepEqual(got, []Property{ssn}) {
+		t.Errorf("contacts written after 0006 = %+v (%v), want %+v", got, err, ssn)
 	}
 }
