@@ -15,6 +15,11 @@ type Options struct {
 	NoAssociations bool   // leave out the associated_<type> columns
 	FormID         string // form_submissions of this form only ("" = all forms)
 	BOM            bool   // start with a UTF-8 byte-order mark, for Excel
+	// IncludeSensitive writes the properties HubSpot marks sensitive or
+	// highly sensitive too. Off, their columns are left out: a CSV travels
+	// further than the database (mail, shared drives), so such values
+	// leave only when someone asks for them.
+	IncludeSensitive bool
 	// Progress, when set, is called on the exporting goroutine before the
 	// first row, every 1,000 rows and once at the end, with the rows written
 	// so far and the rows expected in all (counted at the start). A UI

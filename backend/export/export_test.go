@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -37,6 +38,7 @@ func TestWrite_ExactCSV(t *testing.T) {
 		want string
 	}{
 		{
+			// Sensitive and highly sensitive columns are left out by default.
 			name: "ContactsRaw",
 			db:   crm,
 			opts: Options{Type: "contacts"},
@@ -68,6 +70,30 @@ func TestWrite_ExactCSV(t *testing.T) {
 				"2,a@example.com,Ann,,Ann Lee,old,Lead,,"+stamps+",false",
 				`9,,"'=HYPERLINK(""http://x"",""y"")",,,,gone,,`+stamps+",true",
 				"10,b@example.com,Bé,Alpha;Beta;zz,bo@example.com,,Customer,,"+stamps+",false",
+			),
+		},
+		{
+			// Asked for, the sensitive and highly sensitive columns take
+			// their places among the others (left out above by default).
+			name: "ContactsIncludeSensitive",
+			db:   crm,
+			opts: Options{Type: "contacts", NoAssociations: true, IncludeSensitive: true},
+			want: lines(
+				"id,email,firstname,health_note,hs_interests,hs_ssn,hubspot_owner_id,legacy_field,lifecyclestage,phone,created_at,updated_at,archived",
+				"2,a@example.com,Ann,asthma,,,7,old,lead,,"+stamps+",false",
+				`9,,"'=HYPERLINK(""http://x"",""y"")",,,,,,gone,,`+stamps+",true",
+				"10,b@example.com,Bé,,a;b;zz,078-05-1120,8,,customer,,"+stamps+",false",
+			),
+		},
+		{
+			name: "ContactsLabelsIncludeSensitive",
+			db:   crm,
+			opts: Options{Type: "contacts", Labels: true, NoAssociations: true, IncludeSensitive: true},
+			want: lines(
+				"id,Email,First Name,Health note,Interests,SSN,Contact owner,legacy_field,Lifecycle Stage,Phone Number,created_at,updated_at,archived",
+				"2,a@example.com,Ann,asthma,,,Ann Lee,old,Lead,,"+stamps+",false",
+				`9,,"'=HYPERLINK(""http://x"",""y"")",,,,,,gone,,`+stamps+",true",
+				"10,b@example.com,Bé,,Alpha;Beta;zz,078-05-1120,bo@example.com,,Customer,,"+stamps+",false",
 			),
 		},
 		{
@@ -501,6 +527,36 @@ func TestAll(t *testing.T) {
 	}
 	if want := lines("id,hs_call_title,created_at,updated_at,archived", "700,Intro,"+same+",false"); string(got) != want {
 		t.Errorf("calls.csv = %q, want %q", got, want)
+	}
+}
+
+// TestAll_Sensitive: a folder export passes IncludeSensitive to every
+// file; off (the default), no sensitive column or value is in any of them.
+func TestAll_Sensitive(t *testing.T) {
+	db := fixtureDB(t)
+	for _, tt := range []struct {
+		include bool
+		header  string
+	}{
+		{false, "id,email,firstname,hs_interests,hubspot_owner_id,legacy_field,lifecyclestage,phone,created_at,updated_at,archived"},
+		{true, "id,email,firstname,health_note,hs_interests,hs_ssn,hubspot_owner_id,legacy_field,lifecyclestage,phone,created_at,updated_at,archived"},
+	} {
+		t.Run(fmt.Sprint("include=", tt.include), func(t *testing.T) {
+			dir := t.TempDir()
+			if _, err := All(t.Context(), db, dir, false, Options{NoAssociations: true, IncludeSensitive: tt.include}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := os.ReadFile(filepath.Join(dir, "contacts.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if header, _, _ := strings.Cut(string(got), "\r\n"); header != tt.header {
+				t.Errorf("header = %q, want %q", header, tt.header)
+			}
+			if has := strings.Contains(string(got), "078-05-1120") && strings.Contains(string(got), "asthma"); has != tt.include {
+				t.Errorf("sensitive values written: %v, want %v", has, tt.include)
+			}
+		})
 	}
 }
 

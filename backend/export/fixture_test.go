@@ -24,7 +24,8 @@ func write(t testing.TB, db *store.DB, fn func(ctx context.Context, tx *store.Tx
 }
 
 // fixtureDB holds a small CRM written through the store's own writes:
-// contacts 2, 9 (archived) and 10 (numeric order differs from text order),
+// contacts 2, 9 (archived) and 10 (numeric order differs from text order)
+// with a sensitive and a highly sensitive property,
 // companies 5 and 100, deals in two pipelines that share a stage id, a call,
 // and associations stored from either side (one pair from both), plus
 // pairs of records that are not stored.
@@ -41,6 +42,8 @@ func fixtureDB(t testing.TB) *store.DB {
 				Options: []store.Option{{Label: "Alpha", Value: "a"}, {Label: "Beta", Value: "b"}}},
 			{Name: "hubspot_owner_id", Label: "Contact owner", Type: "enumeration", FieldType: "select"},
 			{Name: "phone", Label: "Phone Number", Type: "string", FieldType: "phonenumber"},
+			{Name: "health_note", Label: "Health note", Type: "string", FieldType: "text", Sensitivity: "sensitive"},
+			{Name: "hs_ssn", Label: "SSN", Type: "string", FieldType: "text", Sensitivity: "highly_sensitive"},
 		}); err != nil {
 			return err
 		}
@@ -74,10 +77,10 @@ func fixtureDB(t testing.TB) *store.DB {
 		recs := []store.Record{
 			{Type: "contacts", ID: "10", CreatedAt: t0, UpdatedAt: t0.Add(time.Hour), Properties: map[string]*string{
 				"email": ptr("b@example.com"), "firstname": ptr("Bé"), "lifecyclestage": ptr("customer"),
-				"hs_interests": ptr("a;b;zz"), "hubspot_owner_id": ptr("8")}},
+				"hs_interests": ptr("a;b;zz"), "hubspot_owner_id": ptr("8"), "hs_ssn": ptr("078-05-1120")}},
 			{Type: "contacts", ID: "2", CreatedAt: t0, UpdatedAt: t0.Add(time.Hour), Properties: map[string]*string{
 				"email": ptr("a@example.com"), "firstname": ptr("Ann"), "lifecyclestage": ptr("lead"),
-				"hubspot_owner_id": ptr("7"), "legacy_field": ptr("old")}},
+				"hubspot_owner_id": ptr("7"), "legacy_field": ptr("old"), "health_note": ptr("asthma")}},
 			{Type: "contacts", ID: "9", CreatedAt: t0, UpdatedAt: t0.Add(time.Hour), Archived: true,
 				ArchivedAt: t0.Add(2 * time.Hour), Properties: map[string]*string{
 					"email": nil, "firstname": ptr(`=HYPERLINK("http://x","y")`), "lifecyclestage": ptr("gone")}},

@@ -15,7 +15,8 @@ import (
 // Records writes the CRM records of opts.Type as CSV to w and returns the
 // number of data rows written. Columns: id, every property (the defined ones
 // and any other found on a record, sorted by internal name; their labels as
-// titles with opts.Labels), created_at, updated_at, archived, then
+// titles with opts.Labels; those defined as sensitive or highly sensitive
+// only with opts.IncludeSensitive), created_at, updated_at, archived, then
 // associated_<type> per type in catalog.AssociatedTypes (ids ascending, joined by
 // ';'). Rows come in numeric id order, archived records included. Memory
 // stays flat in the number of records: rows and association pairs are both
@@ -28,7 +29,7 @@ func Records(ctx context.Context, db *store.DB, w io.Writer, opts Options) (int6
 		}
 		return 0, &catalog.UnknownTypeError{Name: typ}
 	}
-	props, err := propertyColumns(ctx, db, typ)
+	props, err := propertyColumns(ctx, db, typ, opts.IncludeSensitive)
 	if err != nil {
 		return 0, fmt.Errorf("export %s: %w", typ, err)
 	}
@@ -88,8 +89,10 @@ func Records(ctx context.Context, db *store.DB, w io.Writer, opts Options) (int6
 }
 
 // propertyColumns is every property of typ that a column is due to: the
-// defined ones and any name found on a stored record, sorted.
-func propertyColumns(ctx context.Context, db *store.DB, typ string) ([]string, error) {
+// defined ones and any name found on a stored record, sorted; without
+// sensitive, none defined as sensitive or highly sensitive (a value found on
+// a record is left out by its definition, not only the definition's column).
+func propertyColumns(ctx context.Context, db *store.DB, typ string, sensitive bool) ([]string, error) {
 	defs, err := db.Properties(ctx, typ)
 	if err != nil {
 		return nil, err
@@ -101,6 +104,15 @@ func propertyColumns(ctx context.Context, db *store.DB, typ string) ([]string, e
 	names := used
 	for _, p := range defs {
 		names = append(names, p.Name)
+	}
+	if !sensitive {
+		leaveOut := make(map[string]bool)
+		for _, p := range defs {
+			if p.Sensitivity != "" && p.Sensitivity != store.NonSensitive {
+				leaveOut[p.Name] = true
+			}
+		}
+		names = slices.DeleteFunc(names, func(n string) bool { return leaveOut[n] })
 	}
 	slices.Sort(names)
 	return slices.Compact(names), nil
