@@ -1,11 +1,14 @@
 // Package settings owns what the desktop app remembers between sessions: the
 // settings file (the HubSpot tier and so the rate limit, the search rate,
 // concurrency, which database file, how often a full run follows incremental
-// ones, whether the sample data is in use) and the HubSpot access token, kept
-// in the system keychain or, where there is none, in a file readable only by
-// the user; and the one resolver of where the app's files are (Paths). The
-// token never goes into the settings file, the database, a log or an export.
-// It must not import Wails or any other backend package.
+// ones, whether the sample data is in use, which HubSpot API version) and the
+// HubSpot access token, kept in the system keychain or, where there is none,
+// in a file readable only by the user; and the one resolver of where the
+// app's files are (Paths). The token never goes into the settings file, the
+// database, a log or an export. It must not import Wails or any other backend
+// package but hubspot, which owns the API versions' names (so that a version
+// the client cannot call is never saved) and imports nothing of the project
+// but clock.
 package settings
 
 import (
@@ -17,6 +20,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"hubextract/backend/hubspot"
 )
 
 // Tiers: HubSpot's burst limits in calls per rolling 10 seconds.
@@ -50,6 +55,11 @@ type Settings struct {
 	Source string `json:"source"`
 	// Objects is the last selection on the Extract screen (nil: all).
 	Objects []string `json:"objects"`
+	// APIVersion is the HubSpot API version the app calls, for support
+	// cases: "" is the app's default (the date-based version HubSpot
+	// publishes as current), else one of hubspot.APIVersions. A file saved
+	// before the field existed has none, so it loads as the default.
+	APIVersion string `json:"api_version"`
 }
 
 // Limits of the numeric settings.
@@ -97,6 +107,9 @@ func (s Settings) Validate() error {
 	if s.Source != SourceHubSpot && s.Source != SourceSample {
 		problems = append(problems, fmt.Sprintf("unknown data source %q", s.Source))
 	}
+	if _, err := hubspot.ParseAPIVersion(s.APIVersion); err != nil {
+		problems = append(problems, err.Error())
+	}
 	if s.DatabasePath != "" {
 		if !filepath.IsAbs(s.DatabasePath) {
 			problems = append(problems, fmt.Sprintf("the database location must be a full path, not %q", s.DatabasePath))
@@ -108,6 +121,36 @@ func (s Settings) Validate() error {
 		return nil
 	}
 	return &InvalidError{Problems: problems}
+}
+
+// HubSpotAPIVersion is the version the client is to call: the default for
+// "", else the one chosen. Valid settings always name one; anything else
+// gives the default, which is what Load does with a file holding it.
+func (s Settings) HubSpotAPIVersion() hubspot.APIVersion {
+	v, err := hubspot.ParseAPIVersion(s.APIVersion)
+	if err != nil {
+		return hubspot.DefaultAPIVersion
+	}
+	return v
+}
+
+// Normalize writes the API version as the Settings screen offers it: ""
+// for the app's default version, however it was spelled ("2026-09",
+// " Legacy "), and the canonical name of any other. The default is kept as
+// "" rather than pinned, so that a newer app's newer default applies
+// without the user saving anything, and so that an older app can still
+// read a file a newer one saved. An unknown version is left for Validate
+// to refuse.
+func (s Settings) Normalize() Settings {
+	v, err := hubspot.ParseAPIVersion(s.APIVersion)
+	switch {
+	case err != nil:
+	case v == hubspot.DefaultAPIVersion:
+		s.APIVersion = ""
+	default:
+		s.APIVersion = string(v)
+	}
+	return s
 }
 
 // InvalidError lists what is wrong with settings, each in words.
@@ -143,7 +186,7 @@ func (f File) Load() (Settings, error) {
 	if err := s.Validate(); err != nil {
 		return Defaults(), &CorruptError{Path: f.path(), Err: err}
 	}
-	return s, nil
+	return s.Normalize(), nil
 }
 
 // CorruptError: the settings file exists but does not hold valid settings.
@@ -164,7 +207,7 @@ func (f File) Save(s Settings) error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
-	b, err := json.MarshalIndent(s, "", "  ")
+	b, err := json.MarshalIndent(s.Normalize(), "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode settings: %w", err)
 	}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"hubextract/backend/hubspot"
 )
 
 func TestFileLoadSave(t *testing.T) {
@@ -111,6 +113,10 @@ func TestValidate(t *testing.T) {
 		{"ErrSource", func(s *Settings) { s.Source = "ftp" }, "source"},
 		{"ErrRelativeDB", func(s *Settings) { s.DatabasePath = "data.db" }, "full path"},
 		{"ErrQueryInDB", func(s *Settings) { s.DatabasePath = "/tmp/a?b.db" }, "'?'"},
+		{"APIVersionDefault", func(s *Settings) { s.APIVersion = "" }, ""},
+		{"APIVersionDated", func(s *Settings) { s.APIVersion = "2026-09" }, ""},
+		{"APIVersionLegacy", func(s *Settings) { s.APIVersion = "legacy" }, ""},
+		{"ErrAPIVersion", func(s *Settings) { s.APIVersion = "v5" }, `unknown HubSpot API version "v5": use 2026-09 or legacy`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -204,5 +210,92 @@ func assertMode(t *testing.T, path string, want os.FileMode) {
 	}
 	if got := st.Mode().Perm(); got != want {
 		t.Errorf("%s has mode %o, want %o", path, got, want)
+	}
+}
+
+// TestAPIVersionInTheFile: the API version setting as settings.json holds
+// it. A file an older version saved has no api_version and loads as the
+// default; the default is written as "" however it was given, so a newer
+// default applies without a save; an unknown version makes the file
+// unusable like any other invalid setting.
+func TestAPIVersionInTheFile(t *testing.T) {
+	tests := []struct {
+		name    string
+		file    string             // settings.json as found
+		want    string             // Settings.APIVersion after Load
+		client  hubspot.APIVersion // what the client is to call
+		corrupt bool
+	}{
+		{"OlderFileWithoutTheField", `{"rate_per_10s": 190, "search_rate": 4, "concurrency": 6, "full_run_every_days": 7, "source": "hubspot"}`,
+			"", hubspot.DefaultAPIVersion, false},
+		{"Default", `{"rate_per_10s": 190, "search_rate": 4, "concurrency": 6, "source": "hubspot", "api_version": ""}`,
+			"", hubspot.DefaultAPIVersion, false},
+		{"DefaultByName", `{"rate_per_10s": 190, "search_rate": 4, "concurrency": 6, "source": "hubspot", "api_version": "2026-09"}`,
+			"", hubspot.Version202609, false},
+		{"Legacy", `{"rate_per_10s": 190, "search_rate": 4, "concurrency": 6, "source": "hubspot", "api_version": "legacy"}`,
+			"legacy", hubspot.VersionLegacy, false},
+		{"LegacyAsTyped", `{"rate_per_10s": 190, "search_rate": 4, "concurrency": 6, "source": "hubspot", "api_version": " Legacy "}`,
+			"legacy", hubspot.VersionLegacy, false},
+		{"ErrUnknown", `{"rate_per_10s": 190, "search_rate": 4, "concurrency": 6, "source": "hubspot", "api_version": "2019-03"}`,
+			"", hubspot.DefaultAPIVersion, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := File{Dir: t.TempDir()}
+			if err := os.WriteFile(f.Path(), []byte(tt.file), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			s, err := f.Load()
+			var corrupt *CorruptError
+			if errors.As(err, &corrupt) != tt.corrupt {
+				t.Fatalf("Load = %v, want corrupt %v", err, tt.corrupt)
+			}
+			if tt.corrupt {
+				if !strings.Contains(err.Error(), `unknown HubSpot API version "2019-03"`) {
+					t.Errorf("message %q does not name the unknown version", err)
+				}
+			} else if err != nil || s.RatePer10s != TierProfessional {
+				t.Fatalf("Load = %+v, %v", s, err)
+			}
+			if s.APIVersion != tt.want || s.HubSpotAPIVersion() != tt.client {
+				t.Errorf("api_version %q (client %q), want %q (client %q)", s.APIVersion, s.HubSpotAPIVersion(), tt.want, tt.client)
+			}
+			// Saved again, the file holds the version as the screen offers it.
+			if err := f.Save(s); err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(f.Path())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := `"api_version": "` + tt.want + `"`; !strings.Contains(string(b), want) {
+				t.Errorf("saved file lacks %s:\n%s", want, b)
+			}
+		})
+	}
+}
+
+// TestSaveNormalizesTheAPIVersion: the default given by name is saved as
+// "" (it follows the app's default), other versions by their canonical name.
+func TestSaveNormalizesTheAPIVersion(t *testing.T) {
+	tests := []struct{ give, want string }{
+		{"", ""},
+		{"2026-09", ""},
+		{"LEGACY", "legacy"},
+		{"legacy", "legacy"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.give, func(t *testing.T) {
+			f := File{Dir: t.TempDir()}
+			s := Defaults()
+			s.APIVersion = tt.give
+			if err := f.Save(s); err != nil {
+				t.Fatal(err)
+			}
+			got, err := f.Load()
+			if err != nil || got.APIVersion != tt.want {
+				t.Errorf("saved %q, loaded %q (%v), want %q", tt.give, got.APIVersion, err, tt.want)
+			}
+		})
 	}
 }
