@@ -88,12 +88,19 @@ func (v view) pairPrimary(ri, dir, i, j int, ps []int32, buf *[]int32) bool {
 // appendV4To writes one v4 "to" entry with every association type of the
 // pair: the unlabeled type, "Primary" where it applies, and the
 // USER_DEFINED label on some pairs.
-func (v view) appendV4To(b []byte, ri, dir, i, j int, ps []int32, buf *[]int32) []byte {
+//
+// toObjectId is a JSON number in v4 answers (as HubSpot's v4 answers send
+// it, whatever the description says) and a JSON string in 2026-09 ones.
+func (v view) appendV4To(b []byte, ri, dir, i, j int, ps []int32, buf *[]int32, dated bool) []byte {
 	rel := v.ds.relations[ri]
 	_, to := rel.ends(dir)
 	kind := rel.kinds[dir]
 	b = append(b, `{"toObjectId":`...)
-	b = strconv.AppendInt(b, v.ds.idOf(to, j), 10)
+	if dated {
+		b = appendIDStr(b, v.ds.idOf(to, j))
+	} else {
+		b = strconv.AppendInt(b, v.ds.idOf(to, j), 10)
+	}
 	b = append(b, `,"associationTypes":[{"category":"HUBSPOT_DEFINED","typeId":`...)
 	b = strconv.AppendInt(b, int64(kind.typeID), 10)
 	b = append(b, `,"label":null}`...)
@@ -134,8 +141,12 @@ func (s *Server) pathTypes(r *http.Request, keys ...string) ([]int, *response) {
 	return out, nil
 }
 
-// POST /crm/v4/associations/{fromType}/{toType}/batch/read
-func (s *Server) v4BatchRead(r *http.Request) *response {
+// POST /crm/v4/associations/{fromType}/{toType}/batch/read and
+// /crm/associations/2026-09/{fromType}/{toType}/batch/read: the same
+// associations, the date-based answer in its own shape (toObjectId a
+// string, paging without the deprecated link, present only when there are
+// more pages, as in both).
+func (s *Server) associationsBatchRead(r *http.Request, dated bool) *response {
 	types, bad := s.pathTypes(r, "fromType", "toType")
 	if bad != nil {
 		return bad
@@ -174,7 +185,7 @@ func (s *Server) v4BatchRead(r *http.Request) *response {
 					b = append(b, ',')
 				}
 				first = false
-				b = v.appendV4Result(b, r, ri, dir, i, id, ps, start, &buf)
+				b = v.appendV4Result(b, r, ri, dir, i, id, ps, start, &buf, dated)
 				continue
 			}
 		}
@@ -188,7 +199,7 @@ func (s *Server) v4BatchRead(r *http.Request) *response {
 	return s.finishBatch(b, errs, started)
 }
 
-func (v view) appendV4Result(b []byte, r *http.Request, ri, dir, i int, id string, ps []int32, start int, buf *[]int32) []byte {
+func (v view) appendV4Result(b []byte, r *http.Request, ri, dir, i int, id string, ps []int32, start int, buf *[]int32, dated bool) []byte {
 	b = append(b, `{"from":{"id":`...)
 	b = appendStr(b, id)
 	b = append(b, `},"to":[`...)
@@ -197,15 +208,19 @@ func (v view) appendV4Result(b []byte, r *http.Request, ri, dir, i int, id strin
 		if k > start {
 			b = append(b, ',')
 		}
-		b = v.appendV4To(b, ri, dir, i, int(ps[k]), ps, buf)
+		b = v.appendV4To(b, ri, dir, i, int(ps[k]), ps, buf, dated)
 	}
 	b = append(b, ']')
 	if end < len(ps) {
 		rel := v.ds.relations[ri]
 		from, to := rel.ends(dir)
 		after := cursor("assoc:", end)
+		link := "http://" + r.Host + "/crm/v4/objects/" + objTypes[from].name + "/" + id + "/associations/" + objTypes[to].name + "?after=" + after
+		if dated {
+			link = ""
+		}
 		b = append(b, ',')
-		b = appendPaging(b, after, "http://"+r.Host+"/crm/v4/objects/"+objTypes[from].name+"/"+id+"/associations/"+objTypes[to].name+"?after="+after)
+		b = appendPaging(b, after, link)
 	}
 	return append(b, '}')
 }
@@ -239,7 +254,7 @@ func (s *Server) v4RecordAssociations(r *http.Request) *response {
 		if k > start {
 			b = append(b, ',')
 		}
-		b = v.appendV4To(b, ri, dir, i, int(ps[k]), ps, &buf)
+		b = v.appendV4To(b, ri, dir, i, int(ps[k]), ps, &buf, false)
 	}
 	b = append(b, ']')
 	if end < len(ps) {

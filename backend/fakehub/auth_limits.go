@@ -21,6 +21,14 @@ import (
 //     that passes here passes against HubSpot.
 //   - With a limit of 0 (unlimited) its headers are not sent, rather than
 //     advertising a budget that is not enforced.
+//   - Calls the published descriptions exempt from the ten-second limit
+//     ("x-hubspot-rate-limit-exemptions": ["ten-secondly"]: object search
+//     in both path families, the date-based associations batch read) do not
+//     count in the ten-second window and are not refused by it, unless
+//     Config.ChargeExempt. They still count toward the daily limit, and
+//     searches toward the search limit. An exempt answer that is not a
+//     search carries the rate-limit headers as they stand (this call not
+//     counted); search answers carry none, as HubSpot's do.
 //   - Calls without valid credentials are answered 401 before any limit and
 //     do not count: they belong to no app.
 
@@ -71,6 +79,7 @@ type limiter struct {
 	day      string
 	dayCount int
 	zone     *time.Location
+	chargeEx bool // exempt calls count in the burst window too
 }
 
 func (l *limiter) init(cfg Config) {
@@ -84,6 +93,7 @@ func (l *limiter) init(cfg Config) {
 		l.search = &slidingLog{width: time.Second, max: cfg.SearchRatePerSec}
 	}
 	l.daily = cfg.DailyLimit
+	l.chargeEx = cfg.ChargeExempt
 	l.zone = accountZone()
 }
 
@@ -97,8 +107,8 @@ func accountZone() *time.Location {
 }
 
 // admit counts one authenticated call and returns the policy it broke, if
-// any.
-func (l *limiter) admit(now time.Time, search bool) (policy string, retryIn time.Duration) {
+// any. An exempt call stays out of the ten-second window unless chargeEx.
+func (l *limiter) admit(now time.Time, search, exempt bool) (policy string, retryIn time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if day := now.In(l.zone).Format("2006-01-02"); day != l.day {
@@ -106,7 +116,7 @@ func (l *limiter) admit(now time.Time, search bool) (policy string, retryIn time
 	}
 	l.dayCount++
 	burstOK, searchOK := true, true
-	if l.burst != nil {
+	if l.burst != nil && (!exempt || l.chargeEx) {
 		burstOK = l.burst.add(now)
 	}
 	if search && l.search != nil {
@@ -163,7 +173,7 @@ func (s *Server) gate(r *http.Request, rt *route) (*response, bool) {
 	if !found || strings.TrimSpace(tok) != s.cfg.Token {
 		return s.errorResp(http.StatusUnauthorized, "INVALID_AUTHENTICATION", authMessage, nil), true
 	}
-	policy, wait := s.limits.admit(s.clk.Now(), rt.search)
+	policy, wait := s.limits.admit(s.clk.Now(), rt.search, rt.exempt)
 	if policy == "" {
 		return nil, rt.search
 	}

@@ -177,16 +177,21 @@ func (s *Server) checkScopes(r *http.Request, rt *route) *response {
 			name = objTypes[t].name
 		}
 		if scope, denied := s.deny[name]; denied {
-			return s.errorBodyResp(http.StatusForbidden, errorBody{
-				Message:  "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
-				Category: "MISSING_SCOPES",
-				Errors: []errorDetail{{
-					Message: "One or more of the following scopes are required.",
-					Context: map[string]any{"requiredGranularScopes": []string{scope}},
-				}},
-				Links: map[string]string{"scopes": "https://developers.hubspot.com/scopes"},
-			})
+			return s.missingScope(scope)
 		}
 	}
 	return nil
+}
+
+// missingScope is HubSpot's 403 for a key without scope.
+func (s *Server) missingScope(scope string) *response {
+	return s.errorBodyResp(http.StatusForbidden, errorBody{
+		Message:  "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+		Category: "MISSING_SCOPES",
+		Errors: []errorDetail{{
+			Message: "One or more of the following scopes are required.",
+			Context: map[string]any{"requiredGranularScopes": []string{scope}},
+		}},
+		Links: map[string]string{"scopes": "https://developers.hubspot.com/scopes"},
+	})
 }

@@ -32,6 +32,7 @@ func generate(cfg Config, now time.Time) (*dataset, *state) {
 			props = append(props, engagementProps(t)...)
 		}
 		props = append(props, customProps(cfg.Seed, t, cfg.ExtraProperties)...)
+		props = append(props, sensitiveProps(t)...)
 		ds.schemas[t] = newSchema(props, objTypes[t].mutable)
 	}
 	st := &state{}

@@ -111,6 +111,7 @@ type propJSON struct {
 	ModificationMetadata modification `json:"modificationMetadata"`
 	FormField            bool         `json:"formField"`
 	DataSensitivity      string       `json:"dataSensitivity"`
+	SensitiveData        []string     `json:"sensitiveDataCategories"`
 }
 
 type modification struct {
@@ -119,21 +120,47 @@ type modification struct {
 	ReadOnlyValue      bool `json:"readOnlyValue"`
 }
 
-// GET /crm/v3/properties/{type}
+// GET /crm/v3/properties/{type} and /crm/properties/2026-09/{type}: the
+// definitions of one dataSensitivity level (non_sensitive when absent), in
+// one unpaged answer (neither family sends paging). A level beyond
+// non_sensitive needs its scope (DenySensitive).
 func (s *Server) listProperties(r *http.Request) *response {
 	t, ok := typeIndex(r.PathValue("type"))
 	if !ok {
 		return s.badType(r.PathValue("type"))
 	}
+	q := r.URL.Query()
+	level := levelNon
+	if q.Has("dataSensitivity") {
+		if level = q.Get("dataSensitivity"); !validLevel(level) {
+			return s.errorResp(http.StatusBadRequest, "VALIDATION_ERROR",
+				"Unable to parse value for query parameter: dataSensitivity",
+				[]errorDetail{{Message: "must be one of [non_sensitive, sensitive, highly_sensitive], got " + strconv.Quote(level), In: "dataSensitivity", Code: "INVALID_ENUM"}})
+		}
+	}
+	if level != levelNon && s.sensDeny[sensKey{t, level}] {
+		return s.missingScope(sensitiveScope(t, level))
+	}
 	out := []propJSON{}
-	if r.URL.Query().Get("archived") == "true" {
+	if q.Get("archived") == "true" {
 		return s.jsonResp(http.StatusOK, map[string]any{"results": out})
 	}
 	o := &objTypes[t]
-	for i, p := range s.ds.schemas[t].props {
+	i := -1 // the position among non-sensitive properties (their dates and order predate sensitive ones)
+	for k, p := range s.ds.schemas[t].props {
+		if p.sensitivity == "" {
+			i++
+		}
+		if propLevel(p) != level {
+			continue
+		}
+		pos := i
+		if p.sensitivity != "" {
+			pos = 300 + k
+		}
 		created := s.ds.anchor - 1500*dayMs
 		if p.custom {
-			created = s.ds.anchor - int64(400-i%300)*dayMs
+			created = s.ds.anchor - int64(400-pos%300)*dayMs
 		}
 		pj := propJSON{
 			UpdatedAt: isoMillis(created + 30*dayMs), CreatedAt: isoMillis(created),
@@ -142,7 +169,8 @@ func (s *Server) listProperties(r *http.Request) *response {
 			HasUniqueValue: p.special == spID, HubspotDefined: !p.custom,
 			ModificationMetadata: modification{Archivable: p.custom, ReadOnlyDefinition: !p.custom, ReadOnlyValue: p.special != spNone},
 			FormField:            !p.custom && p.special == spNone && !isEngagement(t),
-			DataSensitivity:      "non_sensitive",
+			DataSensitivity:      level,
+			SensitiveData:        []string{},
 		}
 		if pj.GroupName == "" {
 			pj.GroupName = o.group
@@ -154,7 +182,7 @@ func (s *Server) listProperties(r *http.Request) *response {
 			pj.ExternalOptions, pj.ReferencedObjectType = true, "OWNER"
 		}
 		if p.custom {
-			pj.DisplayOrder = i
+			pj.DisplayOrder = pos
 			pj.Description = "Custom property " + p.label
 		}
 		out = append(out, pj)
@@ -263,14 +291,16 @@ func (s *Server) listPipelines(r *http.Request) *response {
 	return s.jsonResp(http.StatusOK, map[string]any{"results": results})
 }
 
-// GET /account-info/v3/details
-func (s *Server) accountDetails(*http.Request) *response {
+// GET /account-info/v3/details and /account-info/2026-09/details; the
+// date-based answer adds portalName and createdAt (unix ms), the optional
+// members of PortalInformationResponseSeptember2026 (rollout 318954).
+func (s *Server) accountDetails(_ *http.Request, dated bool) *response {
 	_, offset := s.clk.Now().In(accountZone()).Zone()
 	sign, abs := "+", offset
 	if offset < 0 {
 		sign, abs = "-", -offset
 	}
-	return s.jsonResp(http.StatusOK, map[string]any{
+	body := map[string]any{
 		"portalId":              s.ds.portalID,
 		"accountType":           "STANDARD",
 		"timeZone":              accountTimeZone,
@@ -280,5 +310,13 @@ func (s *Server) accountDetails(*http.Request) *response {
 		"utcOffsetMilliseconds": offset * 1000,
 		"uiDomain":              "app.hubspot.com",
 		"dataHostingLocation":   "na1",
-	})
+	}
+	if dated {
+		body["portalName"] = portalName
+		body["createdAt"] = s.ds.anchor - 1500*dayMs
+	}
+	return s.jsonResp(http.StatusOK, body)
 }
+
+// portalName is the fake portal's name, in the date-based account details.
+const portalName = "Northwind Traders (fakehub demo)"

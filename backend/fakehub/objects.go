@@ -28,6 +28,8 @@ func splitList(vals []string) []string {
 // selectProps resolves requested property names (unknown ones are ignored,
 // as HubSpot does) in name order. With none given, the type's defaults. The
 // id and both timestamps are always included, as HubSpot includes them.
+// Properties of a sensitivity level the key may not read (DenySensitive)
+// are left out: HubSpot returns no value for them. Callers hold s.mu.
 func (s *Server) selectProps(t int, names []string) []*propDef {
 	sc := s.ds.schemas[t]
 	o := &objTypes[t]
@@ -40,7 +42,7 @@ func (s *Server) selectProps(t int, names []string) []*propDef {
 	}
 	out := make([]*propDef, 0, len(want))
 	for _, p := range sc.props {
-		if want[p.name] {
+		if want[p.name] && (p.sensitivity == "" || !s.sensDeny[sensKey{t, p.sensitivity}]) {
 			out = append(out, p)
 		}
 	}
@@ -48,8 +50,9 @@ func (s *Server) selectProps(t int, names []string) []*propDef {
 }
 
 // appendRecord writes one record without its closing brace, so the caller
-// can add associations.
-func (v view) appendRecord(b []byte, sc *scratch, t, i int, props []*propDef) []byte {
+// can add associations. A date-based answer adds the record's url, as the
+// 2026-09 SimplePublicObject does.
+func (v view) appendRecord(b []byte, sc *scratch, t, i int, props []*propDef, dated bool) []byte {
 	rs := v.st.recs[t]
 	b = append(b, `{"id":`...)
 	b = appendIDStr(b, v.ds.idOf(t, i))
@@ -75,6 +78,15 @@ func (v view) appendRecord(b []byte, sc *scratch, t, i int, props []*propDef) []
 	} else {
 		b = append(b, `,"archived":false`...)
 	}
+	if dated {
+		b = append(b, `,"url":"https://app.hubspot.com/contacts/`...)
+		b = strconv.AppendInt(b, v.ds.portalID, 10)
+		b = append(b, "/record/"...)
+		b = append(b, objTypes[t].typeID...)
+		b = append(b, '/')
+		b = strconv.AppendInt(b, v.ds.idOf(t, i), 10)
+		b = append(b, '"')
+	}
 	return b
 }
 
@@ -88,8 +100,9 @@ func appendPaging(b []byte, after, link string) []byte {
 	return append(b, `}}`...)
 }
 
-// GET /crm/v3/objects/{type}
-func (s *Server) listObjects(r *http.Request) *response {
+// GET /crm/v3/objects/{type} and /crm/objects/2026-09/{type} (whose paging
+// has only next, as this one's always has).
+func (s *Server) listObjects(r *http.Request, dated bool) *response {
 	t, ok := typeIndex(r.PathValue("type"))
 	if !ok {
 		return s.badType(r.PathValue("type"))
@@ -138,7 +151,7 @@ func (s *Server) listObjects(r *http.Request) *response {
 			b = append(b, ',')
 		}
 		count++
-		b = v.appendRecord(b, sc, t, i, props)
+		b = v.appendRecord(b, sc, t, i, props, dated)
 		if len(assoc) > 0 && !archived {
 			b = v.appendInline(b, r, t, i, assoc, &bufs)
 		}
@@ -170,8 +183,8 @@ func rawID(m json.RawMessage) string {
 	return strings.TrimSpace(string(m))
 }
 
-// POST /crm/v3/objects/{type}/batch/read
-func (s *Server) batchRead(r *http.Request) *response {
+// POST /crm/v3/objects/{type}/batch/read and /crm/objects/2026-09/{type}/batch/read
+func (s *Server) batchRead(r *http.Request, dated bool) *response {
 	t, ok := typeIndex(r.PathValue("type"))
 	if !ok {
 		return s.badType(r.PathValue("type"))
@@ -206,7 +219,7 @@ func (s *Server) batchRead(r *http.Request) *response {
 			b = append(b, ',')
 		}
 		seen[i] = true
-		b = append(v.appendRecord(b, sc, t, i, props), '}')
+		b = append(v.appendRecord(b, sc, t, i, props, dated), '}')
 	}
 	var errs []errorBody
 	if len(missing) > 0 {

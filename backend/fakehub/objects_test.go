@@ -133,7 +133,9 @@ func TestListRefusals(t *testing.T) {
 			}
 		})
 	}
-	f.fails("GET", "/crm/v3/nothing/here", nil, http.StatusNotFound)
+	if r := f.do("GET", "/crm/v3/nothing/here", nil); r.status != http.StatusNotFound || len(r.body) != 0 {
+		t.Errorf("unknown route: %d %q, want a bare 404", r.status, r.body)
+	}
 }
 
 func TestObjectTypeAliases(t *testing.T) {

@@ -136,6 +136,7 @@ type propDef struct {
 	custom                        bool
 	special                       special
 	mutable                       bool
+	sensitivity                   string // "" (non_sensitive), levelSensitive or levelHighly
 	salt                          uint64
 	gen                           genFunc
 }

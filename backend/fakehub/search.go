@@ -44,8 +44,31 @@ type searchRequest struct {
 	Query      string            `json:"query"`
 }
 
-// POST /crm/v3/objects/{type}/search
-func (s *Server) search(r *http.Request) *response {
+// searchRequired are the body members the 2026-09 description lists as
+// required (PublicObjectSearchRequest; v3 requires none). after is required
+// there too, but a first page has none to send, so its absence is
+// accepted.
+var searchRequired = []string{"filterGroups", "limit", "properties", "sorts"}
+
+// missingSearchFields names the required members absent (or null) from a
+// date-based search body.
+func missingSearchFields(raw []byte) ([]string, bool) {
+	var members map[string]json.RawMessage
+	if len(raw) > 0 && json.Unmarshal(raw, &members) != nil {
+		return nil, false
+	}
+	var missing []string
+	for _, k := range searchRequired {
+		if v, ok := members[k]; !ok || string(v) == "null" {
+			missing = append(missing, k)
+		}
+	}
+	return missing, true
+}
+
+// POST /crm/v3/objects/{type}/search and /crm/objects/2026-09/{type}/search;
+// the date-based one refuses a body without its required members.
+func (s *Server) search(r *http.Request, dated bool) *response {
 	t, ok := typeIndex(r.PathValue("type"))
 	if !ok {
 		return s.badType(r.PathValue("type"))
@@ -60,6 +83,16 @@ func (s *Server) search(r *http.Request) *response {
 	var req searchRequest
 	if len(raw) > 0 && json.Unmarshal(raw, &req) != nil {
 		return s.badRequest("Invalid input JSON on the search request body")
+	}
+	if dated {
+		if missing, _ := missingSearchFields(raw); len(missing) > 0 {
+			details := make([]errorDetail, len(missing))
+			for k, m := range missing {
+				details[k] = errorDetail{Message: m + " is required", In: m, Code: "REQUIRED_FIELD"}
+			}
+			return s.errorResp(http.StatusBadRequest, "VALIDATION_ERROR",
+				"Invalid input JSON on line 1: Some required fields were not set: ["+strings.Join(missing, ", ")+"]", details)
+		}
 	}
 	sc := s.ds.schemas[t]
 	if len(req.FilterGroups) > searchMaxGroups {
@@ -127,7 +160,7 @@ func (s *Server) search(r *http.Request) *response {
 		if k > after {
 			b = append(b, ',')
 		}
-		b = append(v.appendRecord(b, scr, t, int(matches[k]), props), '}')
+		b = append(v.appendRecord(b, scr, t, int(matches[k]), props, dated), '}')
 	}
 	b = append(b, ']')
 	if end < len(matches) {

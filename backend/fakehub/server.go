@@ -40,6 +40,13 @@ type Config struct {
 	SlowDelay              time.Duration // extra delay of the "slow" fault (default 10 s)
 	Faults                 Faults
 	Clock                  clock.Clock // nil = real clock
+	// HideDated answers every date-based path (DatedVersion) as a route no
+	// API serves, from the start: a portal with only the legacy paths.
+	HideDated bool
+	// ChargeExempt counts the calls the descriptions exempt from the
+	// ten-second limit (searches, the date-based associations batch read)
+	// in the ten-second window too, as the fake did before exemptions.
+	ChargeExempt bool
 }
 
 const (
@@ -60,9 +67,12 @@ type Server struct {
 	ds  *dataset
 	mux *http.ServeMux
 
-	mu   sync.RWMutex // guards st and deny
-	st   *state
-	deny map[string]string // object type (or "forms", "owners"...) → missing scope
+	mu           sync.RWMutex // guards st, deny, sensDeny, hideAll and hidePrefixes
+	st           *state
+	deny         map[string]string // object type (or "forms", "owners"...) → missing scope
+	sensDeny     map[sensKey]bool  // sensitivity levels whose scope the key lacks, per type
+	hideAll      bool              // every date-based path answers a bare 404
+	hidePrefixes []string          // date-based paths under these answer a bare 404
 
 	limits limiter
 	faults faultState
@@ -101,7 +111,7 @@ func New(cfg Config) *Server {
 	if cfg.Clock == nil {
 		cfg.Clock = clock.Real{}
 	}
-	s := &Server{cfg: cfg, clk: cfg.Clock, deny: map[string]string{}}
+	s := &Server{cfg: cfg, clk: cfg.Clock, deny: map[string]string{}, sensDeny: map[sensKey]bool{}, hideAll: cfg.HideDated}
 	s.ds, s.st = generate(cfg, cfg.Clock.Now())
 	s.limits.init(cfg)
 	s.faults.init(cfg.Faults, cfg.Seed)
@@ -118,13 +128,19 @@ type response struct {
 	header http.Header
 }
 
+// ctypeNone sends no Content-Type (an empty body).
+const ctypeNone = "-"
+
 type handler func(r *http.Request) *response
 
 // route is one endpoint: its pattern (the stats key), what it touches (for
-// DenyScope) and how it is named in Stats.ByType.
+// DenyScope) and how it is named in Stats.ByType (the same name in both
+// path families).
 type route struct {
 	pattern string
+	dated   bool // a date-based path (DatedVersion); HideDated can hide it
 	search  bool // search answers carry no rate-limit headers and have their own limit
+	exempt  bool // not counted in the ten-second window (unless Config.ChargeExempt)
 	label   func(r *http.Request) string
 	touches func(r *http.Request) []string
 	h       handler
@@ -166,10 +182,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &capture{}
 	s.mux.ServeHTTP(c, r)
 	rt, req := c.rt, c.req
-	if rt == nil {
+	if rt == nil || s.hidden(rt, r.URL.Path) {
 		rt, req = notFoundRoute, r
 	}
-	s.stats.begin(rt.pattern, rt.label(req))
+	s.stats.begin(rt, req)
 	if err := s.sleep(req.Context(), s.latency()); err != nil {
 		s.stats.end(0, true)
 		return
@@ -198,7 +214,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if resp == nil {
 		if rt.h == nil {
-			resp = s.errorResp(http.StatusNotFound, "OBJECT_NOT_FOUND", "Resource not found: "+r.Method+" "+r.URL.Path, nil)
+			// HubSpot's gateway answers a route no API serves with a bare
+			// 404; a missing object gets a JSON OBJECT_NOT_FOUND instead.
+			resp = &response{status: http.StatusNotFound, ctype: ctypeNone}
 		} else {
 			s.mu.RLock()
 			resp = rt.h(req)
@@ -217,11 +235,13 @@ func (s *Server) write(w http.ResponseWriter, resp *response, cut bool) {
 	for k, v := range resp.header {
 		h[k] = v
 	}
-	ctype := resp.ctype
-	if ctype == "" {
-		ctype = "application/json;charset=utf-8"
+	switch ctype := resp.ctype; ctype {
+	case "":
+		h.Set("Content-Type", "application/json;charset=utf-8")
+	case ctypeNone:
+	default:
+		h.Set("Content-Type", ctype)
 	}
-	h.Set("Content-Type", ctype)
 	h.Set("Content-Length", itoa(len(resp.body)))
 	w.WriteHeader(resp.status)
 	body := resp.body

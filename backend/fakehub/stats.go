@@ -9,9 +9,11 @@ import (
 
 // Stats counts the calls the fake received.
 type Stats struct {
-	Calls        map[string]int `json:"calls"`   // by endpoint, e.g. "GET /crm/v3/objects/{type}"
-	ByType       map[string]int `json:"by_type"` // e.g. "list contacts", "search deals", "associations contacts->companies"
+	Calls        map[string]int `json:"calls"`   // by endpoint, e.g. "GET /crm/v3/objects/{type}", "GET /crm/objects/2026-09/{type}"
+	ByType       map[string]int `json:"by_type"` // e.g. "list contacts", "search deals", "associations contacts->companies" (both path families)
 	Total        int            `json:"total"`
+	Dated        int            `json:"dated"`  // calls to date-based paths (DatedVersion) that are served
+	Legacy       int            `json:"legacy"` // calls to legacy paths (v1, v3, v4); the rest went to routes no API serves
 	Status429    int            `json:"status_429"`
 	StatusErrors int            `json:"status_errors"` // other answers ≥ 400, plus drops, cut and non-JSON bodies
 }
@@ -27,12 +29,20 @@ func (st *statsState) reset() {
 	st.s = Stats{Calls: map[string]int{}, ByType: map[string]int{}}
 }
 
-func (st *statsState) begin(pattern, label string) {
+func (st *statsState) begin(rt *route, r *http.Request) {
+	label := rt.label(r)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.s.Total++
-	st.s.Calls[pattern]++
+	st.s.Calls[rt.pattern]++
 	st.s.ByType[label]++
+	switch {
+	case rt == notFoundRoute:
+	case rt.dated:
+		st.s.Dated++
+	default:
+		st.s.Legacy++
+	}
 }
 
 // end records how the call was answered; broken means no usable answer.
@@ -52,7 +62,7 @@ func (st *statsState) snapshot() Stats {
 	defer st.mu.Unlock()
 	return Stats{
 		Calls: maps.Clone(st.s.Calls), ByType: maps.Clone(st.s.ByType),
-		Total: st.s.Total, Status429: st.s.Status429, StatusErrors: st.s.StatusErrors,
+		Total: st.s.Total, Dated: st.s.Dated, Legacy: st.s.Legacy, Status429: st.s.Status429, StatusErrors: st.s.StatusErrors,
 	}
 }
 

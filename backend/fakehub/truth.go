@@ -112,7 +112,9 @@ func (tr *Truth) OverflowIDs(fromType, toType string) []string {
 	return out
 }
 
-// Properties lists a type's property names, sorted.
+// Properties lists a type's property names, sorted, of every sensitivity
+// level: a complete extraction reads the sensitive ones too (PropertiesAt
+// splits them by level).
 func (tr *Truth) Properties(objectType string) []string {
 	t := typeByName(objectType)
 	if t < 0 {
@@ -187,6 +189,27 @@ func (tr *Truth) EmailEventIDs(start, end time.Time) []string {
 	out := make([]string, 0, hi-lo)
 	for i := hi - 1; i >= lo; i-- {
 		out = append(out, tr.v.ds.eventID(i))
+	}
+	return out
+}
+
+// PropertiesAt lists a type's property names of one sensitivity level
+// ("non_sensitive" or "", "sensitive", "highly_sensitive"), sorted: what
+// the properties list answers for that dataSensitivity. Properties lists
+// every level.
+func (tr *Truth) PropertiesAt(objectType, level string) []string {
+	t := typeByName(objectType)
+	if t < 0 {
+		return nil
+	}
+	if level == "" {
+		level = levelNon
+	}
+	out := []string{}
+	for _, p := range tr.v.ds.schemas[t].props {
+		if propLevel(p) == level {
+			out = append(out, p.name)
+		}
 	}
 	return out
 }
