@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"sort"
 	"strings"
 )
@@ -143,7 +142,6 @@ func (c *Client) BatchReadAssociations(ctx context.Context, fromType, toType str
 	if len(inputs) == 0 {
 		return AssociationBatch{}, nil
 	}
-	path := "/crm/v4/associations/" + url.PathEscape(fromType) + "/" + url.PathEscape(toType) + "/batch/read"
 	var r struct {
 		Results []struct {
 			From struct {
@@ -165,7 +163,7 @@ func (c *Client) BatchReadAssociations(ctx context.Context, fromType, toType str
 		Inputs []AssociationInput `json:"inputs"`
 	}{inputs}
 	endpoint := "associations " + fromType + "→" + toType
-	if err := c.postJSON(ctx, endpoint, path, "", body, &r); err != nil {
+	if err := c.postJSON(ctx, endpoint, opBatchReadAssociations, []string{fromType, toType}, "", body, &r); err != nil {
 		return AssociationBatch{}, fmt.Errorf("associations %s→%s (%d ids): %w", fromType, toType, len(inputs), err)
 	}
 	out := AssociationBatch{Results: make([]AssociationResult, 0, len(r.Results))}

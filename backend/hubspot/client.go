@@ -67,6 +67,12 @@ type Client struct {
 	// parent is the account's client a session was taken from: its counters
 	// and observer see the session's calls too.
 	parent *Client
+
+	version      APIVersion
+	chargeExempt bool
+	// fallback marks the operations whose date-based route HubSpot did not
+	// serve: they take the legacy route for the rest of the session.
+	fallback *[numOps]atomic.Bool
 }
 
 // Observer receives one CallInfo after every HTTP attempt (for counting and
@@ -86,6 +92,15 @@ type CallInfo struct {
 	// WillRetry is true when another attempt follows after Wait.
 	WillRetry bool
 	Wait      time.Duration
+	// Exempt: the call was not charged to the ten-second budget (its
+	// operation is exempt and the client honours exemptions).
+	Exempt bool
+	// Dated: Path is a date-based route.
+	Dated bool
+	// FallbackTo is set, once per operation and session, on the attempt
+	// whose 404 showed that HubSpot does not serve the date-based route: the
+	// legacy path the session calls instead from then on.
+	FallbackTo string
 }
 
 // New builds a client for the private-app token.
@@ -98,6 +113,9 @@ func New(token string, opts ...Option) *Client {
 	}
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if cfg.version == "" {
+		cfg.version = DefaultAPIVersion
 	}
 	if cfg.logger == nil {
 		cfg.logger = slog.New(slog.DiscardHandler)
@@ -118,6 +136,9 @@ func New(token string, opts ...Option) *Client {
 	return &Client{
 		zone:          new(atomic.Pointer[time.Location]),
 		misconfigured: new(atomic.Pointer[string]),
+		version:       cfg.version,
+		chargeExempt:  cfg.chargeExempt,
+		fallback:      new([numOps]atomic.Bool),
 		base:          strings.TrimRight(cfg.baseURL, "/"),
 		http:          defaultHTTPClient(),
 		clock:         cfg.clock,
@@ -141,11 +162,41 @@ func New(token string, opts ...Option) *Client {
 // obs (nil: none) as well as to c's observer. A zero retry keeps c's policy.
 func (c *Client) Session(obs Observer, retry RetryPolicy) *Client {
 	s := &Client{base: c.base, http: c.http, clock: c.clock, retry: c.retry, limits: c.limits, observer: obs,
-		log: c.log, auth: c.auth, redact: c.redact, zone: c.zone, misconfigured: new(atomic.Pointer[string]), parent: c}
+		log: c.log, auth: c.auth, redact: c.redact, zone: c.zone, misconfigured: new(atomic.Pointer[string]), parent: c,
+		version: c.version, chargeExempt: c.chargeExempt, fallback: new([numOps]atomic.Bool)}
 	if retry != (RetryPolicy{}) {
 		s.retry = retry.withDefaults()
 	}
 	return s
+}
+
+// RatePer10s is the account's budget the client keeps under, in calls per
+// rolling 10 s (see WithRateLimit).
+func (c *Client) RatePer10s() int { return int(c.limits.configured.calls) }
+
+// APIVersion is the version of HubSpot's API the client calls.
+func (c *Client) APIVersion() APIVersion { return c.version }
+
+// routeRequest sets the attempt's method, path and limits from the
+// operation's route in the client's version, the legacy one once the
+// session fell back.
+func (c *Client) routeRequest(rq *request) {
+	o := &operations[rq.op]
+	r, v := o.route(c.version)
+	rq.dated = v != VersionLegacy
+	if rq.dated && c.fallback[rq.op].Load() {
+		r, rq.dated = o.Legacy, false
+	}
+	rq.method, rq.path = o.Method, fill(r.Path, rq.args)
+	rq.exempt = r.Exempt && !c.chargeExempt
+	rq.search = rq.op == opSearchObjects
+}
+
+// pathOf is the path the next call of an operation goes to.
+func (c *Client) pathOf(o op, args ...string) string {
+	rq := &request{op: o, args: args}
+	c.routeRequest(rq)
+	return rq.path
 }
 
 // Clock is the clock the client limits, backs off and stamps with.
@@ -175,24 +226,30 @@ func (c *Client) Retries() int64 { return c.retries.Load() }
 // request is one logical call; do may send it several times.
 type request struct {
 	endpoint string
-	method   string
-	path     string // escaped URL path, shown in errors and CallInfo
-	query    string // raw query, never shown (it can be 12,000 characters)
-	body     []byte // JSON for POST
-	search   bool   // also waits on the search limiter
+	op       op
+	args     []string // the path's placeholders, in order
+	query    string   // raw query, never shown (it can be 12,000 characters)
+	body     []byte   // JSON for POST
+
+	// Set by do for each attempt, from the operation's route.
+	method string
+	path   string // escaped URL path, shown in errors and CallInfo
+	dated  bool   // path is a date-based route (it may fall back)
+	exempt bool   // not charged to the ten-second budget
+	search bool   // also waits on the search limiter
 }
 
 // getJSON and postJSON run one call and decode its JSON answer into out.
-func (c *Client) getJSON(ctx context.Context, endpoint, path, query string, out any) error {
-	return c.do(ctx, &request{endpoint: endpoint, method: http.MethodGet, path: path, query: query}, out)
+func (c *Client) getJSON(ctx context.Context, endpoint string, o op, args []string, query string, out any) error {
+	return c.do(ctx, &request{endpoint: endpoint, op: o, args: args, query: query}, out)
 }
 
-func (c *Client) postJSON(ctx context.Context, endpoint, path, query string, in any, out any) error {
+func (c *Client) postJSON(ctx context.Context, endpoint string, o op, args []string, query string, in any, out any) error {
 	body, err := json.Marshal(in)
 	if err != nil {
 		return fmt.Errorf("%s: encode request: %w", endpoint, err)
 	}
-	return c.do(ctx, &request{endpoint: endpoint, method: http.MethodPost, path: path, query: query, body: body}, out)
+	return c.do(ctx, &request{endpoint: endpoint, op: o, args: args, query: query, body: body}, out)
 }
 
 // do sends rq until it succeeds, fails for good, or runs out of attempts,
@@ -200,11 +257,12 @@ func (c *Client) postJSON(ctx context.Context, endpoint, path, query string, in 
 func (c *Client) do(ctx context.Context, rq *request, out any) error {
 	bo := c.newBackOff()
 	for attempt := 1; ; attempt++ {
+		c.routeRequest(rq)
 		if cause := c.misconfigured.Load(); cause != nil {
 			e := &APIError{Method: rq.method, Path: rq.path, Message: "not sent: an earlier call failed for the same reason", Attempts: attempt - 1}
 			return &TransportError{APIError: e, Cause: *cause}
 		}
-		if err := c.limits.wait(ctx, rq.search); err != nil {
+		if err := c.limits.wait(ctx, rq.search, rq.exempt); err != nil {
 			return fmt.Errorf("%s %s: %w", rq.method, rq.path, err)
 		}
 		start := c.clock.Now()
@@ -223,8 +281,23 @@ func (c *Client) do(ctx context.Context, rq *request, out any) error {
 			c.limits.observe(header)
 			o = c.classifyResponse(rq, status, header, body, out)
 		}
+		if o.routeMissing && rq.dated {
+			// HubSpot does not serve this date-based route (yet, or for
+			// this account): the legacy one for the rest of the session.
+			// The legacy call is the same attempt: nothing failed that a
+			// retry would heal.
+			first := c.fallback[rq.op].CompareAndSwap(false, true)
+			legacy := fill(operations[rq.op].Legacy.Path, rq.args)
+			c.observe(rq, attempt, status, elapsed, o.err, false, 0, legacy, first)
+			if first {
+				c.log.Warn("hubspot date-based route not found; using the legacy route", "operation", operations[rq.op].Name,
+					"path", rq.path, "legacy", legacy)
+			}
+			attempt--
+			continue
+		}
 		if o.err == nil {
-			c.observe(rq, attempt, status, elapsed, nil, false, 0)
+			c.observe(rq, attempt, status, elapsed, nil, false, 0, "", false)
 			c.log.Debug("hubspot call", "endpoint", rq.endpoint, "method", rq.method, "path", rq.path,
 				"status", status, "attempt", attempt, "duration", elapsed)
 			if o.decodeErr != nil {
@@ -246,7 +319,7 @@ func (c *Client) do(ctx context.Context, rq *request, out any) error {
 		if willRetry && (o.holdGeneral || o.holdSearch) {
 			c.limits.holdFor(o.holdSearch, wait)
 		}
-		c.observe(rq, attempt, status, elapsed, o.err, willRetry, wait)
+		c.observe(rq, attempt, status, elapsed, o.err, willRetry, wait, "", false)
 		if !willRetry {
 			if ctx.Err() != nil {
 				return fmt.Errorf("%s %s: %w", rq.method, rq.path, ctx.Err())
@@ -286,8 +359,10 @@ func (c *Client) send(ctx context.Context, rq *request, attempt int) (int, http.
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) {
 		if conns.Add(1) > 1 {
 			c.countCall()
-			c.limits.charge()
-			c.observe(rq, attempt, 0, 0, errResent, false, 0)
+			if !rq.exempt {
+				c.limits.charge()
+			}
+			c.observe(rq, attempt, 0, 0, errResent, false, 0, "", false)
 		}
 	}})
 	req, err := http.NewRequestWithContext(ctx, rq.method, u, rd)
@@ -324,10 +399,14 @@ func (c *Client) send(ctx context.Context, rq *request, attempt int) (int, http.
 // observe tells the account's observer, then each session's down to c's,
 // about one attempt: the outermost hears first, so that what it notes is
 // known when a session reports the attempt further on.
-func (c *Client) observe(rq *request, attempt, status int, d time.Duration, err error, willRetry bool, wait time.Duration) {
+func (c *Client) observe(rq *request, attempt, status int, d time.Duration, err error, willRetry bool, wait time.Duration,
+	fallback string, firstFallback bool) {
 	ci := CallInfo{
 		Method: rq.method, Path: rq.path, Endpoint: rq.endpoint, Status: status, Attempt: attempt,
-		Duration: d, Err: err, WillRetry: willRetry, Wait: wait,
+		Duration: d, Err: err, WillRetry: willRetry, Wait: wait, Exempt: rq.exempt, Dated: rq.dated,
+	}
+	if firstFallback {
+		ci.FallbackTo = fallback
 	}
 	var chain []Observer
 	for x := c; x != nil; x = x.parent {

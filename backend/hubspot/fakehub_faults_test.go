@@ -35,7 +35,7 @@ func TestFakeRetriesEachFault(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(string(tc.fault), func(t *testing.T) {
 			s, h := fakePortal(t, fakehub.Config{Seed: 3, Scale: 150})
-			s.FailNext(3, tc.fault, "/crm/v3/objects/contacts")
+			s.FailNext(3, tc.fault, "/crm/objects/2026-09/contacts")
 			start := h.clock.Now()
 			pages := listAll(t, h.client, "contacts", hubspot.ListParams{})
 			if got, want := objectIDs(pages), s.Truth().IDs("contacts", false); !slices.Equal(got, want) {
@@ -167,11 +167,11 @@ func TestFakeDailyLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 2 {
-		if _, err := h.client.Properties(ctx, "contacts"); err != nil {
+		if _, err := h.client.Properties(ctx, "contacts", ""); err != nil {
 			t.Fatal(err)
 		}
 	}
-	_, err := h.client.Properties(ctx, "contacts")
+	_, err := h.client.Properties(ctx, "contacts", "")
 	var de *hubspot.DailyLimitError
 	if !errors.As(err, &de) || h.client.Calls() != 4 || s.Stats().Total != 4 {
 		t.Fatalf("err %v after %d calls", err, h.client.Calls())
@@ -191,13 +191,13 @@ func TestFakeRetryAfterAndPolicyWindows(t *testing.T) {
 		s, h := fakePortal(t, fakehub.Config{Scale: 20, RatePer10s: 10, RetryAfter: true})
 		other := hubspot.New(token, hubspot.WithBaseURL(h.baseURL), hubspot.WithClock(testkit.NewClock(epoch)), hubspot.WithRateLimit(1000))
 		for range 10 { // another consumer spends the whole window at once
-			if _, err := other.Properties(context.Background(), "contacts"); err != nil {
+			if _, err := other.Properties(context.Background(), "contacts", ""); err != nil {
 				t.Fatal(err)
 			}
 		}
 		h.clock.Advance(3 * time.Second)
 		start := h.clock.Now()
-		if _, err := h.client.Properties(context.Background(), "contacts"); err != nil {
+		if _, err := h.client.Properties(context.Background(), "contacts", ""); err != nil {
 			t.Fatal(err)
 		}
 		calls := h.rec.All()
@@ -215,12 +215,12 @@ func TestFakeRetryAfterAndPolicyWindows(t *testing.T) {
 		s, h := fakePortal(t, fakehub.Config{Scale: 20, RatePer10s: 10})
 		other := hubspot.New(token, hubspot.WithBaseURL(h.baseURL), hubspot.WithClock(testkit.NewClock(epoch)), hubspot.WithRateLimit(1000))
 		for range 10 {
-			if _, err := other.Properties(context.Background(), "contacts"); err != nil {
+			if _, err := other.Properties(context.Background(), "contacts", ""); err != nil {
 				t.Fatal(err)
 			}
 		}
 		start := h.clock.Now()
-		if _, err := h.client.Properties(context.Background(), "contacts"); err != nil {
+		if _, err := h.client.Properties(context.Background(), "contacts", ""); err != nil {
 			t.Fatal(err)
 		}
 		calls := h.rec.All()
@@ -237,7 +237,7 @@ func TestFakeRetryAfterAndPolicyWindows(t *testing.T) {
 	})
 	t.Run("SECONDLY waits one second", func(t *testing.T) {
 		s, h := fakePortal(t, fakehub.Config{Scale: 20})
-		s.FailNext(2, fakehub.Fault429, "/crm/v3/objects/contacts/search")
+		s.FailNext(2, fakehub.Fault429, "/crm/objects/2026-09/contacts/search")
 		start := h.clock.Now()
 		if _, err := h.client.SearchObjects(context.Background(), "contacts", hubspot.SearchRequest{}); err != nil {
 			t.Fatal(err)
@@ -256,7 +256,7 @@ func TestFakeRetryAfterAndPolicyWindows(t *testing.T) {
 		s, h := fakePortal(t, fakehub.Config{Scale: 20, RatePer10s: 20})
 		start := h.clock.Now()
 		for range 200 {
-			if _, err := h.client.Properties(context.Background(), "contacts"); err != nil {
+			if _, err := h.client.Properties(context.Background(), "contacts", ""); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -242,9 +242,18 @@ func TestFakeFidelity(t *testing.T) {
 		withOptions := 0 // owner references are enumerations without options, as in HubSpot
 		for _, typ := range truth.Types() {
 			props := truth.Properties(typ)
-			defs, err := c.Properties(ctx, typ)
-			if err != nil {
-				t.Fatal(err)
+			var defs []hubspot.Property
+			for _, level := range []string{hubspot.NonSensitive, hubspot.Sensitive, hubspot.HighlySensitive} {
+				ds, err := c.Properties(ctx, typ, level)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, d := range ds {
+					if d.DataSensitivity != level {
+						t.Errorf("%s.%s listed at %s is %s", typ, d.Name, level, d.DataSensitivity)
+					}
+				}
+				defs = append(defs, ds...)
 			}
 			var names []string
 			for _, d := range defs {

@@ -99,9 +99,14 @@ func newLimits(clk clock.Clock, log *slog.Logger, per10s int, searchPerSec float
 // limiters: first until a search token is available (not taking it; the
 // gate keeps other searches off it), then for a general token, and only
 // then takes the search token, so neither token is spent long before the
-// request goes out (a stale token would let sends bunch up).
-func (l *limits) wait(ctx context.Context, search bool) error {
+// request goes out (a stale token would let sends bunch up). An exempt
+// call, which HubSpot does not charge to the ten-second budget, skips the
+// general limiter.
+func (l *limits) wait(ctx context.Context, search, exempt bool) error {
 	if !search {
+		if exempt {
+			return ctx.Err()
+		}
 		return l.waitOn(ctx, l.general, &l.generalHold)
 	}
 	select {
@@ -123,8 +128,10 @@ func (l *limits) wait(ctx context.Context, search bool) error {
 			return err
 		}
 	}
-	if err := l.waitOn(ctx, l.general, &l.generalHold); err != nil {
-		return err
+	if !exempt {
+		if err := l.waitOn(ctx, l.general, &l.generalHold); err != nil {
+			return err
+		}
 	}
 	return l.waitOn(ctx, l.search, &l.searchHold)
 }

@@ -33,7 +33,7 @@ func TestBucketKeepsRollingWindowWithJitter(t *testing.T) {
 			ctx := context.Background()
 			var sends []time.Time
 			for range 20 * tier {
-				if err := l.wait(ctx, false); err != nil {
+				if err := l.wait(ctx, false, false); err != nil {
 					t.Fatal(err)
 				}
 				sends = append(sends, clk.Now())
@@ -60,7 +60,7 @@ func TestSearchWaitsOnBothLimiters(t *testing.T) {
 	ctx := context.Background()
 	var sends []time.Time
 	for range 200 {
-		if err := l.wait(ctx, true); err != nil {
+		if err := l.wait(ctx, true, false); err != nil {
 			t.Fatal(err)
 		}
 		sends = append(sends, clk.Now())
@@ -111,7 +111,7 @@ func TestLimiterFollowsHeadersDownNeverUp(t *testing.T) {
 	// Remaining 0: someone else spends the budget; new requests pause.
 	l.observe(hdr("190", "10000", "0"))
 	start := clk.Now()
-	if err := l.wait(context.Background(), false); err != nil {
+	if err := l.wait(context.Background(), false, false); err != nil {
 		t.Fatal(err)
 	}
 	if waited := clk.Now().Sub(start); waited < 2*10*time.Second/190 {
@@ -144,18 +144,18 @@ func TestWaitCancelled(t *testing.T) {
 	clk := testkit.NewClock(epoch)
 	l := newLimits(clk, slog.New(slog.DiscardHandler), 100, DefaultSearchRate)
 	ctx, cancel := context.WithCancel(context.Background())
-	if err := l.wait(ctx, false); err != nil {
+	if err := l.wait(ctx, false, false); err != nil {
 		t.Fatal(err)
 	}
 	cancel()
-	if err := l.wait(ctx, false); err == nil {
+	if err := l.wait(ctx, false, false); err == nil {
 		t.Fatal("wait on a cancelled context succeeded")
 	}
-	if err := l.wait(ctx, true); err == nil {
+	if err := l.wait(ctx, true, false); err == nil {
 		t.Fatal("search wait on a cancelled context succeeded")
 	}
 	// The cancelled reservation gave its token back.
-	if err := l.wait(context.Background(), false); err != nil {
+	if err := l.wait(context.Background(), false, false); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -78,7 +78,7 @@ func (c *Client) listForms(ctx context.Context, archived bool, after string) (Fo
 	if archived {
 		q += "&archived=true"
 	}
-	p, err := getPage[Form](ctx, c, "forms", "/marketing/v3/forms", q)
+	p, err := getPage[Form](ctx, c, "forms", opForms, nil, q)
 	if err != nil {
 		return FormPage{}, fmt.Errorf("forms (archived %t) after %q: %w", archived, after, err)
 	}
@@ -116,8 +116,7 @@ func (s *Submission) UnmarshalJSON(b []byte) error {
 // ListFormSubmissions reads one page (50) of a form's submissions, newest
 // first. There is no bulk endpoint: one paged read per form.
 func (c *Client) ListFormSubmissions(ctx context.Context, formID, after string) (SubmissionPage, error) {
-	path := "/form-integrations/v1/submissions/forms/" + url.PathEscape(formID)
-	p, err := getPage[Submission](ctx, c, "form submissions", path, pageQuery(MaxSubmissionsLimit, after))
+	p, err := getPage[Submission](ctx, c, "form submissions", opFormSubmissions, []string{formID}, pageQuery(MaxSubmissionsLimit, after))
 	if err != nil {
 		return SubmissionPage{}, fmt.Errorf("submissions of form %s after %q: %w", formID, after, err)
 	}
@@ -190,7 +189,7 @@ func (c *Client) ListEmailEvents(ctx context.Context, p EmailEventParams) (Email
 		Offset  idString     `json:"offset"`
 		HasMore bool         `json:"hasMore"`
 	}
-	if err := c.getJSON(ctx, "email events", "/email/public/v1/events", q.Encode(), &r); err != nil {
+	if err := c.getJSON(ctx, "email events", opEmailEvents, nil, q.Encode(), &r); err != nil {
 		return EmailEventPage{}, fmt.Errorf("email events offset %q: %w", p.Offset, err)
 	}
 	return EmailEventPage{Events: r.Events, Offset: string(r.Offset), HasMore: r.HasMore}, nil

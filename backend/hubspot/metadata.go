@@ -21,6 +21,9 @@ type Property struct {
 	Hidden       bool             `json:"hidden"`
 	Calculated   bool             `json:"calculated"`
 	Options      []PropertyOption `json:"options"` // value → label for enumerations
+	// DataSensitivity is NonSensitive, Sensitive or HighlySensitive; ""
+	// (an answer that does not say) is NonSensitive.
+	DataSensitivity string `json:"dataSensitivity"`
 }
 
 // PropertyOption is one allowed value of an enumeration property.
@@ -31,12 +34,34 @@ type PropertyOption struct {
 	Hidden       bool   `json:"hidden"`
 }
 
-// Properties lists every property definition of an object type (one
-// unpaged answer).
-func (c *Client) Properties(ctx context.Context, objectType string) ([]Property, error) {
-	p, err := getPage[Property](ctx, c, "properties "+objectType, "/crm/v3/properties/"+url.PathEscape(objectType), "")
+// The levels of the properties list's dataSensitivity parameter (an enum
+// of one value per call, default non_sensitive, in both
+// PublicApiSpecs/CRM/Properties/Rollouts/145899/v3/properties.json and
+// .../2026-09/properties.json): each level is its own list, so reading
+// every property of a type takes one call per level.
+const (
+	NonSensitive    = "non_sensitive"
+	Sensitive       = "sensitive"
+	HighlySensitive = "highly_sensitive"
+)
+
+// Properties lists the property definitions of an object type at one
+// level of sensitivity ("": NonSensitive), in one unpaged answer. A key
+// without the type's scope for that level is answered 403 (a ScopeError).
+func (c *Client) Properties(ctx context.Context, objectType, sensitivity string) ([]Property, error) {
+	q, what := "", "properties of "+objectType
+	if sensitivity != "" && sensitivity != NonSensitive {
+		q = "dataSensitivity=" + url.QueryEscape(sensitivity)
+		what = strings.ReplaceAll(sensitivity, "_", " ") + " " + what
+	}
+	p, err := getPage[Property](ctx, c, "properties "+objectType, opProperties, []string{objectType}, q)
 	if err != nil {
-		return nil, fmt.Errorf("properties of %s: %w", objectType, err)
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	for i := range p.Results {
+		if p.Results[i].DataSensitivity == "" {
+			p.Results[i].DataSensitivity = NonSensitive
+		}
 	}
 	return p.Results, nil
 }
@@ -82,7 +107,7 @@ func (c *Client) ListOwners(ctx context.Context, after string, archived bool) (O
 	if archived {
 		q += "&archived=true"
 	}
-	p, err := getPage[Owner](ctx, c, "owners", "/crm/v3/owners", q)
+	p, err := getPage[Owner](ctx, c, "owners", opOwners, nil, q)
 	if err != nil {
 		return OwnerPage{}, fmt.Errorf("owners after %q: %w", after, err)
 	}
@@ -141,7 +166,7 @@ func (s *PipelineStage) UnmarshalJSON(b []byte) error {
 
 // Pipelines lists the pipelines of deals or tickets (one unpaged answer).
 func (c *Client) Pipelines(ctx context.Context, objectType string) ([]Pipeline, error) {
-	p, err := getPage[Pipeline](ctx, c, "pipelines "+objectType, "/crm/v3/pipelines/"+url.PathEscape(objectType), "")
+	p, err := getPage[Pipeline](ctx, c, "pipelines "+objectType, opPipelines, []string{objectType}, "")
 	if err != nil {
 		return nil, fmt.Errorf("pipelines of %s: %w", objectType, err)
 	}
@@ -157,6 +182,9 @@ type Account struct {
 	DataHostingLocation string `json:"dataHostingLocation"`
 	AccountType         string `json:"accountType"`
 	UTCOffset           string `json:"utcOffset"`
+	// PortalName is the account's name: only the 2026-09 answer has it
+	// (PublicApiSpecs/Account/Account Info/Rollouts/318954/2026-09/accountInfo.json).
+	PortalName string `json:"portalName"`
 }
 
 // AccountDetailsScope is the one scope account details need. HubSpot's
@@ -173,7 +201,7 @@ const AccountDetailsScope = "oauth"
 // limit resets.
 func (c *Client) AccountDetails(ctx context.Context) (Account, error) {
 	var a Account
-	if err := c.getJSON(ctx, "account details", "/account-info/v3/details", "", &a); err != nil {
+	if err := c.getJSON(ctx, "account details", opAccountDetails, nil, "", &a); err != nil {
 		return Account{}, fmt.Errorf("account details: %w", err)
 	}
 	if loc := a.location(); loc != nil {

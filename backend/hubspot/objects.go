@@ -87,7 +87,6 @@ func PropertiesFitURL(props []string) bool {
 // for one URL is split across several requests for the same page (the
 // first also asks for the associations) and merged by id.
 func (c *Client) ListObjects(ctx context.Context, objectType string, p ListParams) (ObjectPage, error) {
-	path := "/crm/v3/objects/" + url.PathEscape(objectType)
 	endpoint := listEndpoint + objectType
 	q := pageQuery(clampLimit(p.Limit, MaxListLimit), p.After)
 	if p.Archived {
@@ -97,15 +96,15 @@ func (c *Client) ListObjects(ctx context.Context, objectType string, p ListParam
 	if len(p.Associations) > 0 {
 		withAssoc += "&associations=" + joinEscaped(p.Associations)
 	}
-	room := MaxURLLength - len(c.base+path+"?"+withAssoc)
+	room := MaxURLLength - len(c.base+c.pathOf(opListObjects, objectType)+"?"+withAssoc)
 	chunks := splitProperties(p.Properties, room)
 
-	page, err := getPage[Object](ctx, c, endpoint, path, withAssoc+propertiesParam(chunks[0]))
+	page, err := getPage[Object](ctx, c, endpoint, opListObjects, []string{objectType}, withAssoc+propertiesParam(chunks[0]))
 	if err != nil {
 		return ObjectPage{}, fmt.Errorf("list %s after %q: %w", objectType, p.After, err)
 	}
 	for _, chunk := range chunks[1:] {
-		more, err := getPage[Object](ctx, c, endpoint, path, q+propertiesParam(chunk))
+		more, err := getPage[Object](ctx, c, endpoint, opListObjects, []string{objectType}, q+propertiesParam(chunk))
 		if err == nil {
 			err = c.mergeProperties(ctx, objectType, page.Results, more.Results, chunk, p.Archived)
 		}
@@ -200,7 +199,6 @@ func joinEscaped(names []string) string {
 // per call. Ids HubSpot does not find are absent from the result; any other
 // per-id failure is an error.
 func (c *Client) BatchReadObjects(ctx context.Context, objectType string, ids, properties []string, archived bool) ([]Object, error) {
-	path := "/crm/v3/objects/" + url.PathEscape(objectType) + "/batch/read"
 	query := ""
 	if archived {
 		query = "archived=true"
@@ -211,10 +209,12 @@ func (c *Client) BatchReadObjects(ctx context.Context, objectType string, ids, p
 	var out []Object
 	for start := 0; start < len(ids); start += MaxBatchRead {
 		end := min(start+MaxBatchRead, len(ids))
+		// The 2026-09 description requires propertiesWithHistory: none.
 		body := struct {
-			Properties []string `json:"properties"`
-			Inputs     []input  `json:"inputs"`
-		}{Properties: properties, Inputs: make([]input, 0, end-start)}
+			Properties            []string `json:"properties"`
+			PropertiesWithHistory []string `json:"propertiesWithHistory"`
+			Inputs                []input  `json:"inputs"`
+		}{Properties: properties, PropertiesWithHistory: []string{}, Inputs: make([]input, 0, end-start)}
 		if body.Properties == nil {
 			body.Properties = []string{}
 		}
@@ -225,7 +225,7 @@ func (c *Client) BatchReadObjects(ctx context.Context, objectType string, ids, p
 			Results []Object     `json:"results"`
 			Errors  []batchError `json:"errors"`
 		}
-		if err := c.postJSON(ctx, batchEndpoint+objectType, path, query, body, &r); err != nil {
+		if err := c.postJSON(ctx, batchEndpoint+objectType, opBatchReadObjects, []string{objectType}, query, body, &r); err != nil {
 			return out, fmt.Errorf("batch read %s ids %d–%d: %w", objectType, start+1, end, err)
 		}
 		for _, e := range r.Errors {

@@ -35,7 +35,7 @@ func TestLongPropertyListIsSplitAndMerged(t *testing.T) {
 		return map[string]any{"id": id, "properties": p, "createdAt": "2024-01-17T19:55:04.281Z", "updatedAt": "2024-01-17T19:55:04.281Z", "archived": false}
 	}
 	base := prefixServer(t, map[string]func(http.ResponseWriter, *http.Request){
-		"GET /crm/v3/objects/contacts": func(w http.ResponseWriter, r *http.Request) {
+		"GET /crm/objects/2026-09/contacts": func(w http.ResponseWriter, r *http.Request) {
 			if n := len(r.URL.String()) + len(r.Host) + len("http://"); n > 12_000 {
 				http.Error(w, "", http.StatusRequestURITooLong)
 				return
@@ -73,7 +73,7 @@ func TestLongPropertyListIsSplitAndMerged(t *testing.T) {
 			}
 			_ = json.NewEncoder(w).Encode(resp)
 		},
-		"POST /crm/v3/objects/contacts/batch/read": func(w http.ResponseWriter, r *http.Request) {
+		"POST /crm/objects/2026-09/contacts/batch/read": func(w http.ResponseWriter, r *http.Request) {
 			var body struct {
 				Properties []string
 				Inputs     []struct{ ID string }

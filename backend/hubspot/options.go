@@ -87,6 +87,9 @@ type config struct {
 	searchRate float64
 	clock      clock.Clock
 	logger     *slog.Logger
+	version    APIVersion
+	// chargeExempt: see ChargeExemptCalls.
+	chargeExempt bool
 }
 
 // WithBaseURL points the client at another HubSpot (the fake, a proxy).
@@ -104,6 +107,17 @@ func WithSearchRate(perSecond float64) Option { return func(c *config) { c.searc
 // WithClock sets the clock used for rate limiting, backoff and timestamps
 // (the app's own; tests share a testkit.Clock with the fake server).
 func WithClock(clk clock.Clock) Option { return func(c *config) { c.clock = clk } }
+
+// WithAPIVersion sets the version of HubSpot's API the client calls
+// (DefaultAPIVersion when empty); operations with no route in it take
+// their legacy one.
+func WithAPIVersion(v APIVersion) Option { return func(c *config) { c.version = v } }
+
+// ChargeExemptCalls charges every call to the ten-second budget, those
+// HubSpot exempts too, as clients did before HubSpot published the
+// exemptions: for comparing the two, and should HubSpot count them after
+// all.
+func ChargeExemptCalls() Option { return func(c *config) { c.chargeExempt = true } }
 
 // WithLogger sets the logger (default: discard). The token is never logged.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }

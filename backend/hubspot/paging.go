@@ -25,13 +25,14 @@ type (
 	SubmissionPage = Page[Submission]
 )
 
-// getPage reads one page of a v3-style list: {"results":[…],"paging":{…}}.
-func getPage[T any](ctx context.Context, c *Client, endpoint, path, query string) (Page[T], error) {
+// getPage reads one page of a v3-style list: {"results":[…],"paging":{…}}
+// (the 2026-09 lists have the same form; an unpaged one has no paging).
+func getPage[T any](ctx context.Context, c *Client, endpoint string, o op, args []string, query string) (Page[T], error) {
 	var r struct {
 		Results []T     `json:"results"`
 		Paging  *paging `json:"paging"`
 	}
-	if err := c.getJSON(ctx, endpoint, path, query, &r); err != nil {
+	if err := c.getJSON(ctx, endpoint, o, args, query, &r); err != nil {
 		return Page[T]{}, err
 	}
 	return Page[T]{Results: r.Results, Next: r.Paging.after()}, nil

@@ -107,6 +107,8 @@ type outcome struct {
 	// exactWait: after a 429 the whole client waits out the window, not
 	// just the request that drew it.
 	holdSearch, holdGeneral bool
+	// routeMissing: a 404 for the path itself, not for what it names.
+	routeMissing bool
 }
 
 // classifyResponse judges an HTTP answer whose body was read completely,
@@ -153,8 +155,17 @@ func (c *Client) classifyResponse(rq *request, status int, h http.Header, body [
 		o.err = &ServerError{e}
 	default:
 		o.err = finalError(e, eb.scopes())
+		o.routeMissing = routeMissing(status, eb)
 	}
 	return o
+}
+
+// routeMissing tells a 404 for a path HubSpot does not serve from one for
+// a record, form or type that does not exist: the latter comes with
+// HubSpot's JSON error and its category (OBJECT_NOT_FOUND), the former is
+// a bare 404 from HubSpot's gateway, with no such body.
+func routeMissing(status int, eb errorBody) bool {
+	return status == http.StatusNotFound && eb.Category == "" && eb.ErrorType == ""
 }
 
 // classifyTransport judges an attempt that got no complete answer: err

@@ -127,7 +127,7 @@ func TestRetryableAnswersAreRetried(t *testing.T) {
 			}
 			var waited time.Duration
 			for i, ci := range calls {
-				if ci.Attempt != i+1 || ci.Endpoint != "list contacts" || ci.Path != "/crm/v3/objects/contacts" || ci.Method != "GET" {
+				if ci.Attempt != i+1 || ci.Endpoint != "list contacts" || ci.Path != "/crm/objects/2026-09/contacts" || ci.Method != "GET" {
 					t.Errorf("call %d: %+v", i, ci)
 				}
 				if last := i == 2; ci.WillRetry == last || (ci.Err == nil) != last {
@@ -181,11 +181,11 @@ func TestFinalAnswersAreNotRetried(t *testing.T) {
 				t.Errorf("error %T not a %T: %v", err, tc.target, err)
 			}
 			var api *hubspot.APIError
-			if !errors.As(err, &api) || api.Attempts != 1 || api.Status != tc.fail.status || api.Path != "/crm/v3/objects/contacts" {
+			if !errors.As(err, &api) || api.Attempts != 1 || api.Status != tc.fail.status || api.Path != "/crm/objects/2026-09/contacts" {
 				t.Fatalf("APIError %+v", api)
 			}
 			msg := err.Error()
-			for _, want := range []string{"GET", "/crm/v3/objects/contacts", strconv.Itoa(tc.fail.status), "1 attempt(s)"} {
+			for _, want := range []string{"GET", "/crm/objects/2026-09/contacts", strconv.Itoa(tc.fail.status), "1 attempt(s)"} {
 				if !strings.Contains(msg, want) {
 					t.Errorf("error %q lacks %q", msg, want)
 				}
@@ -207,7 +207,7 @@ func TestWrongShapeIsNotRetried(t *testing.T) {
 	base, hits := script(t, reply{status: 200, body: `{"results":{"id":"1"}}`})
 	h := newHarness(base)
 	_, err := list(context.Background(), h.client)
-	if err == nil || !strings.Contains(err.Error(), "GET /crm/v3/objects/contacts: decode response") {
+	if err == nil || !strings.Contains(err.Error(), "GET /crm/objects/2026-09/contacts: decode response") {
 		t.Fatalf("err %v, want a decode error naming the call", err)
 	}
 	if hits.Load() != 1 || h.client.Retries() != 0 {
@@ -244,7 +244,7 @@ func TestGivingUpNamesEverything(t *testing.T) {
 	if !errors.As(err, &se) || se.Attempts != 4 || hits.Load() != 4 {
 		t.Fatalf("err %v (hits %d)", err, hits.Load())
 	}
-	for _, want := range []string{"GET /crm/v3/objects/contacts giving up after 4 attempt(s)", "HTTP 503", "HubSpot is down for maintenance", "c0ffee00-1111-2222-3333-444455556666"} {
+	for _, want := range []string{"GET /crm/objects/2026-09/contacts giving up after 4 attempt(s)", "HTTP 503", "HubSpot is down for maintenance", "c0ffee00-1111-2222-3333-444455556666"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%q lacks %q", err, want)
 		}

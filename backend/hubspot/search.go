@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/url"
 )
 
 // MaxSearchLimit is the search endpoints' page size limit. Search never
@@ -18,11 +16,13 @@ const (
 	MaxSearchBody  = 3_000
 )
 
-// SearchRequest is the body of POST /crm/v3/objects/{type}/search.
+// SearchRequest is the body of a search. The 2026-09 description requires
+// filterGroups, sorts, properties and limit (and after, which a first page
+// has none of), so they are always sent, empty or not.
 type SearchRequest struct {
-	FilterGroups []FilterGroup `json:"filterGroups,omitempty"`
-	Sorts        []Sort        `json:"sorts,omitempty"`
-	Properties   []string      `json:"properties,omitempty"`
+	FilterGroups []FilterGroup `json:"filterGroups"`
+	Sorts        []Sort        `json:"sorts"`
+	Properties   []string      `json:"properties"`
 	Limit        int           `json:"limit"` // 1..200, default 200
 	After        string        `json:"after,omitempty"`
 }
@@ -61,7 +61,15 @@ type SearchPage struct {
 // as well as the account's.
 func (c *Client) SearchObjects(ctx context.Context, objectType string, req SearchRequest) (SearchPage, error) {
 	req.Limit = clampLimit(req.Limit, MaxSearchLimit)
-	path := "/crm/v3/objects/" + url.PathEscape(objectType) + "/search"
+	if req.FilterGroups == nil {
+		req.FilterGroups = []FilterGroup{}
+	}
+	if req.Sorts == nil {
+		req.Sorts = []Sort{}
+	}
+	if req.Properties == nil {
+		req.Properties = []string{}
+	}
 	var r struct {
 		Total   int      `json:"total"`
 		Results []Object `json:"results"`
@@ -75,7 +83,7 @@ func (c *Client) SearchObjects(ctx context.Context, objectType string, req Searc
 		return SearchPage{}, fmt.Errorf("search %s: request body of %d characters, HubSpot allows %d: ask for fewer properties and read the rest by batch read",
 			objectType, len(body), MaxSearchBody)
 	}
-	rq := &request{endpoint: "search " + objectType, method: http.MethodPost, path: path, body: body, search: true}
+	rq := &request{endpoint: "search " + objectType, op: opSearchObjects, args: []string{objectType}, body: body}
 	if err := c.do(ctx, rq, &r); err != nil {
 		return SearchPage{}, fmt.Errorf("search %s after %q: %w", objectType, req.After, err)
 	}

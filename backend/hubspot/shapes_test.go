@@ -40,8 +40,41 @@ func jsonReply(body string) func(http.ResponseWriter, *http.Request) {
 	}
 }
 
+// shapes is what differs between the versions' paths and answers, from
+// their published descriptions: the 2026-09 associations answer types
+// toObjectId as a string (v4 answers send a number), its list paging has
+// no prev, its properties list no paging, its account details a name.
+var shapes = []struct {
+	version                                               hubspot.APIVersion
+	list, search, assoc, batch, account, pipelines, props string
+	toObjectID, listPaging, propsPaging, accountExtra     string
+	portalName                                            string
+}{
+	{version: hubspot.Version202609, list: "/crm/objects/2026-09/contacts", search: "/crm/objects/2026-09/deals/search",
+		assoc: "/crm/associations/2026-09/contacts/companies/batch/read", batch: "/crm/objects/2026-09/contacts/batch/read",
+		account: "/account-info/2026-09/details", pipelines: "/crm/pipelines/2026-09/deals", props: "/crm/properties/2026-09/contacts",
+		toObjectID: `"` + bigID + `"`, listPaging: `{"next":{"after":"152","link":"?after=152"}}`, propsPaging: ``,
+		accountExtra: `,"portalName":"Acme","createdAt":1700000000000`, portalName: "Acme"},
+	{version: hubspot.VersionLegacy, list: "/crm/v3/objects/contacts", search: "/crm/v3/objects/deals/search",
+		assoc: "/crm/v4/associations/contacts/companies/batch/read", batch: "/crm/v3/objects/contacts/batch/read",
+		account: "/account-info/v3/details", pipelines: "/crm/v3/pipelines/deals", props: "/crm/v3/properties/contacts",
+		toObjectID: bigID, listPaging: `{"next":{"after":"152","link":"?after=152"},"prev":{"before":"150"}}`,
+		propsPaging: `,"paging":{"next":{"after":"","link":""}}`},
+}
+
 func TestDocumentedShapes(t *testing.T) {
-	var listQuery url.Values
+	for _, sh := range shapes {
+		t.Run(string(sh.version), func(t *testing.T) { testShapes(t, sh) })
+	}
+}
+
+func testShapes(t *testing.T, sh struct {
+	version                                               hubspot.APIVersion
+	list, search, assoc, batch, account, pipelines, props string
+	toObjectID, listPaging, propsPaging, accountExtra     string
+	portalName                                            string
+}) {
+	var listQuery, propsQuery url.Values
 	var searchBody, assocBody, batchBody map[string]any
 	decodeInto := func(dst *map[string]any, reply string) func(http.ResponseWriter, *http.Request) {
 		return func(w http.ResponseWriter, r *http.Request) {
@@ -55,25 +88,25 @@ func TestDocumentedShapes(t *testing.T) {
 		}
 	}
 	base := prefixServer(t, map[string]func(http.ResponseWriter, *http.Request){
-		"GET /crm/v3/objects/contacts": func(w http.ResponseWriter, r *http.Request) {
+		"GET " + sh.list: func(w http.ResponseWriter, r *http.Request) {
 			listQuery = r.URL.Query()
 			jsonReply(`{"results":[{"id":"151","properties":{"email":"a@b.c","hs_object_id":"151","phone":null},
 				"createdAt":"2024-01-17T19:55:04.281Z","updatedAt":"2024-09-11T13:27:39.356Z","archived":false,
 				"associations":{"companies":{"results":[{"id":"900","type":"contact_to_company"},
 				{"id":"900","type":"contact_to_company_unlabeled"}],
 				"paging":{"next":{"after":"MTAw","link":"?after=MTAw"}}}}}],
-				"paging":{"next":{"after":"152","link":"?after=152"}}}`)(w, r)
+				"paging":`+sh.listPaging+`}`)(w, r)
 		},
-		"POST /crm/v3/objects/deals/search": decodeInto(&searchBody,
+		"POST " + sh.search: decodeInto(&searchBody,
 			`{"total":12345,"results":[{"id":"7","properties":{"dealname":"Big"},"createdAt":"2024-01-17T19:55:04.281Z","updatedAt":"2024-01-17T19:55:04.281Z","archived":false}],"paging":{"next":{"after":"200"}}}`),
-		"POST /crm/v4/associations/contacts/companies/batch/read": decodeInto(&assocBody,
+		"POST " + sh.assoc: decodeInto(&assocBody,
 			`{"status":"COMPLETE","results":[{"from":{"id":"1"},
-			  "to":[{"toObjectId":`+bigID+`,"associationTypes":[{"category":"HUBSPOT_DEFINED","typeId":1,"label":null},{"category":"USER_DEFINED","typeId":37,"label":"Billing"}]}],
+			  "to":[{"toObjectId":`+sh.toObjectID+`,"associationTypes":[{"category":"HUBSPOT_DEFINED","typeId":1,"label":null},{"category":"USER_DEFINED","typeId":37,"label":"Billing"}]}],
 			  "paging":{"next":{"after":"xyz"}}}],
 			 "startedAt":"2024-01-17T19:55:04.281Z","completedAt":"2024-01-17T19:55:04.381Z",
 			 "errors":[{"status":"error","category":"OBJECT_NOT_FOUND","subCategory":"crm.associations.NO_ASSOCIATIONS_FOUND","message":"No company is associated with contact 2.","context":{"fromObjectId":["2"]}},
 			           {"status":"error","category":"VALIDATION_ERROR","message":"bad id","context":{"ids":["x"]}}],"numErrors":2}`),
-		"POST /crm/v3/objects/contacts/batch/read": decodeInto(&batchBody,
+		"POST " + sh.batch: decodeInto(&batchBody,
 			`{"status":"COMPLETE","results":[{"id":"1","properties":{"email":"x@y.z"},"createdAt":"2024-01-17T19:55:04.281Z","updatedAt":"2024-01-17T19:55:04.281Z","archived":true,"archivedAt":"2024-02-01T00:00:00Z"}],
 			 "errors":[{"status":"error","category":"OBJECT_NOT_FOUND","message":"Could not get some CONTACT objects","context":{"ids":["2"]}}]}`),
 		"GET /email/public/v1/events": func(w http.ResponseWriter, r *http.Request) {
@@ -89,12 +122,17 @@ func TestDocumentedShapes(t *testing.T) {
 			}
 			jsonReply(`{"results":[{"conversionId":"c-1","submittedAt":1700000000000,"values":[{"name":"email","value":"a@b.c"},{"name":"note","value":"x, \"y\"\nz"}],"pageUrl":"https://example.com/p"}],"paging":{"next":{"after":"QUZU","link":"..."}}}`)(w, r)
 		},
-		"GET /account-info/v3/details": jsonReply(`{"portalId":62515,"timeZone":"US/Eastern","companyCurrency":"USD","additionalCurrencies":[],"utcOffset":"-05:00","utcOffsetMilliseconds":-18000000,"uiDomain":"app.hubspot.com","dataHostingLocation":"na1","accountType":"STANDARD"}`),
-		"GET /crm/v3/pipelines/deals": jsonReply(`{"results":[{"id":"default","label":"Sales","displayOrder":0,"archived":false,"createdAt":"2024-01-17T19:55:04.281Z",
+		"GET " + sh.account: jsonReply(`{"portalId":62515,"timeZone":"US/Eastern","companyCurrency":"USD","additionalCurrencies":[],"utcOffset":"-05:00","utcOffsetMilliseconds":-18000000,"uiDomain":"app.hubspot.com","dataHostingLocation":"na1","accountType":"STANDARD"` + sh.accountExtra + `}`),
+		"GET " + sh.props: func(w http.ResponseWriter, r *http.Request) {
+			propsQuery = r.URL.Query()
+			jsonReply(`{"results":[{"name":"national_id","label":"National ID","type":"string","fieldType":"text","groupName":"contactinformation","description":"","options":[],"dataSensitivity":"highly_sensitive","sensitiveDataCategories":["PII"]},
+				{"name":"email","label":"Email","type":"string","fieldType":"text","groupName":"contactinformation","description":"","options":[]}]`+sh.propsPaging+`}`)(w, r)
+		},
+		"GET " + sh.pipelines: jsonReply(`{"results":[{"id":"default","label":"Sales","displayOrder":0,"archived":false,"createdAt":"2024-01-17T19:55:04.281Z",
 			"stages":[{"id":"appointmentscheduled","label":"Appointment","displayOrder":0,"archived":false,"metadata":{"isClosed":"false","probability":"0.2"}},
 			          {"id":"closedwon","label":"Won","displayOrder":5,"archived":false,"metadata":{"isClosed":true,"probability":1.0}}]}]}`),
 	})
-	c := hubspot.New(token, hubspot.WithBaseURL(base), hubspot.WithClock(testkit.NewClock(epoch)))
+	c := hubspot.New(token, hubspot.WithBaseURL(base), hubspot.WithClock(testkit.NewClock(epoch)), hubspot.WithAPIVersion(sh.version))
 	ctx := context.Background()
 
 	page, err := c.ListObjects(ctx, "contacts", hubspot.ListParams{Properties: []string{"email", "phone"}, Associations: []string{"companies"}, Archived: true})
@@ -156,7 +194,7 @@ func TestDocumentedShapes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := canonical(t, batchBody); got != `{"inputs":[{"id":"1"},{"id":"2"}],"properties":["email"]}` {
+	if got := canonical(t, batchBody); got != `{"inputs":[{"id":"1"},{"id":"2"}],"properties":["email"],"propertiesWithHistory":[]}` {
 		t.Errorf("batch body %s", got)
 	}
 	if len(objs) != 1 || !objs[0].Archived || objs[0].ArchivedAt.IsZero() {
@@ -185,8 +223,20 @@ func TestDocumentedShapes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if acct != (hubspot.Account{PortalID: 62515, TimeZone: "US/Eastern", CompanyCurrency: "USD", UIDomain: "app.hubspot.com", DataHostingLocation: "na1", AccountType: "STANDARD", UTCOffset: "-05:00"}) {
+	if acct != (hubspot.Account{PortalID: 62515, TimeZone: "US/Eastern", CompanyCurrency: "USD", UIDomain: "app.hubspot.com", DataHostingLocation: "na1", AccountType: "STANDARD", UTCOffset: "-05:00", PortalName: sh.portalName}) {
 		t.Errorf("account %+v", acct)
+	}
+
+	defs, err := c.Properties(ctx, "contacts", hubspot.HighlySensitive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if propsQuery.Get("dataSensitivity") != "highly_sensitive" || len(defs) != 2 || defs[0].DataSensitivity != hubspot.HighlySensitive ||
+		defs[1].DataSensitivity != hubspot.NonSensitive {
+		t.Errorf("properties %+v asked with %v", defs, propsQuery)
+	}
+	if _, err := c.Properties(ctx, "contacts", ""); err != nil || propsQuery.Has("dataSensitivity") {
+		t.Errorf("non-sensitive properties asked with %v: %v", propsQuery, err)
 	}
 
 	pl, err := c.Pipelines(ctx, "deals")

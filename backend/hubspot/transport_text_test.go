@@ -17,7 +17,7 @@ func TestTransportErrorsLeaveTheQueryOut(t *testing.T) {
 	for _, fault := range []fakehub.Fault{fakehub.FaultDrop, fakehub.FaultCut} {
 		t.Run(string(fault), func(t *testing.T) {
 			s, h := fakePortal(t, fakehub.Config{Scale: 5, Seed: 2})
-			s.FailNext(1, fault, "/crm/v3/objects/contacts")
+			s.FailNext(1, fault, "/crm/objects/2026-09/contacts")
 			h.with(nil, hubspot.RetryPolicy{MaxAttempts: 1})
 			_, err := h.client.ListObjects(context.Background(), "contacts",
 				hubspot.ListParams{Properties: []string{"email", "firstname"}, Associations: []string{"companies"}})
@@ -36,7 +36,7 @@ func TestTransportErrorsLeaveTheQueryOut(t *testing.T) {
 					t.Errorf("the query leaked: %s", s)
 				}
 			}
-			if !strings.Contains(err.Error(), "/crm/v3/objects/contacts") {
+			if !strings.Contains(err.Error(), "/crm/objects/2026-09/contacts") {
 				t.Errorf("error %q does not name the path", err)
 			}
 		})
