@@ -22,30 +22,36 @@ type account struct {
 }
 
 // accountKey tells accounts apart: where, as whom (a digest, so the key
-// never shows the token) and at which rates.
+// never shows the token), at which rates and through which API version (a
+// client calls one version for its life, so a change in Settings needs a
+// new one).
 type accountKey struct {
 	baseURL    string
 	token      [sha256.Size]byte
 	ratePer10s int
 	searchRate float64
+	apiVersion hubspot.APIVersion
 }
 
 // accountFor returns the account's client for token at baseURL, made once
-// and kept while the workspace lives. A change of tier makes a new one. An
+// and kept while the workspace lives. A change of tier or of API version
+// makes a new one. An
 // address that is not a web address, or plain http to another computer
 // (the key would cross the network in clear text), is refused.
 func (w *Workspace) accountFor(source, baseURL, token string, cfg settings.Settings) (*account, error) {
 	if err := checkAPIURL(baseURL); err != nil {
 		return nil, err
 	}
-	key := accountKey{baseURL: baseURL, token: sha256.Sum256([]byte(token)), ratePer10s: cfg.RatePer10s, searchRate: cfg.SearchRate}
+	version := cfg.HubSpotAPIVersion()
+	key := accountKey{baseURL: baseURL, token: sha256.Sum256([]byte(token)), ratePer10s: cfg.RatePer10s, searchRate: cfg.SearchRate,
+		apiVersion: version}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if a := w.accounts[key]; a != nil {
 		return a, nil
 	}
 	c := hubspot.New(token, hubspot.WithBaseURL(baseURL), hubspot.WithRateLimit(cfg.RatePer10s),
-		hubspot.WithSearchRate(cfg.SearchRate), hubspot.WithClock(w.clock), hubspot.WithLogger(w.logger))
+		hubspot.WithSearchRate(cfg.SearchRate), hubspot.WithAPIVersion(version), hubspot.WithClock(w.clock), hubspot.WithLogger(w.logger))
 	a := &account{source: source, client: c, estimator: extract.NewEstimator(c)}
 	w.accounts[key] = a
 	return a, nil

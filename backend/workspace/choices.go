@@ -5,6 +5,7 @@ import (
 
 	"hubextract/backend/catalog"
 	"hubextract/backend/extract"
+	"hubextract/backend/hubspot"
 	"hubextract/backend/store"
 )
 
@@ -97,4 +98,32 @@ func (s *ExtractService) Estimate(objects []string) (extract.Estimate, error) {
 		return err
 	})
 	return out, err
+}
+
+// APIVersionChoice is one option of the API version select in Settings →
+// Advanced: Value is what Settings.APIVersion holds.
+type APIVersionChoice struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+}
+
+// APIVersions lists the HubSpot API versions Settings offers, the
+// recommended one first. The default's value is "" rather than its name,
+// as settings.Normalize keeps it, so that choosing it follows the app's
+// default when a newer app moves to a newer version.
+func (s *SettingsService) APIVersions() []APIVersionChoice {
+	out := make([]APIVersionChoice, 0, len(hubspot.APIVersions))
+	for _, v := range hubspot.APIVersions {
+		switch v {
+		case hubspot.DefaultAPIVersion:
+			out = append(out, APIVersionChoice{Value: "", Label: string(v) + " (current, recommended)"})
+		case hubspot.VersionLegacy:
+			out = append(out, APIVersionChoice{Value: string(v), Label: "Legacy v3/v4 paths (for support cases)"})
+		default:
+			// A version neither the default nor legacy (an older date-based
+			// one kept for a while): its name says all there is.
+			out = append(out, APIVersionChoice{Value: string(v), Label: string(v)})
+		}
+	}
+	return out
 }

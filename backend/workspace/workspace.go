@@ -302,7 +302,9 @@ func (w *Workspace) apply(change func(settings.Settings) settings.Settings) erro
 	defer w.jobMu.Unlock()
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	next := change(w.cfg)
+	// Normalized as the file keeps them, so that what Get returns after a
+	// save is what the next session loads.
+	next := change(w.cfg).Normalize()
 	oldLoc, err := w.paths.ForSource(w.cfg)
 	if err != nil {
 		return err

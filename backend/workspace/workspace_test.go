@@ -13,6 +13,7 @@ import (
 	"hubextract/backend/catalog"
 	"hubextract/backend/demo"
 	"hubextract/backend/fakehub"
+	"hubextract/backend/hubspot"
 	"hubextract/backend/settings"
 	"hubextract/backend/store"
 	"hubextract/backend/testkit"
@@ -471,5 +472,91 @@ func TestOneLimiterPerAccount(t *testing.T) {
 	}
 	if during < int(len(probes)) {
 		t.Errorf("only %d calls while the connection test ran, want at least its %d probes", during, len(probes))
+	}
+}
+
+// TestAPIVersionSetting: the API version chosen in Settings is the one the
+// account's client calls, and changing it gives a new client: against the
+// fake, a run on the default reaches the date-based paths, one on legacy
+// none of them.
+func TestAPIVersionSetting(t *testing.T) {
+	tests := []struct {
+		name    string
+		setting string             // as Save is given it
+		saved   string             // as Save keeps it: "" for the default, however named
+		want    hubspot.APIVersion // what the client calls
+	}{
+		{"Default", "", "", hubspot.Version202609},
+		{"DefaultByName", "2026-09", "", hubspot.Version202609},
+		{"Legacy", "legacy", "legacy", hubspot.VersionLegacy},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := fakehub.New(fakehub.Config{Token: "pat-good", Scale: 5})
+			w, _ := open(t, demo.Options{Scale: 5}, testkit.Serve(t, fake))
+			if c, err := w.Connection.Test("pat-good"); err != nil || !c.OK {
+				t.Fatalf("connect: %+v, %v", c, err)
+			}
+			before, err := w.current()
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, _ := w.Settings.Get()
+			s.APIVersion = tt.setting
+			saved, err := w.Settings.Save(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if saved.APIVersion != tt.saved {
+				t.Errorf("saved api_version %q, want %q", saved.APIVersion, tt.saved)
+			}
+			acct, err := w.current()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := acct.client.APIVersion(); got != tt.want {
+				t.Errorf("client calls %q, want %q", got, tt.want)
+			}
+			if (acct == before) != (tt.want == hubspot.DefaultAPIVersion) {
+				t.Errorf("same client after the change: %v; want a new one only when the version changed", acct == before)
+			}
+
+			fake.ResetStats()
+			sum, err := w.Extract.Start(ExtractRequest{Objects: []string{"contacts", "deals"}})
+			if err != nil || sum.Run.Status != store.StatusSucceeded {
+				t.Fatalf("extract: %+v, %v", sum.Run, err)
+			}
+			st := fake.Stats()
+			if dated := st.Dated > 0; dated != (tt.want == hubspot.Version202609) {
+				t.Errorf("%d calls to date-based paths, %d to legacy ones, on %q", st.Dated, st.Legacy, tt.want)
+			}
+		})
+	}
+}
+
+// TestAPIVersionChoices: Settings offers every version the client knows,
+// the recommended one first with the value the file keeps for it, each
+// with a label in words, and every value is one Save accepts.
+func TestAPIVersionChoices(t *testing.T) {
+	w, _ := open(t, demo.Options{Scale: 3}, "")
+	got := w.Settings.APIVersions()
+	want := []APIVersionChoice{
+		{Value: "", Label: "2026-09 (current, recommended)"},
+		{Value: "legacy", Label: "Legacy v3/v4 paths (for support cases)"},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("APIVersions() = %+v, want %+v", got, want)
+	}
+	for _, c := range got {
+		s, _ := w.Settings.Get()
+		s.APIVersion = c.Value
+		if saved, err := w.Settings.Save(s); err != nil || saved.APIVersion != c.Value {
+			t.Errorf("choice %q: saved %q, %v", c.Value, saved.APIVersion, err)
+		}
+	}
+	s, _ := w.Settings.Get()
+	s.APIVersion = "v3"
+	if _, err := w.Settings.Save(s); err == nil || !strings.Contains(err.Error(), `unknown HubSpot API version "v3"`) {
+		t.Errorf("Save of an unknown version: %v", err)
 	}
 }
