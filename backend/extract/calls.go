@@ -25,10 +25,17 @@ const (
 // Calls a full read of one CRM type makes besides its pages, and the
 // metadata read per type that has pipelines.
 const (
-	propertiesCalls = 1 // the type's property definitions
-	planningCalls   = 1 // the limit-1 search for HubSpot's total
-	pipelineCalls   = 1 // a type's pipelines and stages
+	planningCalls = 1 // the limit-1 search for HubSpot's total
+	pipelineCalls = 1 // a type's pipelines and stages
 )
+
+// propertiesCalls is what reading a type's property definitions costs: the
+// non-sensitive list, then one list per level of sensitivity the type can
+// hold (HubSpot lists each level apart). A level the key may not read
+// costs its call all the same: the refusal is the answer.
+func propertiesCalls(objectType string) int64 {
+	return 1 + int64(len(catalog.SensitiveLevels(objectType)))
+}
 
 // pages is how many pages of size hold n items; an empty list is one page
 // (the call that finds it empty).
@@ -61,8 +68,8 @@ func listCalls(n int64, fits bool) int64 {
 // fullReadCalls is what a full read of a CRM type holding active and
 // archived records costs, before completing overflowed associations (which
 // only its pages reveal).
-func fullReadCalls(active, archived int64, fits bool) int64 {
-	return propertiesCalls + planningCalls + listCalls(active, fits) + listCalls(archived, fits)
+func fullReadCalls(objectType string, active, archived int64, fits bool) int64 {
+	return propertiesCalls(objectType) + planningCalls + listCalls(active, fits) + listCalls(archived, fits)
 }
 
 // metadataCalls is what the metadata stream costs: the owners, active and

@@ -181,15 +181,15 @@ func (e *Estimator) crmEstimate(ctx context.Context, db *store.DB, te *TypeEstim
 	}
 	if active+archived > 0 {
 		te.Records, te.Basis = active, BasisStored
-		te.Calls = fullReadCalls(active, archived, fits)
+		te.Calls = fullReadCalls(te.Type, active, archived, fits)
 		return nil
 	}
 	if total, ok := e.total(ctx, te.Type); ok {
 		te.Records, te.Basis = total, BasisHubSpot
-		te.Calls = fullReadCalls(total, 0, fits)
+		te.Calls = fullReadCalls(te.Type, total, 0, fits)
 		return nil
 	}
-	te.Calls = fullReadCalls(0, 0, fits)
+	te.Calls = fullReadCalls(te.Type, 0, 0, fits)
 	return nil
 }
 

@@ -138,7 +138,7 @@ func TestEstimateWithoutHubSpot(t *testing.T) {
 	}
 	least := map[string]int64{}
 	for _, typ := range catalog.CRM {
-		least[typ] = fullReadCalls(0, 0, true)
+		least[typ] = fullReadCalls(typ, 0, 0, true)
 	}
 	for _, typ := range catalog.Marketing {
 		least[typ] = 1
@@ -157,7 +157,7 @@ func TestEstimateWithoutHubSpot(t *testing.T) {
 			basis: map[string]string{"contacts": BasisUnknown, "forms": BasisUnknown, "email_events": BasisUnknown}},
 		{name: "no client, records stored", db: stored, objects: []string{"contacts", "deals"},
 			basis: map[string]string{"contacts": BasisStored, "deals": BasisUnknown},
-			calls: map[string]int64{"contacts": fullReadCalls(230, 20, true), "deals": least["deals"]}},
+			calls: map[string]int64{"contacts": fullReadCalls("contacts", 230, 20, true), "deals": least["deals"]}},
 		{name: "a type HubSpot will not count", deny: "deals", objects: []string{"contacts", "deals"},
 			basis: map[string]string{"contacts": BasisHubSpot, "deals": BasisUnknown},
 			calls: map[string]int64{"deals": least["deals"]}},

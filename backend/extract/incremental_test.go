@@ -27,7 +27,8 @@ func changedSince(tr *fakehub.Truth, typ string, from time.Time) []string {
 
 // incrementalCalls is the cost of an incremental run computed from the
 // truth, for changes of fewer than 200 records per type (one search page):
-// owners and pipelines; per type its properties, the planning call, one
+// owners and pipelines; per type its properties (a list per level of
+// sensitivity it has), the planning call, one
 // search, a batch read per 100 changed records when the properties do not
 // fit the search body, the archived list pages (with a batch read of the
 // newly archived ones when the properties do not fit a URL), and per
@@ -53,7 +54,7 @@ func incrementalCalls(tr *fakehub.Truth, cfg fakehub.Config, types []string, fro
 			continue
 		}
 		changed := changedSince(tr, typ, from)
-		calls += 3 + pages(len(tr.IDs(typ, true)), 100)
+		calls += 3 + sensitiveLists(typ) + pages(len(tr.IDs(typ, true)), 100)
 		if slices.Contains(catalog.PipelineTypes, typ) {
 			calls++
 		}

@@ -2,8 +2,10 @@ package extract
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"hubextract/backend/catalog"
 	"hubextract/backend/hubspot"
@@ -112,7 +114,10 @@ func (e *engine) pipelines(ctx context.Context, s *stream, key, objectType strin
 
 // properties returns the names of every property of the stream's type:
 // read from HubSpot and saved, or, when an interrupted run already did,
-// from the database.
+// from the database. HubSpot lists each level of sensitivity apart, so a
+// type that can hold sensitive data takes one more list per level; all are
+// saved together, each definition marked with its level, and every name is
+// requested on the records.
 func (e *engine) properties(ctx context.Context, s *stream) ([]string, error) {
 	key := propsKey(s.name)
 	if _, done := e.plan.checkpoint(key); done {
@@ -124,17 +129,31 @@ func (e *engine) properties(ctx context.Context, s *stream) ([]string, error) {
 			return propertyNames(stored), nil
 		}
 	}
-	defs, err := e.client.Properties(ctx, s.name)
+	defs, err := e.client.Properties(ctx, s.name, hubspot.NonSensitive)
 	if err != nil {
 		return nil, err
 	}
-	e.addMinimum(propertiesCalls)
+	e.addMinimum(1)
 	if len(defs) == 0 {
 		return nil, fmt.Errorf("properties of %s: HubSpot returned no property definitions", s.name)
 	}
-	props := make([]store.Property, len(defs))
-	for i, d := range defs {
-		props[i] = convertProperty(s.name, d)
+	for _, level := range catalog.SensitiveLevels(s.name) {
+		more, err := e.sensitiveProperties(ctx, s, level)
+		if err != nil {
+			return nil, err
+		}
+		defs = append(defs, more...)
+	}
+	props := make([]store.Property, 0, len(defs))
+	seen := make(map[string]bool, len(defs))
+	for _, d := range defs {
+		// Each level is its own list, so a name should come once; if
+		// HubSpot ever listed one twice, the first (least sensitive) wins
+		// rather than the save failing on the duplicate.
+		if !seen[d.Name] {
+			seen[d.Name] = true
+			props = append(props, convertProperty(s.name, d))
+		}
 	}
 	err = s.e.w.write(func(ctx context.Context, tx *store.Tx) error {
 		if err := tx.ReplaceProperties(ctx, s.name, props); err != nil {
@@ -148,9 +167,38 @@ func (e *engine) properties(ctx context.Context, s *stream) ([]string, error) {
 	return propertyNames(props), nil
 }
 
+// sensitiveProperties lists the definitions of one level beyond
+// non-sensitive. A key without the level's scope is normal (HubSpot grants
+// these scopes apart, and many accounts never do): the refusal is noted
+// once, naming the scope that would add them, and the type goes on with
+// what it may read. The refused call counts toward the minimum all the
+// same: it is the call that tells, and the estimate prices it.
+func (e *engine) sensitiveProperties(ctx context.Context, s *stream, level catalog.SensitiveLevel) ([]hubspot.Property, error) {
+	defs, err := e.client.Properties(ctx, s.name, level.Level)
+	var se *hubspot.ScopeError
+	switch {
+	case errors.As(err, &se):
+		e.addMinimum(1)
+		e.note(s.name, fmt.Sprintf("%s properties not extracted: the key lacks %s; add that scope to the key in HubSpot to include them",
+			strings.ReplaceAll(level.Level, "_", " "), level.Scope))
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	e.addMinimum(1)
+	for i := range defs {
+		// The list is of this level; a definition that does not say so
+		// (decoded as non-sensitive) is still of it.
+		if defs[i].DataSensitivity == hubspot.NonSensitive {
+			defs[i].DataSensitivity = level.Level
+		}
+	}
+	return defs, nil
+}
+
 func convertProperty(objectType string, d hubspot.Property) store.Property {
 	p := store.Property{ObjectType: objectType, Name: d.Name, Label: d.Label, Type: d.Type, FieldType: d.FieldType,
-		GroupName: d.GroupName, DisplayOrder: d.DisplayOrder, Hidden: d.Hidden,
+		GroupName: d.GroupName, DisplayOrder: d.DisplayOrder, Hidden: d.Hidden, Sensitivity: d.DataSensitivity,
 		Options: make([]store.Option, len(d.Options))}
 	for i, o := range d.Options {
 		p.Options[i] = store.Option{Label: o.Label, Value: o.Value, DisplayOrder: o.DisplayOrder, Hidden: o.Hidden}
