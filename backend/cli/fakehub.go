@@ -13,7 +13,7 @@ import (
 )
 
 const fakehubUsage = "hubextract fakehub [--addr 127.0.0.1:0] [--token TOKEN] [--seed N] [--scale N] [--faults RATE] " +
-	"[--rate N] [--search-rate N] [--latency MS] [--jitter MS] [--daily N] [--extra-properties N] [--retry-after]"
+	"[--rate N] [--search-rate N] [--latency MS] [--jitter MS] [--daily N] [--extra-properties N] [--retry-after] [--legacy-only] [--charge-exempt]"
 
 // The ranges of fakehub's numbers beyond their sign.
 const (
@@ -45,6 +45,8 @@ func runFakehub(ctx context.Context, env *Env, args []string) int {
 	jitter := fs.Int("jitter", 0, "random spread of the latency, ± `ms`")
 	extra := fs.Int("extra-properties", 0, "custom `properties` per type beyond the built-in ones")
 	retryAfter := fs.Bool("retry-after", false, "send Retry-After with 429 answers (HubSpot often does not)")
+	legacyOnly := fs.Bool("legacy-only", false, "serve only the legacy v1/v3/v4 paths: the date-based ("+fakehub.DatedVersion+") ones answer 404, as before their rollout")
+	chargeExempt := fs.Bool("charge-exempt", false, "count the calls HubSpot exempts from the 10-second limit (searches, the "+fakehub.DatedVersion+" associations batch read) against --rate too")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -83,6 +85,8 @@ func runFakehub(ctx context.Context, env *Env, args []string) int {
 		Latency:          time.Duration(*latency) * time.Millisecond,
 		Jitter:           time.Duration(*jitter) * time.Millisecond,
 		Faults:           fakehub.Faults{Rate: *faults},
+		HideDated:        *legacyOnly,
+		ChargeExempt:     *chargeExempt,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -91,8 +95,12 @@ func runFakehub(ctx context.Context, env *Env, args []string) int {
 	}
 	base := baseURL(ln.Addr())
 	fmt.Fprintln(env.Stdout, base) // the first line: scripts read the address from it
-	fmt.Fprintf(env.Stderr, "fakehub: serving a fake HubSpot at %s (listening on %s; token %q, seed %d, %d records per type); call counts at %s/__stats; stop with Ctrl-C\n",
-		base, ln.Addr(), *token, *seed, *scale, base)
+	paths := "legacy and " + fakehub.DatedVersion + " paths"
+	if *legacyOnly {
+		paths = "legacy paths only"
+	}
+	fmt.Fprintf(env.Stderr, "fakehub: serving a fake HubSpot at %s (listening on %s; token %q, seed %d, %d records per type, %s); call counts at %s/__stats; stop with Ctrl-C\n",
+		base, ln.Addr(), *token, *seed, *scale, paths, base)
 	if w := exposure(ln.Addr()); w != "" {
 		fmt.Fprintf(env.Stderr, "fakehub: warning: %s\n", w)
 	}

@@ -163,3 +163,78 @@ func TestExposure(t *testing.T) {
 		}
 	}
 }
+
+// startFakehub runs `hubextract fakehub args...` until the test ends and
+// returns its base URL.
+func startFakehub(t *testing.T, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	outR, outW := io.Pipe()
+	var errb testkit.Buffer
+	exit := make(chan int, 1)
+	go func() {
+		defer outW.Close()
+		exit <- Main(ctx, append([]string{"fakehub", "--scale", "3"}, args...), &Env{Stdin: strings.NewReader(""), Stdout: outW, Stderr: &errb})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if got := <-exit; got != exitOK {
+			t.Errorf("exit %d after cancel; stderr: %s", got, errb.String())
+		}
+	})
+	first, err := bufio.NewReader(outR).ReadString('\n')
+	if err != nil {
+		t.Fatalf("read the first line: %v; stderr: %s", err, errb.String())
+	}
+	return strings.TrimSpace(first)
+}
+
+// TestFakehub_PathFamiliesAndExemptions: the date-based paths are served
+// unless --legacy-only (then a bare 404, the legacy ones still served), and
+// exempt calls (searches) count against --rate only with --charge-exempt.
+func TestFakehub_PathFamiliesAndExemptions(t *testing.T) {
+	tests := []struct {
+		name        string
+		args        []string
+		datedStatus int
+		listAfter   int // a list after two searches, with --rate 2
+	}{
+		{"Default", nil, http.StatusOK, http.StatusOK},
+		{"LegacyOnly", []string{"--legacy-only"}, http.StatusNotFound, http.StatusOK},
+		{"ChargeExempt", []string{"--charge-exempt"}, http.StatusOK, http.StatusTooManyRequests},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base := startFakehub(t, append([]string{"--rate", "2", "--search-rate", "0"}, tt.args...)...)
+			call := func(method, path, body string) (int, []byte) {
+				var rd io.Reader
+				if body != "" {
+					rd = strings.NewReader(body)
+				}
+				req, _ := http.NewRequestWithContext(t.Context(), method, base+path, rd)
+				req.Header.Set("Authorization", "Bearer demo-token")
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				b, _ := io.ReadAll(resp.Body)
+				return resp.StatusCode, b
+			}
+			search := `{"filterGroups":[],"sorts":[],"properties":[],"limit":1}`
+			for _, path := range []string{"/crm/objects/2026-09/contacts/search", "/crm/v3/objects/contacts/search"} {
+				code, body := call("POST", path, search)
+				want := http.StatusOK
+				if strings.Contains(path, "2026-09") {
+					want = tt.datedStatus
+				}
+				if code != want || (code == http.StatusNotFound && len(body) != 0) {
+					t.Errorf("%s: %d %q, want %d", path, code, body, want)
+				}
+			}
+			if code, body := call("GET", "/crm/v3/owners", ""); code != tt.listAfter {
+				t.Errorf("a list after two searches: %d %s, want %d", code, body, tt.listAfter)
+			}
+		})
+	}
+}
