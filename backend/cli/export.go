@@ -13,11 +13,12 @@ import (
 	"hubextract/backend/store"
 )
 
-const exportUsage = "hubextract export [--db PATH] --object TYPE [--out FILE|-] [--force] [--labels] [--no-associations] [--form ID] [--bom]\n" +
-	"       hubextract export [--db PATH] --all --dir DIR [--force] [--labels] [--no-associations] [--form ID] [--bom]\n\n" +
+const exportUsage = "hubextract export [--db PATH] --object TYPE [--out FILE|-] [--force] [--labels] [--no-associations] [--form ID] [--bom] [--include-sensitive]\n" +
+	"       hubextract export [--db PATH] --all --dir DIR [--force] [--labels] [--no-associations] [--form ID] [--bom] [--include-sensitive]\n\n" +
 	"It writes only regular files: a folder, a symbolic link or a device given as --out (or found under a\n" +
 	"TYPE.csv name in --dir) is refused before anything is written, and a file already there is replaced\n" +
-	"only with --force. A file is written complete under a temporary name, then put in place."
+	"only with --force. A file is written complete under a temporary name, then put in place.\n" +
+	"Properties HubSpot marks sensitive or highly sensitive are left out unless --include-sensitive."
 
 func init() {
 	register(command{
@@ -31,7 +32,7 @@ func init() {
 type exportFlags struct {
 	db, object, out, dir, form       string
 	all, labels, noAssociations, bom bool
-	force                            bool
+	force, includeSensitive          bool
 }
 
 func runExport(ctx context.Context, env *Env, args []string) int {
@@ -47,6 +48,8 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 	fs.BoolVar(&f.noAssociations, "no-associations", false, "leave out the associated_<type> columns")
 	fs.StringVar(&f.form, "form", "", "form_submissions of this form `id` only")
 	fs.BoolVar(&f.bom, "bom", false, "start with a UTF-8 byte-order mark, for Excel on Windows")
+	fs.BoolVar(&f.includeSensitive, "include-sensitive", false,
+		"also write the properties HubSpot marks sensitive or highly sensitive (left out by default)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -73,6 +76,8 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 		NoAssociations: f.noAssociations,
 		FormID:         f.form,
 		BOM:            f.bom,
+		// Sensitive values leave the database only when asked for.
+		IncludeSensitive: f.includeSensitive,
 	}
 	switch {
 	case f.all:

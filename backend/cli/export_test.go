@@ -26,7 +26,8 @@ func exportDB(t *testing.T) string {
 			{Type: "contacts", ID: "3", CreatedAt: at, UpdatedAt: at, Properties: map[string]*string{"email": s("=a@example.com")}},
 			{Type: "companies", ID: "7", CreatedAt: at, UpdatedAt: at, Properties: map[string]*string{"name": s("Acme")}},
 			{Type: "deals", ID: "1", CreatedAt: at, UpdatedAt: at, Properties: map[string]*string{
-				"dealstage": s("closedwon"), "pipeline": s("default"), "hubspot_owner_id": s("5")}},
+				"dealstage": s("closedwon"), "pipeline": s("default"), "hubspot_owner_id": s("5"),
+				"hs_bank_account": s("DE89 3704")}},
 		}); err != nil {
 			return err
 		}
@@ -38,6 +39,7 @@ func exportDB(t *testing.T) string {
 		}
 		if err := tx.ReplaceProperties(ctx, "deals", []store.Property{
 			{Name: "dealstage", Label: "Deal Stage"}, {Name: "pipeline", Label: "Pipeline"}, {Name: "hubspot_owner_id", Label: "Deal owner"},
+			{Name: "hs_bank_account", Label: "Bank account", Sensitivity: "highly_sensitive"},
 		}); err != nil {
 			return err
 		}
@@ -92,6 +94,14 @@ func TestExport(t *testing.T) {
 			args: []string{"export", "--db", db, "--object", "deals", "--labels", "--no-associations"},
 			stdout: "id,Deal Stage,Deal owner,Pipeline,created_at,updated_at,archived\r\n" +
 				"1,Closed Won,Ann Lee,Sales Pipeline," + ts + "," + ts + ",false\r\n",
+		},
+		{
+			// Without --include-sensitive the highly sensitive column
+			// (Labels, above) is left out; with it, it is there.
+			name: "IncludeSensitive",
+			args: []string{"export", "--db", db, "--object", "deals", "--labels", "--no-associations", "--include-sensitive"},
+			stdout: "id,Deal Stage,Bank account,Deal owner,Pipeline,created_at,updated_at,archived\r\n" +
+				"1,Closed Won,DE89 3704,Ann Lee,Sales Pipeline," + ts + "," + ts + ",false\r\n",
 		},
 		{
 			name:   "FormFilter",
