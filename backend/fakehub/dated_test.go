@@ -450,6 +450,7 @@ func TestHideDated(t *testing.T) {
 	}{
 		{"all", Config{}, nil, true, func(string) bool { return true }},
 		{"config", Config{HideDated: true}, nil, false, func(string) bool { return true }},
+		{"prefix / hides every date-based path", Config{}, []string{"/"}, true, func(string) bool { return true }},
 		{"associations only", Config{}, []string{"/crm/associations/2026-09/"}, true,
 			func(p string) bool { return strings.HasPrefix(p, "/crm/associations/") }},
 		{"two prefixes", Config{}, []string{"/crm/properties/2026-09/", "/account-info/2026-09/"}, true,
@@ -484,8 +485,9 @@ func TestHideDated(t *testing.T) {
 				}
 			}
 			st := f.s.Stats()
-			if st.Dated != wantDated || st.Legacy != len(datedProbes) || st.Total != 2*len(datedProbes) {
-				t.Errorf("stats dated %d legacy %d total %d, want %d, %d, %d", st.Dated, st.Legacy, st.Total, wantDated, len(datedProbes), 2*len(datedProbes))
+			if st.Dated != wantDated || st.Legacy != len(datedProbes) || st.Total != 2*len(datedProbes) || st.Dated404 != len(datedProbes)-wantDated {
+				t.Errorf("stats dated %d legacy %d total %d refused %d, want %d, %d, %d, %d", st.Dated, st.Legacy, st.Total, st.Dated404,
+					wantDated, len(datedProbes), 2*len(datedProbes), len(datedProbes)-wantDated)
 			}
 			f.s.ShowDated()
 			for _, p := range datedProbes {
@@ -519,7 +521,7 @@ func TestUnknownRouteVersusUnknownObject(t *testing.T) {
 		t.Errorf("unknown form: category %q", eb.Category)
 	}
 	st := f.s.Stats()
-	if st.ByType["other"] != 9 || st.Dated != 0 || st.Legacy != 1 {
+	if st.ByType["other"] != 9 || st.Dated != 0 || st.Legacy != 1 || st.Dated404 != 5 {
 		t.Errorf("stats %+v", st)
 	}
 }
@@ -719,7 +721,7 @@ func TestStatsByFamily(t *testing.T) {
 		t.Errorf("stats %+v", st)
 	}
 	f.s.ResetStats()
-	if st := f.s.Stats(); st.Dated != 0 || st.Legacy != 0 {
+	if st := f.s.Stats(); st.Dated != 0 || st.Legacy != 0 || st.Dated404 != 0 {
 		t.Errorf("after reset %+v", st)
 	}
 }

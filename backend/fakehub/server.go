@@ -13,6 +13,7 @@ package fakehub
 import (
 	"context"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -187,7 +188,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.stats.begin(rt, req)
 	if err := s.sleep(req.Context(), s.latency()); err != nil {
-		s.stats.end(0, true)
+		s.stats.end(0, true, false)
 		return
 	}
 	resp, noHeaders := s.gate(req, rt)
@@ -196,12 +197,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fault = s.faults.draw(req.URL.Path)
 		switch fault {
 		case FaultDrop:
-			s.stats.end(0, true)
+			s.stats.end(0, true, false)
 			dropConnection(w)
 			return
 		case FaultSlow:
 			if err := s.sleep(req.Context(), s.cfg.SlowDelay); err != nil {
-				s.stats.end(0, true)
+				s.stats.end(0, true, false)
 				return
 			}
 		case FaultCut, "":
@@ -227,7 +228,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.limits.headers(w.Header(), s.clk.Now())
 	}
 	s.write(w, resp, fault == FaultCut)
-	s.stats.end(resp.status, fault == FaultCut || fault == FaultNotJSON)
+	dated404 := rt == notFoundRoute && resp.status == http.StatusNotFound && strings.Contains(r.URL.Path, "/"+DatedVersion)
+	s.stats.end(resp.status, fault == FaultCut || fault == FaultNotJSON, dated404)
 }
 
 func (s *Server) write(w http.ResponseWriter, resp *response, cut bool) {
