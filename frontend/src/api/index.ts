@@ -47,6 +47,7 @@ export type Detail = workspace.Detail;
 export type ExportRequest = workspace.ExportRequest;
 export type ExportResult = workspace.ExportResult;
 export type AppSettings = settings.Settings;
+export type APIVersionChoice = workspace.APIVersionChoice;
 
 /**
  * An "export:progress" event (workspace.ExportProgress). Wails generates
@@ -213,3 +214,5 @@ export const cancelExport = (): Promise<boolean> => call(() => Export.Cancel());
 export const getSettings = (): Promise<AppSettings> => call(() => Settings.Get());
 export const saveSettings = (s: Fields<AppSettings>): Promise<AppSettings> =>
   call(() => Settings.Save(settings.Settings.createFrom(s)));
+/** The HubSpot API versions Settings → Advanced offers, the recommended one first. */
+export const apiVersions = (): Promise<APIVersionChoice[]> => call(() => Settings.APIVersions());

@@ -7,14 +7,34 @@ export class SettingsStore {
   error = $state<string | null>(null);
   notice = $state<string | null>(null);
   saving = $state(false);
+  /** The API versions the backend offers (Settings → Advanced). */
+  apiVersions = $state<api.APIVersionChoice[]>([]);
 
   get dirty(): boolean {
     return JSON.stringify(this.saved) !== JSON.stringify(this.draft);
   }
 
+  /**
+   * The API version options: the backend's, plus the version in force if it
+   * is none of them (a settings file written by hand), so the select never
+   * shows a blank choice the user cannot explain.
+   */
+  get versionChoices(): api.APIVersionChoice[] {
+    const v = this.draft?.api_version ?? '';
+    if (this.apiVersions.some((c) => c.value === v)) return this.apiVersions;
+    return [...this.apiVersions, { value: v, label: v }];
+  }
+
+  /** Whether a version other than the recommended one is chosen. */
+  get nonDefaultVersion(): boolean {
+    return (this.saved?.api_version ?? '') !== '';
+  }
+
   async load(): Promise<void> {
     try {
-      this.saved = await api.getSettings();
+      const [saved, versions] = await Promise.all([api.getSettings(), api.apiVersions()]);
+      this.apiVersions = versions;
+      this.saved = saved;
       this.draft = structuredClone($state.snapshot(this.saved));
       this.error = null;
     } catch (err) {

@@ -4,7 +4,11 @@ import { SettingsStore } from './settings.svelte';
 
 afterEach(() => vi.unstubAllGlobals());
 
-const defaults = { rate_per_10s: 100, search_rate: 4, concurrency: 6, database_path: '', full_run_every_days: 7, source: 'hubspot', objects: null };
+const defaults = { rate_per_10s: 100, search_rate: 4, concurrency: 6, database_path: '', full_run_every_days: 7, source: 'hubspot', objects: null, api_version: '' };
+const versions = [
+  { value: '', label: '2026-09 (current, recommended)' },
+  { value: 'legacy', label: 'Legacy v3/v4 paths (for support cases)' },
+];
 
 describe('SettingsStore', () => {
   it('edits a draft, saves it, and keeps it on a refusal', async () => {
@@ -12,7 +16,7 @@ describe('SettingsStore', () => {
       if ((s as { concurrency: number }).concurrency > 16) throw 'invalid settings: the number of types fetched at once must be between 1 and 16, not 40';
       return s;
     });
-    fakeBackend({ SettingsService: { Get: async () => ({ ...defaults }), Save } });
+    fakeBackend({ SettingsService: { Get: async () => ({ ...defaults }), APIVersions: async () => versions, Save } });
     const st = new SettingsStore();
     await st.load();
     expect(st.dirty).toBe(false);
@@ -29,5 +33,31 @@ describe('SettingsStore', () => {
     st.revert();
     expect(st.draft?.concurrency).toBe(6);
     expect(st.error).toBeNull();
+  });
+
+  it.each([
+    { name: 'the default', saved: '', choose: 'legacy', choices: ['', 'legacy'] },
+    { name: 'legacy', saved: 'legacy', choose: '', choices: ['', 'legacy'] },
+    { name: 'an unlisted version', saved: '2027-03', choose: '', choices: ['', 'legacy', '2027-03'] },
+  ])('loads the API version choices with $name in force and saves another', async ({ saved, choose, choices }) => {
+    const Save = vi.fn(async (s: unknown) => s);
+    fakeBackend({ SettingsService: { Get: async () => ({ ...defaults, api_version: saved }), APIVersions: async () => versions, Save } });
+    const st = new SettingsStore();
+    await st.load();
+    expect(st.error).toBeNull();
+    expect(st.versionChoices.map((c) => c.value)).toEqual(choices);
+    expect(st.nonDefaultVersion).toBe(saved !== '');
+    st.draft!.api_version = choose;
+    expect(st.dirty).toBe(true);
+    expect(await st.save()).toBe(true);
+    expect(Save.mock.calls[0][0]).toMatchObject({ api_version: choose });
+    expect(st.nonDefaultVersion).toBe(choose !== '');
+  });
+
+  it('says why when the versions cannot be read', async () => {
+    fakeBackend({ SettingsService: { Get: async () => ({ ...defaults }), APIVersions: async () => { throw 'the app is closing'; } } });
+    const st = new SettingsStore();
+    await st.load();
+    expect(st.error).toMatch(/closing/);
   });
 });

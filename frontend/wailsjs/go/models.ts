@@ -116,6 +116,7 @@ export namespace settings {
 	    full_run_every_days: number;
 	    source: string;
 	    objects: string[];
+	    api_version: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -130,6 +131,7 @@ export namespace settings {
 	        this.full_run_every_days = source["full_run_every_days"];
 	        this.source = source["source"];
 	        this.objects = source["objects"];
+	        this.api_version = source["api_version"];
 	    }
 	}
 	export class TokenStatus {
@@ -157,6 +159,20 @@ export namespace settings {
 
 export namespace workspace {
 	
+	export class APIVersionChoice {
+	    value: string;
+	    label: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new APIVersionChoice(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.value = source["value"];
+	        this.label = source["label"];
+	    }
+	}
 	export class Account {
 	    portalId: number;
 	    timeZone: string;
