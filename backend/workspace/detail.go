@@ -35,6 +35,10 @@ type Property struct {
 	// internal value, an owner id, HTML source); "" otherwise.
 	Raw  string `json:"raw"`
 	HTML bool   `json:"html"` // Raw is HTML source
+	// Sensitivity is "sensitive" or "highly_sensitive" for a property
+	// HubSpot marks so ("" otherwise): the screen marks it, as such values
+	// deserve care (and exports leave them out unless asked).
+	Sensitivity string `json:"sensitivity"`
 }
 
 // Association lists the records of one type linked to the record.
@@ -88,7 +92,8 @@ func recordDetail(ctx context.Context, db *store.DB, objectType, id string) (Det
 		names[n] = true
 	}
 	for n := range names {
-		p := Property{Name: n, Label: labelOf(props, n), Value: r.value(n, rec), HTML: r.html[n]}
+		p := Property{Name: n, Label: labelOf(props, n), Value: r.value(n, rec), HTML: r.html[n],
+			Sensitivity: sensitivityOf(props, n)}
 		if raw := rec.Properties[n]; raw != nil && *raw != p.Value {
 			p.Raw = *raw
 		}

@@ -51,6 +51,9 @@ type ExportRequest struct {
 	Labels       bool   `json:"labels"`       // labels instead of internal names and ids
 	Associations bool   `json:"associations"` // the associated_<type> columns
 	Excel        bool   `json:"excel"`        // a byte-order mark, so Excel reads UTF-8
+	// IncludeSensitive writes the properties HubSpot marks sensitive or
+	// highly sensitive too; the screen's checkbox, off by default.
+	IncludeSensitive bool `json:"includeSensitive"`
 	// Replace lets the export replace CSV files already there, which the
 	// screen sends only once the user has confirmed it (see
 	// ExportResult.Existing). Folders, links and devices are never replaced.
@@ -124,7 +127,8 @@ func (s *ExportService) Start(req ExportRequest) (ExportResult, error) {
 		return ExportResult{}, ErrNoData
 	}
 	opts := export.Options{Type: req.Type, Labels: req.Labels, NoAssociations: !req.Associations, BOM: req.Excel,
-		Progress: throttled(func(p ExportProgress) { w.emit(EventExportProgress, p) })}
+		IncludeSensitive: req.IncludeSensitive,
+		Progress:         throttled(func(p ExportProgress) { w.emit(EventExportProgress, p) })}
 	res := ExportResult{Files: []ExportFile{}, Existing: []string{}}
 	var files []export.File
 	if req.Type == "" {

@@ -20,6 +20,9 @@ type Column struct {
 	Name    string `json:"name"`  // property name, or UpdatedColumn
 	Label   string `json:"label"` // what the header says
 	Default bool   `json:"default"`
+	// Sensitivity is "sensitive" or "highly_sensitive" for a property
+	// HubSpot marks so, "" otherwise (see Property.Sensitivity).
+	Sensitivity string `json:"sensitivity"`
 }
 
 // Columns lists every column the chooser offers for objectType: the
@@ -36,12 +39,13 @@ func columnsOf(ctx context.Context, db *store.DB, objectType string) ([]Column, 
 	defs := defaultColumnsOf(objectType, props)
 	cols := make([]Column, 0, len(props)+1)
 	for _, name := range defs {
-		cols = append(cols, Column{Name: name, Label: labelOf(props, name), Default: true})
+		cols = append(cols, Column{Name: name, Label: labelOf(props, name), Default: true,
+			Sensitivity: sensitivityOf(props, name)})
 	}
 	var rest []Column
 	for _, p := range props {
 		if !slices.Contains(defs, p.Name) {
-			rest = append(rest, Column{Name: p.Name, Label: labelOf(props, p.Name)})
+			rest = append(rest, Column{Name: p.Name, Label: labelOf(props, p.Name), Sensitivity: sensitivityOf(props, p.Name)})
 		}
 	}
 	slices.SortFunc(rest, func(a, b Column) int {
@@ -71,6 +75,18 @@ func labelOf(props []store.Property, name string) string {
 		}
 	}
 	return name
+}
+
+// sensitivityOf is the level HubSpot marks property name with, "" for a
+// non-sensitive one (or one without a definition): the screens only mark
+// the others.
+func sensitivityOf(props []store.Property, name string) string {
+	for _, p := range props {
+		if p.Name == name && p.Sensitivity != store.NonSensitive {
+			return p.Sensitivity
+		}
+	}
+	return ""
 }
 
 // PageQuery asks for one page of the record table.
@@ -136,7 +152,7 @@ func recordsPage(ctx context.Context, db *store.DB, q PageQuery) (Page, error) {
 	}
 	page := Page{Type: q.Type, Columns: make([]Column, len(names)), Rows: make([]Row, len(recs))}
 	for i, n := range names {
-		page.Columns[i] = Column{Name: n, Label: labelOf(props, n)}
+		page.Columns[i] = Column{Name: n, Label: labelOf(props, n), Sensitivity: sensitivityOf(props, n)}
 		if n == UpdatedColumn {
 			page.Columns[i].Label = "Last modified"
 		}
