@@ -13,7 +13,7 @@ import (
 	"hubextract/backend/settings"
 )
 
-const demoUsage = "hubextract demo [--db PATH] [--scale N] [--latency MS] [--rate N] [--seed N]"
+const demoUsage = "hubextract demo [--db PATH] [--scale N] [--latency MS] [--rate N] [--seed N] [--api-version 2026-09|legacy] [--charge-exempt]"
 
 func init() {
 	register(command{
@@ -37,7 +37,15 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	latency := fs.Int("latency", int(sample.Latency/time.Millisecond), "mean latency of each call in `MS` (with up to ±100 ms of jitter)")
 	rate := fs.Int("rate", hubspot.DefaultRatePer10s, "calls per 10 seconds the fake allows and the extraction uses (`N`)")
 	seed := fs.Int64("seed", sample.Seed, "seed of the generated data (`N`)")
+	apiVersion := fs.String("api-version", string(hubspot.DefaultAPIVersion), "HubSpot API `VERSION` the extraction calls: 2026-09 or legacy")
+	chargeExempt := fs.Bool("charge-exempt", false, "charge the calls HubSpot exempts from its ten-second limit to it anyway, "+
+		"in the fake and the extraction, as before HubSpot published the exemptions (for comparison)")
 	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	version, err := hubspot.ParseAPIVersion(*apiVersion)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "hubextract demo: --api-version: %v\n", err)
 		return exitUsage
 	}
 	if fs.NArg() > 0 || *scale <= 0 || *latency < 0 || *rate <= 0 {
@@ -53,7 +61,7 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 		}
 		path = paths.SampleDatabase()
 	}
-	sample.Scale, sample.Seed, sample.RatePer10s = *scale, *seed, *rate
+	sample.Scale, sample.Seed, sample.RatePer10s, sample.ChargeExempt = *scale, *seed, *rate, *chargeExempt
 	sample = sample.WithLatency(time.Duration(*latency) * time.Millisecond)
 	hub, err := demo.Start(sample)
 	if err != nil {
@@ -70,7 +78,16 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	fmt.Fprintf(env.Stderr, "Demo: a fake HubSpot with %s records per type at %s (%dms latency), into %s\n",
 		fmtInt(int64(*scale)), hub.URL, *latency, path)
 	return extractInto(ctx, env, "demo", db, extract.Options{
-		Client: hubspot.New(hub.Token, hubspot.WithBaseURL(hub.URL), hubspot.WithRateLimit(*rate),
-			hubspot.WithLogger(slog.Default())),
+		Client: hubspot.New(hub.Token, demoClientOptions(hub.URL, *rate, version, *chargeExempt)...),
 	})
+}
+
+// demoClientOptions is the sample account's client, charging exempt calls
+// when the fake does.
+func demoClientOptions(url string, rate int, v hubspot.APIVersion, chargeExempt bool) []hubspot.Option {
+	opts := []hubspot.Option{hubspot.WithBaseURL(url), hubspot.WithRateLimit(rate), hubspot.WithLogger(slog.Default()), hubspot.WithAPIVersion(v)}
+	if chargeExempt {
+		opts = append(opts, hubspot.ChargeExemptCalls())
+	}
+	return opts
 }

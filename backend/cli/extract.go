@@ -67,12 +67,18 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 	full := fs.Bool("full", false, "read everything again instead of only what changed since the last run")
 	fullEvery := fs.Duration("full-every", time.Duration(pl.cfg.FullRunEveryDays)*24*time.Hour, "read a type in full again once its last full read is this old (`DURATION`, e.g. 168h; 0 never)")
 	overlap := fs.Duration("overlap", extract.DefaultOverlap, "start reading changes this long before the last run's start (`DURATION`)")
+	apiVersion := fs.String("api-version", string(pl.cfg.HubSpotAPIVersion()), "HubSpot API `VERSION`: 2026-09, or legacy for support cases (default: the app's Settings)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(env.Stderr, "hubextract extract: unexpected argument %q\n", fs.Arg(0))
 		fs.Usage()
+		return exitUsage
+	}
+	version, err := hubspot.ParseAPIVersion(*apiVersion)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "hubextract extract: --api-version: %v\n", err)
 		return exitUsage
 	}
 	if problem := extractNumbersProblem(*rate, *searchRate, *conc, *fullEvery, *overlap); problem != "" {
@@ -117,7 +123,7 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 	defer db.Close()
 	return extractInto(ctx, env, "extract", db, extract.Options{
 		Client: hubspot.New(tok, hubspot.WithBaseURL(*baseURL), hubspot.WithRateLimit(*rate), hubspot.WithLogger(slog.Default()),
-			hubspot.WithSearchRate(*searchRate)),
+			hubspot.WithSearchRate(*searchRate), hubspot.WithAPIVersion(version)),
 		Objects:     objs,
 		Concurrency: *conc,
 		Full:        *full,
@@ -268,6 +274,10 @@ func printSummary(env *Env, dbPath string, res extract.Result) {
 	if res.MinimumCalls > 0 {
 		fmt.Fprintf(w, "\nAPI calls: %s, retries included; the fewest that could fetch this data: %s.\n",
 			fmtInt(res.APICalls), fmtInt(res.MinimumCalls))
+	}
+	if res.APICalls > 0 {
+		fmt.Fprintf(w, "Rate-limit floor: %s; %s of the calls are exempt from HubSpot's ten-second limit, the other %s take at least that long.\n",
+			fmtDuration(time.Duration(res.FloorSeconds*float64(time.Second))), fmtInt(res.ExemptCalls), fmtInt(res.APICalls-res.ExemptCalls))
 	}
 	for _, s := range streams {
 		if s.Error != "" {

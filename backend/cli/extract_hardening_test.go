@@ -231,7 +231,7 @@ func TestExtract_BrokenAnswerSaysWhatHappened(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(string(tt.fault), func(t *testing.T) {
 			fake := fakehub.New(fakehub.Config{Scale: 5, Seed: 3})
-			fake.FailNext(1, tt.fault, "/crm/v3/objects/contacts")
+			fake.FailNext(1, tt.fault, "/crm/objects/2026-09/contacts")
 			url := testkit.Serve(t, fake)
 			code, _, stderr := runMain(t.Context(), extractArgs(url, filepath.Join(t.TempDir(), "x.db"), "--objects", "contacts")...)
 			if code != 0 || !strings.Contains(stderr, tt.says) || strings.Contains(stderr, "answered 200") {

@@ -104,7 +104,7 @@ func TestExtract_InterruptIsExit130(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	var once sync.Once
 	url := testkit.Serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/crm/v3/objects/") {
+		if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/crm/objects/2026-09/") {
 			once.Do(cancel)
 		}
 		fake.ServeHTTP(w, r)

@@ -37,6 +37,9 @@ type Options struct {
 	// RatePer10s is the fake's own limit; 0 allows HubSpot's highest tier
 	// (250), so no tier chosen in the settings runs into 429s.
 	RatePer10s int
+	// ChargeExempt counts the calls HubSpot exempts from its ten-second
+	// limit against it anyway (to compare with the exemptions honoured).
+	ChargeExempt bool
 }
 
 // maxJitter is the spread of HubSpot's latency the sample imitates.
@@ -98,7 +101,7 @@ func Start(o Options) (*Hub, error) {
 	fake := fakehub.New(fakehub.Config{
 		Token: Token, Seed: o.Seed, Scale: o.Scale,
 		Latency: o.Latency, Jitter: o.Jitter,
-		RatePer10s: rate, SearchRatePerSec: 5,
+		RatePer10s: rate, SearchRatePerSec: 5, ChargeExempt: o.ChargeExempt,
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

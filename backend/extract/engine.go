@@ -85,6 +85,12 @@ type Result struct {
 	// run fetched: pages at the maximum size, metadata, planning and
 	// association completion reads.
 	MinimumCalls int64 `json:"minimum_calls"`
+	// ExemptCalls is how many of the run's calls HubSpot does not charge to
+	// the ten-second budget (searches, 2026-09 association reads).
+	ExemptCalls int64 `json:"exempt_calls"`
+	// FloorSeconds is the rate-limit floor: the least time the other calls
+	// take at the rate the client keeps (hubspot.SustainedRate).
+	FloorSeconds float64 `json:"floor_seconds"`
 	// ResumedFrom is the interrupted run this one continued (0: none).
 	ResumedFrom int64 `json:"resumed_from"`
 }
@@ -324,7 +330,9 @@ func (e *engine) finish(ctx context.Context, setupErr error) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Run: run, MinimumCalls: minimum, ResumedFrom: e.plan.from}, nil
+	exempt := e.meter.exempt()
+	floor := float64(run.APICalls-exempt) / hubspot.SustainedRate(e.client.RatePer10s())
+	return Result{Run: run, MinimumCalls: minimum, ExemptCalls: exempt, FloorSeconds: floor, ResumedFrom: e.plan.from}, nil
 }
 
 // outcome: cancelled beats everything; otherwise succeeded, partial (some

@@ -542,7 +542,7 @@ func TestResumeRule(t *testing.T) {
 		f := newFixture(t, fakehub.Config{Scale: 250})
 		db := testkit.OpenDB(t)
 		objects := []string{"deals", "notes"}
-		f.fake.FailNext(hubspot.DefaultMaxAttempts, fakehub.Fault503, "/crm/v3/properties/deals")
+		f.fake.FailNext(hubspot.DefaultMaxAttempts, fakehub.Fault503, "/crm/properties/2026-09/deals")
 		first := f.run(t.Context(), db, Options{Objects: objects, Concurrency: 1})
 		if first.Status != store.StatusPartial || !first.Resumable {
 			t.Fatalf("first run: %s, resumable %v (%s)", first.Status, first.Resumable, first.Error)

@@ -27,7 +27,9 @@ type meter struct {
 	counts map[string]*callCount
 }
 
-type callCount struct{ calls, retries int64 }
+// callCount: exempt calls are those HubSpot does not charge to the
+// ten-second budget (the client did not either).
+type callCount struct{ calls, retries, exempt int64 }
 
 func newMeter(report func(progress.Event), now func() time.Time, selection []string) *meter {
 	m := &meter{report: report, now: now, counts: map[string]*callCount{}, formsList: catalog.Forms}
@@ -77,7 +79,17 @@ func (m *meter) ObserveCall(ci hubspot.CallInfo) {
 	if ci.Attempt > 1 {
 		c.retries++
 	}
+	if ci.Exempt {
+		c.exempt++
+	}
 	m.mu.Unlock()
+	if ci.FallbackTo != "" {
+		m.report(progress.Event{
+			Kind: progress.KindLog, Time: m.now(), Stream: stream, Level: progress.LevelWarn,
+			Message: fmt.Sprintf("%s: HubSpot does not serve the date-based route %s; this run uses the legacy route %s for it",
+				ci.Endpoint, ci.Path, ci.FallbackTo),
+		})
+	}
 	if ci.WillRetry {
 		m.report(progress.Event{
 			Kind: progress.KindLog, Time: m.now(), Stream: stream, Level: progress.LevelWarn,
@@ -95,4 +107,15 @@ func (m *meter) of(stream string) (calls, retries int64) {
 		return c.calls, c.retries
 	}
 	return 0, 0
+}
+
+// exempt is how many calls of the whole run were exempt.
+func (m *meter) exempt() int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var n int64
+	for _, c := range m.counts {
+		n += c.exempt
+	}
+	return n
 }
