@@ -335,3 +335,35 @@ test('settings: the tier is saved', async () => {
   await page.getByTestId('settings-concurrency').waitFor();
   assert.equal(await page.getByTestId('settings-concurrency').inputValue(), '6');
 });
+
+test('settings: the API version waits under Advanced, and legacy is saved and undone', async () => {
+  const { page } = ui;
+  await page.getByTestId('nav-settings').click();
+  const advanced = page.getByTestId('settings-advanced');
+  const select = page.getByTestId('settings-api-version');
+  await advanced.waitFor();
+  // Closed by default: the select is there but not shown. harness.mjs
+  // writes settings.json without api_version, as an older version did.
+  assert.equal(await advanced.evaluate((el) => el.open), false);
+  assert.equal(await select.isVisible(), false);
+  await advanced.locator('summary').click();
+  assert.equal(await select.inputValue(), '');
+  assert.deepEqual(await select.locator('option').allTextContents(), ['2026-09 (current, recommended)', 'Legacy v3/v4 paths (for support cases)']);
+  assert.match(await advanced.textContent(), /choose legacy only if HubSpot support asks you to/);
+
+  await select.selectOption('legacy');
+  await page.getByTestId('settings-save').click();
+  await waitFor('saved', async () => (await text('settings-notice')).includes('Saved'));
+  assert.equal(JSON.parse(readFileSync(join(w.config, 'settings.json'), 'utf8')).api_version, 'legacy');
+  await page.reload();
+  await page.getByTestId('settings-advanced-flag').waitFor();
+  await page.getByTestId('settings-advanced').locator('summary').click();
+  assert.equal(await page.getByTestId('settings-api-version').inputValue(), 'legacy');
+
+  // Back to the default: the recommended version is in force again, and the summary no longer says otherwise.
+  await page.getByTestId('settings-api-version').selectOption('');
+  await page.getByTestId('settings-save').click();
+  await waitFor('saved', async () => (await text('settings-notice')).includes('Saved'));
+  assert.equal(JSON.parse(readFileSync(join(w.config, 'settings.json'), 'utf8')).api_version, '');
+  assert.equal(await page.getByTestId('settings-advanced-flag').count(), 0);
+});
