@@ -87,7 +87,7 @@ describe('the services of backend/workspace', () => {
     expect(q.after).toBeInstanceOf(workspace.Cursor);
     expect(JSON.parse(JSON.stringify(q))).toEqual({ type: 'deals', search: 'acme', columns: ['dealname'], limit: 50, after: { updatedAt: 7, id: '12', undated: false } });
 
-    await exportCSV({ type: '', path: '/out', labels: true, associations: false, excel: false, replace: false }, () => {});
+    await exportCSV({ type: '', path: '/out', labels: true, associations: false, excel: false, includeSensitive: false, replace: false }, () => {});
     expect(Start.mock.calls[0][0]).toBeInstanceOf(workspace.ExportRequest);
 
     await extract({ objects: ['deals'], fresh: false, full: true }, () => {});

@@ -108,6 +108,29 @@ describe('RecordDetail', () => {
     expect(labels()).toEqual(['Owner']);
   });
 
+  it('marks sensitive and highly sensitive properties with a badge that says why', () => {
+    const el = render(RecordDetail, {
+      detail: detail({
+        type: 'contacts',
+        properties: [
+          { name: 'email', label: 'Email', value: 'ada@example.com', raw: '', html: false, sensitivity: '' },
+          { name: 'health_notes', label: 'Health notes', value: 'Asthma', raw: '', html: false, sensitivity: 'sensitive' },
+          { name: 'national_id_number', label: 'National ID number', value: 'AB 12 34 56 C', raw: '', html: false, sensitivity: 'highly_sensitive' },
+        ],
+      }),
+      canGoBack: false, onopen: vi.fn(), onback: vi.fn(), onclose: vi.fn(),
+    });
+    const badges = [...el.querySelectorAll<HTMLElement>('[data-testid="sensitivity-badge"]')];
+    expect(badges.map((b) => [b.closest('dt')!.getAttribute('title'), b.textContent, b.dataset.level])).toEqual([
+      ['health_notes', 'sensitive', 'sensitive'],
+      ['national_id_number', 'highly sensitive', 'highly_sensitive'],
+    ]);
+    expect(badges[0].title).toContain('HubSpot marks this property sensitive');
+    expect(badges[1].title).toContain('Include sensitive properties');
+    // The value itself is shown as usual.
+    expect(el.querySelector('[data-testid="prop-health_notes"]')!.textContent).toContain('Asthma');
+  });
+
   it('opens a stored associated record in one click and says how many more there are', () => {
     const onopen = vi.fn();
     const el = render(RecordDetail, { detail: detail(), canGoBack: true, onopen, onback: vi.fn(), onclose: vi.fn() });

@@ -9,6 +9,11 @@ export class ExportStore {
   labels = $state(true);
   associations = $state(true);
   excel = $state(false);
+  /**
+   * Also write the properties HubSpot marks sensitive or highly sensitive.
+   * Off by default: a CSV travels further than the database does.
+   */
+  includeSensitive = $state(false);
   running = $state(false);
   progress = $state<api.ExportProgress | null>(null);
   result = $state<api.ExportResult | null>(null);
@@ -59,7 +64,15 @@ export class ExportStore {
     this.confirm = null;
     try {
       const result = await api.exportCSV(
-        { type: this.type, path, labels: this.labels, associations: this.associations, excel: this.excel, replace },
+        {
+          type: this.type,
+          path,
+          labels: this.labels,
+          associations: this.associations,
+          excel: this.excel,
+          includeSensitive: this.includeSensitive,
+          replace,
+        },
         (p) => (this.progress = p),
       );
       if (!replace && result.existing?.length) {

@@ -19,11 +19,22 @@ describe('ExportStore', () => {
     await e.load();
     expect(e.exportable.map((t) => t.type)).toEqual(['contacts']);
     await e.chooseAndExport();
-    expect(Start).toHaveBeenCalledWith({ type: '', path: '/out', labels: true, associations: true, excel: false, replace: false });
+    // Sensitive properties stay out unless the user asks for them.
+    expect(Start).toHaveBeenCalledWith({ type: '', path: '/out', labels: true, associations: true, excel: false, includeSensitive: false, replace: false });
     // Finished: 100% even though the last event seen said 50%.
     expect(e.progress).toEqual({ rows: 10, total: 10, percent: 100 });
     expect(e.result?.rows).toBe(10);
     expect(be.listeners('export:progress')).toBe(0);
+  });
+
+  it('passes "Include sensitive properties" on when ticked', async () => {
+    const Start = vi.fn(async (_req: unknown) => ({ files: [], folder: '/out', rows: 0, cancelled: false, existing: [] }));
+    fakeBackend({ ExportService: { Start } });
+    const e = new ExportStore();
+    expect(e.includeSensitive).toBe(false);
+    e.includeSensitive = true;
+    await e.exportTo('/out');
+    expect(Start.mock.calls[0][0]).toMatchObject({ path: '/out', includeSensitive: true });
   });
 
   it('does nothing when the dialog is cancelled', async () => {

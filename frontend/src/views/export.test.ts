@@ -15,13 +15,14 @@ afterEach(() => {
   exporter.confirm = null;
   exporter.result = null;
   exporter.progress = null;
+  exporter.includeSensitive = false;
   vi.unstubAllGlobals();
 });
 
 const types = [{ type: 'deals', label: 'Deals', group: 'crm', rows: 4 }];
 
 /** The Export screen with one type to export, exporting one file to a path typed in. */
-async function exportScreen(Start: (...args: unknown[]) => Promise<unknown>) {
+async function exportScreen(Start: (...args: unknown[]) => Promise<unknown>, before?: (target: HTMLElement) => void) {
   fakeBackend({ RecordsService: { Types: async () => types }, ExportService: { Start } });
   const target = document.createElement('div');
   document.body.appendChild(target);
@@ -36,6 +37,7 @@ async function exportScreen(Start: (...args: unknown[]) => Promise<unknown>) {
   input.value = '/out/deals.csv';
   input.dispatchEvent(new Event('input'));
   flushSync();
+  before?.(target);
   target.querySelector<HTMLButtonElement>('[data-testid="export-start"]')!.click();
   return target;
 }
@@ -81,5 +83,27 @@ describe('Export', () => {
     expect(target.querySelector('[data-testid="export-confirm"]')).toBeNull();
     expect(target.querySelector('[data-testid="export-result"]')).toBeNull();
     expect(Start).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    ['left unticked, leaves sensitive properties out', false],
+    ['ticked, includes them', true],
+  ])('offers "Include sensitive properties", off by default; %s', async (_, tick) => {
+    const Start = vi.fn(async (_req: unknown) => written);
+    const target = await exportScreen(Start, (t) => {
+      const box = t.querySelector<HTMLInputElement>('[data-testid="export-sensitive"]')!;
+      expect(box.checked).toBe(false);
+      expect(box.closest('fieldset')!.textContent).toContain('Include sensitive properties');
+      expect(box.closest('fieldset')!.textContent).toContain('left out unless you tick this');
+      if (tick) {
+        box.click();
+        flushSync();
+      }
+    });
+    await vi.waitFor(() => {
+      flushSync();
+      expect(target.querySelector('[data-testid="export-result"]')).not.toBeNull();
+    });
+    expect(Start.mock.calls[0][0]).toMatchObject({ type: 'deals', path: '/out/deals.csv', includeSensitive: tick });
   });
 });

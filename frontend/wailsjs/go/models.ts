@@ -253,6 +253,7 @@ export namespace workspace {
 	    name: string;
 	    label: string;
 	    default: boolean;
+	    sensitivity: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Column(source);
@@ -263,6 +264,7 @@ export namespace workspace {
 	        this.name = source["name"];
 	        this.label = source["label"];
 	        this.default = source["default"];
+	        this.sensitivity = source["sensitivity"];
 	    }
 	}
 	export class ScopeCheck {
@@ -365,6 +367,7 @@ export namespace workspace {
 	    value: string;
 	    raw: string;
 	    html: boolean;
+	    sensitivity: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Property(source);
@@ -377,6 +380,7 @@ export namespace workspace {
 	        this.value = source["value"];
 	        this.raw = source["raw"];
 	        this.html = source["html"];
+	        this.sensitivity = source["sensitivity"];
 	    }
 	}
 	export class Detail {
@@ -505,6 +509,7 @@ export namespace workspace {
 	    labels: boolean;
 	    associations: boolean;
 	    excel: boolean;
+	    includeSensitive: boolean;
 	    replace: boolean;
 	
 	    static createFrom(source: any = {}) {
@@ -518,6 +523,7 @@ export namespace workspace {
 	        this.labels = source["labels"];
 	        this.associations = source["associations"];
 	        this.excel = source["excel"];
+	        this.includeSensitive = source["includeSensitive"];
 	        this.replace = source["replace"];
 	    }
 	}
