@@ -31,7 +31,9 @@ type Connection struct {
 
 // Account is the HubSpot account a key opens.
 type Account struct {
-	PortalID    int64  `json:"portalId"`
+	PortalID int64 `json:"portalId"`
+	// Name is the account's name: only HubSpot's 2026-09 details give it.
+	Name        string `json:"name"`
 	TimeZone    string `json:"timeZone"`
 	AccountType string `json:"accountType"`
 	Currency    string `json:"currency"`
@@ -162,7 +164,7 @@ func checkConnection(ctx context.Context, c *hubspot.Client) Connection {
 	var denied *hubspot.ScopeError
 	switch {
 	case err == nil:
-		res.Account = &Account{PortalID: acct.PortalID, TimeZone: acct.TimeZone, AccountType: acct.AccountType,
+		res.Account = &Account{PortalID: acct.PortalID, Name: acct.PortalName, TimeZone: acct.TimeZone, AccountType: acct.AccountType,
 			Currency: acct.CompanyCurrency, UIDomain: acct.UIDomain, DataHosting: acct.DataHostingLocation}
 	case errors.As(err, &denied):
 		res.AccountScope = hubspot.AccountDetailsScope
@@ -235,9 +237,9 @@ func checkConnection(ctx context.Context, c *hubspot.Client) Connection {
 // accountNote says what the key's missing account scope hides, and that
 // the extraction does not need it.
 func accountNote(res Connection) string {
-	what, them := "which account this key opens or its time zone", "them"
+	what, them := "which account this key opens, its name or its time zone", "them"
 	if res.Account != nil {
-		what, them = "the account's time zone", "it"
+		what = "the account's name or time zone"
 	}
 	return fmt.Sprintf("Without the %[1]s scope HubSpot does not say %[2]s: add %[1]s to the key in HubSpot to see %[3]s. "+
 		"Extracting works without it (the daily API limit is then counted in this computer's time zone).", res.AccountScope, what, them)

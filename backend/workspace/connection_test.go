@@ -32,8 +32,8 @@ func TestConnectionScopes(t *testing.T) {
 	{
 		w, _ := open(t, demo.Options{Scale: 5}, testkit.Serve(t, fakehub.New(fakehub.Config{Token: good, Scale: 5})))
 		c, err := w.Connection.Test(good)
-		if err != nil || c.Account == nil || c.Account.PortalID == 0 {
-			t.Fatalf("the fake's account: %+v, %v", c, err)
+		if err != nil || c.Account == nil || c.Account.PortalID == 0 || c.Account.Name == "" {
+			t.Fatalf("the fake's account (its name from the 2026-09 details): %+v, %v", c, err)
 		}
 		portal = c.Account.PortalID
 	}
