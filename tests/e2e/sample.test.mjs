@@ -236,11 +236,15 @@ test('export: one type to a file, every type to a folder', async () => {
   const rows = readCSV(file);
   assert.equal(rows.length, 1 + scale + archived, 'header plus every contact');
   assert.ok(rows[0].includes('First Name') && rows[0].includes('associated_companies'), `header ${rows[0]}`);
+  // Sensitive properties stay out unless the box is ticked (it is not by default).
+  assert.ok(!(await page.getByTestId('export-sensitive').isChecked()), 'Include sensitive properties is ticked by default');
+  assert.ok(!rows[0].includes('Health notes') && !rows[0].includes('National ID number'), `sensitive columns in ${rows[0]}`);
   assert.equal(await page.getByTestId('export-progress').getAttribute('aria-valuenow'), '100');
 
   await page.getByTestId('export-all').check();
   await page.getByTestId('export-labels').uncheck();
   await page.getByTestId('export-associations').uncheck();
+  await page.getByTestId('export-sensitive').check();
   const folder = join(w.dir, 'csv');
   await page.getByTestId('export-path').fill(folder);
   await page.getByTestId('export-start').click();
@@ -250,6 +254,7 @@ test('export: one type to a file, every type to a folder', async () => {
   const deals = readCSV(join(folder, 'deals.csv'));
   assert.equal(deals.length, 1 + scale + archived);
   assert.ok(deals[0].includes('dealname') && !deals[0].some((h) => h.startsWith('associated_')), `raw header ${deals[0]}`);
+  assert.ok(deals[0].includes('negotiation_notes_private') && deals[0].includes('payment_card_reference'), `asked for, the sensitive columns are in ${deals[0]}`);
   await page.screenshot({ path: join(artifacts, 'sample-export-done.png') });
 });
 
