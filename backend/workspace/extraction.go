@@ -27,7 +27,11 @@ type ExtractRequest struct {
 type Summary struct {
 	Run          Run   `json:"run"`
 	MinimumCalls int64 `json:"minimumCalls"`
-	ResumedFrom  int64 `json:"resumedFrom"` // 0: a fresh run
+	// ExemptCalls are the calls HubSpot does not charge to its ten-second
+	// limit; FloorSeconds the least time the others take at the app's rate.
+	ExemptCalls  int64   `json:"exemptCalls"`
+	FloorSeconds float64 `json:"floorSeconds"`
+	ResumedFrom  int64   `json:"resumedFrom"` // 0: a fresh run
 	// Reconciliation compares, per type, HubSpot's count with the records
 	// stored (the engine warns on the run about any gap it cannot explain).
 	Reconciliation []Reconciled `json:"reconciliation"`
@@ -156,7 +160,8 @@ func (w *Workspace) rememberSelection(objects []string) error {
 }
 
 func summarize(ctx context.Context, db *store.DB, res extract.Result) (Summary, error) {
-	s := Summary{Run: runOf(res.Run), MinimumCalls: res.MinimumCalls, ResumedFrom: res.ResumedFrom,
+	s := Summary{Run: runOf(res.Run), MinimumCalls: res.MinimumCalls, ExemptCalls: res.ExemptCalls, FloorSeconds: res.FloorSeconds,
+		ResumedFrom:    res.ResumedFrom,
 		Reconciliation: []Reconciled{}}
 	for _, st := range s.Run.Streams {
 		if st.Stream == "metadata" {

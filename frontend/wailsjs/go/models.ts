@@ -175,6 +175,7 @@ export namespace workspace {
 	}
 	export class Account {
 	    portalId: number;
+	    name: string;
 	    timeZone: string;
 	    accountType: string;
 	    currency: string;
@@ -188,6 +189,7 @@ export namespace workspace {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.portalId = source["portalId"];
+	        this.name = source["name"];
 	        this.timeZone = source["timeZone"];
 	        this.accountType = source["accountType"];
 	        this.currency = source["currency"];
@@ -942,6 +944,8 @@ export namespace workspace {
 	export class Summary {
 	    run: Run;
 	    minimumCalls: number;
+	    exemptCalls: number;
+	    floorSeconds: number;
 	    resumedFrom: number;
 	    reconciliation: Reconciled[];
 	
@@ -953,6 +957,8 @@ export namespace workspace {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.run = this.convertValues(source["run"], Run);
 	        this.minimumCalls = source["minimumCalls"];
+	        this.exemptCalls = source["exemptCalls"];
+	        this.floorSeconds = source["floorSeconds"];
 	        this.resumedFrom = source["resumedFrom"];
 	        this.reconciliation = this.convertValues(source["reconciliation"], Reconciled);
 	    }
