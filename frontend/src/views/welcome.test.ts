@@ -30,13 +30,18 @@ function welcome(result: Partial<ConnectionResult>) {
 
 describe('Welcome: the account a key opens', () => {
   it('shows the account and its time zone when HubSpot gave them', () => {
-    const { text } = welcome({ account: { portalId: 62515, timeZone: 'US/Eastern', accountType: 'STANDARD', currency: 'USD', uiDomain: '', dataHosting: '' } });
+    const { text } = welcome({ account: { portalId: 62515, name: '', timeZone: 'US/Eastern', accountType: 'STANDARD', currency: 'USD', uiDomain: '', dataHosting: '' } });
     expect(text('connect-account')).toBe('62515');
     expect(text('connect-time-zone')).toBe('US/Eastern');
   });
 
+  it('names the account when the 2026-09 details give its name', () => {
+    const { text } = welcome({ account: { portalId: 62515, name: 'Acme', timeZone: 'US/Eastern', accountType: 'STANDARD', currency: 'USD', uiDomain: '', dataHosting: '' } });
+    expect(text('connect-account')).toBe('Acme (62515)');
+  });
+
   it('names the scope that would add what the key cannot read', () => {
-    const idOnly = welcome({ accountScope: 'oauth', account: { portalId: 62515, timeZone: '', accountType: '', currency: '', uiDomain: '', dataHosting: '' } });
+    const idOnly = welcome({ accountScope: 'oauth', account: { portalId: 62515, name: '', timeZone: '', accountType: '', currency: '', uiDomain: '', dataHosting: '' } });
     expect(idOnly.text('connect-account')).toBe('62515');
     expect(idOnly.text('connect-time-zone')).toBe('not given: the key lacks oauth');
     unmount(mounted.pop()!);
