@@ -77,6 +77,11 @@ type Type struct {
 	// costs two more properties calls.
 	SensitiveScope       string `json:"sensitiveScope"`
 	HighlySensitiveScope string `json:"highlySensitiveScope"`
+	// ReadScope is the scope a key needs to read the type at all: without
+	// it HubSpot refuses the type's first call, and the type is shown as
+	// unavailable (naming this scope) rather than failing a run. "" for a
+	// type every key can read.
+	ReadScope string `json:"readScope"`
 }
 
 // The levels of sensitivity HubSpot marks property definitions with, as
@@ -125,6 +130,19 @@ const metadataLabel = "Owners and pipelines"
 
 var engagementLinks = []string{"contacts", "companies", "deals", "tickets"}
 
+// The read scopes of the built-in types. HubSpot's activities (calls,
+// emails, meetings, notes, tasks) are read with the contacts scope; the
+// bodies of logged emails also need sales-email-read, which is a separate
+// matter of what HubSpot returns, not of whether the type can be read.
+const (
+	contactsScope  = "crm.objects.contacts.read"
+	companiesScope = "crm.objects.companies.read"
+	dealsScope     = "crm.objects.deals.read"
+	ticketsScope   = "tickets"
+	formsScope     = "forms"
+	contentScope   = "content"
+)
+
 // builtinTypes are HubSpot's standard types in canonical order: the CRM
 // objects, the engagements, then the marketing streams.
 var builtinTypes = []Type{
@@ -134,20 +152,23 @@ var builtinTypes = []Type{
 		Title:                [][]string{{"firstname", "lastname"}, {"email"}},
 		LastModified:         "lastmodifieddate",
 		SensitiveScope:       "crm.objects.contacts.sensitive.read",
-		HighlySensitiveScope: "crm.objects.contacts.highly_sensitive.read"},
+		HighlySensitiveScope: "crm.objects.contacts.highly_sensitive.read",
+		ReadScope:            contactsScope},
 	{Name: "companies", Label: "Companies", Singular: "Company", Group: GroupCRM, Records: true,
 		Inline:               []string{"contacts"},
 		Columns:              []string{"name", "domain", "city", "country", "hubspot_owner_id"},
 		Title:                [][]string{{"name"}, {"domain"}},
 		SensitiveScope:       "crm.objects.companies.sensitive.read",
-		HighlySensitiveScope: "crm.objects.companies.highly_sensitive.read"},
+		HighlySensitiveScope: "crm.objects.companies.highly_sensitive.read",
+		ReadScope:            companiesScope},
 	{Name: "deals", Label: "Deals", Singular: "Deal", Group: GroupCRM, Records: true,
 		Inline:               []string{"contacts", "companies"},
 		Columns:              []string{"dealname", "amount", "dealstage", "closedate", "hubspot_owner_id"},
 		Title:                [][]string{{"dealname"}},
 		Pipelines:            true,
 		SensitiveScope:       "crm.objects.deals.sensitive.read",
-		HighlySensitiveScope: "crm.objects.deals.highly_sensitive.read"},
+		HighlySensitiveScope: "crm.objects.deals.highly_sensitive.read",
+		ReadScope:            dealsScope},
 	{Name: "tickets", Label: "Tickets", Singular: "Ticket", Group: GroupCRM, Records: true,
 		Inline:    []string{"contacts", "companies"},
 		Columns:   []string{"subject", "hs_pipeline_stage", "hs_ticket_priority", "hubspot_owner_id"},
@@ -156,35 +177,44 @@ var builtinTypes = []Type{
 		// Tickets' scopes are named apart from the crm.objects family,
 		// as their base scope (tickets) is.
 		SensitiveScope:       "tickets.sensitive",
-		HighlySensitiveScope: "tickets.highly_sensitive"},
+		HighlySensitiveScope: "tickets.highly_sensitive",
+		ReadScope:            ticketsScope},
 	{Name: "calls", Label: "Calls", Singular: "Call", Group: GroupEngagements, Records: true,
-		Inline:  engagementLinks,
-		Columns: []string{"hs_call_title", "hs_call_direction", "hs_call_status", "hs_timestamp", "hubspot_owner_id"},
-		Title:   [][]string{{"hs_call_title"}, {"hs_call_body"}},
-		HTML:    []string{"hs_call_body"}},
+		Inline:    engagementLinks,
+		Columns:   []string{"hs_call_title", "hs_call_direction", "hs_call_status", "hs_timestamp", "hubspot_owner_id"},
+		Title:     [][]string{{"hs_call_title"}, {"hs_call_body"}},
+		HTML:      []string{"hs_call_body"},
+		ReadScope: contactsScope},
 	{Name: "emails", Label: "Emails", Singular: "Email", Group: GroupEngagements, Records: true,
-		Inline:  engagementLinks,
-		Columns: []string{"hs_email_subject", "hs_email_direction", "hs_email_from_email", "hs_timestamp", "hubspot_owner_id"},
-		Title:   [][]string{{"hs_email_subject"}},
-		HTML:    []string{"hs_email_html"}},
+		Inline:    engagementLinks,
+		Columns:   []string{"hs_email_subject", "hs_email_direction", "hs_email_from_email", "hs_timestamp", "hubspot_owner_id"},
+		Title:     [][]string{{"hs_email_subject"}},
+		HTML:      []string{"hs_email_html"},
+		ReadScope: contactsScope},
 	{Name: "meetings", Label: "Meetings", Singular: "Meeting", Group: GroupEngagements, Records: true,
-		Inline:  engagementLinks,
-		Columns: []string{"hs_meeting_title", "hs_meeting_start_time", "hs_meeting_outcome", "hubspot_owner_id"},
-		Title:   [][]string{{"hs_meeting_title"}},
-		HTML:    []string{"hs_meeting_body"}},
+		Inline:    engagementLinks,
+		Columns:   []string{"hs_meeting_title", "hs_meeting_start_time", "hs_meeting_outcome", "hubspot_owner_id"},
+		Title:     [][]string{{"hs_meeting_title"}},
+		HTML:      []string{"hs_meeting_body"},
+		ReadScope: contactsScope},
 	{Name: "notes", Label: "Notes", Singular: "Note", Group: GroupEngagements, Records: true,
-		Inline:  engagementLinks,
-		Columns: []string{"hs_note_body", "hs_timestamp", "hubspot_owner_id"},
-		Title:   [][]string{{"hs_note_body"}},
-		HTML:    []string{"hs_note_body"}},
+		Inline:    engagementLinks,
+		Columns:   []string{"hs_note_body", "hs_timestamp", "hubspot_owner_id"},
+		Title:     [][]string{{"hs_note_body"}},
+		HTML:      []string{"hs_note_body"},
+		ReadScope: contactsScope},
 	{Name: "tasks", Label: "Tasks", Singular: "Task", Group: GroupEngagements, Records: true,
-		Inline:  engagementLinks,
-		Columns: []string{"hs_task_subject", "hs_task_status", "hs_task_priority", "hs_timestamp", "hubspot_owner_id"},
-		Title:   [][]string{{"hs_task_subject"}},
-		HTML:    []string{"hs_task_body"}},
-	{Name: Forms, Label: "Forms", Singular: "Form", Group: GroupMarketing},
-	{Name: FormSubmissions, Label: "Form submissions", Singular: "Form submission", Group: GroupMarketing},
-	{Name: EmailEvents, Label: "Marketing email events", Singular: "Email event", Group: GroupMarketing},
+		Inline:    engagementLinks,
+		Columns:   []string{"hs_task_subject", "hs_task_status", "hs_task_priority", "hs_timestamp", "hubspot_owner_id"},
+		Title:     [][]string{{"hs_task_subject"}},
+		HTML:      []string{"hs_task_body"},
+		ReadScope: contactsScope},
+	{Name: Forms, Label: "Forms", Singular: "Form", Group: GroupMarketing,
+		ReadScope: formsScope},
+	{Name: FormSubmissions, Label: "Form submissions", Singular: "Form submission", Group: GroupMarketing,
+		ReadScope: formsScope},
+	{Name: EmailEvents, Label: "Marketing email events", Singular: "Email event", Group: GroupMarketing,
+		ReadScope: contentScope},
 }
 
 // Catalog is a set of types: the built-in ones, and those registered from
@@ -315,6 +345,13 @@ func Label(name string) string {
 		return t.Label
 	}
 	return name
+}
+
+// ReadScope is the scope a key needs to read the built-in type name at
+// all ("" for one every key reads, or an unknown name).
+func ReadScope(name string) string {
+	t, _ := Lookup(name)
+	return t.ReadScope
 }
 
 // Singular names one record of a type: "Company".

@@ -185,3 +185,30 @@ func TestSensitiveLevels(t *testing.T) {
 		t.Errorf("registered type's levels = %v", got)
 	}
 }
+
+// TestReadScope: every built-in type names the scope that reads it (the
+// activities the contacts scope, as HubSpot grants them), so a key's
+// missing scope can be turned into the types it hides.
+func TestReadScope(t *testing.T) {
+	want := map[string]string{
+		"contacts": "crm.objects.contacts.read", "companies": "crm.objects.companies.read",
+		"deals": "crm.objects.deals.read", "tickets": "tickets",
+		"calls": "crm.objects.contacts.read", "emails": "crm.objects.contacts.read",
+		"meetings": "crm.objects.contacts.read", "notes": "crm.objects.contacts.read",
+		"tasks": "crm.objects.contacts.read",
+		Forms:   "forms", FormSubmissions: "forms", EmailEvents: "content",
+		"widgets": "",
+	}
+	for typ, scope := range want {
+		if got := ReadScope(typ); got != scope {
+			t.Errorf("ReadScope(%s) = %q, want %q", typ, got, scope)
+		}
+	}
+	// A built-in type added later must say too, or it could never be
+	// shown as unavailable.
+	for _, typ := range All {
+		if ReadScope(typ) == "" {
+			t.Errorf("type %s has no read scope", typ)
+		}
+	}
+}
