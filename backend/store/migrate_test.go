@@ -260,7 +260,13 @@ func TestMigrate0004KeepsSearch(t *testing.T) {
 	for _, r := range migrationRows(t, db) {
 		versions = append(versions, r.Version)
 	}
-	if want := []int{1, 2, 3, 4, 5, 6}; !reflect.DeepEqual(versions, want) {
+	// Every migration since 0004 runs too: the recorded versions are 1 to
+	// the newest this binary carries.
+	var want []int
+	for v := 1; v <= knownVersionOrZero(); v++ {
+		want = append(want, v)
+	}
+	if !reflect.DeepEqual(versions, want) {
 		t.Fatalf("migrations recorded %v, want %v", versions, want)
 	}
 	var ftsSQL string
@@ -333,7 +339,7 @@ func TestMigrate0006MarksStoredProperties(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if rows := migrationRows(t, db); len(rows) != 6 || rows[5].Version != 6 {
+	if rows := migrationRows(t, db); len(rows) < 6 || rows[5].Version != 6 {
 		t.Fatalf("migrations recorded %+v, want 1 to 6", rows)
 	}
 	for _, tc := range []struct {

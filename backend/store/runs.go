@@ -22,6 +22,11 @@ const (
 	// the computer switched off) before it could say how it ended; the
 	// next extraction closes it so (MarkAbandonedRuns) and resumes it.
 	StatusInterrupted = "interrupted"
+	// StatusUnavailable is a stream's only: HubSpot refused the type's
+	// first call for a scope the key lacks (StreamResult.Scope names it).
+	// It does not lower the run's status, and the next runs leave the type
+	// out of their default selection (Unavailable).
+	StatusUnavailable = "unavailable"
 )
 
 // Run modes.
@@ -58,6 +63,8 @@ type StreamResult struct {
 	Seconds      float64 `json:"seconds"`
 	HubSpotTotal int64   `json:"hubspot_total"` // -1: unknown
 	Error        string  `json:"error"`
+	// Scope is, for an unavailable stream, the scope that would add it.
+	Scope string `json:"scope"`
 }
 
 // CreateRun records a run starting now, in status running, and returns its id.
@@ -184,12 +191,12 @@ func (db *DB) MarkAbandonedRuns(ctx context.Context, status string, msg string) 
 }
 
 const saveStreamSQL = `INSERT INTO run_streams (run_id, stream, status, records, failed, api_calls,
-		pages, retries, seconds, hubspot_total, error)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		pages, retries, seconds, hubspot_total, error, missing_scope)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (run_id, stream) DO UPDATE SET status = excluded.status, records = excluded.records,
 		failed = excluded.failed, api_calls = excluded.api_calls, pages = excluded.pages,
 		retries = excluded.retries, seconds = excluded.seconds,
-		hubspot_total = excluded.hubspot_total, error = excluded.error`
+		hubspot_total = excluded.hubspot_total, error = excluded.error, missing_scope = excluded.missing_scope`
 
 func streamArgs(runID int64, r StreamResult) []any {
 	var total any
@@ -197,7 +204,7 @@ func streamArgs(runID int64, r StreamResult) []any {
 		total = r.HubSpotTotal
 	}
 	return []any{runID, r.Stream, r.Status, r.Records, r.Failed, r.APICalls, r.Pages, r.Retries,
-		r.Seconds, total, r.Error}
+		r.Seconds, total, r.Error, r.Scope}
 }
 
 // SaveStreamResult records (or replaces) one stream's result within a run.
@@ -290,7 +297,7 @@ func (db *DB) readRuns(ctx context.Context, tail string, args ...any) ([]Run, er
 		return nil, err
 	}
 	srows, err := db.db.QueryContext(ctx, `SELECT run_id, stream, status, records, failed, api_calls,
-		pages, retries, seconds, hubspot_total, error FROM run_streams
+		pages, retries, seconds, hubspot_total, error, missing_scope FROM run_streams
 		WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, stream`, string(ids))
 	if err != nil {
 		return nil, err
@@ -303,7 +310,7 @@ func (db *DB) readRuns(ctx context.Context, tail string, args ...any) ([]Run, er
 			total sql.NullInt64
 		)
 		if err := srows.Scan(&runID, &s.Stream, &s.Status, &s.Records, &s.Failed, &s.APICalls,
-			&s.Pages, &s.Retries, &s.Seconds, &total, &s.Error); err != nil {
+			&s.Pages, &s.Retries, &s.Seconds, &total, &s.Error, &s.Scope); err != nil {
 			return nil, err
 		}
 		s.HubSpotTotal = -1
