@@ -142,6 +142,10 @@ func engagementProps(t int) []*propDef {
 	}
 	fullName := func(_ *gctx, r *rng) string { return personName(r, firstNames) + " " + personName(r, lastNames) }
 	switch t {
+	case tCommunications:
+		return communicationProps(ts)
+	case tPostalMail:
+		return postalMailProps(ts)
 	case tCalls:
 		direction := opts("Inbound", "INBOUND", "Outbound", "OUTBOUND")
 		status := opts("Busy", "BUSY", "Calling CRM user", "CALLING_CRM_USER", "Canceled", "CANCELED", "Completed", "COMPLETED",

@@ -1,6 +1,7 @@
 package fakehub
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -85,7 +86,7 @@ type view struct {
 }
 
 func idMult(t int) int64 {
-	if isEngagement(t) {
+	if sharedEngagementID(t) {
 		return 5
 	}
 	return 1
@@ -152,7 +153,11 @@ func (ds *dataset) firstAtOrAfter(t int, id int64, n int) int {
 
 // generateRecords builds a type's timestamps: scale active records plus
 // about 2% archived ones spread through the id range.
-func (ds *dataset) generateRecords(t, scale int) *recordSet {
+//
+// With growth, create dates crowd toward now: the even date at fraction x
+// of the span moves to f(x) = (x + 3√x)/4, so the last months hold 1.6
+// times the average and the first ones a small fraction of it.
+func (ds *dataset) generateRecords(t, scale int, growth bool) *recordSet {
 	archivedN := 0
 	if scale > 0 {
 		archivedN = max(1, scale/50)
@@ -175,6 +180,10 @@ func (ds *dataset) generateRecords(t, scale int) *recordSet {
 	for i := 0; i < n; i++ {
 		r := newRNG(seed, uint64(t), uint64(i), 0x71)
 		c := start + int64(i)*w + int64(r.intn(int(w)))
+		if growth {
+			x := float64(c-start) / float64(span)
+			c = start + int64((x+3*math.Sqrt(x))/4*float64(span))
+		}
 		u := c
 		switch p := r.float(); {
 		case p < 0.3: // never edited

@@ -562,7 +562,7 @@ func TestDataSensitivityLevels(t *testing.T) {
 						t.Errorf("listed %v, truth %v", names, truth)
 					}
 					wantN := map[string]int{"sensitive": 2, "highly_sensitive": 1}[want]
-					if isEngagement(typeByName(typ)) {
+					if len(sensitiveProps(typeByName(typ))) == 0 { // activities and the commerce types have none
 						wantN = 0
 					}
 					if want != "non_sensitive" && len(names) != wantN {

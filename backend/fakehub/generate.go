@@ -28,6 +28,14 @@ func generate(cfg Config, now time.Time) (*dataset, *state) {
 			props = append(props, dealProps(ds)...)
 		case tTickets:
 			props = append(props, ticketProps(ds)...)
+		case tProducts:
+			props = append(props, productProps()...)
+		case tLineItems:
+			props = append(props, lineItemProps()...)
+		case tQuotes:
+			props = append(props, quoteProps()...)
+		case tLeads:
+			props = append(props, leadProps()...)
 		default:
 			props = append(props, engagementProps(t)...)
 		}
@@ -36,12 +44,58 @@ func generate(cfg Config, now time.Time) (*dataset, *state) {
 		ds.schemas[t] = newSchema(props, objTypes[t].mutable)
 	}
 	st := &state{}
+	sizes := cfg.sizes()
 	for t := 0; t < numTypes; t++ {
-		st.recs[t] = ds.generateRecords(t, cfg.Scale)
+		st.recs[t] = ds.generateRecords(t, sizes[t], cfg.Growth)
 		ds.generated[t] = st.recs[t].n()
 	}
 	ds.buildGraph(st)
 	generateForms(ds, cfg.Forms, cfg.FormSubmissionCounts)
 	st.events = generateEvents(ds, cfg.EmailEvents)
 	return ds, st
+}
+
+// sizes is the number of active records of each type: Sizes where it names
+// the type (by plural, singular or objectTypeId), Scale elsewhere.
+func (cfg Config) sizes() [numTypes]int {
+	var out [numTypes]int
+	for t := range out {
+		out[t] = cfg.Scale
+	}
+	for name, n := range cfg.Sizes {
+		if t, ok := typeIndex(name); ok {
+			out[t] = max(n, 0)
+		}
+	}
+	return out
+}
+
+// RealisticSizes gives a portal of the given scale (about its number of
+// contacts) the uneven sizes of a real account: many more emails and
+// notes than meetings, a few products and two to three line items per
+// deal, fewer quotes than deals, leads about a third of the contacts, and
+// few communications and postal mail. Use it as Config.Sizes.
+func RealisticSizes(scale int) map[string]int {
+	if scale < 1 {
+		scale = 1
+	}
+	part := func(num, den, least int) int { return max(scale*num/den, least) }
+	deals := part(2, 5, 1)
+	return map[string]int{
+		"contacts":       scale,
+		"companies":      part(3, 10, 1),
+		"deals":          deals,
+		"tickets":        part(1, 4, 1),
+		"calls":          part(3, 5, 1),
+		"emails":         part(5, 2, 1),
+		"meetings":       part(1, 5, 1),
+		"notes":          part(3, 2, 1),
+		"tasks":          part(4, 5, 1),
+		"products":       part(1, 50, 5),
+		"line_items":     max(deals*5/2, 1),
+		"quotes":         part(3, 20, 1),
+		"leads":          part(1, 3, 1),
+		"communications": part(1, 10, 1),
+		"postal_mail":    part(1, 50, 1),
+	}
 }

@@ -33,9 +33,13 @@ func (c *csr) of(i int) []int32 {
 
 // relation links types a and b; a is the side whose records pick partners.
 type relation struct {
-	a, b  int
-	dist  []float64 // chance of 0, 1, 2... partners per a record
-	hubs  bool      // 1 in 200 b records gets more partners than the inline page
+	a, b int
+	dist []float64 // chance of 0, 1, 2... partners per a record
+	hubs bool      // 1 in 200 b records gets more partners than the inline page
+	// build, when set, draws the relation's pairs instead of dist (it may
+	// read the relations built before it).
+	build func(ds *dataset, st *state, ri int) [][2]int32
+	must  bool // every a record has a partner: AddRecords always links one
 	kinds [2]assocKind
 	adj   [2]csr // [0] a→b, [1] b→a
 }
@@ -90,7 +94,89 @@ func relationSpecs() []*relation {
 			}})
 		}
 	}
+	return append(rels, commerceRelations()...)
+}
+
+// commerceRelations are the relations of the types added after the first
+// nine, listed after theirs so the first nine's pairs stay as they were.
+// Association type ids are HubSpot's; contact_to_lead 609 and
+// company_to_lead 611 are guessed from HubSpot's pairing of consecutive
+// ids (lead_to_contact 608, lead_to_company 610), as is the contact side's
+// "Primary" 579 of lead_to_primary_contact 578.
+func commerceRelations() []*relation {
+	lc := kindOf("lead", "contact", 608, 578)
+	cl := kindOf("contact", "lead", 609, 579)
+	rels := []*relation{
+		{a: tLineItems, b: tDeals, build: lineItemDeals, must: true,
+			kinds: [2]assocKind{kindOf("line_item", "deal", 20, 0), kindOf("deal", "line_item", 19, 0)}},
+		{a: tQuotes, b: tDeals, dist: []float64{0, 1}, must: true,
+			kinds: [2]assocKind{kindOf("quote", "deal", 64, 0), kindOf("deal", "quote", 63, 0)}},
+		{a: tQuotes, b: tContacts, dist: []float64{0, 0.65, 0.35}, must: true,
+			kinds: [2]assocKind{kindOf("quote", "contact", 69, 0), kindOf("contact", "quote", 70, 0)}},
+		{a: tQuotes, b: tCompanies, dist: []float64{0, 1}, must: true,
+			kinds: [2]assocKind{kindOf("quote", "company", 71, 0), kindOf("company", "quote", 72, 0)}},
+		{a: tQuotes, b: tLineItems, build: quoteLineItems,
+			kinds: [2]assocKind{kindOf("quote", "line_item", 67, 0), kindOf("line_item", "quote", 68, 0)}},
+		{a: tLeads, b: tContacts, dist: []float64{0, 1}, must: true, kinds: [2]assocKind{lc, cl}},
+		{a: tLeads, b: tCompanies, dist: []float64{0.15, 0.85},
+			kinds: [2]assocKind{kindOf("lead", "company", 610, 0), kindOf("company", "lead", 611, 0)}},
+	}
+	targets := []int{tContacts, tCompanies, tDeals, tTickets}
+	dists := [][]float64{{0.15, 0.7, 0.15}, {0.5, 0.5}, {0.7, 0.3}, {0.85, 0.15}}
+	activityIDs := map[int][4][2]int{ // × (contacts, companies, deals, tickets) × (activity→x, x→activity)
+		tCommunications: {{81, 82}, {87, 88}, {85, 86}, {83, 84}},
+		tPostalMail:     {{453, 454}, {459, 460}, {457, 458}, {455, 456}},
+	}
+	for _, e := range []int{tCommunications, tPostalMail} {
+		for k, x := range targets {
+			ids := activityIDs[e][k]
+			rels = append(rels, &relation{a: e, b: x, dist: dists[k], kinds: [2]assocKind{
+				kindOf(objTypes[e].singular, objTypes[x].singular, ids[0], 0),
+				kindOf(objTypes[x].singular, objTypes[e].singular, ids[1], 0),
+			}})
+		}
+	}
 	return rels
+}
+
+// maxLineItems is the most line items the generator gives one deal (when
+// there are deals enough for them).
+const maxLineItems = 6
+
+// lineItemDeals puts each line item on exactly one deal, at most
+// maxLineItems per deal while the deals have room.
+func lineItemDeals(ds *dataset, st *state, ri int) [][2]int32 {
+	na, nb := st.recs[tLineItems].n(), st.recs[tDeals].n()
+	room := na <= nb*maxLineItems
+	count := make([]int, nb)
+	pairs := make([][2]int32, 0, na)
+	for i := 0; i < na; i++ {
+		r := newRNG(uint64(ds.seed), uint64(ri), uint64(i), 0x5a)
+		j := r.intn(nb)
+		for try := 0; (room && count[j] >= maxLineItems || st.recs[tDeals].archived[j] != 0) && try < 1000; try++ {
+			j = r.intn(nb)
+		}
+		count[j]++
+		pairs = append(pairs, [2]int32{int32(i), int32(j)})
+	}
+	return pairs
+}
+
+// quoteLineItems gives each quote the line items of its deal.
+func quoteLineItems(ds *dataset, _ *state, _ int) [][2]int32 {
+	qd, _, _ := ds.findRelation(tQuotes, tDeals)
+	ld, _, _ := ds.findRelation(tLineItems, tDeals)
+	var pairs [][2]int32
+	quotes := ds.relations[qd].adj[0]
+	dealItems := ds.relations[ld].adj[1]
+	for q := 0; q+1 < len(quotes.off); q++ {
+		for _, d := range quotes.of(q) {
+			for _, li := range dealItems.of(int(d)) {
+				pairs = append(pairs, [2]int32{int32(q), li})
+			}
+		}
+	}
+	return pairs
 }
 
 // buildGraph draws each relation's pairs among the generated records.
@@ -105,10 +191,17 @@ func (ds *dataset) buildGraph(st *state) {
 			continue
 		}
 		var pairs [][2]int32
-		for i := 0; i < na; i++ {
+		if rel.build != nil {
+			pairs = rel.build(ds, st, ri)
+		}
+		for i := 0; rel.build == nil && i < na; i++ {
 			r := newRNG(uint64(ds.seed), uint64(ri), uint64(i), 0x5a)
 			for k := drawCount(&r, rel.dist); k > 0; k-- {
-				pairs = append(pairs, [2]int32{int32(i), int32(r.intn(nb))})
+				j := r.intn(nb)
+				for try := 0; rel.must && st.recs[rel.b].archived[j] != 0 && try < 100; try++ {
+					j = r.intn(nb) // a partner that stays: its records would go with it
+				}
+				pairs = append(pairs, [2]int32{int32(i), int32(j)})
 			}
 		}
 		if rel.hubs {

@@ -67,7 +67,7 @@ func (s *Server) AddRecords(objectType string, n int, at time.Time) []string {
 			}
 			r := newRNG(uint64(s.ds.seed), uint64(ri), uint64(i), 0xad)
 			nb := s.st.recs[rel.b].n()
-			if nb == 0 || r.chance(0.3) {
+			if nb == 0 || !rel.must && r.chance(0.3) {
 				continue
 			}
 			for try := 0; try < 8; try++ {

@@ -18,11 +18,21 @@ const (
 	tMeetings
 	tNotes
 	tTasks
+	// The commerce objects, leads and two more activity types, added after
+	// the first nine so those keep their indexes (and so their data).
+	tProducts
+	tLineItems
+	tQuotes
+	tLeads
+	tCommunications
+	tPostalMail
 	numTypes
 )
 
 // engBase is where engagement ids start. The five engagement types share
 // one id space, as they do in HubSpot: id mod 5 names the type.
+// Communications and postal mail, activities too, have id bases of their
+// own beyond that space, so the five keep their ids.
 const (
 	engBase = 40_100_000_000
 	engStep = 3 // ids of one engagement type are about engStep*5 apart
@@ -67,9 +77,39 @@ var objTypes = [numTypes]objType{
 		created: "hs_createdate", lastMod: "hs_lastmodifieddate", group: "note", defaults: engDefaults, mutable: "hs_note_body"},
 	{name: "tasks", singular: "task", typeID: "0-27", base: engBase + 4, step: engStep,
 		created: "hs_createdate", lastMod: "hs_lastmodifieddate", group: "task", defaults: engDefaults, mutable: "hs_task_subject"},
+	// Id bases are far enough apart that no two types' ids meet below
+	// ~60 million records each (TestIDRangesDoNotOverlap).
+	{name: "products", singular: "product", typeID: "0-7", base: 1_520_000_000, step: 9,
+		created: "createdate", lastMod: "hs_lastmodifieddate", group: "productinformation",
+		defaults: []string{"createdate", "description", "hs_lastmodifieddate", "hs_object_id", "name", "price"},
+		mutable:  "description"},
+	{name: "line_items", singular: "line_item", typeID: "0-8", base: 13_650_000_000, step: 4,
+		created: "createdate", lastMod: "hs_lastmodifieddate", group: "lineiteminformation",
+		defaults: []string{"amount", "createdate", "hs_lastmodifieddate", "hs_object_id", "hs_product_id", "name", "price", "quantity"},
+		mutable:  "description"},
+	{name: "quotes", singular: "quote", typeID: "0-14", base: 5_060_000_000, step: 7,
+		created: "hs_createdate", lastMod: "hs_lastmodifieddate", group: "quoteinformation",
+		defaults: []string{"hs_createdate", "hs_expiration_date", "hs_lastmodifieddate", "hs_object_id", "hs_quote_amount", "hs_status", "hs_title"},
+		mutable:  "hs_title"},
+	{name: "leads", singular: "lead", typeID: "0-136", base: 18_740_000_000, step: 5,
+		created: "hs_createdate", lastMod: "hs_lastmodifieddate", group: "lead_information",
+		defaults: []string{"hs_createdate", "hs_lastmodifieddate", "hs_lead_name", "hs_object_id", "hs_pipeline", "hs_pipeline_stage"},
+		mutable:  "hs_lead_name"},
+	{name: "communications", singular: "communication", typeID: "0-18", base: 44_700_000_000, step: 7,
+		created: "hs_createdate", lastMod: "hs_lastmodifieddate", group: "communication", defaults: engDefaults, mutable: "hs_communication_body"},
+	{name: "postal_mail", singular: "postal_mail", typeID: "0-116", base: 46_300_000_000, step: 9,
+		created: "hs_createdate", lastMod: "hs_lastmodifieddate", group: "postal_mail", defaults: engDefaults, mutable: "hs_postal_mail_body"},
 }
 
-func isEngagement(t int) bool { return t >= tCalls }
+// isEngagement reports an activity type: the five engagement types,
+// communications and postal mail.
+func isEngagement(t int) bool {
+	return t >= tCalls && t <= tTasks || t == tCommunications || t == tPostalMail
+}
+
+// sharedEngagementID reports the five types of the shared engagement id
+// space (id mod 5 names the type).
+func sharedEngagementID(t int) bool { return t >= tCalls && t <= tTasks }
 
 // typeIndex resolves an object type as HubSpot does: plural, singular or
 // objectTypeId, case-insensitively.

@@ -23,20 +23,28 @@ import (
 
 // Config shapes one fake portal. The zero value is a usable demo portal.
 type Config struct {
-	Token                  string // accepted bearer token; "demo-token" when empty
-	Seed                   int64  // data and fault seed
-	Scale                  int    // records per CRM/engagement type (default 2000); archived records are extra (~2%)
-	ExtraProperties        int    // custom properties per type beyond the built-ins (600 makes 414 tests)
-	InlineAssociationLimit int    // inline association page on list (default 100, HubSpot's since 2021)
-	AssociationPageSize    int    // v4 associations page per input (default 500)
-	Forms                  int    // number of forms (default 12)
-	FormSubmissionCounts   []int  // optional exact submission count per form, e.g. {0,1,50,51,500}
-	EmailEvents            int    // marketing email events (default 5000)
-	RatePer10s             int    // rolling 10 s limit before 429 (0 = unlimited)
-	SearchRatePerSec       int    // search endpoints' own limit (0 = unlimited)
-	SearchResultCap        int    // results one search query can page through (default 10,000, HubSpot's); tests lower it
-	DailyLimit             int    // 0 = unlimited; past it 429 with policyName DAILY
-	RetryAfter             bool   // send Retry-After on 429 (HubSpot often does not)
+	Token string // accepted bearer token; "demo-token" when empty
+	Seed  int64  // data and fault seed
+	Scale int    // records per CRM/engagement type (default 2000); archived records are extra (~2%)
+	// Sizes overrides Scale for the types it names (plural, singular or
+	// objectTypeId → active records; 0 makes the type empty). Use
+	// RealisticSizes for an account's uneven sizes.
+	Sizes map[string]int
+	// Growth spreads records' create dates (and so activities'
+	// hs_timestamp) so that later months hold more than earlier ones, as in
+	// a growing account; without it they are spread evenly.
+	Growth                 bool
+	ExtraProperties        int   // custom properties per type beyond the built-ins (600 makes 414 tests)
+	InlineAssociationLimit int   // inline association page on list (default 100, HubSpot's since 2021)
+	AssociationPageSize    int   // v4 associations page per input (default 500)
+	Forms                  int   // number of forms (default 12)
+	FormSubmissionCounts   []int // optional exact submission count per form, e.g. {0,1,50,51,500}
+	EmailEvents            int   // marketing email events (default 5000)
+	RatePer10s             int   // rolling 10 s limit before 429 (0 = unlimited)
+	SearchRatePerSec       int   // search endpoints' own limit (0 = unlimited)
+	SearchResultCap        int   // results one search query can page through (default 10,000, HubSpot's); tests lower it
+	DailyLimit             int   // 0 = unlimited; past it 429 with policyName DAILY
+	RetryAfter             bool  // send Retry-After on 429 (HubSpot often does not)
 	Latency, Jitter        time.Duration
 	SlowDelay              time.Duration // extra delay of the "slow" fault (default 10 s)
 	Faults                 Faults
