@@ -24,16 +24,25 @@ const Token = "demo-token"
 // Environment variables that shape the sample data (tests make it small and
 // fast).
 const (
-	EnvScale     = "HUBEXTRACT_SAMPLE_SCALE"      // records per type
+	EnvScale     = "HUBEXTRACT_SAMPLE_SCALE"      // records per type (contacts, with realistic sizes)
 	EnvLatencyMS = "HUBEXTRACT_SAMPLE_LATENCY_MS" // mean latency of a call
+	EnvSizes     = "HUBEXTRACT_SAMPLE_SIZES"      // "realistic" (the default) or "even"
 )
 
 // Options shape the fake portal.
 type Options struct {
-	Scale   int           // records per object type (about 2% more are archived)
-	Latency time.Duration // mean latency of a call
-	Jitter  time.Duration // ± spread of the latency
-	Seed    int64
+	// Scale is the number of records of each object type (about 2% more
+	// are archived); with Realistic, the number of contacts, the other
+	// types sized from it (fakehub.RealisticSizes).
+	Scale int
+	// Realistic gives the types a real account's uneven sizes and
+	// spreads records over time with more in recent months
+	// (fakehub.RealisticSizes, fakehub.Config.Growth); without it every
+	// type has Scale records, evenly spread.
+	Realistic bool
+	Latency   time.Duration // mean latency of a call
+	Jitter    time.Duration // ± spread of the latency
+	Seed      int64
 	// RatePer10s is the fake's own limit; 0 allows HubSpot's highest tier
 	// (250), so no tier chosen in the settings runs into 429s.
 	RatePer10s int
@@ -46,10 +55,18 @@ type Options struct {
 const maxJitter = 100 * time.Millisecond
 
 // Defaults are the sample account of the app and of `hubextract demo`: a
-// thousand records per type behind HubSpot's usual latency, so a first
-// extraction at the Starter rate takes well under a minute.
+// thousand contacts and the other types in a real account's proportions
+// (Realistic) behind HubSpot's usual latency.
 func Defaults() Options {
-	return Options{Scale: 1000, Seed: 1}.WithLatency(250 * time.Millisecond)
+	return Options{Scale: 1000, Seed: 1, Realistic: true}.WithLatency(250 * time.Millisecond)
+}
+
+// Sizes is the number of active records of each type the sample holds.
+func (o Options) Sizes() map[string]int {
+	if o.Realistic {
+		return fakehub.RealisticSizes(o.Scale)
+	}
+	return nil
 }
 
 // WithLatency sets the mean latency, with a jitter of up to ±100 ms that
@@ -59,8 +76,10 @@ func (o Options) WithLatency(d time.Duration) Options {
 	return o
 }
 
-// FromEnv is Defaults changed by $HUBEXTRACT_SAMPLE_SCALE and
-// $HUBEXTRACT_SAMPLE_LATENCY_MS; a value that is not a number is an error.
+// FromEnv is Defaults changed by $HUBEXTRACT_SAMPLE_SCALE,
+// $HUBEXTRACT_SAMPLE_LATENCY_MS and $HUBEXTRACT_SAMPLE_SIZES; a value that
+// is not a number (or, for the sizes, not "realistic" or "even") is an
+// error.
 func FromEnv(getenv func(string) string) (Options, error) {
 	o := Defaults()
 	if v := getenv(EnvScale); v != "" {
@@ -76,6 +95,13 @@ func FromEnv(getenv func(string) string) (Options, error) {
 			return o, fmt.Errorf("%s=%q: want milliseconds, 0 or more", EnvLatencyMS, v)
 		}
 		o = o.WithLatency(time.Duration(n) * time.Millisecond)
+	}
+	switch v := getenv(EnvSizes); v {
+	case "":
+	case "realistic", "even":
+		o.Realistic = v == "realistic"
+	default:
+		return o, fmt.Errorf("%s=%q: want realistic or even", EnvSizes, v)
 	}
 	return o, nil
 }
@@ -99,7 +125,7 @@ func Start(o Options) (*Hub, error) {
 		rate = 250
 	}
 	fake := fakehub.New(fakehub.Config{
-		Token: Token, Seed: o.Seed, Scale: o.Scale,
+		Token: Token, Seed: o.Seed, Scale: o.Scale, Sizes: o.Sizes(), Growth: o.Realistic,
 		Latency: o.Latency, Jitter: o.Jitter,
 		RatePer10s: rate, SearchRatePerSec: 5, ChargeExempt: o.ChargeExempt,
 	})

@@ -2,6 +2,8 @@ package demo
 
 import (
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -61,16 +63,20 @@ func TestStartRejectsZeroScale(t *testing.T) {
 
 func TestFromEnv(t *testing.T) {
 	tests := []struct {
-		name    string
-		env     map[string]string
-		scale   int
-		latency time.Duration
-		jitter  time.Duration
-		wantErr string
+		name      string
+		env       map[string]string
+		scale     int
+		latency   time.Duration
+		jitter    time.Duration
+		realistic bool
+		wantErr   string
 	}{
-		{name: "Defaults", env: nil, scale: 1000, latency: 250 * time.Millisecond, jitter: 100 * time.Millisecond},
-		{name: "SmallAndFast", env: map[string]string{EnvScale: "40", EnvLatencyMS: "0"}, scale: 40},
-		{name: "SomeLatency", env: map[string]string{EnvLatencyMS: "60"}, scale: 1000, latency: 60 * time.Millisecond, jitter: 30 * time.Millisecond},
+		{name: "Defaults", env: nil, scale: 1000, latency: 250 * time.Millisecond, jitter: 100 * time.Millisecond, realistic: true},
+		{name: "Even", env: map[string]string{EnvScale: "40", EnvSizes: "even"}, scale: 40, latency: 250 * time.Millisecond, jitter: 100 * time.Millisecond},
+		{name: "Realistic", env: map[string]string{EnvSizes: "realistic", EnvLatencyMS: "0"}, scale: 1000, realistic: true},
+		{name: "ErrSizes", env: map[string]string{EnvSizes: "huge"}, wantErr: EnvSizes},
+		{name: "SmallAndFast", env: map[string]string{EnvScale: "40", EnvLatencyMS: "0"}, scale: 40, realistic: true},
+		{name: "SomeLatency", env: map[string]string{EnvLatencyMS: "60"}, scale: 1000, latency: 60 * time.Millisecond, jitter: 30 * time.Millisecond, realistic: true},
 		{name: "ErrScale", env: map[string]string{EnvScale: "many"}, wantErr: EnvScale},
 		{name: "ErrZeroScale", env: map[string]string{EnvScale: "0"}, wantErr: EnvScale},
 		{name: "ErrLatency", env: map[string]string{EnvLatencyMS: "-5"}, wantErr: EnvLatencyMS},
@@ -87,9 +93,57 @@ func TestFromEnv(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if o.Scale != tt.scale || o.Latency != tt.latency || o.Jitter != tt.jitter {
+			if o.Scale != tt.scale || o.Latency != tt.latency || o.Jitter != tt.jitter || o.Realistic != tt.realistic {
 				t.Errorf("FromEnv = %+v, want scale %d latency %v jitter %v", o, tt.scale, tt.latency, tt.jitter)
 			}
 		})
+	}
+}
+
+// TestSampleLooksLikeARealAccount: the default sample has uneven sizes,
+// the same for the same seed.
+func TestSampleLooksLikeARealAccount(t *testing.T) {
+	o := Defaults().WithLatency(0)
+	hub, err := Start(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hub.Stop()
+	tr := hub.Fake.Truth()
+	got := map[string]int{}
+	for _, typ := range tr.Types() {
+		got[typ] = len(tr.IDs(typ, false))
+	}
+	want := map[string]int{
+		"contacts": 1000, "companies": 300, "deals": 400, "tickets": 250,
+		"calls": 600, "emails": 2500, "meetings": 200, "notes": 1500, "tasks": 800,
+		"products": 20, "line_items": 1000, "quotes": 150, "leads": 333, "communications": 100, "postal_mail": 20,
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("sample sizes %v, want %v", got, want)
+	}
+	again, err := Start(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Stop()
+	for _, typ := range []string{"emails", "line_items", "quotes"} {
+		if !slices.Equal(again.Fake.Truth().IDs(typ, false), tr.IDs(typ, false)) {
+			t.Errorf("%s differ between two samples of seed %d", typ, o.Seed)
+		}
+		if !slices.Equal(again.Fake.Truth().Pairs(typ, "deals"), tr.Pairs(typ, "deals")) {
+			t.Errorf("%s→deals differ between two samples of seed %d", typ, o.Seed)
+		}
+	}
+	// Explicit options without Realistic keep every type at the scale.
+	even, err := Start(Options{Scale: 7, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer even.Stop()
+	for _, typ := range even.Fake.Truth().Types() {
+		if n := len(even.Fake.Truth().IDs(typ, false)); n != 7 {
+			t.Errorf("even sample: %d %s, want 7", n, typ)
+		}
 	}
 }
