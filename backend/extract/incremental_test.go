@@ -510,19 +510,29 @@ func TestFullRuns(t *testing.T) {
 	}
 }
 
-// TestResumeRule: a run partial for a reason that persists (a scope never
-// granted) is not resumed, so the next run refreshes every other stream
-// incrementally; one that stopped for a reason that may pass (a server
-// failing through every retry) is resumed; --full starts afresh.
+// TestResumeRule: a run partial for a reason that persists (a scope lost
+// after the type's first pages) is not resumed, so the next run refreshes
+// every other stream incrementally; a type refused from its first call
+// (unavailable) leaves the run succeeded and not resumable either; one that
+// stopped for a reason that may pass (a server failing through every retry)
+// is resumed; --full starts afresh.
 func TestResumeRule(t *testing.T) {
 	t.Run("PermanentFailureNotResumed", func(t *testing.T) {
-		f := newFixture(t, fakehub.Config{Scale: 40})
-		f.fake.DenyScope("emails", "sales-email-read")
+		f := newFixture(t, fakehub.Config{Scale: 250})
 		db := testkit.OpenDB(t)
 		objects := []string{"contacts", "emails", catalog.EmailEvents}
-		first := f.run(t.Context(), db, Options{Objects: objects})
+		denied := false
+		first := f.run(t.Context(), db, Options{Objects: objects, pageSaved: func() {
+			if n, _, err := db.CountRecords(t.Context(), "emails"); err == nil && n > 0 && !denied {
+				denied = true
+				f.fake.DenyScope("emails", "sales-email-read")
+			}
+		}})
 		if first.Status != store.StatusPartial || first.Resumable {
 			t.Fatalf("first run: %s, resumable %v", first.Status, first.Resumable)
+		}
+		if s := streamResult(t, first, "emails"); s.Status != store.StatusFailed {
+			t.Fatalf("emails, refused after a page: %+v", s)
 		}
 		if resumes(t, db, objects) != 0 {
 			t.Error("a run that failed only for a missing scope is resumable")
@@ -530,13 +540,35 @@ func TestResumeRule(t *testing.T) {
 		f.clk.Advance(time.Hour)
 		f.fake.Modify("contacts", f.fake.Truth().IDs("contacts", false)[:3], f.clk.Now())
 		second := f.run(t.Context(), db, Options{Objects: objects})
-		if second.Status != store.StatusPartial || second.ResumedFrom != 0 || second.Mode != store.ModeIncremental {
+		if second.Status != store.StatusSucceeded || second.ResumedFrom != 0 || second.Mode != store.ModeIncremental {
 			t.Fatalf("second run: %s %s, resumed from %d", second.Status, second.Mode, second.ResumedFrom)
+		}
+		// The key now lacks the scope from the start: emails are unavailable.
+		if s := streamResult(t, second, "emails"); s.Status != store.StatusUnavailable {
+			t.Errorf("emails, refused from the first call: %+v", s)
 		}
 		if s := streamResult(t, second, "contacts"); s.Status != store.StatusSucceeded || s.Records < 3 {
 			t.Errorf("contacts did not refresh: %+v", s)
 		}
 		checkTruth(t, db, f.fake.Truth(), []string{"contacts", catalog.EmailEvents})
+	})
+	t.Run("UnavailableNotResumed", func(t *testing.T) {
+		f := newFixture(t, fakehub.Config{Scale: 40})
+		f.fake.DenyScope("emails", "sales-email-read")
+		db := testkit.OpenDB(t)
+		objects := []string{"contacts", "emails", catalog.EmailEvents}
+		first := f.run(t.Context(), db, Options{Objects: objects})
+		if first.Status != store.StatusSucceeded || first.Resumable {
+			t.Fatalf("first run: %s, resumable %v", first.Status, first.Resumable)
+		}
+		if s := streamResult(t, first, "emails"); s.Status != store.StatusUnavailable || s.Scope != "sales-email-read" {
+			t.Fatalf("emails: %+v", s)
+		}
+		f.clk.Advance(time.Hour)
+		second := f.run(t.Context(), db, Options{Objects: objects})
+		if second.ResumedFrom != 0 || second.Mode != store.ModeIncremental {
+			t.Fatalf("second run: %s %s, resumed from %d", second.Status, second.Mode, second.ResumedFrom)
+		}
 	})
 	t.Run("TransientFailureResumed", func(t *testing.T) {
 		f := newFixture(t, fakehub.Config{Scale: 250})

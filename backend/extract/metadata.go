@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -93,6 +94,17 @@ func (e *engine) owners(ctx context.Context, s *stream, key string, archived boo
 // pipelines reads the pipelines and stages of one type.
 func (e *engine) pipelines(ctx context.Context, s *stream, key, objectType string) error {
 	ps, err := e.client.Pipelines(ctx, objectType)
+	var se *hubspot.ScopeError
+	if errors.As(err, &se) {
+		// The type's scope reads its pipelines too: a key without it finds
+		// the type itself unavailable, which its own stream says. The
+		// metadata does not fail for it; the refused call is still made
+		// (the estimate counts it) and counted.
+		e.addMinimum(pipelineCalls)
+		e.note(metadataStream, fmt.Sprintf("pipelines of %s not read: the key lacks %s", objectType,
+			cmp.Or(strings.Join(se.Scopes, " or "), catalog.ReadScope(objectType))))
+		return nil
+	}
 	if err != nil {
 		return err
 	}

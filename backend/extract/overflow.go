@@ -1,7 +1,9 @@
 package extract
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -124,6 +126,15 @@ func (e *engine) resolve(ctx context.Context, g *assocGroup) {
 	for _, d := range chosen {
 		s := e.streams[d.from]
 		if err := e.complete(ctx, s, d); err != nil {
+			var se *hubspot.ScopeError
+			if errors.As(err, &se) && !errCancelled(ctx, err) {
+				// The key cannot read d.to (its type is unavailable): the
+				// records keep the associations listed inline with them, and
+				// the rest stays pending for a key that can.
+				e.note(d.from, fmt.Sprintf("associations with %s not completed: the key lacks %s", d.to,
+					cmp.Or(strings.Join(se.Scopes, " or "), catalog.ReadScope(d.to))))
+				return
+			}
 			s.fail(ctx, err)
 			return
 		}

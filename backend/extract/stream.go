@@ -1,10 +1,14 @@
 package extract
 
 import (
+	"cmp"
 	"context"
+	"errors"
+	"strings"
 	"sync"
 	"time"
 
+	"hubextract/backend/catalog"
 	"hubextract/backend/hubspot"
 	"hubextract/backend/progress"
 	"hubextract/backend/store"
@@ -20,21 +24,24 @@ type stream struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	mu       sync.Mutex
-	pending  int    // obligations left
-	status   string // final status once ended, "" while running
-	err      error
-	records  int64 // written in this run
-	archived int64 // of which archived
-	failed   int64
-	pages    int64
-	total    int64 // HubSpot's count of active records; -1 unknown
-	expect   int64 // records an incremental read expects to write; -1 unknown
-	planErr  error // why total is unknown
-	base     int64 // records written by the interrupted runs this one resumes
-	started  time.Time
-	seconds  float64
-	phase    string
+	mu      sync.Mutex
+	pending int    // obligations left
+	status  string // final status once ended, "" while running
+	err     error
+	// unavailable is the scope the key lacks, once HubSpot refused the
+	// type's first call for it (err holds the refusal).
+	unavailable string
+	records     int64 // written in this run
+	archived    int64 // of which archived
+	failed      int64
+	pages       int64
+	total       int64 // HubSpot's count of active records; -1 unknown
+	expect      int64 // records an incremental read expects to write; -1 unknown
+	planErr     error // why total is unknown
+	base        int64 // records written by the interrupted runs this one resumes
+	started     time.Time
+	seconds     float64
+	phase       string
 	// listsDone: records and archived records are all saved (in this run
 	// or one it resumes); listed: they were at the start of this run.
 	listsDone, listedBefore bool
@@ -73,16 +80,40 @@ func (s *stream) fail(ctx context.Context, err error) {
 	first := s.err == nil
 	if first {
 		s.err = err
+		s.unavailable = s.refusedScope(err)
 	}
+	unavailable := s.unavailable
 	s.mu.Unlock()
-	if first {
-		s.cancel()
-		if isFatal(err) {
-			s.e.abort(err)
-		}
-		s.e.rep.Report(progress.Event{Kind: progress.KindLog, Time: s.e.clk.Now(), Stream: s.name,
-			Level: progress.LevelError, Message: s.name + ": " + hubspot.UserMessage(err) + " (" + err.Error() + ")"})
+	if !first {
+		return
 	}
+	s.cancel()
+	if unavailable != "" {
+		s.e.typeUnavailable(s, unavailable)
+		return
+	}
+	if isFatal(err) {
+		s.e.abort(err)
+	}
+	s.e.rep.Report(progress.Event{Kind: progress.KindLog, Time: s.e.clk.Now(), Stream: s.name,
+		Level: progress.LevelError, Message: s.name + ": " + hubspot.UserMessage(err) + " (" + err.Error() + ")"})
+}
+
+// refusedScope is the scope the key lacks when err is HubSpot refusing the
+// type before anything of it was read (s.mu held): the type is then
+// unavailable to this key, which is how the account is, not a failure. The
+// scope is the one HubSpot names, else the catalog's. A refusal after
+// pages were read stays a failure (the key changed during the run), and
+// the metadata stream is not a type. "" otherwise.
+func (s *stream) refusedScope(err error) string {
+	var se *hubspot.ScopeError
+	if s.name == metadataStream || !errors.As(err, &se) || s.pages > 0 || s.records > 0 || s.props != nil {
+		return ""
+	}
+	if len(se.Scopes) > 0 {
+		return strings.Join(se.Scopes, " or ")
+	}
+	return cmp.Or(catalog.ReadScope(s.name), "a scope HubSpot did not name")
 }
 
 func (s *stream) failedErr() error {
@@ -151,6 +182,8 @@ func (s *stream) abandon(fatal error) {
 func (s *stream) end(status string) {
 	calls, _ := s.e.meter.of(s.name)
 	switch {
+	case s.unavailable != "":
+		status = store.StatusUnavailable
 	case s.err != nil:
 		status = store.StatusFailed
 	case status == store.StatusSucceeded && s.listedBefore && calls == 0 && s.records == 0:
@@ -159,7 +192,8 @@ func (s *stream) end(status string) {
 	s.status = status
 	s.seconds = s.e.clk.Now().Sub(s.started).Seconds()
 	s.phase = map[string]string{store.StatusSucceeded: progress.PhaseDone, store.StatusFailed: progress.PhaseFailed,
-		store.StatusCancelled: progress.PhaseCancelled, statusSkipped: progress.PhaseSkipped}[status]
+		store.StatusCancelled: progress.PhaseCancelled, statusSkipped: progress.PhaseSkipped,
+		store.StatusUnavailable: progress.PhaseUnavailable}[status]
 }
 
 // setPhase moves the stream on; leaving the queue starts its clock, so its
@@ -185,7 +219,10 @@ func (s *stream) result() store.StreamResult {
 	} else {
 		r.Seconds = s.e.clk.Now().Sub(s.started).Seconds()
 	}
-	if s.err != nil {
+	switch {
+	case s.unavailable != "":
+		r.Status, r.Error, r.Scope = store.StatusUnavailable, unavailableMsg(s.name, s.unavailable), s.unavailable
+	case s.err != nil:
 		r.Status, r.Error = store.StatusFailed, hubspot.UserMessage(s.err)
 	}
 	return r
@@ -223,4 +260,25 @@ func (s *stream) report(final bool) {
 		ev.ETA = 0
 	}
 	s.e.rep.Report(ev)
+}
+
+// unavailableMsg says, once per run and type, that the type was left out
+// and what would add it: "tickets: not extracted: the key lacks tickets;
+// add it to the key in HubSpot to include them".
+func unavailableMsg(name, scope string) string {
+	return strings.ToLower(catalog.Label(name)) + ": not extracted: the key lacks " + scope +
+		"; add it to the key in HubSpot to include them"
+}
+
+// typeUnavailable records that HubSpot refused s's type for scope: a
+// warning on the run (said once: only the stream's first error gets here)
+// and, when the refused call was the stream's own, that call in the
+// minimum, since it is the call that tells. The forms list serves both
+// forms and form_submissions; its refusal counts once, toward the stream
+// the meter gave it to.
+func (e *engine) typeUnavailable(s *stream, scope string) {
+	if calls, _ := e.meter.of(s.name); calls > 0 {
+		e.addMinimum(1)
+	}
+	e.warn(unavailableMsg(s.name, scope))
 }

@@ -32,6 +32,9 @@ const (
 	PhaseFailed       = "failed"
 	PhaseCancelled    = "cancelled"
 	PhaseSkipped      = "skipped" // finished by an earlier, interrupted run
+	// PhaseUnavailable: HubSpot refused the type for a scope the key
+	// lacks; nothing was read, and the run is not failed by it.
+	PhaseUnavailable = "unavailable"
 )
 
 // Log levels.
