@@ -54,9 +54,12 @@ func TestConfigsWithoutSizesUnchanged(t *testing.T) {
 		{Config{Seed: 1, Scale: 60}, "f2c34d3a7cb7f5f6c357d08374df085c446e952b8636a6b409134f636e93482b"},
 		{Config{Seed: 7, Scale: 230, ExtraProperties: 5}, "9b896f3840e3d2ecabc959e43d46fbb2a43c45bc390fb04d1cb5577d615e9957"},
 		{Config{Seed: 42, Scale: 3}, "62845115a1575024a0c29225cd5b36bdcb5013111c6da1f6face28d0307039e2"},
+		// Sizes of the new types only leave the nine as they were.
+		{Config{Seed: 1, Scale: 60, Sizes: map[string]int{"products": 5, "line_items": 400, "quotes": 0, "postal_mail": 2}},
+			"f2c34d3a7cb7f5f6c357d08374df085c446e952b8636a6b409134f636e93482b"},
 	}
 	for _, c := range cases {
-		t.Run(fmt.Sprintf("seed%d_scale%d", c.cfg.Seed, c.cfg.Scale), func(t *testing.T) {
+		t.Run(fmt.Sprintf("seed%d_scale%d_sizes%d", c.cfg.Seed, c.cfg.Scale, len(c.cfg.Sizes)), func(t *testing.T) {
 			c.cfg.Clock = testkit.NewClock(t0)
 			got := truthFingerprint(New(c.cfg).Truth(), legacyTypes)
 			if got != c.want {
