@@ -99,10 +99,11 @@ func relationSpecs() []*relation {
 
 // commerceRelations are the relations of the types added after the first
 // nine, listed after theirs so the first nine's pairs stay as they were.
-// Association type ids are HubSpot's; contact_to_lead 609 and
-// company_to_lead 611 are guessed from HubSpot's pairing of consecutive
-// ids (lead_to_contact 608, lead_to_company 610), as is the contact side's
-// "Primary" 579 of lead_to_primary_contact 578.
+// Association type ids are HubSpot's; contact_to_quote 70,
+// company_to_quote 72, contact_to_lead 609 and company_to_lead 611 are
+// guessed from HubSpot's pairing of consecutive ids (quote_to_contact 69,
+// quote_to_company 71, lead_to_contact 608, lead_to_company 610), as is
+// the contact side's "Primary" 579 of lead_to_primary_contact 578.
 func commerceRelations() []*relation {
 	lc := kindOf("lead", "contact", 608, 578)
 	cl := kindOf("contact", "lead", 609, 579)
