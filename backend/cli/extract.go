@@ -121,6 +121,18 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 		return exitFailure
 	}
 	defer db.Close()
+	if strings.TrimSpace(*objects) == "" {
+		// "Everything" leaves out the types the last run found the key
+		// cannot read, saying so: naming them in --objects tries again.
+		var skipped []store.UnavailableType
+		if objs, skipped, err = extract.DefaultSelection(ctx, db); err != nil {
+			fmt.Fprintf(env.Stderr, "hubextract extract: %v\n", err)
+			return exitFailure
+		}
+		if line := skippedLine(skipped); line != "" {
+			fmt.Fprintf(env.Stderr, "hubextract extract: %s\n", line)
+		}
+	}
 	return extractInto(ctx, env, "extract", db, extract.Options{
 		Client: hubspot.New(tok, hubspot.WithBaseURL(*baseURL), hubspot.WithRateLimit(*rate), hubspot.WithLogger(slog.Default()),
 			hubspot.WithSearchRate(*searchRate), hubspot.WithAPIVersion(version)),
@@ -130,6 +142,20 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 		FullEvery:   *fullEvery,
 		Overlap:     *overlap,
 	})
+}
+
+// skippedLine names, in one line, the types the default selection left out
+// and the scope that would add each; "" when none was.
+func skippedLine(skipped []store.UnavailableType) string {
+	if len(skipped) == 0 {
+		return ""
+	}
+	parts := make([]string, len(skipped))
+	for i, u := range skipped {
+		parts[i] = fmt.Sprintf("%s (the key lacks %s)", u.Stream, u.Scope)
+	}
+	return "not extracting " + strings.Join(parts, ", ") +
+		": the last run found the key cannot read them; add the scope in HubSpot and name them in --objects to include them"
 }
 
 // extractNumbersProblem says what is wrong with extract's numbers; "" when
@@ -280,7 +306,8 @@ func printSummary(env *Env, dbPath string, res extract.Result) {
 			fmtDuration(time.Duration(res.FloorSeconds*float64(time.Second))), fmtInt(res.ExemptCalls), fmtInt(res.APICalls-res.ExemptCalls))
 	}
 	for _, s := range streams {
-		if s.Error != "" {
+		// An unavailable type is not a failure: the warnings say it.
+		if s.Error != "" && s.Status != store.StatusUnavailable {
 			fmt.Fprintf(w, "\n%s failed: %s", s.Stream, nameTheLog(s.Error))
 		}
 	}

@@ -82,10 +82,17 @@ func TestExtract_TokenFromEnvironmentAndSummary(t *testing.T) {
 	}
 }
 
+// TestExtract_PartialIsExit1: a type that fails (here the key loses the
+// emails' scope after their records were listed, before the archived ones)
+// makes the run partial and the exit 1, with the reason.
 func TestExtract_PartialIsExit1(t *testing.T) {
 	fake := fakehub.New(fakehub.Config{Scale: 30, Seed: 3})
-	url := testkit.Serve(t, fake)
-	fake.DenyScope("emails", "sales-email-read")
+	url := testkit.Serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/emails") && r.URL.Query().Get("archived") == "true" {
+			fake.DenyScope("emails", "sales-email-read")
+		}
+		fake.ServeHTTP(w, r)
+	}))
 	code, stdout, stderr := runMain(t.Context(), extractArgs(url, filepath.Join(t.TempDir(), "x.db"), "--objects", "contacts,emails")...)
 	lines := strings.Split(strings.TrimSpace(stderr), "\n")
 	last := lines[len(lines)-1]
@@ -94,6 +101,75 @@ func TestExtract_PartialIsExit1(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "emails failed: ") {
 		t.Errorf("summary does not say why emails failed:\n%s", stdout)
+	}
+}
+
+// TestExtract_UnavailableType: a key without a type's scope is a run that
+// succeeds (exit 0) and says what the scope would add; the next run
+// without --objects leaves the type out, in one line, and calls HubSpot
+// not once for it; --objects naming it tries again; with the scope
+// granted it is extracted and the default includes it again.
+func TestExtract_UnavailableType(t *testing.T) {
+	tests := []struct {
+		deny, scope string
+		hidden      string   // the types the scope hides, as --objects names them
+		calls       []string // the fake's labels of their calls
+	}{
+		{deny: "tickets", scope: "tickets", hidden: "tickets",
+			calls: []string{"properties tickets", "search tickets", "list tickets", "pipelines tickets"}},
+		{deny: "forms", scope: "forms", hidden: "forms,form_submissions", calls: []string{"forms", "form submissions"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.deny, func(t *testing.T) {
+			cfg := fakehub.Config{Scale: 30, Seed: 3}
+			fake := fakehub.New(cfg)
+			url := testkit.Serve(t, fake)
+			fake.DenyScope(tt.deny, tt.scope)
+			db := filepath.Join(t.TempDir(), "x.db")
+			callsOn := func(f *fakehub.Server) int {
+				n := 0
+				for _, l := range tt.calls {
+					n += f.Stats().ByType[l]
+				}
+				return n
+			}
+			warning := tt.deny + ": not extracted: the key lacks " + tt.scope + "; add it to the key in HubSpot to include them"
+			skipped := "hubextract extract: not extracting " + tt.deny + " (the key lacks " + tt.scope + ")"
+
+			code, stdout, stderr := runMain(t.Context(), extractArgs(url, db)...)
+			if code != 0 || !strings.Contains(stdout, "Run 1 succeeded") || strings.Count(stdout, warning) != 1 ||
+				strings.Contains(stdout, "failed: ") {
+				t.Fatalf("first run: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+			}
+
+			fake.ResetStats()
+			code, stdout, stderr = runMain(t.Context(), extractArgs(url, db)...)
+			if code != 0 || !strings.Contains(stderr, skipped) || strings.Contains(stdout, warning) {
+				t.Fatalf("default run: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+			}
+			if n := callsOn(fake); n != 0 {
+				t.Errorf("the default run called HubSpot %d times for %s: %v", n, tt.deny, fake.Stats().ByType)
+			}
+
+			fake.ResetStats()
+			code, stdout, stderr = runMain(t.Context(), extractArgs(url, db, "--objects", tt.hidden)...)
+			if code != 0 || strings.Contains(stderr, skipped) || !strings.Contains(stdout, warning) || callsOn(fake) == 0 {
+				t.Fatalf("explicit run: exit %d, %d calls\nstdout: %s\nstderr: %s", code, callsOn(fake), stdout, stderr)
+			}
+
+			// The scope granted: the same account served without the refusal.
+			granted := fakehub.New(cfg)
+			url = testkit.Serve(t, granted)
+			code, stdout, stderr = runMain(t.Context(), extractArgs(url, db, "--objects", tt.hidden)...)
+			if code != 0 || strings.Contains(stdout, warning) {
+				t.Fatalf("granted run: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+			}
+			granted.ResetStats()
+			code, stdout, stderr = runMain(t.Context(), extractArgs(url, db)...)
+			if code != 0 || strings.Contains(stderr, "not extracting") || callsOn(granted) == 0 {
+				t.Fatalf("default run after the grant: exit %d, %d calls\nstdout: %s\nstderr: %s", code, callsOn(granted), stdout, stderr)
+			}
+		})
 	}
 }
 
