@@ -49,7 +49,8 @@ test('the right key connects: account, scopes, saved outside the database', asyn
   await page.getByTestId('connect-test').click();
   await waitFor('the result', async () => /Connected\./.test(await text('connect-result')));
   assert.match(await text('connect-result'), /can read everything the app extracts/);
-  assert.match(await text('connect-account'), /^\d+$/);
+  // The 2026-09 account details name the account: "Name (id)".
+  assert.match(await text('connect-account'), /^.+ \(\d+\)$/);
   assert.equal((await text('connection-badge')).trim(), 'Connected to HubSpot');
   assert.equal(await page.getByTestId('connect-token').inputValue(), '', 'the field still shows the key');
   await page.getByTestId('connect-disconnect').waitFor();

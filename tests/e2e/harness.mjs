@@ -94,6 +94,9 @@ export async function startApp(w, env = {}) {
       HUBEXTRACT_READY_FILE: ready,
       HUBEXTRACT_SAMPLE_SCALE: '60',
       HUBEXTRACT_SAMPLE_LATENCY_MS: '0',
+      // Every type at the same count, which the tests' expectations are
+      // written in; the app's own sample is uneven, like a real account.
+      HUBEXTRACT_SAMPLE_SIZES: 'even',
       HUBEXTRACT_HUBSPOT_URL: 'http://127.0.0.1:9', // never the real HubSpot from a test
       XDG_CONFIG_HOME: w.dir,
       ...env,
