@@ -22,7 +22,12 @@ type TypeChoice struct {
 	Label    string `json:"label"`
 	Stored   int64  `json:"stored"`   // active records stored now
 	LastRun  int64  `json:"lastRun"`  // records the last run that fetched it wrote; -1: never fetched
-	Selected bool   `json:"selected"` // in the last selection
+	Selected bool   `json:"selected"` // in the last selection, and not unavailable
+	// Unavailable: the last run that tried the type found the key lacks
+	// Scope, the scope that would add it. It is left unticked (out of
+	// "everything"); ticking it tries again.
+	Unavailable bool   `json:"unavailable"`
+	Scope       string `json:"scope"`
 }
 
 // Groups lists the types the engine extracts, grouped as the catalogue
@@ -33,15 +38,20 @@ func (s *ExtractService) Groups() ([]Group, error) {
 	var groups []Group
 	err := w.read(ctx, func(db *store.DB) error {
 		var runs []store.Run
+		gone := map[string]store.UnavailableType{}
 		if db != nil {
 			var err error
 			if runs, err = db.Runs(ctx, 50); err != nil {
 				return err
 			}
+			if gone, err = db.Unavailable(ctx); err != nil {
+				return err
+			}
 		}
 		for _, t := range catalog.All {
-			c := TypeChoice{Type: t, Label: catalog.Label(t), LastRun: -1,
-				Selected: len(selected) == 0 || slices.Contains(selected, t)}
+			u, unavailable := gone[t]
+			c := TypeChoice{Type: t, Label: catalog.Label(t), LastRun: -1, Unavailable: unavailable, Scope: u.Scope,
+				Selected: !unavailable && (len(selected) == 0 || slices.Contains(selected, t))}
 			if db != nil {
 				var err error
 				if c.Stored, err = countOf(ctx, db, t); err != nil {

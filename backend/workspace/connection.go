@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"hubextract/backend/catalog"
 	"hubextract/backend/hubspot"
 	"hubextract/backend/settings"
+	"hubextract/backend/store"
 )
 
 // Connection is the result of testing a key, in words for the Welcome
@@ -24,9 +27,25 @@ type Connection struct {
 	// gave it): "" once they were read. The key works without it.
 	AccountScope string `json:"accountScope"`
 	// Scopes lists every permission the app uses and whether the key has it.
-	Scopes  []ScopeCheck         `json:"scopes"`
-	Missing []string             `json:"missing"` // the scopes it lacks
-	Token   settings.TokenStatus `json:"token"`   // where the key was saved
+	Scopes  []ScopeCheck `json:"scopes"`
+	Missing []string     `json:"missing"` // the scopes it lacks
+	// Types lists every type and whether the key can read it, from the
+	// same probes (no call per type).
+	Types []TypeAccess         `json:"types"`
+	Token settings.TokenStatus `json:"token"` // where the key was saved
+}
+
+// TypeAccess is whether a key can read one type, and if not, what would
+// let it.
+type TypeAccess struct {
+	Type     string `json:"type"`
+	Label    string `json:"label"`
+	Readable bool   `json:"readable"`
+	// Scope is the scope that would add the type ("" when readable).
+	Scope string `json:"scope"`
+	// Problem says why it could not be checked, or that the account lacks
+	// the feature ("" when the key simply lacks Scope).
+	Problem string `json:"problem"`
 }
 
 // Account is the HubSpot account a key opens.
@@ -55,7 +74,10 @@ type ScopeCheck struct {
 // learns the account's id on the way returns it (else 0).
 type probe struct {
 	scope, reads string
-	call         func(ctx context.Context, c *hubspot.Client) (portalID int64, err error)
+	// lists is the type the call reads, if any: a type is readable only
+	// when its ReadScope's probe and every probe listing it succeed.
+	lists string
+	call  func(ctx context.Context, c *hubspot.Client) (portalID int64, err error)
 }
 
 func listProbe(objectType string) func(ctx context.Context, c *hubspot.Client) (int64, error) {
@@ -74,31 +96,79 @@ func propertiesProbe(objectType string) func(ctx context.Context, c *hubspot.Cli
 	}
 }
 
-// probes follow the README's scope table.
-var probes = []probe{
-	{"crm.objects.contacts.read", "contacts, and the calls, emails, meetings, notes and tasks logged on records", listProbe("contacts")},
-	{"crm.objects.companies.read", "companies", listProbe("companies")},
-	{"crm.objects.deals.read", "deals and deal pipelines", listProbe("deals")},
-	{"tickets", "tickets and ticket pipelines", listProbe("tickets")},
-	{"crm.objects.owners.read", "owners, so records show who owns them", func(ctx context.Context, c *hubspot.Client) (int64, error) {
+// probes follow the README's scope table: one per scope, the scopes that
+// read a type first, from the catalog (each type's ReadScope, probed with
+// the cheapest read of the first type that needs it), then the others.
+var probes = append(typeProbes(), []probe{
+	{scope: "crm.objects.owners.read", reads: "owners, so records show who owns them", call: func(ctx context.Context, c *hubspot.Client) (int64, error) {
 		_, err := c.ListOwners(ctx, "", false)
 		return 0, err
 	}},
-	{"crm.schemas.contacts.read", "the definitions of contact properties (labels and options)", propertiesProbe("contacts")},
-	{"crm.schemas.companies.read", "the definitions of company properties", propertiesProbe("companies")},
-	{"crm.schemas.deals.read", "the definitions of deal properties", propertiesProbe("deals")},
-	{"sales-email-read", "the text of logged emails", listProbe("emails")},
-	{"forms", "forms and form submissions", func(ctx context.Context, c *hubspot.Client) (int64, error) {
+	{scope: "crm.schemas.contacts.read", reads: "the definitions of contact properties (labels and options)", call: propertiesProbe("contacts")},
+	{scope: "crm.schemas.companies.read", reads: "the definitions of company properties", call: propertiesProbe("companies")},
+	{scope: "crm.schemas.deals.read", reads: "the definitions of deal properties", call: propertiesProbe("deals")},
+	// Logged emails: HubSpot refuses them to a key without this scope,
+	// contacts scope or not, so emails are readable only with both.
+	{scope: "sales-email-read", reads: "the text of logged emails", lists: "emails", call: listProbe("emails")},
+}...)
+
+// scopeWords say what a type's scope lets the app read, where the labels of
+// its types would say less; a scope not here is described by its types.
+var scopeWords = map[string]string{
+	"crm.objects.contacts.read":  "contacts, and the calls, emails, meetings, notes and tasks logged on records",
+	"crm.objects.deals.read":     "deals and deal pipelines",
+	"tickets":                    "tickets and ticket pipelines",
+	"content":                    "marketing email events (sent, delivered, opened, clicked)",
+	"crm.objects.companies.read": "companies",
+	"forms":                      "forms and form submissions",
+}
+
+// marketingProbes are the cheapest reads of the types that are not CRM
+// records (those are probed by listing one record).
+var marketingProbes = map[string]func(ctx context.Context, c *hubspot.Client) (int64, error){
+	catalog.Forms: func(ctx context.Context, c *hubspot.Client) (int64, error) {
 		_, err := c.ListForms(ctx, "")
 		return 0, err
-	}},
-	{"content", "marketing email events (sent, delivered, opened, clicked)", func(ctx context.Context, c *hubspot.Client) (int64, error) {
+	},
+	catalog.EmailEvents: func(ctx context.Context, c *hubspot.Client) (int64, error) {
 		p, err := c.ListEmailEvents(ctx, hubspot.EmailEventParams{Limit: 1})
 		if err != nil || len(p.Events) == 0 {
 			return 0, err
 		}
 		return hubspot.EventPortalID(p.Events[0]), nil
-	}},
+	},
+}
+
+// typeProbes is one probe per distinct ReadScope of the catalog's types,
+// in catalog order: a type added to the catalog is probed (and listed by
+// test connection) without more code here.
+func typeProbes() []probe {
+	var out []probe
+	for _, name := range catalog.All {
+		t, _ := catalog.Lookup(name)
+		if t.ReadScope == "" || slices.ContainsFunc(out, func(p probe) bool { return p.scope == t.ReadScope }) {
+			continue
+		}
+		call := marketingProbes[name]
+		if t.Records {
+			call = listProbe(name)
+		}
+		if call == nil {
+			continue // a type whose scope another type's probe may check
+		}
+		reads := scopeWords[t.ReadScope]
+		if reads == "" {
+			var labels []string
+			for _, other := range catalog.All {
+				if catalog.ReadScope(other) == t.ReadScope {
+					labels = append(labels, strings.ToLower(catalog.Label(other)))
+				}
+			}
+			reads = strings.Join(labels, ", ")
+		}
+		out = append(out, probe{scope: t.ReadScope, reads: reads, lists: name, call: call})
+	}
+	return out
 }
 
 // connectionTimeout bounds a whole test: a key that works answers in a
@@ -118,14 +188,14 @@ func (s *ConnectionService) Test(token string) (Connection, error) {
 	w := s.w
 	token = strings.TrimSpace(token)
 	if token == "" {
-		return Connection{Message: "Paste the key from HubSpot first.", Scopes: []ScopeCheck{}, Missing: []string{}}, nil
+		return Connection{Message: "Paste the key from HubSpot first.", Scopes: []ScopeCheck{}, Missing: []string{}, Types: []TypeAccess{}}, nil
 	}
 	ctx, cancel := context.WithTimeout(w.base, connectionTimeout)
 	defer cancel()
 	acct, err := w.accountFor(settings.SourceHubSpot, w.apiURL, token, w.settings())
 	if err != nil {
 		return Connection{Message: "The app cannot use this HubSpot address: " + err.Error() + ". Nothing was saved.",
-			Scopes: []ScopeCheck{}, Missing: []string{}}, nil
+			Scopes: []ScopeCheck{}, Missing: []string{}, Types: []TypeAccess{}}, nil
 	}
 	res := checkConnection(ctx, acct.client.Session(nil, hubspot.RetryPolicy{MaxAttempts: 2}))
 	if !res.OK {
@@ -144,7 +214,43 @@ func (s *ConnectionService) Test(token string) (Connection, error) {
 			return res, err
 		}
 	}
+	// A type the key reads now is no longer unavailable: the next default
+	// selection includes it again (the database has no runs to correct
+	// when it does not exist yet).
+	readable := make(map[string]bool, len(res.Types))
+	for _, t := range res.Types {
+		readable[t.Type] = t.Readable
+	}
+	err = w.read(ctx, func(db *store.DB) error {
+		if db == nil {
+			return nil
+		}
+		return db.SaveTypeAccess(ctx, readable, acct.client.Clock().Now())
+	})
+	if err != nil {
+		return res, fmt.Errorf("record which types the key reads: %w", err)
+	}
 	return res, nil
+}
+
+// typeAccess turns the probes' results (checks[i] is probes[i]'s) into
+// whether each type is readable: its ReadScope's probe, and any probe that
+// reads the type itself, granted.
+func typeAccess(checks []ScopeCheck) []TypeAccess {
+	out := make([]TypeAccess, 0, len(catalog.All))
+	for _, name := range catalog.All {
+		ta := TypeAccess{Type: name, Label: catalog.Label(name), Readable: true}
+		scope := catalog.ReadScope(name)
+		for i, p := range probes {
+			if (p.scope != scope && p.lists != name) || checks[i].Granted {
+				continue
+			}
+			ta.Readable, ta.Scope, ta.Problem = false, checks[i].Scope, checks[i].Problem
+			break
+		}
+		out = append(out, ta)
+	}
+	return out
 }
 
 // checkConnection reads the account's details, then runs every probe (a
@@ -159,7 +265,7 @@ func (s *ConnectionService) Test(token string) (Connection, error) {
 // would switch the app to an account whose every run fails, and the person
 // at the screen is still in HubSpot, adding scopes, and tests again.
 func checkConnection(ctx context.Context, c *hubspot.Client) Connection {
-	res := Connection{Scopes: make([]ScopeCheck, len(probes)), Missing: []string{}}
+	res := Connection{Scopes: make([]ScopeCheck, len(probes)), Missing: []string{}, Types: []TypeAccess{}}
 	acct, err := c.AccountDetails(ctx)
 	var denied *hubspot.ScopeError
 	switch {
@@ -187,6 +293,7 @@ func checkConnection(ctx context.Context, c *hubspot.Client) Connection {
 		}()
 	}
 	wg.Wait()
+	res.Types = typeAccess(res.Scopes)
 	granted := 0
 	var unknown error // the first probe that could not be checked
 	for i, s := range res.Scopes {
@@ -247,7 +354,7 @@ func accountNote(res Connection) string {
 
 // refused is a key HubSpot did not open, and why.
 func refused(msg string) Connection {
-	return Connection{Message: msg, Scopes: []ScopeCheck{}, Missing: []string{}}
+	return Connection{Message: msg, Scopes: []ScopeCheck{}, Missing: []string{}, Types: []TypeAccess{}}
 }
 
 func checkScope(ctx context.Context, c *hubspot.Client, p probe) (ScopeCheck, int64, error) {

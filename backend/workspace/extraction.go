@@ -14,7 +14,9 @@ import (
 
 // ExtractRequest starts an extraction.
 type ExtractRequest struct {
-	Objects []string `json:"objects"` // nil or empty: every type
+	// Objects nil or empty: every type but those the last run found
+	// unavailable (extract.DefaultSelection).
+	Objects []string `json:"objects"`
 	// Fresh starts over instead of resuming an unfinished run of the same
 	// selection.
 	Fresh bool `json:"fresh"`
@@ -107,7 +109,16 @@ func (w *Workspace) runExtraction(ctx context.Context, j *job, objects []string,
 	}
 	// The running job keeps the database open (apply refuses to close it).
 	release()
-	if err := w.rememberSelection(objects); err != nil {
+	remember := objects
+	if len(req.Objects) == 0 {
+		if objects, _, err = extract.DefaultSelection(ctx, db); err != nil {
+			return Summary{}, err
+		}
+		// Remembered as "everything", so that a type available again is
+		// ticked again.
+		remember = nil
+	}
+	if err := w.rememberSelection(remember); err != nil {
 		return Summary{}, err
 	}
 	stop := make(chan struct{})

@@ -40,6 +40,8 @@ type Stream struct {
 	Seconds      float64 `json:"seconds"`
 	HubSpotTotal int64   `json:"hubspotTotal"` // -1: unknown
 	Error        string  `json:"error"`
+	// Scope: for an unavailable type, the scope that would add it.
+	Scope string `json:"scope"`
 }
 
 // runOf shapes a stored run for display.
@@ -59,7 +61,7 @@ func runOf(r store.Run) Run {
 		out.Streams = append(out.Streams, Stream{
 			Stream: s.Stream, Label: catalog.Label(s.Stream), Status: s.Status, Records: s.Records, Failed: s.Failed,
 			APICalls: s.APICalls, Pages: s.Pages, Retries: s.Retries, Seconds: s.Seconds,
-			HubSpotTotal: s.HubSpotTotal, Error: s.Error,
+			HubSpotTotal: s.HubSpotTotal, Error: s.Error, Scope: s.Scope,
 		})
 	}
 	slices.SortStableFunc(out.Streams, func(a, b Stream) int { return catalog.Rank(a.Stream) - catalog.Rank(b.Stream) })
