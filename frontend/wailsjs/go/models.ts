@@ -269,6 +269,26 @@ export namespace workspace {
 	        this.sensitivity = source["sensitivity"];
 	    }
 	}
+	export class TypeAccess {
+	    type: string;
+	    label: string;
+	    readable: boolean;
+	    scope: string;
+	    problem: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TypeAccess(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.label = source["label"];
+	        this.readable = source["readable"];
+	        this.scope = source["scope"];
+	        this.problem = source["problem"];
+	    }
+	}
 	export class ScopeCheck {
 	    scope: string;
 	    reads: string;
@@ -294,6 +314,7 @@ export namespace workspace {
 	    accountScope: string;
 	    scopes: ScopeCheck[];
 	    missing: string[];
+	    types: TypeAccess[];
 	    token: settings.TokenStatus;
 	
 	    static createFrom(source: any = {}) {
@@ -308,6 +329,7 @@ export namespace workspace {
 	        this.accountScope = source["accountScope"];
 	        this.scopes = this.convertValues(source["scopes"], ScopeCheck);
 	        this.missing = source["missing"];
+	        this.types = this.convertValues(source["types"], TypeAccess);
 	        this.token = this.convertValues(source["token"], settings.TokenStatus);
 	    }
 	
@@ -589,6 +611,8 @@ export namespace workspace {
 	    stored: number;
 	    lastRun: number;
 	    selected: boolean;
+	    unavailable: boolean;
+	    scope: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new TypeChoice(source);
@@ -601,6 +625,8 @@ export namespace workspace {
 	        this.stored = source["stored"];
 	        this.lastRun = source["lastRun"];
 	        this.selected = source["selected"];
+	        this.unavailable = source["unavailable"];
+	        this.scope = source["scope"];
 	    }
 	}
 	export class Group {
@@ -691,6 +717,7 @@ export namespace workspace {
 	    seconds: number;
 	    hubspotTotal: number;
 	    error: string;
+	    scope: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Stream(source);
@@ -709,6 +736,7 @@ export namespace workspace {
 	        this.seconds = source["seconds"];
 	        this.hubspotTotal = source["hubspotTotal"];
 	        this.error = source["error"];
+	        this.scope = source["scope"];
 	    }
 	}
 	export class Run {
@@ -1127,6 +1155,7 @@ export namespace workspace {
 		    return a;
 		}
 	}
+	
 	
 	
 	
