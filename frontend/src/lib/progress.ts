@@ -23,6 +23,7 @@ const phases: Record<string, string> = {
   failed: 'Failed',
   cancelled: 'Stopped',
   skipped: 'Already done by the interrupted run',
+  unavailable: 'Not extracted: the key lacks its scope',
 };
 
 /** A stream's phase in words. */

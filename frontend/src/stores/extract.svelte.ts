@@ -50,6 +50,28 @@ export class ExtractStore {
     }
   }
 
+  /**
+   * The scope that would add a type the last run found the key cannot read
+   * (it is left out of "everything"), or null when it is available.
+   */
+  unavailable(type: string): string | null {
+    for (const g of this.groups) {
+      const t = g.types.find((x) => x.type === type);
+      if (t) return t.unavailable ? t.scope || 'a scope' : null;
+    }
+    return null;
+  }
+
+  /**
+   * Whether the selection is "everything": every type but the unavailable
+   * ones. Such a run asks for the default, which the app remembers as
+   * everything, so a type available again is ticked again.
+   */
+  get isDefault(): boolean {
+    const available = this.types.filter((t) => this.unavailable(t) === null);
+    return available.length > 0 && available.length === this.selected.length && available.every((t) => this.isSelected(t));
+  }
+
   isSelected(type: string): boolean {
     return this.selected.includes(type);
   }
@@ -58,11 +80,15 @@ export class ExtractStore {
     this.selected = this.isSelected(type) ? this.selected.filter((t) => t !== type) : this.ordered([...this.selected, type]);
   }
 
-  /** Selects or clears a whole group. */
+  /**
+   * Selects or clears a whole group. "All" leaves out the unavailable types,
+   * as the default does; ticking one by itself still tries it.
+   */
   setGroup(id: string, on: boolean): void {
     const members = this.groups.find((g) => g.id === id)?.types.map((t) => t.type) ?? [];
     const rest = this.selected.filter((t) => !members.includes(t));
-    this.selected = this.ordered(on ? [...rest, ...members] : rest);
+    const added = members.filter((t) => this.unavailable(t) === null);
+    this.selected = this.ordered(on ? [...rest, ...added] : rest);
   }
 
   private ordered(types: string[]): string[] {
@@ -93,11 +119,15 @@ export class ExtractStore {
    */
   async start(opts: { fresh?: boolean; resume?: boolean } = {}): Promise<void> {
     if (this.running) return;
-    const objects = opts.resume && this.resume ? [...this.resume.objects] : [...this.selected];
+    const resuming = opts.resume && this.resume;
+    const objects = resuming ? [...this.resume!.objects] : [...this.selected];
     if (objects.length === 0) {
       this.error = 'Choose at least one type to extract.';
       return;
     }
+    // The default selection goes as "everything" (no list): the app then
+    // leaves out what it knows the key cannot read, and remembers it so.
+    const asked = !resuming && this.isDefault ? [] : objects;
     this.running = true;
     this.cancelling = false;
     this.summary = null;
@@ -106,7 +136,7 @@ export class ExtractStore {
     this.overall = null;
     this.logs = [];
     try {
-      this.summary = await api.extract({ objects, fresh: opts.fresh ?? false, full: this.full }, (u) => this.apply(u));
+      this.summary = await api.extract({ objects: asked, fresh: opts.fresh ?? false, full: this.full }, (u) => this.apply(u));
       // The last progress event can arrive after the call returns (events and
       // results travel apart): take the final state from the snapshot.
       const last = await api.getSnapshot();
@@ -179,8 +209,12 @@ export class ExtractStore {
   private async afterRun(): Promise<void> {
     try {
       const [groups, resume] = await Promise.all([api.getGroups(), api.getResumeOffer()]);
+      const before = new Set(this.types.filter((t) => this.unavailable(t) !== null));
       this.groups = groups;
       this.resume = resume ?? null;
+      // A type this run found unavailable is unticked, as it would be by
+      // default; one already unavailable and ticked by hand stays ticked.
+      this.selected = this.selected.filter((t) => before.has(t) || this.unavailable(t) === null);
     } catch (err) {
       this.error ??= api.messageOf(err);
     }

@@ -65,6 +65,55 @@ describe('ExtractStore', () => {
     expect(x.selected).toEqual(['contacts', 'deals', 'notes']);
   });
 
+  it('leaves an unavailable type unticked and out of "All", and asks for the default when that is the selection', async () => {
+    const withTickets = [
+      { id: 'crm', label: 'CRM objects', types: [
+        { type: 'contacts', label: 'Contacts', stored: 5, lastRun: 5, selected: true, unavailable: false, scope: '' },
+        { type: 'tickets', label: 'Tickets', stored: 0, lastRun: 0, selected: false, unavailable: true, scope: 'tickets' },
+      ] },
+    ];
+    const Start = vi.fn(async () => ({ status: 'succeeded' }));
+    backend(Start, { Groups: async () => withTickets });
+    const x = new ExtractStore();
+    await x.load();
+    expect(x.unavailable('tickets')).toBe('tickets');
+    expect(x.unavailable('contacts')).toBeNull();
+    expect(x.selected).toEqual(['contacts']);
+    expect(x.isDefault).toBe(true);
+    x.setGroup('crm', false);
+    x.setGroup('crm', true);
+    expect(x.selected).toEqual(['contacts']);
+    await x.start();
+    // "Everything": the app leaves out what the key cannot read.
+    expect(Start).toHaveBeenLastCalledWith({ objects: [], fresh: false, full: false });
+    // Ticked by hand, it is tried again: an explicit selection.
+    x.toggle('tickets');
+    expect(x.isDefault).toBe(false);
+    await x.start();
+    expect(Start).toHaveBeenLastCalledWith({ objects: ['contacts', 'tickets'], fresh: false, full: false });
+    expect(x.selected).toEqual(['contacts', 'tickets']);
+  });
+
+  it('unticks a type the run just found unavailable', async () => {
+    let found = false;
+    const groupsNow = () => [
+      { id: 'crm', label: 'CRM objects', types: [
+        { type: 'contacts', label: 'Contacts', stored: 5, lastRun: 5, selected: true, unavailable: false, scope: '' },
+        { type: 'tickets', label: 'Tickets', stored: 0, lastRun: 0, selected: !found, unavailable: found, scope: found ? 'tickets' : '' },
+      ] },
+    ];
+    backend(async () => {
+      found = true;
+      return { status: 'succeeded' };
+    }, { Groups: async () => groupsNow() });
+    const x = new ExtractStore();
+    await x.load();
+    expect(x.selected).toEqual(['contacts', 'tickets']);
+    await x.start();
+    expect(x.selected).toEqual(['contacts']);
+    expect(x.unavailable('tickets')).toBe('tickets');
+  });
+
   it('estimates the selection, and nothing for an empty one', async () => {
     backend(async () => ({}));
     const x = new ExtractStore();

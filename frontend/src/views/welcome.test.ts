@@ -62,3 +62,30 @@ describe('Welcome: the account a key opens', () => {
     expect([...target.querySelectorAll('table.scopes code')].map((c) => c.textContent)).toContain('oauth');
   });
 });
+
+describe('Welcome: the types a key can read', () => {
+  const types = [
+    { type: 'contacts', label: 'Contacts', readable: true, scope: '', problem: '' },
+    { type: 'companies', label: 'Companies', readable: true, scope: '', problem: '' },
+    { type: 'tickets', label: 'Tickets', readable: false, scope: 'tickets', problem: '' },
+    { type: 'email_events', label: 'Marketing email events', readable: false, scope: 'content', problem: '' },
+  ];
+
+  it('lists them compactly, with the scope that adds each one it cannot', () => {
+    const { text } = welcome({ types });
+    expect(text('connect-can-read')).toBe('Can read: Contacts, Companies');
+    expect(text('connect-cannot-read')).toBe('cannot read: Tickets (add tickets), Marketing email events (add content)');
+    expect(text('connect-types')).toMatch(/^Can read: Contacts, Companies;\s+cannot read: .*\.$/);
+  });
+
+  it('says only what it can read when it reads everything', () => {
+    const { text } = welcome({ types: types.slice(0, 2) });
+    expect(text('connect-types')).toBe('Can read: Contacts, Companies.');
+    expect(text('connect-cannot-read')).toBeNull();
+  });
+
+  it('lists nothing for a refused key', () => {
+    const { text } = welcome({ ok: false, message: 'HubSpot did not accept this key.', types: [] });
+    expect(text('connect-types')).toBeNull();
+  });
+});
