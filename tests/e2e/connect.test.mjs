@@ -51,6 +51,9 @@ test('the right key connects: account, scopes, saved outside the database', asyn
   assert.match(await text('connect-result'), /can read everything the app extracts/);
   // The 2026-09 account details name the account: "Name (id)".
   assert.match(await text('connect-account'), /^.+ \(\d+\)$/);
+  // Which types the key reads, from the same scope probes: every one.
+  assert.match(await text('connect-types'), /^Can read: Contacts, Companies, Deals, Tickets, .*Marketing email events\.$/);
+  assert.equal(await page.getByTestId('connect-cannot-read').count(), 0);
   assert.equal((await text('connection-badge')).trim(), 'Connected to HubSpot');
   assert.equal(await page.getByTestId('connect-token').inputValue(), '', 'the field still shows the key');
   await page.getByTestId('connect-disconnect').waitFor();
@@ -63,6 +66,9 @@ test('the right key connects: account, scopes, saved outside the database', asyn
 test('an extraction with the key; the key is in no database, settings or log', async () => {
   const { page } = ui;
   await page.getByTestId('nav-extract').click();
+  // A key that reads everything: no type is marked as needing a scope.
+  await page.getByTestId('extract-type-tickets').waitFor();
+  assert.equal(await page.locator('[data-testid^="extract-needs-"]').count(), 0);
   await page.getByTestId('extract-start').click();
   await page.getByTestId('run-status').waitFor({ timeout: 60_000 });
   assert.equal((await text('run-status')).trim(), 'succeeded');
