@@ -18,6 +18,7 @@ import (
 // Groups of types, as the Extract and Overview screens show them.
 const (
 	GroupCRM         = "crm"
+	GroupCommerce    = "commerce"
 	GroupEngagements = "engagements"
 	GroupMarketing   = "marketing"
 	GroupCustom      = "custom"
@@ -33,6 +34,7 @@ type Group struct {
 // groups in screen order.
 var groups = []Group{
 	{GroupCRM, "CRM objects"},
+	{GroupCommerce, "Commerce"},
 	{GroupEngagements, "Engagements"},
 	{GroupMarketing, "Marketing"},
 	{GroupCustom, "Custom objects"},
@@ -141,6 +143,12 @@ const (
 	ticketsScope   = "tickets"
 	formsScope     = "forms"
 	contentScope   = "content"
+	// The commerce objects' and leads' own scopes (HubSpot's published
+	// objects description, PublicApiSpecs/CRM/Objects/Rollouts/424/2026-09/objects.json).
+	productsScope  = "crm.objects.products.read"
+	lineItemsScope = "crm.objects.line_items.read"
+	quotesScope    = "crm.objects.quotes.read"
+	leadsScope     = "crm.objects.leads.read"
 )
 
 // builtinTypes are HubSpot's standard types in canonical order: the CRM
@@ -179,6 +187,30 @@ var builtinTypes = []Type{
 		SensitiveScope:       "tickets.sensitive",
 		HighlySensitiveScope: "tickets.highly_sensitive",
 		ReadScope:            ticketsScope},
+	// Leads: a contact's (and usually a company's) sales prospect, in its
+	// own lead pipeline (its stage is a property; the pipelines endpoint
+	// is not read for it).
+	{Name: "leads", Label: "Leads", Singular: "Lead", Group: GroupCRM, Records: true,
+		Inline:    []string{"contacts", "companies"},
+		Columns:   []string{"hs_lead_name", "hs_pipeline_stage", "hs_lead_type", "hs_lead_label"},
+		Title:     [][]string{{"hs_lead_name"}},
+		ReadScope: leadsScope},
+	// Products have no associations: a line item names its product in
+	// hs_product_id.
+	{Name: "products", Label: "Products", Singular: "Product", Group: GroupCommerce, Records: true,
+		Columns:   []string{"name", "price", "hs_sku", "recurringbillingfrequency"},
+		Title:     [][]string{{"name"}, {"hs_sku"}},
+		ReadScope: productsScope},
+	{Name: "line_items", Label: "Line items", Singular: "Line item", Group: GroupCommerce, Records: true,
+		Inline:    []string{"deals"},
+		Columns:   []string{"name", "quantity", "price", "amount"},
+		Title:     [][]string{{"name"}},
+		ReadScope: lineItemsScope},
+	{Name: "quotes", Label: "Quotes", Singular: "Quote", Group: GroupCommerce, Records: true,
+		Inline:    []string{"deals", "contacts", "companies", "line_items"},
+		Columns:   []string{"hs_title", "hs_status", "hs_quote_amount", "hs_expiration_date"},
+		Title:     [][]string{{"hs_title"}, {"hs_quote_number"}},
+		ReadScope: quotesScope},
 	{Name: "calls", Label: "Calls", Singular: "Call", Group: GroupEngagements, Records: true,
 		Inline:    engagementLinks,
 		Columns:   []string{"hs_call_title", "hs_call_direction", "hs_call_status", "hs_timestamp", "hubspot_owner_id"},
@@ -208,6 +240,19 @@ var builtinTypes = []Type{
 		Columns:   []string{"hs_task_subject", "hs_task_status", "hs_task_priority", "hs_timestamp", "hubspot_owner_id"},
 		Title:     [][]string{{"hs_task_subject"}},
 		HTML:      []string{"hs_task_body"},
+		ReadScope: contactsScope},
+	// Messages logged from WhatsApp, LinkedIn or SMS.
+	{Name: "communications", Label: "Communications", Singular: "Communication", Group: GroupEngagements, Records: true,
+		Inline:    engagementLinks,
+		Columns:   []string{"hs_communication_channel_type", "hs_communication_body", "hs_timestamp", "hubspot_owner_id"},
+		Title:     [][]string{{"hs_communication_body"}},
+		HTML:      []string{"hs_communication_body"},
+		ReadScope: contactsScope},
+	{Name: "postal_mail", Label: "Postal mail", Singular: "Postal mail", Group: GroupEngagements, Records: true,
+		Inline:    engagementLinks,
+		Columns:   []string{"hs_postal_mail_body", "hs_timestamp", "hubspot_owner_id"},
+		Title:     [][]string{{"hs_postal_mail_body"}},
+		HTML:      []string{"hs_postal_mail_body"},
 		ReadScope: contactsScope},
 	{Name: Forms, Label: "Forms", Singular: "Form", Group: GroupMarketing,
 		ReadScope: formsScope},

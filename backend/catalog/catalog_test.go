@@ -35,11 +35,15 @@ func TestParse(t *testing.T) {
 
 func TestAssociatedTypes(t *testing.T) {
 	tests := map[string][]string{
-		"contacts":  {"companies", "deals", "tickets", "calls", "emails", "meetings", "notes", "tasks"},
-		"deals":     {"contacts", "companies", "calls", "emails", "meetings", "notes", "tasks"},
-		"notes":     {"contacts", "companies", "deals", "tickets"},
-		"forms":     nil,
-		"companies": {"contacts", "deals", "tickets", "calls", "emails", "meetings", "notes", "tasks"},
+		"contacts":   {"companies", "deals", "tickets", "leads", "quotes", "calls", "emails", "meetings", "notes", "tasks", "communications", "postal_mail"},
+		"deals":      {"contacts", "companies", "line_items", "quotes", "calls", "emails", "meetings", "notes", "tasks", "communications", "postal_mail"},
+		"notes":      {"contacts", "companies", "deals", "tickets"},
+		"forms":      nil,
+		"companies":  {"contacts", "deals", "tickets", "leads", "quotes", "calls", "emails", "meetings", "notes", "tasks", "communications", "postal_mail"},
+		"line_items": {"deals", "quotes"},
+		"quotes":     {"contacts", "companies", "deals", "line_items"},
+		"leads":      {"contacts", "companies"},
+		"products":   nil,
 	}
 	for typ, want := range tests {
 		if got := AssociatedTypes(typ); !slices.Equal(got, want) {
@@ -50,7 +54,9 @@ func TestAssociatedTypes(t *testing.T) {
 
 func TestTables(t *testing.T) {
 	for _, typ := range CRM {
-		if len(Inline(typ)) == 0 {
+		// Products alone are linked by a property (a line item's
+		// hs_product_id), not by associations.
+		if len(Inline(typ)) == 0 && typ != "products" {
 			t.Errorf("%s has no inline associations", typ)
 		}
 	}

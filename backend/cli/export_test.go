@@ -79,10 +79,11 @@ func TestExport(t *testing.T) {
 		{
 			name: "ContactsToStdout",
 			args: []string{"export", "--db", db, "--object", "contacts"},
-			stdout: "id,email,created_at,updated_at,archived,associated_companies,associated_deals,associated_tickets," +
-				"associated_calls,associated_emails,associated_meetings,associated_notes,associated_tasks\r\n" +
-				"3,'=a@example.com," + ts + "," + ts + ",false,7,,,,,,,\r\n" +
-				"12,b@example.com," + ts + "," + ts + ",false,7,,,,,,,\r\n",
+			stdout: "id,email,created_at,updated_at,archived,associated_companies,associated_deals,associated_tickets,associated_leads," +
+				"associated_quotes,associated_calls,associated_emails,associated_meetings,associated_notes,associated_tasks," +
+				"associated_communications,associated_postal_mail\r\n" +
+				"3,'=a@example.com," + ts + "," + ts + ",false,7,,,,,,,,,,,\r\n" +
+				"12,b@example.com," + ts + "," + ts + ",false,7,,,,,,,,,,,\r\n",
 		},
 		{
 			name:   "OutDash",
@@ -114,7 +115,7 @@ func TestExport(t *testing.T) {
 			stdout: "\uFEFFid,name,form_type,created_at,updated_at,archived\r\nf1,Signup,,,,false\r\nf2,Other,,,,false\r\n",
 		},
 		{name: "ErrUnknownType", args: []string{"export", "--db", db, "--object", "widgets"}, code: 2,
-			stderrHas: `unknown object type "widgets" (valid: contacts, companies, deals, tickets, calls, emails, meetings, notes, tasks, forms, form_submissions, email_events)`},
+			stderrHas: `unknown object type "widgets" (valid: contacts, companies, deals, tickets, leads, products, line_items, quotes, calls, emails, meetings, notes, tasks, communications, postal_mail, forms, form_submissions, email_events)`},
 		{name: "ErrNoObject", args: []string{"export", "--db", db}, code: 2, stderrHas: "--object TYPE is required"},
 		{name: "ErrAllAndObject", args: []string{"export", "--db", db, "--all", "--dir", "x", "--object", "contacts"}, code: 2, stderrHas: "not both"},
 		{name: "ErrAllWithoutDir", args: []string{"export", "--db", db, "--all"}, code: 2, stderrHas: "--all needs --dir"},

@@ -44,7 +44,7 @@ func TestExtract_ExitCodes(t *testing.T) {
 	}{
 		{name: "NoToken", args: []string{"extract", "--db", filepath.Join(dir, "a.db")}, code: 2, stderrHas: "no access token"},
 		{name: "UnknownObject", args: extractArgs(url, filepath.Join(dir, "b.db"), "--objects", "contacts,widgets"), code: 2,
-			stderrHas: `unknown object type "widgets" (valid: contacts, companies, deals, tickets, calls, emails, meetings, notes, tasks, forms, form_submissions, email_events)`},
+			stderrHas: `unknown object type "widgets" (valid: contacts, companies, deals, tickets, leads, products, line_items, quotes, calls, emails, meetings, notes, tasks, communications, postal_mail, forms, form_submissions, email_events)`},
 		{name: "NegativeFullEvery", args: extractArgs(url, filepath.Join(dir, "g.db"), "--full-every", "-1h"), code: 2, stderrHas: "--full-every"},
 		{name: "BadConcurrency", args: extractArgs(url, filepath.Join(dir, "c.db"), "--concurrency", "0"), code: 2, stderrHas: "--concurrency must be from 1 to 16"},
 		{name: "ExtraArgument", args: extractArgs(url, filepath.Join(dir, "d.db"), "now"), code: 2, stderrHas: `unexpected argument "now"`},

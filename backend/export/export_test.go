@@ -44,10 +44,11 @@ func TestWrite_ExactCSV(t *testing.T) {
 			opts: Options{Type: "contacts"},
 			want: lines(
 				"id,email,firstname,hs_interests,hubspot_owner_id,legacy_field,lifecyclestage,phone,created_at,updated_at,archived,"+
-					"associated_companies,associated_deals,associated_tickets,associated_calls,associated_emails,associated_meetings,associated_notes,associated_tasks",
-				"2,a@example.com,Ann,,7,old,lead,,"+stamps+",false,5;100,42,,700,,,,",
-				`9,,"'=HYPERLINK(""http://x"",""y"")",,,,gone,,`+stamps+",true,,,,700,,,,",
-				"10,b@example.com,Bé,a;b;zz,8,,customer,,"+stamps+",false,100,,,,,,,",
+					"associated_companies,associated_deals,associated_tickets,associated_leads,associated_quotes,associated_calls,"+
+					"associated_emails,associated_meetings,associated_notes,associated_tasks,associated_communications,associated_postal_mail",
+				"2,a@example.com,Ann,,7,old,lead,,"+stamps+",false,5;100,42,,,,700,,,,,,",
+				`9,,"'=HYPERLINK(""http://x"",""y"")",,,,gone,,`+stamps+",true,,,,,,700,,,,,,",
+				"10,b@example.com,Bé,a;b;zz,8,,customer,,"+stamps+",false,100,,,,,,,,,,,",
 			),
 		},
 		{
@@ -101,10 +102,11 @@ func TestWrite_ExactCSV(t *testing.T) {
 			db:   crm,
 			opts: Options{Type: "companies"},
 			want: lines(
-				"id,name,created_at,updated_at,archived,associated_contacts,associated_deals,associated_tickets,"+
-					"associated_calls,associated_emails,associated_meetings,associated_notes,associated_tasks",
-				"5,Beta,"+same+",false,1;2,42,,,,,,",
-				"100,Acme,"+same+",false,2;10;11,,,,,,,",
+				"id,name,created_at,updated_at,archived,associated_contacts,associated_deals,associated_tickets,associated_leads,"+
+					"associated_quotes,associated_calls,associated_emails,associated_meetings,associated_notes,associated_tasks,"+
+					"associated_communications,associated_postal_mail",
+				"5,Beta,"+same+",false,1;2,42,,,,,,,,,,",
+				"100,Acme,"+same+",false,2;10;11,,,,,,,,,,,",
 			),
 		},
 		{
@@ -113,11 +115,12 @@ func TestWrite_ExactCSV(t *testing.T) {
 			opts: Options{Type: "deals"},
 			want: lines(
 				"id,amount,dealname,dealstage,hubspot_owner_id,pipeline,created_at,updated_at,archived,"+
-					"associated_contacts,associated_companies,associated_calls,associated_emails,associated_meetings,associated_notes,associated_tasks",
-				"42,'-500,Big,closedwon,7,default,"+same+",false,2,5,700,,,,",
-				"43,,Renewal,closedwon,99,renewals,"+same+",false,,,,,,,",
-				"44,,No pipeline,closedwon,,,"+same+",false,,,,,,,",
-				"45,,Lost,closedlost,,default,"+same+",false,,,,,,,",
+					"associated_contacts,associated_companies,associated_line_items,associated_quotes,associated_calls,associated_emails,"+
+					"associated_meetings,associated_notes,associated_tasks,associated_communications,associated_postal_mail",
+				"42,'-500,Big,closedwon,7,default,"+same+",false,2,5,,,700,,,,,,",
+				"43,,Renewal,closedwon,99,renewals,"+same+",false,,,,,,,,,,,",
+				"44,,No pipeline,closedwon,,,"+same+",false,,,,,,,,,,,",
+				"45,,Lost,closedlost,,default,"+same+",false,,,,,,,,,,,",
 			),
 		},
 		{
@@ -146,7 +149,8 @@ func TestWrite_ExactCSV(t *testing.T) {
 			db:   crm,
 			opts: Options{Type: "tickets"},
 			want: lines("id,created_at,updated_at,archived,associated_contacts,associated_companies," +
-				"associated_calls,associated_emails,associated_meetings,associated_notes,associated_tasks"),
+				"associated_calls,associated_emails,associated_meetings,associated_notes,associated_tasks,"+
+				"associated_communications,associated_postal_mail"),
 		},
 		{
 			name: "BOM",

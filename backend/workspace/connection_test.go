@@ -17,6 +17,8 @@ func denyAll(f *fakehub.Server) {
 		{"contacts", "crm.objects.contacts.read"}, {"companies", "crm.objects.companies.read"},
 		{"deals", "crm.objects.deals.read"}, {"tickets", "tickets"}, {"owners", "crm.objects.owners.read"},
 		{"emails", "sales-email-read"}, {"forms", "forms"}, {"email_events", "content"},
+		{"leads", "crm.objects.leads.read"}, {"products", "crm.objects.products.read"},
+		{"line_items", "crm.objects.line_items.read"}, {"quotes", "crm.objects.quotes.read"},
 	} {
 		f.DenyScope(d[0], d[1])
 	}

@@ -28,10 +28,10 @@ func TestOverview(t *testing.T) {
 			t.Errorf("%s: %d active, %d archived; want %d and %d", c.Type, c.Active, c.Archived, scale, archived)
 		}
 	}
-	if want := []int64{scale, scale, scale, scale, scale}; !slices.Equal(o.Engagements.Stored, want) {
+	if want := []int64{scale, scale, scale, scale, scale, scale, scale}; !slices.Equal(o.Engagements.Stored, want) {
 		t.Errorf("engagements stored %v, want %v", o.Engagements.Stored, want)
 	}
-	if got := strings.Join(o.Engagements.Labels, ","); got != "Calls,Emails,Meetings,Notes,Tasks" {
+	if got := strings.Join(o.Engagements.Labels, ","); got != "Calls,Emails,Meetings,Notes,Tasks,Communications,Postal mail" {
 		t.Errorf("chart labels %s", got)
 	}
 	if len(o.Engagements.Runs) != 1 {
@@ -61,7 +61,7 @@ func TestEmptyOverview(t *testing.T) {
 		o.Database.Origin != settings.FromSettings {
 		t.Errorf("empty overview %+v", o)
 	}
-	if len(o.Engagements.Stored) != 5 || o.Engagements.Runs == nil {
+	if len(o.Engagements.Stored) != len(catalog.Engagements) || o.Engagements.Runs == nil {
 		t.Errorf("empty chart %+v", o.Engagements)
 	}
 }

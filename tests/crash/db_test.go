@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"hubextract/backend/catalog"
+
 	_ "modernc.org/sqlite" // the "sqlite" driver, to read databases as a bystander
 )
 
@@ -143,7 +145,9 @@ func runStatus(t *testing.T, path string, id int64) (status, msg string) {
 var (
 	dataTables = []string{"records", "associations", "properties", "owners", "pipelines", "pipeline_stages",
 		"forms", "form_submissions", "email_events"}
-	runTables = []string{"runs", "run_streams", "checkpoints", "watermarks", "extract_overflow", "schema_migrations"}
+	// type_access is what connection tests found a key may read: no run
+	// writes it.
+	runTables = []string{"runs", "run_streams", "checkpoints", "watermarks", "extract_overflow", "schema_migrations", "type_access"}
 )
 
 // sameData checks that the database at got holds exactly the rows of want
@@ -286,7 +290,7 @@ func savedAsCounted(t *testing.T, path string) int64 {
 }
 
 // crmTypes are the streams whose records land in the records table.
-var crmTypes = []string{"contacts", "companies", "deals", "tickets", "calls", "emails", "meetings", "notes", "tasks"}
+var crmTypes = catalog.CRM
 
 // marketingTables are the tables of the other streams, which a resumed run
 // may write twice at its edge (a form's submissions are read again from
