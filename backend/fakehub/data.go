@@ -35,6 +35,11 @@ type recordSet struct {
 	updated  []int64 // ms
 	archived []int64 // archivedAt ms; 0 while active
 	version  map[int32]uint32
+	// edits are the times of each Modify of a record (version k's value
+	// was set at edits[k-1]); base is a record's generated updatedAt,
+	// kept at its first edit: the history before the edits hangs on it.
+	edits map[int32][]int64
+	base  map[int32]int64
 }
 
 func (rs *recordSet) n() int { return len(rs.created) }
@@ -45,9 +50,17 @@ func (rs *recordSet) clone() *recordSet {
 		updated:  append([]int64(nil), rs.updated...),
 		archived: append([]int64(nil), rs.archived...),
 		version:  make(map[int32]uint32, len(rs.version)),
+		edits:    make(map[int32][]int64, len(rs.edits)),
+		base:     make(map[int32]int64, len(rs.base)),
 	}
 	for k, v := range rs.version {
 		c.version[k] = v
+	}
+	for k, v := range rs.edits {
+		c.edits[k] = slices.Clone(v)
+	}
+	for k, v := range rs.base {
+		c.base[k] = v
 	}
 	return c
 }
@@ -168,6 +181,8 @@ func (ds *dataset) generateRecords(t, scale int, growth bool) *recordSet {
 		updated:  make([]int64, n),
 		archived: make([]int64, n),
 		version:  map[int32]uint32{},
+		edits:    map[int32][]int64{},
+		base:     map[int32]int64{},
 	}
 	span := int64(3 * 365 * dayMs)
 	if isEngagement(t) {
@@ -246,10 +261,18 @@ func (v view) valueWith(sc *scratch, t, i int, p *propDef) (string, bool) {
 	case spUpdated:
 		return isoMillis(rs.updated[i]), true
 	}
-	salt := p.salt
 	var ver uint32
 	if p.mutable {
 		ver = rs.version[int32(i)]
+	}
+	return v.generated(sc, p, ver)
+}
+
+// generated is the value a generated property has at version ver of its
+// record (sc describes the record).
+func (v view) generated(sc *scratch, p *propDef, ver uint32) (string, bool) {
+	salt := p.salt
+	if p.mutable {
 		salt = hash(salt, uint64(ver))
 	}
 	sc.r = sc.g.rng(salt)

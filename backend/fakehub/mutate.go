@@ -11,8 +11,10 @@ import (
 // jobtitle for contacts) changes. Unknown ids are ignored.
 func (s *Server) Modify(objectType string, ids []string, at time.Time) {
 	s.edit(objectType, ids, func(rs *recordSet, i int) {
+		rs.keepBase(i)
 		rs.updated[i] = ms(at)
 		rs.version[int32(i)]++
+		rs.edits[int32(i)] = append(rs.edits[int32(i)], ms(at))
 	})
 }
 
@@ -21,9 +23,17 @@ func (s *Server) Modify(objectType string, ids []string, at time.Time) {
 // associations. Unknown ids are ignored.
 func (s *Server) Archive(objectType string, ids []string, at time.Time) {
 	s.edit(objectType, ids, func(rs *recordSet, i int) {
+		rs.keepBase(i)
 		rs.archived[i] = max(ms(at), 1)
 		rs.updated[i] = ms(at)
 	})
+}
+
+// keepBase remembers record i's generated updatedAt before its first edit.
+func (rs *recordSet) keepBase(i int) {
+	if _, ok := rs.base[int32(i)]; !ok {
+		rs.base[int32(i)] = rs.updated[i]
+	}
 }
 
 func (s *Server) edit(objectType string, ids []string, f func(rs *recordSet, i int)) {

@@ -112,6 +112,14 @@ func (s *Server) listObjects(r *http.Request, dated bool) *response {
 	if bad != nil {
 		return bad
 	}
+	histNames := splitList(q["propertiesWithHistory"])
+	if len(histNames) > 0 && limit > historyMax {
+		// HubSpot reads fewer records with history; asked for more, it
+		// refuses rather than silently answering a shorter page.
+		return s.errorResp(http.StatusBadRequest, "VALIDATION_ERROR",
+			"limit must be at most "+itoa(historyMax)+" when propertiesWithHistory is given, got "+itoa(limit),
+			[]errorDetail{{Message: "must be less than or equal to " + itoa(historyMax), In: "limit", Code: "TOO_LARGE"}})
+	}
 	var after int64
 	if a := q.Get("after"); a != "" {
 		n, err := strconv.ParseInt(a, 10, 64)
@@ -132,6 +140,7 @@ func (s *Server) listObjects(r *http.Request, dated bool) *response {
 	}
 	archived := q.Get("archived") == "true"
 	props := s.selectProps(t, splitList(q["properties"]))
+	hist := s.historyProps(t, histNames)
 	v := s.view()
 	n := v.st.recs[t].n()
 	b := make([]byte, 0, limit*(256+48*len(props)))
@@ -152,6 +161,9 @@ func (s *Server) listObjects(r *http.Request, dated bool) *response {
 		}
 		count++
 		b = v.appendRecord(b, sc, t, i, props, dated)
+		if len(histNames) > 0 {
+			b = v.appendHistory(b, sc, t, i, hist)
+		}
 		if len(assoc) > 0 && !archived {
 			b = v.appendInline(b, r, t, i, assoc, &bufs)
 		}
@@ -171,7 +183,8 @@ type batchReadBody struct {
 	Inputs []struct {
 		ID json.RawMessage `json:"id"`
 	} `json:"inputs"`
-	Properties []string `json:"properties"`
+	Properties            []string `json:"properties"`
+	PropertiesWithHistory []string `json:"propertiesWithHistory"`
 }
 
 // rawID accepts an id sent as a JSON string or number.
@@ -197,8 +210,13 @@ func (s *Server) batchRead(r *http.Request, dated bool) *response {
 	if len(body.Inputs) > 100 {
 		return s.badRequest("Batch input size of " + itoa(len(body.Inputs)) + " exceeds the limit of 100")
 	}
+	withHistory := len(body.PropertiesWithHistory) > 0
+	if withHistory && len(body.Inputs) > historyMax {
+		return s.badRequest("Batch input size of " + itoa(len(body.Inputs)) + " exceeds the limit of " + itoa(historyMax) + " with propertiesWithHistory")
+	}
 	archived := r.URL.Query().Get("archived") == "true"
 	props := s.selectProps(t, body.Properties)
+	hist := s.historyProps(t, body.PropertiesWithHistory)
 	v := s.view()
 	started := s.clk.Now()
 	b := append(make([]byte, 0, 32*1024), `{"status":"COMPLETE","results":[`...)
@@ -219,7 +237,11 @@ func (s *Server) batchRead(r *http.Request, dated bool) *response {
 			b = append(b, ',')
 		}
 		seen[i] = true
-		b = append(v.appendRecord(b, sc, t, i, props, dated), '}')
+		b = v.appendRecord(b, sc, t, i, props, dated)
+		if withHistory {
+			b = v.appendHistory(b, sc, t, i, hist)
+		}
+		b = append(b, '}')
 	}
 	var errs []errorBody
 	if len(missing) > 0 {
