@@ -25,11 +25,12 @@ type Overview struct {
 
 // TypeCount is one type's stored records.
 type TypeCount struct {
-	Type     string `json:"type"`
-	Label    string `json:"label"`
-	Group    string `json:"group"`
-	Active   int64  `json:"active"`
-	Archived int64  `json:"archived"`
+	Type       string `json:"type"`
+	Label      string `json:"label"`
+	Group      string `json:"group"`
+	GroupLabel string `json:"groupLabel"` // the group's heading, from the catalog
+	Active     int64  `json:"active"`
+	Archived   int64  `json:"archived"`
 }
 
 // EngagementChart holds the chart of records per engagement type: what the
@@ -83,7 +84,7 @@ func databaseInfo(loc settings.Location) (Database, error) {
 func emptyOverview(loc settings.Location, types []string) (Overview, error) {
 	o := Overview{Counts: []TypeCount{}, Engagements: emptyChart()}
 	for _, t := range types {
-		o.Counts = append(o.Counts, TypeCount{Type: t, Label: catalog.Label(t), Group: catalog.GroupOf(t)})
+		o.Counts = append(o.Counts, TypeCount{Type: t, Label: catalog.Label(t), Group: catalog.GroupOf(t), GroupLabel: catalog.GroupLabel(catalog.GroupOf(t))})
 	}
 	db, err := databaseInfo(loc)
 	o.Database = db
@@ -109,7 +110,7 @@ func overviewOf(ctx context.Context, db *store.DB, loc settings.Location, types 
 		if slices.ContainsFunc(o.Counts, func(c TypeCount) bool { return c.Type == t }) {
 			continue
 		}
-		c := TypeCount{Type: t, Label: catalog.Label(t), Group: catalog.GroupOf(t)}
+		c := TypeCount{Type: t, Label: catalog.Label(t), Group: catalog.GroupOf(t), GroupLabel: catalog.GroupLabel(catalog.GroupOf(t))}
 		if c.Active, c.Archived, err = count(ctx, db, t); err != nil {
 			return o, err
 		}

@@ -80,14 +80,16 @@ test('overview: counts and the engagement chart', async () => {
   const { page } = ui;
   await page.getByTestId('nav-overview').click();
   await page.getByTestId('engagement-chart').waitFor();
-  for (const t of ['contacts', 'companies', 'deals', 'tickets', 'calls', 'emails', 'meetings', 'notes', 'tasks']) {
+  for (const t of ['contacts', 'companies', 'deals', 'tickets', 'leads', 'products', 'line_items', 'quotes',
+    'calls', 'emails', 'meetings', 'notes', 'tasks', 'communications', 'postal_mail']) {
     assert.equal((await text(`count-${t}`)).trim(), String(scale), `count of ${t}`);
   }
   const counts = JSON.parse(await page.getByTestId('engagement-chart').getAttribute('data-counts'));
-  assert.deepEqual(counts, [scale, scale, scale, scale, scale]);
+  assert.deepEqual(counts, [scale, scale, scale, scale, scale, scale, scale]);
   assert.equal(
     (await text('engagement-chart-text')).trim(),
-    `Stored now: Calls ${scale}, Emails ${scale}, Meetings ${scale}, Notes ${scale}, Tasks ${scale}`,
+    `Stored now: Calls ${scale}, Emails ${scale}, Meetings ${scale}, Notes ${scale}, Tasks ${scale}, ` +
+      `Communications ${scale}, Postal mail ${scale}`,
   );
   // The canvas was drawn on: Chart.js painted bars.
   const painted = await page.evaluate(() => {
@@ -148,6 +150,39 @@ test('records: search a note, open it, its <script> stays text', async () => {
   await page.screenshot({ path: join(artifacts, 'sample-record-detail.png') });
   await page.getByTestId('record-close').click();
   assert.deepEqual(problems.dialogs, []);
+  assert.deepEqual(problems.errors, []);
+});
+
+test('records: a deal\'s line items are one click away', async () => {
+  const { page, problems } = ui;
+  await page.getByTestId('records-search').fill('');
+  await page.getByTestId('records-type').selectOption('deals');
+  await waitFor('the deals', async () => (await text('records-summary')).includes(' Deals ') && (await page.getByTestId('record-row').count()) > 0);
+  const detail = page.getByTestId('record-detail');
+  // Not every deal has line items: open deals until one lists them.
+  let item = null;
+  const rows = await page.getByTestId('record-row').count();
+  for (let i = 0; i < rows && !item; i++) {
+    const row = page.getByTestId('record-row').nth(i);
+    const id = await row.getAttribute('data-id');
+    await row.click();
+    await waitFor('its detail', async () => (await detail.getAttribute('data-record-id')) === id);
+    const links = page.locator('[data-testid="record-link"][data-type="line_items"]');
+    if ((await links.count()) > 0) item = links.first();
+  }
+  assert.ok(item, `none of the ${rows} deals shown lists a line item`);
+  const deal = (await text('record-title')).trim();
+  const target = { id: await item.getAttribute('data-id'), title: (await item.textContent()).trim() };
+  await item.click();
+  await waitFor('the line item', async () => (await detail.getAttribute('data-record-id')) === target.id);
+  assert.match(await text('record-kind'), /^Line item /);
+  assert.equal((await text('record-title')).trim(), target.title);
+  // The line item names its deal back.
+  assert.ok(await page.locator('[data-testid="record-link"][data-type="deals"]').count() > 0, 'the line item lists no deal');
+  await page.getByTestId('record-back').click();
+  await waitFor('back to the deal', async () => (await text('record-title')).trim() === deal);
+  await page.screenshot({ path: join(artifacts, 'sample-deal-line-items.png') });
+  await page.getByTestId('record-close').click();
   assert.deepEqual(problems.errors, []);
 });
 

@@ -797,6 +797,7 @@ export namespace workspace {
 	    type: string;
 	    label: string;
 	    group: string;
+	    groupLabel: string;
 	    active: number;
 	    archived: number;
 	
@@ -809,6 +810,7 @@ export namespace workspace {
 	        this.type = source["type"];
 	        this.label = source["label"];
 	        this.group = source["group"];
+	        this.groupLabel = source["groupLabel"];
 	        this.active = source["active"];
 	        this.archived = source["archived"];
 	    }
