@@ -63,6 +63,9 @@ type Type struct {
 	Inline []string `json:"inline"`
 	// Columns are the record table's default columns.
 	Columns []string `json:"columns"`
+	// Links are the associated types whose records the table names in a
+	// default column of their own (a line item's deal).
+	Links []string `json:"links"`
 	// Title lists property groups that name a record; the first group with
 	// a non-empty value wins ("Ada Lovelace", else her email).
 	Title [][]string `json:"title"`
@@ -193,6 +196,7 @@ var builtinTypes = []Type{
 	{Name: "leads", Label: "Leads", Singular: "Lead", Group: GroupCRM, Records: true,
 		Inline:    []string{"contacts", "companies"},
 		Columns:   []string{"hs_lead_name", "hs_pipeline_stage", "hs_lead_type", "hs_lead_label"},
+		Links:     []string{"contacts"},
 		Title:     [][]string{{"hs_lead_name"}},
 		ReadScope: leadsScope},
 	// Products have no associations: a line item names its product in
@@ -204,11 +208,13 @@ var builtinTypes = []Type{
 	{Name: "line_items", Label: "Line items", Singular: "Line item", Group: GroupCommerce, Records: true,
 		Inline:    []string{"deals"},
 		Columns:   []string{"name", "quantity", "price", "amount"},
+		Links:     []string{"deals"},
 		Title:     [][]string{{"name"}},
 		ReadScope: lineItemsScope},
 	{Name: "quotes", Label: "Quotes", Singular: "Quote", Group: GroupCommerce, Records: true,
 		Inline:    []string{"deals", "contacts", "companies", "line_items"},
 		Columns:   []string{"hs_title", "hs_status", "hs_quote_amount", "hs_expiration_date"},
+		Links:     []string{"deals"},
 		Title:     [][]string{{"hs_title"}, {"hs_quote_number"}},
 		ReadScope: quotesScope},
 	{Name: "calls", Label: "Calls", Singular: "Call", Group: GroupEngagements, Records: true,
@@ -299,6 +305,11 @@ func (c *Catalog) Register(types ...Type) error {
 		for _, in := range t.Inline {
 			if x, ok := next.Lookup(in); !ok || !x.Records {
 				return fmt.Errorf("register type %q: inline association with %q, which is not a record type", t.Name, in)
+			}
+		}
+		for _, l := range t.Links {
+			if !slices.Contains(t.Inline, l) {
+				return fmt.Errorf("register type %q: a column of its %q, which it does not read inline", t.Name, l)
 			}
 		}
 	}

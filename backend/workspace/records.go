@@ -15,6 +15,27 @@ import (
 // which every table shows last and sorts by.
 const UpdatedColumn = "@updated"
 
+// linkPrefix starts the pseudo-column of a type's associated records of
+// another type ("@deals": a line item's deal), named by their titles. No
+// property name starts with @.
+const linkPrefix = "@link:"
+
+// linkColumn is the column naming a record's associated records of type t.
+func linkColumn(t string) string { return linkPrefix + t }
+
+// linkedType is the type a link column names ("" for another column).
+func linkedType(column string) string {
+	t, _ := strings.CutPrefix(column, linkPrefix)
+	if t == column || !catalog.IsCRM(t) {
+		return ""
+	}
+	return t
+}
+
+// linkedShown is how many associated records a link cell names before
+// "+N more".
+const linkedShown = 2
+
 // Column is one column of the record table.
 type Column struct {
 	Name    string `json:"name"`  // property name, or UpdatedColumn
@@ -52,6 +73,12 @@ func columnsOf(ctx context.Context, db *store.DB, objectType string) ([]Column, 
 		return strings.Compare(strings.ToLower(a.Label), strings.ToLower(b.Label))
 	})
 	cols = append(cols, rest...)
+	// Each associated type can be a column; the catalog's links are shown
+	// by default.
+	t, _ := catalog.Lookup(objectType)
+	for _, other := range catalog.AssociatedTypes(objectType) {
+		cols = append(cols, Column{Name: linkColumn(other), Label: catalog.Label(other), Default: slices.Contains(t.Links, other)})
+	}
 	return append(cols, Column{Name: UpdatedColumn, Label: "Last modified", Default: true}), nil
 }
 
@@ -136,7 +163,12 @@ func recordsPage(ctx context.Context, db *store.DB, q PageQuery) (Page, error) {
 	}
 	names := q.Columns
 	if len(names) == 0 {
-		names = append(defaultColumnsOf(q.Type, props), UpdatedColumn)
+		names = defaultColumnsOf(q.Type, props)
+		t, _ := catalog.Lookup(q.Type)
+		for _, l := range t.Links {
+			names = append(names, linkColumn(l))
+		}
+		names = append(names, UpdatedColumn)
 	}
 	r, err := newReader(ctx, db, q.Type, props)
 	if err != nil {
@@ -153,18 +185,33 @@ func recordsPage(ctx context.Context, db *store.DB, q PageQuery) (Page, error) {
 	page := Page{Type: q.Type, Columns: make([]Column, len(names)), Rows: make([]Row, len(recs))}
 	for i, n := range names {
 		page.Columns[i] = Column{Name: n, Label: labelOf(props, n), Sensitivity: sensitivityOf(props, n)}
-		if n == UpdatedColumn {
+		switch {
+		case n == UpdatedColumn:
 			page.Columns[i].Label = "Last modified"
+		case linkedType(n) != "":
+			page.Columns[i].Label = catalog.Label(linkedType(n))
 		}
 	}
+	readers := map[string]*reader{}
 	for i, rec := range recs {
 		row := Row{ID: rec.ID, Title: r.title(rec), Cells: make([]string, len(names)), Archived: rec.Archived}
+		var linked map[string][]string // read once per row, when a link column asks
 		for j, n := range names {
-			if n == UpdatedColumn {
+			switch lt := linkedType(n); {
+			case n == UpdatedColumn:
 				row.Cells[j] = timeText(rec.UpdatedAt)
-				continue
+			case lt != "":
+				if linked == nil {
+					if linked, err = db.AssociatedIDs(ctx, q.Type, rec.ID); err != nil {
+						return Page{}, err
+					}
+				}
+				if row.Cells[j], err = linkedTitles(ctx, db, readers, lt, linked[lt]); err != nil {
+					return Page{}, err
+				}
+			default:
+				row.Cells[j] = truncate(r.value(n, rec), cellLength)
 			}
-			row.Cells[j] = truncate(r.value(n, rec), cellLength)
 		}
 		page.Rows[i] = row
 	}
@@ -174,6 +221,24 @@ func recordsPage(ctx context.Context, db *store.DB, q PageQuery) (Page, error) {
 		page.Next = &Cursor{UpdatedAt: next.UpdatedAt, ID: next.ID, Undated: next.Undated}
 	}
 	return page, nil
+}
+
+// linkedTitles names the first associated records of type t, and how many
+// more there are: "Big deal", "Ada; Bob +3 more".
+func linkedTitles(ctx context.Context, db *store.DB, readers map[string]*reader, t string, ids []string) (string, error) {
+	var titles []string
+	for _, id := range ids[:min(len(ids), linkedShown)] {
+		ref, err := refOf(ctx, db, readers, t, id)
+		if err != nil {
+			return "", err
+		}
+		titles = append(titles, ref.Title)
+	}
+	s := strings.Join(titles, "; ")
+	if more := len(ids) - len(titles); more > 0 {
+		s += fmt.Sprintf(" +%d more", more)
+	}
+	return truncate(s, cellLength), nil
 }
 
 // reader turns one type's stored values into text.

@@ -253,3 +253,49 @@ func TestHTMLText(t *testing.T) {
 		}
 	}
 }
+
+// TestLinkColumns: a line item's row names its deal by title in a column of
+// its own, shown by default; any associated type can be chosen as one.
+func TestLinkColumns(t *testing.T) {
+	cols, err := columnsOf(t.Context(), fixtureDB, "line_items")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := slices.IndexFunc(cols, func(c Column) bool { return c.Name == linkColumn("deals") })
+	if at < 0 || !cols[at].Default || cols[at].Label != "Deals" || cols[len(cols)-1].Name != UpdatedColumn {
+		t.Fatalf("columns %+v", cols)
+	}
+	if i := slices.IndexFunc(cols, func(c Column) bool { return c.Name == linkColumn("quotes") }); i < 0 || cols[i].Default {
+		t.Errorf("quotes, associated from their side, are no chosen column: %+v", cols)
+	}
+	page, err := recordsPage(t.Context(), fixtureDB, PageQuery{Type: "line_items", Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := slices.IndexFunc(page.Columns, func(c Column) bool { return c.Name == linkColumn("deals") })
+	if col < 0 || page.Columns[col].Label != "Deals" {
+		t.Fatalf("page columns %+v", page.Columns)
+	}
+	dealOf := map[string]string{}
+	for _, p := range fixtureTruth.Pairs("line_items", "deals") {
+		dealOf[p[0]] = p[1]
+	}
+	checked := 0
+	for _, row := range page.Rows {
+		deal, ok := dealOf[row.ID]
+		if !ok {
+			continue
+		}
+		want := "Deal " + deal
+		if name := record(t, "deals", deal).Properties["dealname"]; name != nil && strings.TrimSpace(*name) != "" {
+			want = strings.Join(strings.Fields(*name), " ")
+		}
+		if row.Cells[col] != want {
+			t.Errorf("line item %s: deal cell %q, want %q", row.ID, row.Cells[col], want)
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Error("no line item with a deal")
+	}
+}
