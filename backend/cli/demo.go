@@ -13,7 +13,7 @@ import (
 	"hubextract/backend/settings"
 )
 
-const demoUsage = "hubextract demo [--db PATH] [--scale N] [--latency MS] [--rate N] [--seed N] [--api-version 2026-09|legacy] [--charge-exempt]"
+const demoUsage = "hubextract demo [--db PATH] [--scale N] [--latency MS] [--rate N] [--seed N] [--api-version 2026-09|legacy] [--charge-exempt] [--history TYPES]"
 
 func init() {
 	register(command{
@@ -40,12 +40,18 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	apiVersion := fs.String("api-version", string(hubspot.DefaultAPIVersion), "HubSpot API `VERSION` the extraction calls: 2026-09 or legacy")
 	chargeExempt := fs.Bool("charge-exempt", false, "charge the calls HubSpot exempts from its ten-second limit to it anyway, "+
 		"in the fake and the extraction, as before HubSpot published the exemptions (for comparison)")
+	history := historyFlag(fs, "", "none")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
 	version, err := hubspot.ParseAPIVersion(*apiVersion)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "hubextract demo: --api-version: %v\n", err)
+		return exitUsage
+	}
+	historyTypes, err := parseHistory(*history)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "hubextract demo: --history: %v\n", err)
 		return exitUsage
 	}
 	if fs.NArg() > 0 || *scale <= 0 || *latency < 0 || *rate <= 0 {
@@ -78,7 +84,8 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	fmt.Fprintf(env.Stderr, "Demo: a fake HubSpot with %s records per type at %s (%dms latency), into %s\n",
 		fmtInt(int64(*scale)), hub.URL, *latency, path)
 	return extractInto(ctx, env, "demo", db, extract.Options{
-		Client: hubspot.New(hub.Token, demoClientOptions(hub.URL, *rate, version, *chargeExempt)...),
+		Client:  hubspot.New(hub.Token, demoClientOptions(hub.URL, *rate, version, *chargeExempt)...),
+		History: historyTypes,
 	})
 }
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -23,7 +24,7 @@ import (
 )
 
 const extractUsage = "hubextract extract [--token-file PATH | --token - | --token KEY] [--base-url URL [--insecure]] [--db PATH] [--objects LIST]\n" +
-	"                          [--rate N] [--search-rate N] [--concurrency N] [--full] [--full-every DURATION] [--overlap DURATION]"
+	"                          [--rate N] [--search-rate N] [--concurrency N] [--full] [--full-every DURATION] [--overlap DURATION] [--history TYPES]"
 
 func init() {
 	register(command{
@@ -68,12 +69,18 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 	fullEvery := fs.Duration("full-every", time.Duration(pl.cfg.FullRunEveryDays)*24*time.Hour, "read a type in full again once its last full read is this old (`DURATION`, e.g. 168h; 0 never)")
 	overlap := fs.Duration("overlap", extract.DefaultOverlap, "start reading changes this long before the last run's start (`DURATION`)")
 	apiVersion := fs.String("api-version", string(pl.cfg.HubSpotAPIVersion()), "HubSpot API `VERSION`: 2026-09, or legacy for support cases (default: the app's Settings)")
+	history := historyFlag(fs, strings.Join(pl.cfg.HistoryTypes, ","), "the app's Settings")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(env.Stderr, "hubextract extract: unexpected argument %q\n", fs.Arg(0))
 		fs.Usage()
+		return exitUsage
+	}
+	historyTypes, err := parseHistory(*history)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "hubextract extract: --history: %v\n", err)
 		return exitUsage
 	}
 	version, err := hubspot.ParseAPIVersion(*apiVersion)
@@ -141,7 +148,29 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 		Full:        *full,
 		FullEvery:   *fullEvery,
 		Overlap:     *overlap,
+		History:     historyTypes,
 	})
+}
+
+// historyFlag is --history, shared by extract and demo.
+func historyFlag(fs *flag.FlagSet, def, defName string) *string {
+	return fs.String("history", def, "comma-separated CRM `TYPES` whose property history is read too: each property's earlier values, "+
+		"when and from which source. It costs more calls: those types are read 50 records a call instead of 100 "+
+		"(none for none; default: "+defName+")")
+}
+
+// parseHistory reads --history: a comma list of CRM types, or "none".
+func parseHistory(s string) ([]string, error) {
+	var out []string
+	for _, t := range strings.Split(s, ",") {
+		if t = strings.TrimSpace(t); t != "" && t != "none" && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	if err := extract.ValidateHistory(out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // skippedLine names, in one line, the types the default selection left out

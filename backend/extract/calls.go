@@ -41,35 +41,83 @@ func propertiesCalls(objectType string) int64 {
 // (the call that finds it empty).
 func pages(n, size int64) int64 { return max(1, (n+size-1)/size) }
 
+// Property history (propertiesWithHistory) makes HubSpot read fewer records
+// a request: 50 a list page and 50 ids a batch read instead of 100 (see
+// hubspot.MaxListWithHistory).
+const (
+	historyPageSize  = hubspot.MaxListWithHistory
+	historyBatchSize = hubspot.MaxBatchReadWithHistory
+)
+
 // batchReadCalls is what reading the properties of n records by batch read
-// costs (none for no record).
-func batchReadCalls(n int64) int64 { return (n + batchSize - 1) / batchSize }
+// costs (none for no record), with their history or without.
+func batchReadCalls(n int64, history bool) int64 {
+	size := int64(batchSize)
+	if history {
+		size = historyBatchSize
+	}
+	return (n + size - 1) / size
+}
+
+// listing is how a type's list reads its records: whether the property
+// names fit the list URL (with history: twice), and whether it reads
+// their history too (never in the archived pass: an archived record's
+// history was read while it was active).
+type listing struct {
+	fits, history bool
+}
+
+// size is the list's page size: 50 when the list itself brings the
+// history, else 100 (when the names do not fit, the list brings ids only
+// and the batch reads bring properties and history).
+func (l listing) size() int64 {
+	if l.history && l.fits {
+		return historyPageSize
+	}
+	return pageSize
+}
 
 // pageCalls is what one list page of n records costs: the list call, and a
-// batch read of their properties when the names do not fit a URL.
-func pageCalls(n int64, fits bool) int64 {
-	if fits {
+// batch read of their properties (and history) when the names do not fit
+// a URL.
+func (l listing) pageCalls(n int64) int64 {
+	if l.fits {
 		return 1
 	}
-	return 1 + batchReadCalls(n)
+	return 1 + batchReadCalls(n, l.history)
 }
 
 // listCalls is what listing n records (the active ones, or the archived
 // pass) costs: full pages, then the rest, each at pageCalls.
-func listCalls(n int64, fits bool) int64 {
-	full, rest := n/pageSize, n%pageSize
-	calls := full * pageCalls(pageSize, fits)
+func (l listing) listCalls(n int64) int64 {
+	size := l.size()
+	full, rest := n/size, n%size
+	calls := full * l.pageCalls(size)
 	if rest > 0 || n == 0 {
-		calls += pageCalls(rest, fits)
+		calls += l.pageCalls(rest)
 	}
 	return calls
 }
 
+// listingOf is how a list of props reads, with history or without; nil
+// props (not known yet) are taken to fit.
+func listingOf(props []string, history bool) listing {
+	switch {
+	case props == nil:
+		return listing{fits: true, history: history}
+	case history:
+		return listing{fits: hubspot.PropertiesFitURLWithHistory(props), history: true}
+	}
+	return listing{fits: hubspot.PropertiesFitURL(props)}
+}
+
 // fullReadCalls is what a full read of a CRM type holding active and
 // archived records costs, before completing overflowed associations (which
-// only its pages reveal).
-func fullReadCalls(objectType string, active, archived int64, fits bool) int64 {
-	return propertiesCalls(objectType) + planningCalls + listCalls(active, fits) + listCalls(archived, fits)
+// only its pages reveal): the active records listed with history or
+// without, the archived pass always without.
+func fullReadCalls(objectType string, active, archived int64, props []string, history bool) int64 {
+	return propertiesCalls(objectType) + planningCalls + listingOf(props, history).listCalls(active) +
+		listingOf(props, false).listCalls(archived)
 }
 
 // metadataCalls is what the metadata stream costs: the owners, active and

@@ -207,8 +207,11 @@ func (q *changeQuery) fetch(ctx context.Context, cur changeCursor, first bool) (
 		}
 		out.records, out.next = kept, changeCursor{at: lastAt}
 	}
-	if !q.complete && len(out.records) > 0 {
-		if out.records, err = q.e.readProperties(ctx, q.s, out.records, false); err != nil {
+	// The search brings no history: a type whose history is read reads
+	// its changed records again by batch read with history (50 ids a
+	// call), which brings their properties too.
+	if history := q.e.history[q.s.name]; (!q.complete || history) && len(out.records) > 0 {
+		if out.records, err = q.e.readProperties(ctx, q.s, out.records, false, history); err != nil {
 			return changesPage{}, err
 		}
 	}
@@ -244,9 +247,15 @@ func (s *stream) submitChanges(page changesPage) <-chan error {
 		recs[i] = record(s.name, o)
 		ids[i] = o.ID
 	}
+	hist := historyEntries(s.name, page.records)
 	n := int64(len(recs))
 	return s.e.w.submit(func(ctx context.Context, tx *store.Tx) error {
 		if err := tx.UpsertRecords(ctx, s.e.runID, recs); err != nil {
+			return err
+		}
+		// Only entries not stored yet are added: what a record's
+		// history had at the last run is there already.
+		if err := tx.AddHistory(ctx, hist); err != nil {
 			return err
 		}
 		for _, to := range catalog.Inline(s.name) {

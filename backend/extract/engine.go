@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -72,6 +73,11 @@ type Options struct {
 	// run's watermark, for changes HubSpot's search index shows late.
 	// 0: DefaultOverlap.
 	Overlap time.Duration
+	// History lists the CRM types whose property history is read too
+	// (propertiesWithHistory): pages of 50 instead of 100, and each
+	// property's earlier values, when and from which source, in
+	// store.HistoryEntry rows. Types not selected are ignored.
+	History []string
 
 	// pageSaved, when set (tests), runs after every page is committed.
 	pageSaved func()
@@ -120,6 +126,8 @@ type engine struct {
 	watermarks map[string]store.Watermark
 	overlap    time.Duration
 	fullEvery  time.Duration
+	// history: the selected CRM types whose property history is read.
+	history map[string]bool
 	// pageSaved: see Options.pageSaved.
 	pageSaved func()
 	abort     context.CancelCauseFunc
@@ -150,6 +158,9 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	if opts.Client == nil {
 		return Result{}, errors.New("extract: no HubSpot client")
 	}
+	if err := ValidateHistory(opts.History); err != nil {
+		return Result{}, err
+	}
 	clk := opts.Client.Clock()
 	lock, err := lockDatabase(db.Path(), Holder{Owner: cmp.Or(opts.Owner, OwnerCommandLine), PID: os.Getpid(), Since: clk.Now()})
 	if err != nil {
@@ -167,10 +178,11 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	}
 	e := &engine{db: db, clk: clk, rep: rep, selection: selection, streams: map[string]*stream{}, walks: map[string]*task{},
 		overlap: cmp.Or(opts.Overlap, DefaultOverlap), fullEvery: cmp.Or(opts.FullEvery, DefaultFullEvery),
-		pageSaved: opts.pageSaved}
+		pageSaved: opts.pageSaved, history: map[string]bool{}}
 	for _, t := range selection {
 		if catalog.IsCRM(t) {
 			e.crm = append(e.crm, t)
+			e.history[t] = slices.Contains(opts.History, t)
 		}
 	}
 	e.meter = newMeter(rep.Report, clk.Now, selection)
@@ -209,6 +221,17 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	}
 	e.w.close()
 	return e.finish(ctx, nil)
+}
+
+// ValidateHistory checks that every type whose property history is asked
+// for is a CRM type (history exists for CRM records only).
+func ValidateHistory(types []string) error {
+	for _, t := range types {
+		if !catalog.IsCRM(t) {
+			return fmt.Errorf("property history: %q is not a CRM type (one of %s)", t, strings.Join(catalog.CRM, ", "))
+		}
+	}
+	return nil
 }
 
 // fatalCause is the error that stopped the whole run, if any.

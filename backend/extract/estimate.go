@@ -79,11 +79,17 @@ func NewEstimator(c *hubspot.Client) *Estimator {
 // Estimate says what a run of objects (nil: all) will cost, per type: the
 // calls of the last run that extracted it, else the paging model over the
 // records stored now, else over HubSpot's count (one planning search per
-// type), else the fewest it can take. db may be nil (no database yet);
-// ratePer10s is the account's budget (0: the default).
-func (e *Estimator) Estimate(ctx context.Context, db *store.DB, objects []string, ratePer10s int) (Estimate, error) {
+// type), else the fewest it can take. The types in history also read their
+// property history, in pages of 50: until some history of the type is
+// stored (the last runs read none, so their calls say nothing of its
+// cost), such a type is priced by the paging model. db may be nil (no
+// database yet); ratePer10s is the account's budget (0: the default).
+func (e *Estimator) Estimate(ctx context.Context, db *store.DB, objects, history []string, ratePer10s int) (Estimate, error) {
 	objs, err := catalog.Normalize(objects)
 	if err != nil {
+		return Estimate{}, err
+	}
+	if err := ValidateHistory(history); err != nil {
 		return Estimate{}, err
 	}
 	if ratePer10s <= 0 {
@@ -101,13 +107,22 @@ func (e *Estimator) Estimate(ctx context.Context, db *store.DB, objects []string
 	}
 	for _, t := range objs {
 		te := TypeEstimate{Type: t, Label: catalog.Label(t), Records: -1, Basis: BasisUnknown}
-		if s, _, ok := lastSucceeded(runs, t); ok {
+		withHistory := slices.Contains(history, t)
+		newHistory := false
+		if withHistory && db != nil {
+			n, err := db.CountHistory(ctx, t)
+			if err != nil {
+				return Estimate{}, fmt.Errorf("estimate %s: %w", t, err)
+			}
+			newHistory = n == 0
+		}
+		if s, _, ok := lastSucceeded(runs, t); ok && !newHistory {
 			te.Calls, te.Records, te.Basis = s.APICalls, s.Records, BasisLastRun
 			if s.HubSpotTotal >= 0 {
 				te.Records = s.HubSpotTotal
 			}
 		} else if catalog.IsCRM(t) {
-			err = e.crmEstimate(ctx, db, &te)
+			err = e.crmEstimate(ctx, db, &te, withHistory)
 		} else {
 			err = marketingEstimate(ctx, db, objs, &te)
 		}
@@ -160,11 +175,12 @@ func metadataEstimate(ctx context.Context, db *store.DB, runs []store.Run, objs 
 }
 
 // crmEstimate prices a full read of a CRM type never extracted by a run in
-// the history: from the records stored, else from HubSpot's count (its
+// the history (or whose history is read: see Estimate), with its property
+// history or without: from the records stored, else from HubSpot's count (its
 // archived records unknown: one page), else at its least. The properties
 // stored, if any, say whether each page also needs a batch read.
-func (e *Estimator) crmEstimate(ctx context.Context, db *store.DB, te *TypeEstimate) error {
-	fits := true
+func (e *Estimator) crmEstimate(ctx context.Context, db *store.DB, te *TypeEstimate, history bool) error {
+	var names []string
 	var active, archived int64
 	if db != nil {
 		var err error
@@ -176,20 +192,20 @@ func (e *Estimator) crmEstimate(ctx context.Context, db *store.DB, te *TypeEstim
 			return err
 		}
 		if len(props) > 0 {
-			fits = hubspot.PropertiesFitURL(propertyNames(props))
+			names = propertyNames(props)
 		}
 	}
 	if active+archived > 0 {
 		te.Records, te.Basis = active, BasisStored
-		te.Calls = fullReadCalls(te.Type, active, archived, fits)
+		te.Calls = fullReadCalls(te.Type, active, archived, names, history)
 		return nil
 	}
 	if total, ok := e.total(ctx, te.Type); ok {
 		te.Records, te.Basis = total, BasisHubSpot
-		te.Calls = fullReadCalls(te.Type, total, 0, fits)
+		te.Calls = fullReadCalls(te.Type, total, 0, names, history)
 		return nil
 	}
-	te.Calls = fullReadCalls(te.Type, 0, 0, fits)
+	te.Calls = fullReadCalls(te.Type, 0, 0, names, history)
 	return nil
 }
 

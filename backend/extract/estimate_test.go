@@ -22,6 +22,7 @@ func TestEstimateIsWhatTheRunCosts(t *testing.T) {
 		name    string
 		cfg     fakehub.Config
 		objects []string
+		history []string
 		rate    int
 	}{
 		// Every type HubSpot counts: two list pages of most types, one
@@ -31,6 +32,10 @@ func TestEstimateIsWhatTheRunCosts(t *testing.T) {
 		{name: "ContactsAndDeals", cfg: fakehub.Config{Scale: 420}, objects: []string{"contacts", "deals"}, rate: 190},
 		// No record at all: one empty page per list.
 		{name: "Empty", cfg: fakehub.Config{Scale: 1}, objects: []string{"tickets", "calls"}, rate: 250},
+		// Property history for two of three types: their lists read 50
+		// a page.
+		{name: "HistoryOfContactsAndDeals", cfg: fakehub.Config{Scale: 420}, objects: []string{"contacts", "companies", "deals"},
+			history: []string{"contacts", "deals"}, rate: 100},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -40,11 +45,11 @@ func TestEstimateIsWhatTheRunCosts(t *testing.T) {
 			db := testkit.OpenDB(t)
 			tr := f.fake.Truth()
 
-			fresh, err := est.Estimate(t.Context(), db, tt.objects, tt.rate)
+			fresh, err := est.Estimate(t.Context(), db, tt.objects, tt.history, tt.rate)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := est.Estimate(t.Context(), db, tt.objects, tt.rate); err != nil {
+			if _, err := est.Estimate(t.Context(), db, tt.objects, tt.history, tt.rate); err != nil {
 				t.Fatal(err)
 			}
 			for _, typ := range tt.objects {
@@ -65,7 +70,7 @@ func TestEstimateIsWhatTheRunCosts(t *testing.T) {
 			}
 
 			before := f.fake.Stats().Total
-			res := f.run(t.Context(), db, Options{Client: client, Objects: tt.objects})
+			res := f.run(t.Context(), db, Options{Client: client, Objects: tt.objects, History: tt.history})
 			if res.Status != store.StatusSucceeded {
 				t.Fatalf("run: %s %s", res.Status, res.Error)
 			}
@@ -75,7 +80,7 @@ func TestEstimateIsWhatTheRunCosts(t *testing.T) {
 					fresh.Calls, made, res.APICalls, res.MinimumCalls)
 			}
 
-			after, err := est.Estimate(t.Context(), db, tt.objects, tt.rate)
+			after, err := est.Estimate(t.Context(), db, tt.objects, tt.history, tt.rate)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -101,7 +106,7 @@ func TestEstimateFromTheLastRunOfEveryStream(t *testing.T) {
 		t.Fatalf("run: %s %s", res.Status, res.Error)
 	}
 	// Not connected: the history alone answers.
-	est, err := NewEstimator(nil).Estimate(t.Context(), db, nil, 0)
+	est, err := NewEstimator(nil).Estimate(t.Context(), db, nil, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +115,7 @@ func TestEstimateFromTheLastRunOfEveryStream(t *testing.T) {
 			est.Calls, est.RatePer10s, est.Complete, res.APICalls)
 	}
 	// A selection without deals and tickets leaves their pipelines out.
-	some, err := NewEstimator(nil).Estimate(t.Context(), db, []string{"contacts"}, 0)
+	some, err := NewEstimator(nil).Estimate(t.Context(), db, []string{"contacts"}, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +143,7 @@ func TestEstimateWithoutHubSpot(t *testing.T) {
 	}
 	least := map[string]int64{}
 	for _, typ := range catalog.CRM {
-		least[typ] = fullReadCalls(typ, 0, 0, true)
+		least[typ] = fullReadCalls(typ, 0, 0, nil, false)
 	}
 	for _, typ := range catalog.Marketing {
 		least[typ] = 1
@@ -157,7 +162,7 @@ func TestEstimateWithoutHubSpot(t *testing.T) {
 			basis: map[string]string{"contacts": BasisUnknown, "forms": BasisUnknown, "email_events": BasisUnknown}},
 		{name: "no client, records stored", db: stored, objects: []string{"contacts", "deals"},
 			basis: map[string]string{"contacts": BasisStored, "deals": BasisUnknown},
-			calls: map[string]int64{"contacts": fullReadCalls("contacts", 230, 20, true), "deals": least["deals"]}},
+			calls: map[string]int64{"contacts": fullReadCalls("contacts", 230, 20, nil, false), "deals": least["deals"]}},
 		{name: "a type HubSpot will not count", deny: "deals", objects: []string{"contacts", "deals"},
 			basis: map[string]string{"contacts": BasisHubSpot, "deals": BasisUnknown},
 			calls: map[string]int64{"deals": least["deals"]}},
@@ -178,7 +183,7 @@ func TestEstimateWithoutHubSpot(t *testing.T) {
 			var got Estimate
 			for range 2 {
 				var err error
-				if got, err = est.Estimate(t.Context(), db, tt.objects, 0); err != nil {
+				if got, err = est.Estimate(t.Context(), db, tt.objects, nil, 0); err != nil {
 					t.Fatal(err)
 				}
 			}

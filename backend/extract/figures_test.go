@@ -31,7 +31,7 @@ func TestRunFiguresMoveWithEveryPage(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t, tt.cfg)
 			db := testkit.OpenDB(t)
-			inFlight := 2*pageCalls(pageSize, tt.fits)*int64(tt.conc) + 1
+			inFlight := 2*listing{fits: tt.fits}.pageCalls(pageSize)*int64(tt.conc) + 1
 			var commits int
 			var most int64 // the most calls a kill right after a commit would lose
 			// pageSaved runs on the writer, right after each commit.

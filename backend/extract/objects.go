@@ -55,9 +55,9 @@ func (e *engine) estimate(ctx context.Context, objectType string) float64 {
 	case err != nil:
 		return 1
 	case e.incremental(objectType):
-		return float64(1 + listCalls(archived, true))
+		return float64(1 + listingOf(nil, false).listCalls(archived))
 	}
-	return float64(listCalls(active, true) + listCalls(archived, true))
+	return float64(listingOf(nil, e.history[objectType]).listCalls(active) + listingOf(nil, false).listCalls(archived))
 }
 
 // walkObjects reads one type: its property definitions, its records (all
@@ -102,10 +102,10 @@ func (e *engine) walk(ctx context.Context, s *stream, archived bool) error {
 	}
 	s.setPhase(phase)
 	s.report(false)
-	fits := hubspot.PropertiesFitURL(s.props)
+	l := listingOf(s.props, e.history[s.name] && !archived)
 	var saving pending
 	for {
-		page, err := e.fetchPage(ctx, s, after, archived, fits)
+		page, err := e.fetchPage(ctx, s, after, archived, l)
 		if werr := saving.wait(s); werr != nil {
 			return werr
 		}
@@ -120,18 +120,20 @@ func (e *engine) walk(ctx context.Context, s *stream, archived bool) error {
 	}
 }
 
-// fetchPage reads one page with every property. When the property names
-// do not fit one URL, the list call asks only for ids and associations and
-// one batch read (a POST body has room) brings the properties: two calls
-// per page instead of one list call per URL-full of names. Archived records
-// already stored as archived with the same update time are left out: they
-// need neither a batch read nor a write.
-func (e *engine) fetchPage(ctx context.Context, s *stream, after string, archived, fits bool) (hubspot.ObjectPage, error) {
-	p := hubspot.ListParams{Limit: pageSize, After: after, Archived: archived, Properties: s.props}
+// fetchPage reads one page with every property (and, for a type whose
+// history is read, every property's history, 50 records a page). When the
+// property names do not fit one URL, the list call asks only for ids and
+// associations and one batch read (a POST body has room) brings the
+// properties and history: two calls per page instead of one list call per
+// URL-full of names. Archived records already stored as archived with the
+// same update time are left out: they need neither a batch read nor a
+// write.
+func (e *engine) fetchPage(ctx context.Context, s *stream, after string, archived bool, l listing) (hubspot.ObjectPage, error) {
+	p := hubspot.ListParams{Limit: int(l.size()), After: after, Archived: archived, Properties: s.props, History: l.history && l.fits}
 	if !archived {
 		p.Associations = catalog.Inline(s.name)
 	}
-	if !fits {
+	if !l.fits {
 		p.Properties = []string{"hs_object_id"}
 	}
 	page, err := e.client.ListObjects(ctx, s.name, p)
@@ -144,10 +146,10 @@ func (e *engine) fetchPage(ctx context.Context, s *stream, after string, archive
 			return page, err
 		}
 	}
-	if fits || len(page.Results) == 0 {
+	if l.fits || len(page.Results) == 0 {
 		return page, nil
 	}
-	page.Results, err = e.readProperties(ctx, s, page.Results, archived)
+	page.Results, err = e.readProperties(ctx, s, page.Results, archived, l.history)
 	return page, err
 }
 
@@ -172,19 +174,20 @@ func (e *engine) unknownArchived(ctx context.Context, objectType string, objs []
 }
 
 // readProperties brings every property of objs by batch read (100 ids per
-// call), keeping what else each object carries (its associations). A
-// record gone between the two reads was archived meanwhile: it is left out
-// and the archived pass, or the next run, sees it.
-func (e *engine) readProperties(ctx context.Context, s *stream, objs []hubspot.Object, archived bool) ([]hubspot.Object, error) {
+// call; with history, every property's history too, 50 ids per call),
+// keeping what else each object carries (its associations). A record gone
+// between the two reads was archived meanwhile: it is left out and the
+// archived pass, or the next run, sees it.
+func (e *engine) readProperties(ctx context.Context, s *stream, objs []hubspot.Object, archived, history bool) ([]hubspot.Object, error) {
 	ids := make([]string, len(objs))
 	for i, o := range objs {
 		ids[i] = o.ID
 	}
-	full, err := e.client.BatchReadObjects(ctx, s.name, ids, s.props, archived)
+	full, err := e.client.BatchReadObjects(ctx, s.name, ids, s.props, archived, history)
 	if err != nil {
 		return nil, err
 	}
-	e.addMinimum(batchReadCalls(int64(len(ids))))
+	e.addMinimum(batchReadCalls(int64(len(ids)), history))
 	byID := make(map[string]hubspot.Object, len(full))
 	for _, o := range full {
 		byID[o.ID] = o
@@ -192,7 +195,7 @@ func (e *engine) readProperties(ctx context.Context, s *stream, objs []hubspot.O
 	kept := objs[:0]
 	for _, o := range objs {
 		if f, ok := byID[o.ID]; ok {
-			o.Properties, o.UpdatedAt, o.ArchivedAt = f.Properties, f.UpdatedAt, f.ArchivedAt
+			o.Properties, o.UpdatedAt, o.ArchivedAt, o.History = f.Properties, f.UpdatedAt, f.ArchivedAt, f.History
 			kept = append(kept, o)
 		}
 	}
@@ -209,6 +212,7 @@ func (s *stream) submitPage(key string, page hubspot.ObjectPage, archived bool) 
 	var assocs []store.Association
 	overflow := map[string][]string{}
 	toTypes := catalog.Inline(s.name)
+	hist := historyEntries(s.name, page.Results)
 	for i, o := range page.Results {
 		recs[i] = record(s.name, o)
 		recs[i].Archived = recs[i].Archived || archived
@@ -233,6 +237,9 @@ func (s *stream) submitPage(key string, page hubspot.ObjectPage, archived bool) 
 	n := int64(len(recs))
 	return s.e.w.submit(func(ctx context.Context, tx *store.Tx) error {
 		if err := tx.UpsertRecords(ctx, s.e.runID, recs); err != nil {
+			return err
+		}
+		if err := tx.AddHistory(ctx, hist); err != nil {
 			return err
 		}
 		if archived {
@@ -302,6 +309,22 @@ func (s *stream) save(ctx context.Context, key, next string, n int64, fn func(ct
 	}
 	s.report(false)
 	return nil
+}
+
+// historyEntries is the property history objs carry, as stored (none
+// when it was not asked for).
+func historyEntries(objectType string, objs []hubspot.Object) []store.HistoryEntry {
+	var out []store.HistoryEntry
+	for _, o := range objs {
+		for prop, values := range o.History {
+			for _, v := range values {
+				out = append(out, store.HistoryEntry{Type: objectType, ID: o.ID, Property: prop, Value: v.Value,
+					Timestamp: v.Timestamp, SourceType: v.SourceType, SourceID: v.SourceID, SourceLabel: v.SourceLabel,
+					UpdatedByUserID: v.UpdatedByUserID})
+			}
+		}
+	}
+	return out
 }
 
 // record is how a HubSpot object is stored.

@@ -75,7 +75,7 @@ func (e *engine) planTotal(ctx context.Context, s *stream) {
 	s.mu.Unlock()
 	if t := e.walks[s.name]; t != nil && !e.incremental(s.name) {
 		_, archived, _ := e.db.CountRecords(ctx, s.name)
-		e.sched.reprioritize(t, float64(listCalls(total, true)+listCalls(archived, true)))
+		e.sched.reprioritize(t, float64(listingOf(nil, e.history[s.name]).listCalls(total)+listingOf(nil, false).listCalls(archived)))
 	}
 	s.saveLine(ctx)
 	s.report(false)

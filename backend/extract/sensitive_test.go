@@ -180,7 +180,7 @@ func TestPropertiesCalls(t *testing.T) {
 			t.Errorf("propertiesCalls(%s) = %d, want %d", typ, got, want)
 		}
 		// properties, planning, one list page each of active and archived.
-		if got, want := fullReadCalls(typ, 0, 0, true), want+3; catalog.IsCRM(typ) && got != want {
+		if got, want := fullReadCalls(typ, 0, 0, nil, false), want+3; catalog.IsCRM(typ) && got != want {
 			t.Errorf("fullReadCalls(%s, 0, 0) = %d, want %d", typ, got, want)
 		}
 	}

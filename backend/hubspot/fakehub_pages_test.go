@@ -139,7 +139,7 @@ func TestFakePaginationEveryEndpoint(t *testing.T) {
 	t.Run("batch read", func(t *testing.T) {
 		ids := append(truth.IDs("companies", false)[:230], "999999999999")
 		s.ResetStats()
-		objs, err := c.BatchReadObjects(ctx, "companies", ids, []string{"name"}, false)
+		objs, err := c.BatchReadObjects(ctx, "companies", ids, []string{"name"}, false, false)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -190,7 +190,7 @@ func testShapes(t *testing.T, sh struct {
 		t.Error("1,001 inputs accepted")
 	}
 
-	objs, err := c.BatchReadObjects(ctx, "contacts", []string{"1", "2"}, []string{"email"}, true)
+	objs, err := c.BatchReadObjects(ctx, "contacts", []string{"1", "2"}, []string{"email"}, true, false)
 	if err != nil {
 		t.Fatal(err)
 	}

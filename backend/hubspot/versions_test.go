@@ -264,7 +264,7 @@ func TestEveryOperationOnEachVersion(t *testing.T) {
 			}
 			say("search total %d", sp.Total)
 			ids := []string{page.Results[0].ID, page.Results[1].ID}
-			objs, err := c.BatchReadObjects(ctx, "contacts", ids, []string{"email"}, false)
+			objs, err := c.BatchReadObjects(ctx, "contacts", ids, []string{"email"}, false, false)
 			if err != nil {
 				t.Fatal(err)
 			}

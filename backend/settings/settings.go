@@ -60,6 +60,11 @@ type Settings struct {
 	// publishes as current), else one of hubspot.APIVersions. A file saved
 	// before the field existed has none, so it loads as the default.
 	APIVersion string `json:"api_version"`
+	// HistoryTypes are the CRM types whose property history extractions
+	// read too (none by default: it costs more calls, pages of 50 records
+	// instead of 100). This package knows no types: Validate checks the
+	// names' form, the workspace checks them against the catalog.
+	HistoryTypes []string `json:"history_types"`
 }
 
 // Limits of the numeric settings.
@@ -110,6 +115,16 @@ func (s Settings) Validate() error {
 	if _, err := hubspot.ParseAPIVersion(s.APIVersion); err != nil {
 		problems = append(problems, err.Error())
 	}
+	seen := map[string]bool{}
+	for _, t := range s.HistoryTypes {
+		switch {
+		case !typeName(t):
+			problems = append(problems, fmt.Sprintf("property history: %q is not an object type name", t))
+		case seen[t]:
+			problems = append(problems, fmt.Sprintf("property history: %s is named twice", t))
+		}
+		seen[t] = true
+	}
 	if s.DatabasePath != "" {
 		if !filepath.IsAbs(s.DatabasePath) {
 			problems = append(problems, fmt.Sprintf("the database location must be a full path, not %q", s.DatabasePath))
@@ -121,6 +136,20 @@ func (s Settings) Validate() error {
 		return nil
 	}
 	return &InvalidError{Problems: problems}
+}
+
+// typeName: an object type's name as HubSpot spells them (contacts,
+// line_items, p_projects, 2-12345).
+func typeName(s string) bool {
+	if s == "" || len(s) > 100 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // HubSpotAPIVersion is the version the client is to call: the default for

@@ -117,6 +117,9 @@ func TestValidate(t *testing.T) {
 		{"APIVersionDated", func(s *Settings) { s.APIVersion = "2026-09" }, ""},
 		{"APIVersionLegacy", func(s *Settings) { s.APIVersion = "legacy" }, ""},
 		{"ErrAPIVersion", func(s *Settings) { s.APIVersion = "v5" }, `unknown HubSpot API version "v5": use 2026-09 or legacy`},
+		{"HistoryTypes", func(s *Settings) { s.HistoryTypes = []string{"contacts", "line_items", "2-123"} }, ""},
+		{"ErrHistoryTypeName", func(s *Settings) { s.HistoryTypes = []string{"Contacts;"} }, `property history: "Contacts;" is not an object type name`},
+		{"ErrHistoryTypeTwice", func(s *Settings) { s.HistoryTypes = []string{"deals", "deals"} }, "deals is named twice"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -104,7 +104,8 @@ func (s *ExtractService) Estimate(objects []string) (extract.Estimate, error) {
 	var out extract.Estimate
 	err = w.read(w.base, func(db *store.DB) error {
 		var err error
-		out, err = est.Estimate(w.base, db, objs, w.settings().RatePer10s)
+		cfg := w.settings()
+		out, err = est.Estimate(w.base, db, objs, cfg.HistoryTypes, cfg.RatePer10s)
 		return err
 	})
 	return out, err

@@ -137,6 +137,7 @@ func (w *Workspace) runExtraction(ctx context.Context, j *job, objects []string,
 		Full:        req.Full,
 		FullEvery:   fullEvery(cfg.FullRunEveryDays),
 		Owner:       extract.OwnerApp,
+		History:     cfg.HistoryTypes,
 	})
 	close(stop)
 	<-flushed

@@ -23,6 +23,7 @@ import (
 
 	"hubextract/backend/clock"
 	"hubextract/backend/demo"
+	"hubextract/backend/extract"
 	"hubextract/backend/hubspot"
 	"hubextract/backend/settings"
 	"hubextract/backend/store"
@@ -384,6 +385,11 @@ func (s *SettingsService) Get() (settings.Settings, error) { return s.w.settings
 func (s *SettingsService) Save(next settings.Settings) (settings.Settings, error) {
 	if err := next.Validate(); err != nil {
 		return s.w.settings(), err
+	}
+	// The settings file knows no types: the catalog says which have
+	// property history.
+	if err := extract.ValidateHistory(next.HistoryTypes); err != nil {
+		return s.w.settings(), &settings.InvalidError{Problems: []string{err.Error()}}
 	}
 	if err := s.w.apply(func(settings.Settings) settings.Settings { return next }); err != nil {
 		return s.w.settings(), err
