@@ -13,12 +13,14 @@ import (
 	"hubextract/backend/store"
 )
 
-const exportUsage = "hubextract export [--db PATH] --object TYPE [--out FILE|-] [--force] [--labels] [--no-associations] [--form ID] [--bom] [--include-sensitive]\n" +
-	"       hubextract export [--db PATH] --all --dir DIR [--force] [--labels] [--no-associations] [--form ID] [--bom] [--include-sensitive]\n\n" +
+const exportUsage = "hubextract export [--db PATH] --object TYPE [--out FILE|-] [--force] [--labels] [--no-associations] [--form ID] [--bom] [--include-sensitive] [--history]\n" +
+	"       hubextract export [--db PATH] --all --dir DIR [--force] [--labels] [--no-associations] [--form ID] [--bom] [--include-sensitive] [--history]\n\n" +
 	"It writes only regular files: a folder, a symbolic link or a device given as --out (or found under a\n" +
 	"TYPE.csv name in --dir) is refused before anything is written, and a file already there is replaced\n" +
 	"only with --force. A file is written complete under a temporary name, then put in place.\n" +
-	"Properties HubSpot marks sensitive or highly sensitive are left out unless --include-sensitive."
+	"Properties HubSpot marks sensitive or highly sensitive are left out unless --include-sensitive.\n" +
+	"--history writes the property history instead (extracted with extract --history): one row per value a\n" +
+	"property had (type, id, property, value, timestamp, source); --all writes TYPE_history.csv per type that has it."
 
 func init() {
 	register(command{
@@ -32,7 +34,7 @@ func init() {
 type exportFlags struct {
 	db, object, out, dir, form       string
 	all, labels, noAssociations, bom bool
-	force, includeSensitive          bool
+	force, includeSensitive, history bool
 }
 
 func runExport(ctx context.Context, env *Env, args []string) int {
@@ -50,6 +52,8 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 	fs.BoolVar(&f.bom, "bom", false, "start with a UTF-8 byte-order mark, for Excel on Windows")
 	fs.BoolVar(&f.includeSensitive, "include-sensitive", false,
 		"also write the properties HubSpot marks sensitive or highly sensitive (left out by default)")
+	fs.BoolVar(&f.history, "history", false,
+		"write the property history instead of the records: one row per value a property had (type, id, property, value, timestamp, source)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -78,6 +82,7 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 		BOM:            f.bom,
 		// Sensitive values leave the database only when asked for.
 		IncludeSensitive: f.includeSensitive,
+		History:          f.history,
 	}
 	switch {
 	case f.all:
@@ -89,7 +94,11 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 	default:
 		var n int64
 		if n, err = export.ToFile(ctx, db, f.out, f.force, opts); err == nil {
-			fmt.Fprintf(env.Stderr, "exported %d %s rows to %s\n", n, f.object, f.out)
+			what := f.object
+			if f.history {
+				what += " history"
+			}
+			fmt.Fprintf(env.Stderr, "exported %d %s rows to %s\n", n, what, f.out)
 		}
 	}
 	if err != nil {
@@ -124,6 +133,8 @@ func (f *exportFlags) check(fs *flag.FlagSet) string {
 		return "--all needs --dir DIR"
 	case f.all && set["out"]:
 		return "--out does not go with --all (it writes TYPE.csv files into --dir)"
+	case f.history && f.form != "":
+		return "--form does not go with --history (forms have no property history)"
 	case f.all:
 		return ""
 	case set["dir"]:
@@ -132,6 +143,8 @@ func (f *exportFlags) check(fs *flag.FlagSet) string {
 		return "--object TYPE is required (or --all --dir DIR); TYPE is one of " + strings.Join(catalog.All, ", ")
 	case !catalog.Valid(f.object):
 		return (&catalog.UnknownTypeError{Name: f.object}).Error()
+	case f.history && !catalog.IsCRM(f.object):
+		return "--history goes with a CRM type (" + strings.Join(catalog.CRM, ", ") + "): only records have a property history"
 	case f.form != "" && f.object != catalog.FormSubmissions:
 		return "--form goes with --object " + catalog.FormSubmissions
 	case f.out == "":
@@ -147,7 +160,9 @@ func exportAll(ctx context.Context, env *Env, db *store.DB, dir string, force bo
 	for _, f := range files {
 		fmt.Fprintf(env.Stdout, "%-16s %10d rows  %s\n", f.Type, f.Rows, f.Path)
 	}
-	if err == nil && len(files) == 0 {
+	if err == nil && len(files) == 0 && opts.History {
+		fmt.Fprintf(env.Stderr, "nothing to export: the database at %s holds no property history (extract --history TYPES reads it)\n", db.Path())
+	} else if err == nil && len(files) == 0 {
 		fmt.Fprintf(env.Stderr, "nothing to export: the database at %s holds no data yet\n", db.Path())
 	}
 	return err

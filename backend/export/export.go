@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"fmt"
 	"io"
 
 	"hubextract/backend/catalog"
@@ -20,6 +21,11 @@ type Options struct {
 	// further than the database (mail, shared drives), so such values
 	// leave only when someone asks for them.
 	IncludeSensitive bool
+	// History writes the property history of a CRM type instead of its
+	// records: one row per value a property had (type, id, property,
+	// value, timestamp, source). All then writes TYPE_history.csv for each
+	// type with history stored.
+	History bool
 	// Progress, when set, is called on the exporting goroutine before the
 	// first row, every 1,000 rows and once at the end, with the rows written
 	// so far and the rows expected in all (counted at the start). A UI
@@ -31,6 +37,10 @@ type Options struct {
 // number of data rows written.
 func Write(ctx context.Context, db *store.DB, w io.Writer, opts Options) (int64, error) {
 	switch {
+	case opts.History && catalog.IsCRM(opts.Type):
+		return history(ctx, db, w, opts)
+	case opts.History:
+		return 0, fmt.Errorf("export %s: only CRM records have a property history", opts.Type)
 	case catalog.IsCRM(opts.Type):
 		return Records(ctx, db, w, opts)
 	case opts.Type == catalog.Forms:
@@ -46,6 +56,10 @@ func Write(ctx context.Context, db *store.DB, w io.Writer, opts Options) (int64,
 // count is how many rows an export of opts.Type will write.
 func count(ctx context.Context, db *store.DB, opts Options) (int64, error) {
 	switch {
+	case opts.History && catalog.IsCRM(opts.Type):
+		return db.CountHistory(ctx, opts.Type)
+	case opts.History:
+		return 0, nil
 	case catalog.IsCRM(opts.Type):
 		active, archived, err := db.CountRecords(ctx, opts.Type)
 		return active + archived, err

@@ -148,8 +148,18 @@ func place(tmp, path string, replace bool) error {
 	return nil
 }
 
+// fileName is the file All writes a type into: TYPE.csv, or
+// TYPE_history.csv for its property history.
+func fileName(typ string, history bool) string {
+	if history {
+		return typ + "_history.csv"
+	}
+	return typ + ".csv"
+}
+
 // All exports every type that has rows into dir (created 0700 when missing),
-// one <type>.csv per type, each written as ToFile does. Every file is checked
+// one <type>.csv per type (with opts.History, <type>_history.csv per type
+// with history stored), each written as ToFile does. Every file is checked
 // (CheckTarget) before the first is written: existing ones are replaced only
 // with replace (else one *ExistsError lists them all), and a special file
 // under one of the names stops the export before it starts. opts.Type is
@@ -178,7 +188,7 @@ func All(ctx context.Context, db *store.DB, dir string, replace bool, opts Optio
 			jobs = append(jobs, job{typ, n})
 			total += n
 			var exists *ExistsError
-			if err := CheckTarget(filepath.Join(dir, typ+".csv"), replace); errors.As(err, &exists) {
+			if err := CheckTarget(filepath.Join(dir, fileName(typ, opts.History)), replace); errors.As(err, &exists) {
 				existing = append(existing, exists.Paths...)
 			} else if err != nil {
 				return nil, err
@@ -197,7 +207,7 @@ func All(ctx context.Context, db *store.DB, dir string, replace bool, opts Optio
 			base := before
 			o.Progress = func(done, _ int64) { opts.Progress(base+done, total) }
 		}
-		path := filepath.Join(dir, j.typ+".csv")
+		path := filepath.Join(dir, fileName(j.typ, opts.History))
 		n, err := ToFile(ctx, db, path, replace, o)
 		if err != nil {
 			return files, err

@@ -50,15 +50,6 @@ func (db *DB) HistoryCounts(ctx context.Context, objectType, id string) (map[str
 	return out, rows.Err()
 }
 
-// HistoryTypes lists, sorted, the types with property history stored.
-func (db *DB) HistoryTypes(ctx context.Context) ([]string, error) {
-	types, err := db.queryStrings(ctx, `SELECT DISTINCT object_type FROM property_history ORDER BY object_type`)
-	if err != nil {
-		return nil, fmt.Errorf("types with history: %w", err)
-	}
-	return types, nil
-}
-
 // EachHistory yields every stored history entry of a type, by record
 // (numeric id), property, then oldest first.
 func (db *DB) EachHistory(ctx context.Context, objectType string) iter.Seq2[HistoryEntry, error] {

@@ -39,6 +39,10 @@ type Property struct {
 	// HubSpot marks so ("" otherwise): the screen marks it, as such values
 	// deserve care (and exports leave them out unless asked).
 	Sensitivity string `json:"sensitivity"`
+	// History is how many values the property's stored history holds (0
+	// when its type's history was not extracted): with more than one,
+	// the panel offers its timeline (RecordsService.History).
+	History int `json:"history"`
 }
 
 // Association lists the records of one type linked to the record.
@@ -91,9 +95,13 @@ func recordDetail(ctx context.Context, db *store.DB, objectType, id string) (Det
 	for n := range rec.Properties {
 		names[n] = true
 	}
+	history, err := db.HistoryCounts(ctx, objectType, id)
+	if err != nil {
+		return Detail{}, err
+	}
 	for n := range names {
 		p := Property{Name: n, Label: labelOf(props, n), Value: r.value(n, rec), HTML: r.html[n],
-			Sensitivity: sensitivityOf(props, n)}
+			Sensitivity: sensitivityOf(props, n), History: history[n]}
 		if raw := rec.Properties[n]; raw != nil && *raw != p.Value {
 			p.Raw = *raw
 		}
