@@ -44,6 +44,7 @@ export type Cursor = workspace.Cursor;
 export type PageQuery = workspace.PageQuery;
 export type Page = workspace.Page;
 export type Detail = workspace.Detail;
+export type Change = workspace.Change;
 export type ExportRequest = workspace.ExportRequest;
 export type ExportResult = workspace.ExportResult;
 export type AppSettings = settings.Settings;
@@ -194,6 +195,9 @@ export const getTypes = (): Promise<TypeInfo[]> => call(() => Records.Types());
 export const getColumns = (type: string): Promise<Column[]> => call(() => Records.Columns(type));
 export const getPage = (q: Fields<PageQuery>): Promise<Page> => call(() => Records.Page(workspace.PageQuery.createFrom(q)));
 export const getDetail = (type: string, id: string): Promise<Detail> => call(() => Records.Detail(type, id));
+/** One property's history on one record, newest first (extracted with property history on). */
+export const getHistory = (type: string, id: string, property: string): Promise<Change[]> =>
+  call(() => Records.History(type, id, property));
 
 // --- export -----------------------------------------------------------------
 

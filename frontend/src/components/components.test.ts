@@ -113,9 +113,9 @@ describe('RecordDetail', () => {
       detail: detail({
         type: 'contacts',
         properties: [
-          { name: 'email', label: 'Email', value: 'ada@example.com', raw: '', html: false, sensitivity: '' },
-          { name: 'health_notes', label: 'Health notes', value: 'Asthma', raw: '', html: false, sensitivity: 'sensitive' },
-          { name: 'national_id_number', label: 'National ID number', value: 'AB 12 34 56 C', raw: '', html: false, sensitivity: 'highly_sensitive' },
+          { name: 'email', label: 'Email', value: 'ada@example.com', raw: '', html: false, sensitivity: '', history: 0 },
+          { name: 'health_notes', label: 'Health notes', value: 'Asthma', raw: '', html: false, sensitivity: 'sensitive', history: 0 },
+          { name: 'national_id_number', label: 'National ID number', value: 'AB 12 34 56 C', raw: '', html: false, sensitivity: 'highly_sensitive', history: 0 },
         ],
       }),
       canGoBack: false, onopen: vi.fn(), onback: vi.fn(), onclose: vi.fn(),
@@ -140,5 +140,66 @@ describe('RecordDetail', () => {
     expect(onopen).toHaveBeenCalledWith('contacts', '7');
     expect(el.textContent).toContain('and 1 more');
     expect(el.querySelector('[data-testid="record-back"]')).not.toBeNull();
+  });
+});
+
+describe('RecordDetail property history', () => {
+  const changes = [
+    { value: 'Customer', raw: 'customer', at: '2025-03-09T08:00:00Z', source: 'HubSpot (by Ada Lovelace)', sourceType: 'CRM_UI' },
+    { value: 'Lead', raw: 'lead', at: '2024-01-02T08:00:00Z', source: 'Import (Spring list)', sourceType: 'IMPORT' },
+    { value: '<b>x</b>', raw: '', at: '2023-05-06T08:00:00Z', source: 'API', sourceType: 'API' },
+  ];
+  const withHistory = () =>
+    detail({
+      type: 'contacts',
+      properties: [
+        { name: 'lifecyclestage', label: 'Lifecycle stage', value: 'Customer', raw: 'customer', html: false, sensitivity: '', history: 3 },
+        { name: 'email', label: 'Email', value: 'ada@example.com', raw: '', html: false, sensitivity: '', history: 1 },
+        { name: 'phone', label: 'Phone', value: '1', raw: '', html: false, sensitivity: '', history: 0 },
+      ],
+    });
+
+  it.each([
+    { name: 'lifecyclestage', control: true },
+    { name: 'email', control: false }, // one value: nothing to show over time
+    { name: 'phone', control: false }, // its history was not extracted
+  ])('offers a timeline only for a property with several values ($name)', ({ name, control }) => {
+    const el = render(RecordDetail, { detail: withHistory(), canGoBack: false, onopen: vi.fn(), onback: vi.fn(), onclose: vi.fn(), loadHistory: vi.fn() });
+    expect(el.querySelector(`[data-testid="history-${name}"]`) !== null).toBe(control);
+  });
+
+  it('opens the timeline, newest first, with value, time and source as text; reads it once', async () => {
+    const loadHistory = vi.fn().mockResolvedValue(changes);
+    const el = render(RecordDetail, { detail: withHistory(), canGoBack: false, onopen: vi.fn(), onback: vi.fn(), onclose: vi.fn(), loadHistory });
+    const button = el.querySelector<HTMLButtonElement>('[data-testid="history-lifecyclestage"]')!;
+    expect(button.textContent!.trim()).toBe('History (3 values)');
+    expect(button.getAttribute('aria-expanded')).toBe('false');
+    button.click();
+    await vi.waitFor(() => expect(el.querySelector('[data-testid="timeline-lifecyclestage"]')).not.toBeNull());
+    flushSync();
+    expect(loadHistory).toHaveBeenCalledWith('lifecyclestage');
+    const entries = [...el.querySelectorAll('[data-testid="timeline-entry"]')];
+    expect(entries).toHaveLength(3);
+    expect(entries[0].textContent).toContain('Customer');
+    expect(entries[0].textContent).toContain('(customer)');
+    expect(entries[0].textContent).toContain('HubSpot (by Ada Lovelace)');
+    expect(entries[1].textContent).toContain('Import (Spring list)');
+    expect(entries[2].textContent).toContain('<b>x</b>');
+    expect(el.querySelectorAll('.timeline b')).toHaveLength(0);
+    expect(button.getAttribute('aria-expanded')).toBe('true');
+    button.click();
+    flushSync();
+    expect(el.querySelector('[data-testid="timeline-lifecyclestage"]')).toBeNull();
+    button.click();
+    flushSync();
+    expect(el.querySelector('[data-testid="timeline-lifecyclestage"]')).not.toBeNull();
+    expect(loadHistory).toHaveBeenCalledTimes(1);
+  });
+
+  it('says so when the history cannot be read', async () => {
+    const loadHistory = vi.fn().mockRejectedValue(new Error('the database is closed'));
+    const el = render(RecordDetail, { detail: withHistory(), canGoBack: false, onopen: vi.fn(), onback: vi.fn(), onclose: vi.fn(), loadHistory });
+    el.querySelector<HTMLButtonElement>('[data-testid="history-lifecyclestage"]')!.click();
+    await vi.waitFor(() => expect(el.querySelector('[role="alert"]')?.textContent).toBe('the database is closed'));
   });
 });

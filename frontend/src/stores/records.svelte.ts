@@ -111,6 +111,12 @@ export class RecordsStore {
     }
   }
 
+  /** The open record's history of one property, newest first. */
+  history(property: string): Promise<api.Change[]> {
+    if (!this.detail) return Promise.resolve([]);
+    return api.getHistory(this.detail.type, this.detail.id, property);
+  }
+
   /** Opens a record; from an open record, the previous one goes on the trail. */
   async open(type: string, id: string): Promise<void> {
     const from = this.detail;

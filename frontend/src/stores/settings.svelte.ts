@@ -1,6 +1,9 @@
 // The Settings screen: the settings in force and the draft being edited.
 import * as api from '../api';
 
+/** The groups of record types: every CRM record has a property history (marketing data has none). */
+const historyGroups = ['crm', 'commerce', 'engagements', 'custom'];
+
 export class SettingsStore {
   saved = $state<api.AppSettings | null>(null);
   draft = $state<api.AppSettings | null>(null);
@@ -9,6 +12,8 @@ export class SettingsStore {
   saving = $state(false);
   /** The API versions the backend offers (Settings → Advanced). */
   apiVersions = $state<api.APIVersionChoice[]>([]);
+  /** The record types whose property history can be extracted (Settings → Property history). */
+  recordTypes = $state<api.TypeInfo[]>([]);
 
   get dirty(): boolean {
     return JSON.stringify(this.saved) !== JSON.stringify(this.draft);
@@ -32,8 +37,15 @@ export class SettingsStore {
 
   async load(): Promise<void> {
     try {
-      const [saved, versions] = await Promise.all([api.getSettings(), api.apiVersions()]);
+      // Without the types only the history checkboxes are missing: the
+      // rest of the screen still works.
+      const [saved, versions, types] = await Promise.all([
+        api.getSettings(),
+        api.apiVersions(),
+        api.getTypes().catch((): api.TypeInfo[] => []),
+      ]);
       this.apiVersions = versions;
+      this.recordTypes = types.filter((t) => historyGroups.includes(t.group));
       this.saved = saved;
       this.draft = structuredClone($state.snapshot(this.saved));
       this.error = null;
@@ -59,6 +71,20 @@ export class SettingsStore {
     } finally {
       this.saving = false;
     }
+  }
+
+  /** Whether a type's property history is ticked in the draft. */
+  hasHistory(type: string): boolean {
+    return this.draft?.history_types?.includes(type) ?? false;
+  }
+
+  /** Ticks or unticks a type's property history, kept in the screen's order. */
+  setHistory(type: string, on: boolean): void {
+    if (!this.draft) return;
+    const chosen = new Set(this.draft.history_types ?? []);
+    if (on) chosen.add(type);
+    else chosen.delete(type);
+    this.draft.history_types = this.recordTypes.map((t) => t.type).filter((t) => chosen.has(t));
   }
 
   revert(): void {

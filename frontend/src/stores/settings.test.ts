@@ -60,4 +60,31 @@ describe('SettingsStore', () => {
     await st.load();
     expect(st.error).toMatch(/closing/);
   });
+
+  it.each([
+    { name: 'none saved (null)', saved: null, tick: ['deals', 'contacts'], want: ['contacts', 'deals'] },
+    { name: 'one saved', saved: ['deals'], tick: ['notes'], want: ['deals', 'notes'] },
+  ])('ticks property history per record type with $name, in the screen order, and saves it', async ({ saved, tick, want }) => {
+    const Save = vi.fn(async (s: unknown) => s);
+    const Types = async () => [
+      { type: 'contacts', label: 'Contacts', group: 'crm', rows: 0 },
+      { type: 'deals', label: 'Deals', group: 'crm', rows: 0 },
+      { type: 'notes', label: 'Notes', group: 'engagements', rows: 0 },
+      { type: 'forms', label: 'Forms', group: 'marketing', rows: 0 },
+    ];
+    fakeBackend({
+      SettingsService: { Get: async () => ({ ...defaults, history_types: saved }), APIVersions: async () => versions, Save },
+      RecordsService: { Types },
+    });
+    const st = new SettingsStore();
+    await st.load();
+    expect(st.recordTypes.map((t) => t.type)).toEqual(['contacts', 'deals', 'notes']);
+    for (const t of tick) st.setHistory(t, true);
+    expect(st.draft!.history_types).toEqual(want);
+    expect(st.hasHistory(want[0])).toBe(true);
+    expect(await st.save()).toBe(true);
+    expect(Save.mock.calls[0][0]).toMatchObject({ history_types: want });
+    st.setHistory(want[0], false);
+    expect(st.draft!.history_types).toEqual(want.slice(1));
+  });
 });

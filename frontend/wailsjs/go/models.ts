@@ -117,6 +117,7 @@ export namespace settings {
 	    source: string;
 	    objects: string[];
 	    api_version: string;
+	    history_types: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -132,6 +133,7 @@ export namespace settings {
 	        this.source = source["source"];
 	        this.objects = source["objects"];
 	        this.api_version = source["api_version"];
+	        this.history_types = source["history_types"];
 	    }
 	}
 	export class TokenStatus {
@@ -250,6 +252,26 @@ export namespace workspace {
 		    }
 		    return a;
 		}
+	}
+	export class Change {
+	    value: string;
+	    raw: string;
+	    at: string;
+	    source: string;
+	    sourceType: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Change(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.value = source["value"];
+	        this.raw = source["raw"];
+	        this.at = source["at"];
+	        this.source = source["source"];
+	        this.sourceType = source["sourceType"];
+	    }
 	}
 	export class Column {
 	    name: string;
@@ -392,6 +414,7 @@ export namespace workspace {
 	    raw: string;
 	    html: boolean;
 	    sensitivity: string;
+	    history: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new Property(source);
@@ -405,6 +428,7 @@ export namespace workspace {
 	        this.raw = source["raw"];
 	        this.html = source["html"];
 	        this.sensitivity = source["sensitivity"];
+	        this.history = source["history"];
 	    }
 	}
 	export class Detail {

@@ -6,6 +6,8 @@ export function Columns(arg1:string):Promise<Array<workspace.Column>>;
 
 export function Detail(arg1:string,arg2:string):Promise<workspace.Detail>;
 
+export function History(arg1:string,arg2:string,arg3:string):Promise<Array<workspace.Change>>;
+
 export function Page(arg1:workspace.PageQuery):Promise<workspace.Page>;
 
 export function Types():Promise<Array<workspace.TypeInfo>>;

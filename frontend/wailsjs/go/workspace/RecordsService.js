@@ -10,6 +10,10 @@ export function Detail(arg1, arg2) {
   return window['go']['workspace']['RecordsService']['Detail'](arg1, arg2);
 }
 
+export function History(arg1, arg2, arg3) {
+  return window['go']['workspace']['RecordsService']['History'](arg1, arg2, arg3);
+}
+
 export function Page(arg1) {
   return window['go']['workspace']['RecordsService']['Page'](arg1);
 }
