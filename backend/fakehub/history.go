@@ -125,8 +125,17 @@ func (v view) history(sc *scratch, t, i int, p *propDef) []histEntry {
 		}
 		step := (base - created) / int64(earlier+1)
 		for j := 0; j < earlier; j++ {
-			sc.r = sc.g.rng(hash(p.salt, 0xe1, uint64(j)))
-			old, _ := p.gen(&sc.g, &sc.r) // a value cleared is ""
+			// A generator that often gives no value (a sparse property)
+			// is asked again: an earlier value is mostly a real one, and
+			// "" (a value cleared) only when it keeps giving none.
+			var old string
+			for try := uint64(0); try < 4; try++ {
+				sc.r = sc.g.rng(hash(p.salt, 0xe1, uint64(j), try))
+				if s, ok := p.gen(&sc.g, &sc.r); ok {
+					old = s
+					break
+				}
+			}
 			out = append(out, at(v.source(t, i, p.salt, j), old, created+int64(j)*step))
 		}
 		out = append(out, at(v.source(t, i, p.salt, earlier), cur, created+int64(earlier)*step))
