@@ -148,12 +148,13 @@ describe('RecordDetail property history', () => {
     { value: 'Customer', raw: 'customer', at: '2025-03-09T08:00:00Z', source: 'HubSpot (by Ada Lovelace)', sourceType: 'CRM_UI' },
     { value: 'Lead', raw: 'lead', at: '2024-01-02T08:00:00Z', source: 'Import (Spring list)', sourceType: 'IMPORT' },
     { value: '<b>x</b>', raw: '', at: '2023-05-06T08:00:00Z', source: 'API', sourceType: 'API' },
+    { value: '', raw: '', at: '2023-01-01T08:00:00Z', source: 'Import', sourceType: 'IMPORT' },
   ];
   const withHistory = () =>
     detail({
       type: 'contacts',
       properties: [
-        { name: 'lifecyclestage', label: 'Lifecycle stage', value: 'Customer', raw: 'customer', html: false, sensitivity: '', history: 3 },
+        { name: 'lifecyclestage', label: 'Lifecycle stage', value: 'Customer', raw: 'customer', html: false, sensitivity: '', history: 4 },
         { name: 'email', label: 'Email', value: 'ada@example.com', raw: '', html: false, sensitivity: '', history: 1 },
         { name: 'phone', label: 'Phone', value: '1', raw: '', html: false, sensitivity: '', history: 0 },
       ],
@@ -172,19 +173,20 @@ describe('RecordDetail property history', () => {
     const loadHistory = vi.fn().mockResolvedValue(changes);
     const el = render(RecordDetail, { detail: withHistory(), canGoBack: false, onopen: vi.fn(), onback: vi.fn(), onclose: vi.fn(), loadHistory });
     const button = el.querySelector<HTMLButtonElement>('[data-testid="history-lifecyclestage"]')!;
-    expect(button.textContent!.trim()).toBe('History (3 values)');
+    expect(button.textContent!.trim()).toBe('History (4 values)');
     expect(button.getAttribute('aria-expanded')).toBe('false');
     button.click();
     await vi.waitFor(() => expect(el.querySelector('[data-testid="timeline-lifecyclestage"]')).not.toBeNull());
     flushSync();
     expect(loadHistory).toHaveBeenCalledWith('lifecyclestage');
     const entries = [...el.querySelectorAll('[data-testid="timeline-entry"]')];
-    expect(entries).toHaveLength(3);
+    expect(entries).toHaveLength(4);
     expect(entries[0].textContent).toContain('Customer');
     expect(entries[0].textContent).toContain('(customer)');
     expect(entries[0].textContent).toContain('HubSpot (by Ada Lovelace)');
     expect(entries[1].textContent).toContain('Import (Spring list)');
     expect(entries[2].textContent).toContain('<b>x</b>');
+    expect(entries[3].textContent).toContain('(empty)'); // a value cleared
     expect(el.querySelectorAll('.timeline b')).toHaveLength(0);
     expect(button.getAttribute('aria-expanded')).toBe('true');
     button.click();
