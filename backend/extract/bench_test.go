@@ -66,8 +66,36 @@ func BenchmarkIncrementalDemo(b *testing.B) {
 	for b.Loop() {
 		cfg := fakehub.Config{Seed: 1, Scale: 1000, RatePer10s: hubspot.DefaultRatePer10s, SearchRatePerSec: 5,
 			Latency: 250 * time.Millisecond, Jitter: 100 * time.Millisecond}
-		full, incr := measureIncremental(b, cfg, nil)
+		full, incr := measureIncremental(b, cfg, nil, nil)
 		reportIncremental(b, full, incr)
+	}
+}
+
+// BenchmarkHistoryDemo measures what property history for contacts and
+// deals costs at demo scale, on real time: a full run and an incremental
+// one after 1% of every type changed, without history and with it.
+//
+//	go test -run '^$' -bench HistoryDemo -benchtime 1x ./backend/extract
+func BenchmarkHistoryDemo(b *testing.B) {
+	for _, tt := range []struct {
+		name    string
+		history []string
+	}{
+		{name: "Off", history: nil},
+		{name: "ContactsAndDeals", history: []string{"contacts", "deals"}},
+	} {
+		b.Run(tt.name, func(b *testing.B) {
+			for b.Loop() {
+				cfg := fakehub.Config{Seed: 1, Scale: 1000, RatePer10s: hubspot.DefaultRatePer10s, SearchRatePerSec: 5,
+					Latency: 250 * time.Millisecond, Jitter: 100 * time.Millisecond}
+				full, incr := measureIncremental(b, cfg, nil, tt.history)
+				reportIncremental(b, full, incr)
+				if full.APICalls != full.MinimumCalls || incr.APICalls != incr.MinimumCalls {
+					b.Errorf("calls over the minimum: full %d/%d, incremental %d/%d", full.APICalls, full.MinimumCalls,
+						incr.APICalls, incr.MinimumCalls)
+				}
+			}
+		})
 	}
 }
 
@@ -88,7 +116,7 @@ func TestIncrementalCallsAtScale(t *testing.T) {
 		}
 	}
 	clk := testkit.NewClock(t0)
-	full, incr := measureIncremental(t, fakehub.Config{Seed: 1, Scale: scale, Clock: clk}, clk)
+	full, incr := measureIncremental(t, fakehub.Config{Seed: 1, Scale: scale, Clock: clk}, clk, nil)
 	t.Logf("full: %d calls; incremental after 1%% changed: %d calls (%.1f%%)", full.APICalls, incr.APICalls,
 		100*float64(incr.APICalls)/float64(full.APICalls))
 	if incr.Status != store.StatusSucceeded || float64(incr.APICalls) > 0.05*float64(full.APICalls) {
@@ -99,7 +127,7 @@ func TestIncrementalCallsAtScale(t *testing.T) {
 // measureIncremental makes a full run, changes 1% of every CRM type and
 // adds 1% more email events, then makes an incremental run. clk is the
 // fake clock of cfg (nil: real time).
-func measureIncremental(tb testing.TB, cfg fakehub.Config, clk *testkit.Clock) (full, incr Result) {
+func measureIncremental(tb testing.TB, cfg fakehub.Config, clk *testkit.Clock, history []string) (full, incr Result) {
 	tb.Helper()
 	fake := fakehub.New(cfg)
 	url := testkit.Serve(tb, fake)
@@ -108,7 +136,7 @@ func measureIncremental(tb testing.TB, cfg fakehub.Config, clk *testkit.Clock) (
 	if clk != nil {
 		copts = append(copts, hubspot.WithClock(clk))
 	}
-	opts := Options{Client: hubspot.New("demo-token", copts...)}
+	opts := Options{Client: hubspot.New("demo-token", copts...), History: history}
 	run := func() Result {
 		res, err := Run(context.Background(), db, opts)
 		if err != nil || res.Status != store.StatusSucceeded {
