@@ -149,7 +149,7 @@ func TestWrite_ExactCSV(t *testing.T) {
 			db:   crm,
 			opts: Options{Type: "tickets"},
 			want: lines("id,created_at,updated_at,archived,associated_contacts,associated_companies," +
-				"associated_calls,associated_emails,associated_meetings,associated_notes,associated_tasks,"+
+				"associated_calls,associated_emails,associated_meetings,associated_notes,associated_tasks," +
 				"associated_communications,associated_postal_mail"),
 		},
 		{
