@@ -144,7 +144,7 @@ func runStatus(t *testing.T, path string, id int64) (status, msg string) {
 // own bookkeeping, which differs by design.
 var (
 	dataTables = []string{"records", "associations", "properties", "owners", "pipelines", "pipeline_stages",
-		"forms", "form_submissions", "email_events"}
+		"forms", "form_submissions", "email_events", "property_history"}
 	// type_access is what connection tests found a key may read: no run
 	// writes it.
 	runTables = []string{"runs", "run_streams", "checkpoints", "watermarks", "extract_overflow", "schema_migrations", "type_access"}
