@@ -54,6 +54,12 @@ func TestUnavailableType(t *testing.T) {
 		{name: "EmailsWithoutSalesEmailRead", deny: "emails", scope: "sales-email-read", unavailable: []string{"emails"}},
 		{name: "Forms", deny: catalog.Forms, scope: "forms", unavailable: []string{catalog.Forms, catalog.FormSubmissions}},
 		{name: "EmailEvents", deny: catalog.EmailEvents, scope: "content", unavailable: []string{catalog.EmailEvents}},
+		// The commerce objects and leads have scopes of their own, which
+		// many keys lack.
+		{name: "LineItems", deny: "line_items", scope: "crm.objects.line_items.read", unavailable: []string{"line_items"}},
+		{name: "Products", deny: "products", scope: "crm.objects.products.read", unavailable: []string{"products"}},
+		{name: "Quotes", deny: "quotes", scope: "crm.objects.quotes.read", unavailable: []string{"quotes"}},
+		{name: "Leads", deny: "leads", scope: "crm.objects.leads.read", unavailable: []string{"leads"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -86,7 +92,7 @@ func TestUnavailableType(t *testing.T) {
 					t.Errorf("%s: %s %s", s.Stream, s.Status, s.Error)
 				}
 			}
-			checkTruth(t, db, f.fake.Truth(), others)
+			checkTruth(t, db, f.fake.Truth(), others, tt.unavailable...)
 
 			// The default selection now leaves the type out, and says why.
 			sel, skipped, err := DefaultSelection(t.Context(), db)
