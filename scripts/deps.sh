@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing hubextract need on Debian or Ubuntu, and
 # only what is missing: the GTK/WebKit and test packages (apt), the wails CLI
-# matching go.mod and the pinned deadcode (go install). Checks Go and Node,
+# matching go.mod and the pinned deadcode and actionlint (go install). Checks Go and Node,
 # which it cannot install. Quick and silent when everything is there. The
 # frontend's npm install is the Makefile's job (it knows when package.json
 # changed).
@@ -71,4 +71,12 @@ deadcode="${gobin:-$(go env GOPATH)/bin}/deadcode"
 if ! go version -m "$deadcode" 2>/dev/null | grep -Eq "^[[:space:]]+mod[[:space:]]+golang.org/x/tools[[:space:]]+$deadcode_version[[:space:]]"; then
   echo "deps: installing deadcode $deadcode_version"
   go install "golang.org/x/tools/cmd/deadcode@$deadcode_version"
+fi
+
+# --- actionlint, pinned: `make test` lints .github/workflows/ ----------------
+actionlint_version=v1.7.12
+actionlint="${gobin:-$(go env GOPATH)/bin}/actionlint"
+if ! go version -m "$actionlint" 2>/dev/null | grep -Eq "^[[:space:]]+mod[[:space:]]+github.com/rhysd/actionlint[[:space:]]+$actionlint_version[[:space:]]"; then
+  echo "deps: installing actionlint $actionlint_version"
+  go install "github.com/rhysd/actionlint/cmd/actionlint@$actionlint_version"
 fi

@@ -72,6 +72,15 @@ deadcode_clean() {
   [ -z "$dead" ] || { echo "functions nothing reaches from main (delete them):"; echo "$dead"; return 1; }
 }
 
+# workflows_lint runs actionlint (which scripts/deps.sh installs) on the
+# GitHub workflows. shellcheck and pyflakes are left out, so the result does
+# not depend on whether they happen to be installed.
+workflows_lint() {
+  local gobin
+  gobin=$(go env GOBIN)
+  "${gobin:-$(go env GOPATH)/bin}/actionlint" -shellcheck= -pyflakes= .github/workflows/*.yml
+}
+
 go_test_rest() {
   # Everything outside backend/ (backend/ runs under -race below).
   go test $GOTESTFLAGS -timeout 5m $(go list ./... | grep -v '^hubextract/backend/')
@@ -84,6 +93,7 @@ step "gofmt" gofmt_clean
 step "go vet ./..." go vet ./...
 step "no dead code (deadcode)" deadcode_clean
 step "backend imports no Wails" backend_without_wails
+step "actionlint" workflows_lint
 step "go test (outside backend/)" go_test_rest
 step "go test -race ./backend/..." go test $GOTESTFLAGS -race -timeout 10m ./backend/...
 step "frontend: npm run check" frontend npm run --silent check
