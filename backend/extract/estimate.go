@@ -31,6 +31,9 @@ type TypeEstimate struct {
 	Label   string `json:"label"`
 	Records int64  `json:"records"` // -1: unknown
 	Calls   int64  `json:"calls"`
+	// Exempt are the calls among Calls that HubSpot does not charge to its
+	// ten-second limit: they take no time of the estimate's.
+	Exempt int64 `json:"exempt"`
 	// Basis is what the figures come from: one of the Basis constants.
 	Basis string `json:"basis"`
 }
@@ -105,6 +108,7 @@ func (e *Estimator) Estimate(ctx context.Context, db *store.DB, objects, history
 	if est.Calls, err = metadataEstimate(ctx, db, runs, objs); err != nil {
 		return Estimate{}, fmt.Errorf("estimate metadata: %w", err)
 	}
+	var exempt int64
 	for _, t := range objs {
 		te := TypeEstimate{Type: t, Label: catalog.Label(t), Records: -1, Basis: BasisUnknown}
 		withHistory := slices.Contains(history, t)
@@ -117,7 +121,7 @@ func (e *Estimator) Estimate(ctx context.Context, db *store.DB, objects, history
 			newHistory = n == 0
 		}
 		if s, _, ok := lastSucceeded(runs, t); ok && !newHistory {
-			te.Calls, te.Records, te.Basis = s.APICalls, s.Records, BasisLastRun
+			te.Calls, te.Exempt, te.Records, te.Basis = s.APICalls, s.ExemptCalls, s.Records, BasisLastRun
 			if s.HubSpotTotal >= 0 {
 				te.Records = s.HubSpotTotal
 			}
@@ -130,10 +134,11 @@ func (e *Estimator) Estimate(ctx context.Context, db *store.DB, objects, history
 			return Estimate{}, fmt.Errorf("estimate %s: %w", t, err)
 		}
 		est.Calls += te.Calls
+		exempt += te.Exempt
 		est.Complete = est.Complete && te.Basis != BasisUnknown
 		est.Types = append(est.Types, te)
 	}
-	est.Seconds = math.Ceil(float64(est.Calls) / hubspot.SustainedRate(ratePer10s))
+	est.Seconds = math.Ceil(float64(est.Calls-exempt) / hubspot.SustainedRate(ratePer10s))
 	return est, nil
 }
 
@@ -195,6 +200,9 @@ func (e *Estimator) crmEstimate(ctx context.Context, db *store.DB, te *TypeEstim
 			names = propertyNames(props)
 		}
 	}
+	// The planning search is exempt from the ten-second limit, in every
+	// version HubSpot publishes.
+	te.Exempt = planningCalls
 	if active+archived > 0 {
 		te.Records, te.Basis = active, BasisStored
 		te.Calls = fullReadCalls(te.Type, active, archived, names, history)

@@ -109,6 +109,16 @@ func (m *meter) of(stream string) (calls, retries int64) {
 	return 0, 0
 }
 
+// exemptOf is how many of the calls attributed to stream were exempt.
+func (m *meter) exemptOf(stream string) int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if c := m.counts[stream]; c != nil {
+		return c.exempt
+	}
+	return 0
+}
+
 // exempt is how many calls of the whole run were exempt.
 func (m *meter) exempt() int64 {
 	m.mu.Lock()

@@ -213,7 +213,7 @@ func (s *stream) result() store.StreamResult {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := store.StreamResult{Stream: s.name, Status: store.StatusRunning, Records: s.records, Failed: s.failed,
-		APICalls: calls, Pages: s.pages, Retries: retries, HubSpotTotal: s.total, Seconds: s.seconds}
+		APICalls: calls, ExemptCalls: s.e.meter.exemptOf(s.name), Pages: s.pages, Retries: retries, HubSpotTotal: s.total, Seconds: s.seconds}
 	if s.status != "" {
 		r.Status = s.status
 	} else {

@@ -53,11 +53,14 @@ type Run struct {
 
 // StreamResult is what one run did for one stream (object type).
 type StreamResult struct {
-	Stream       string  `json:"stream"`
-	Status       string  `json:"status"`
-	Records      int64   `json:"records"`
-	Failed       int64   `json:"failed"`
-	APICalls     int64   `json:"api_calls"`
+	Stream   string `json:"stream"`
+	Status   string `json:"status"`
+	Records  int64  `json:"records"`
+	Failed   int64  `json:"failed"`
+	APICalls int64  `json:"api_calls"`
+	// ExemptCalls are the calls among APICalls that HubSpot does not
+	// charge to its ten-second limit.
+	ExemptCalls  int64   `json:"exempt_calls"`
 	Pages        int64   `json:"pages"`
 	Retries      int64   `json:"retries"`
 	Seconds      float64 `json:"seconds"`
@@ -191,10 +194,10 @@ func (db *DB) MarkAbandonedRuns(ctx context.Context, status string, msg string) 
 }
 
 const saveStreamSQL = `INSERT INTO run_streams (run_id, stream, status, records, failed, api_calls,
-		pages, retries, seconds, hubspot_total, error, missing_scope)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		pages, retries, seconds, hubspot_total, error, missing_scope, exempt_calls)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (run_id, stream) DO UPDATE SET status = excluded.status, records = excluded.records,
-		failed = excluded.failed, api_calls = excluded.api_calls, pages = excluded.pages,
+		failed = excluded.failed, api_calls = excluded.api_calls, exempt_calls = excluded.exempt_calls, pages = excluded.pages,
 		retries = excluded.retries, seconds = excluded.seconds,
 		hubspot_total = excluded.hubspot_total, error = excluded.error, missing_scope = excluded.missing_scope`
 
@@ -204,7 +207,7 @@ func streamArgs(runID int64, r StreamResult) []any {
 		total = r.HubSpotTotal
 	}
 	return []any{runID, r.Stream, r.Status, r.Records, r.Failed, r.APICalls, r.Pages, r.Retries,
-		r.Seconds, total, r.Error, r.Scope}
+		r.Seconds, total, r.Error, r.Scope, r.ExemptCalls}
 }
 
 // SaveStreamResult records (or replaces) one stream's result within a run.
@@ -297,7 +300,7 @@ func (db *DB) readRuns(ctx context.Context, tail string, args ...any) ([]Run, er
 		return nil, err
 	}
 	srows, err := db.db.QueryContext(ctx, `SELECT run_id, stream, status, records, failed, api_calls,
-		pages, retries, seconds, hubspot_total, error, missing_scope FROM run_streams
+		pages, retries, seconds, hubspot_total, error, missing_scope, exempt_calls FROM run_streams
 		WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, stream`, string(ids))
 	if err != nil {
 		return nil, err
@@ -310,7 +313,7 @@ func (db *DB) readRuns(ctx context.Context, tail string, args ...any) ([]Run, er
 			total sql.NullInt64
 		)
 		if err := srows.Scan(&runID, &s.Stream, &s.Status, &s.Records, &s.Failed, &s.APICalls,
-			&s.Pages, &s.Retries, &s.Seconds, &total, &s.Error, &s.Scope); err != nil {
+			&s.Pages, &s.Retries, &s.Seconds, &total, &s.Error, &s.Scope, &s.ExemptCalls); err != nil {
 			return nil, err
 		}
 		s.HubSpotTotal = -1

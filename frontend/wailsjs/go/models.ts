@@ -5,6 +5,7 @@ export namespace extract {
 	    label: string;
 	    records: number;
 	    calls: number;
+	    exempt: number;
 	    basis: string;
 	
 	    static createFrom(source: any = {}) {
@@ -17,6 +18,7 @@ export namespace extract {
 	        this.label = source["label"];
 	        this.records = source["records"];
 	        this.calls = source["calls"];
+	        this.exempt = source["exempt"];
 	        this.basis = source["basis"];
 	    }
 	}
