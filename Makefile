@@ -28,7 +28,7 @@ GO_SOURCES := go.mod go.sum $(shell find . -name '*.go' -not -path './frontend/*
 FRONTEND_SOURCES := $(shell find frontend/src frontend/wailsjs -type f 2>/dev/null) \
 	frontend/index.html frontend/vite.config.ts frontend/svelte.config.js frontend/tsconfig.json build/appicon.png
 
-.PHONY: help deps system-deps demo build build-dev bindings dev test test-window test-e2e clean
+.PHONY: help deps system-deps demo build build-dev bindings dev test test-window test-e2e clean dist dist-linux test-dist
 
 help:
 	@echo "make demo        build the app, extract the sample HubSpot data, open the window"
@@ -40,6 +40,9 @@ help:
 	@echo "make test-e2e    only the end-to-end tests in chromium (test-artifacts/e2e/)"
 	@echo "make bindings    regenerate the TypeScript bindings in frontend/wailsjs"
 	@echo "make dev         wails dev: live-reloading window"
+	@echo "make dist        the downloads in dist/: Linux .deb and .tar.gz, Windows .exe and installer, SHA256SUMS"
+	@echo "make dist-linux  only the Linux .deb and .tar.gz (the release workflow's Linux job)"
+	@echo "make test-dist   install and run what make dist built (apt, lintian, wine; installs Debian packages)"
 	@echo "make clean       remove built binaries, the built frontend and test artifacts"
 
 # --- dependencies ------------------------------------------------------------
@@ -116,6 +119,21 @@ test-window: deps $(BIN) $(DEV_BIN)
 test-e2e: deps $(BIN) $(DEV_BIN)
 	@scripts/e2e-test.sh
 
+# --- downloads (not part of make test) ----------------------------------------
+
+# scripts/dist.sh: VERSION (git describe's, or VERSION=1.2.0) names the files
+# and is what `hubextract version` says. The Windows part needs makensis.
+dist: deps $(DIST)
+	@command -v makensis >/dev/null || { echo "dist: installing nsis (makensis)"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nsis >/dev/null; }
+	@VERSION=$(VERSION) scripts/dist.sh linux windows
+
+dist-linux: deps $(DIST)
+	@VERSION=$(VERSION) scripts/dist.sh linux
+
+test-dist:
+	@scripts/test-dist.sh
+
 clean:
-	rm -rf build/bin test-artifacts
+	rm -rf build/bin test-artifacts dist
 	find frontend/dist -mindepth 1 -not -name .gitkeep -delete
