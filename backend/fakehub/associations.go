@@ -32,7 +32,7 @@ func (v view) appendInline(b []byte, r *http.Request, t, i int, assoc []int, buf
 		} else {
 			b = append(b, ',')
 		}
-		b = appendKey(b, objTypes[u].name)
+		b = appendKey(b, v.ds.name(u))
 		b = append(b, `{"results":[`...)
 		kind := v.ds.relations[ri].kinds[dir]
 		for k, j := range ps[:min(len(ps), v.ds.inlineLimit)] {
@@ -53,8 +53,8 @@ func (v view) appendInline(b []byte, r *http.Request, t, i int, assoc []int, buf
 		b = append(b, ']')
 		if len(ps) > v.ds.inlineLimit {
 			after := cursor("assoc:", v.ds.inlineLimit)
-			link := "http://" + r.Host + "/crm/v4/objects/" + objTypes[t].name + "/" +
-				strconv.FormatInt(v.ds.idOf(t, i), 10) + "/associations/" + objTypes[u].name + "?after=" + after
+			link := "http://" + r.Host + "/crm/v4/objects/" + v.ds.name(t) + "/" +
+				strconv.FormatInt(v.ds.idOf(t, i), 10) + "/associations/" + v.ds.name(u) + "?after=" + after
 			b = append(b, ',')
 			b = appendPaging(b, after, link)
 		}
@@ -132,7 +132,7 @@ type v4Input struct {
 func (s *Server) pathTypes(r *http.Request, keys ...string) ([]int, *response) {
 	out := make([]int, len(keys))
 	for i, k := range keys {
-		t, ok := typeIndex(r.PathValue(k))
+		t, ok := s.ds.typeOf(r.PathValue(k))
 		if !ok {
 			return nil, s.badType(r.PathValue(k))
 		}
@@ -215,7 +215,7 @@ func (v view) appendV4Result(b []byte, r *http.Request, ri, dir, i int, id strin
 		rel := v.ds.relations[ri]
 		from, to := rel.ends(dir)
 		after := cursor("assoc:", end)
-		link := "http://" + r.Host + "/crm/v4/objects/" + objTypes[from].name + "/" + id + "/associations/" + objTypes[to].name + "?after=" + after
+		link := "http://" + r.Host + "/crm/v4/objects/" + v.ds.name(from) + "/" + id + "/associations/" + v.ds.name(to) + "?after=" + after
 		if dated {
 			link = ""
 		}

@@ -26,6 +26,13 @@ type dataset struct {
 	campaigns []int64
 	relations []*relation
 	generated [numTypes]int // records per type before any AddRecords
+	// The custom type (custom.go): whether the portal has it now, its
+	// objectTypeId and fullyQualifiedName, and when AddCustomProperty last
+	// changed its schema (ms; 0 never). RemoveCustomType and
+	// AddCustomProperty replace the server's dataset by a changed copy.
+	custom              bool
+	customID, customFQN string
+	customUpdated       int64
 }
 
 // recordSet is the compact mutable state of one type: timestamps per record

@@ -151,15 +151,16 @@ func dropConnection(w http.ResponseWriter) {
 	_ = conn.Close()
 }
 
-// DenyScope makes every call touching objectType (a CRM type, or "forms",
-// "form_submissions", "email_events", "owners", "account") answer 403
+// DenyScope makes every call touching objectType (a CRM type, the custom
+// type by its fullyQualifiedName or objectTypeId, or "forms",
+// "form_submissions", "email_events", "owners", "account", "schemas") answer 403
 // MISSING_SCOPES naming scope, as when the key lacks it.
 func (s *Server) DenyScope(objectType, scope string) {
-	if t, ok := typeIndex(objectType); ok {
-		objectType = objTypes[t].name
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if t, ok := s.ds.typeOf(objectType); ok {
+		objectType = s.ds.name(t)
+	}
 	s.deny[objectType] = scope
 }
 
@@ -173,8 +174,8 @@ func (s *Server) checkScopes(r *http.Request, rt *route) *response {
 		return nil
 	}
 	for _, name := range rt.touches(r) {
-		if t, ok := typeIndex(name); ok {
-			name = objTypes[t].name
+		if t, ok := s.ds.typeOf(name); ok {
+			name = s.ds.name(t)
 		}
 		if scope, denied := s.deny[name]; denied {
 			return s.missingScope(scope)

@@ -14,7 +14,8 @@ func generate(cfg Config, now time.Time) (*dataset, *state) {
 		inlineLimit: cfg.InlineAssociationLimit,
 		v4Page:      cfg.AssociationPageSize,
 	}
-	ds.portalID = 20_000_000 + int64(hash(uint64(cfg.Seed), 0x90)%50_000_000)
+	ds.portalID = portalIDFor(cfg.Seed)
+	ds.custom, ds.customID, ds.customFQN = cfg.CustomObjects, customIDFor(cfg.Seed), customFQNFor(cfg.Seed)
 	generateOwners(ds)
 	generatePipelines(ds)
 	for t := 0; t < numTypes; t++ {
@@ -36,6 +37,8 @@ func generate(cfg Config, now time.Time) (*dataset, *state) {
 			props = append(props, quoteProps()...)
 		case tLeads:
 			props = append(props, leadProps()...)
+		case tProjects:
+			props = append(props, projectProps()...)
 		default:
 			props = append(props, engagementProps(t)...)
 		}
@@ -56,7 +59,9 @@ func generate(cfg Config, now time.Time) (*dataset, *state) {
 }
 
 // sizes is the number of active records of each type: Sizes where it names
-// the type (by plural, singular or objectTypeId), Scale elsewhere.
+// the type (by plural, singular or objectTypeId; the custom type by its
+// schema name "projects", objectTypeId or fullyQualifiedName), Scale
+// elsewhere. Without CustomObjects the custom type has none.
 func (cfg Config) sizes() [numTypes]int {
 	var out [numTypes]int
 	for t := range out {
@@ -65,7 +70,12 @@ func (cfg Config) sizes() [numTypes]int {
 	for name, n := range cfg.Sizes {
 		if t, ok := typeIndex(name); ok {
 			out[t] = max(n, 0)
+		} else if customSizeKey(cfg.Seed, name) {
+			out[tProjects] = max(n, 0)
 		}
+	}
+	if !cfg.CustomObjects {
+		out[tProjects] = 0
 	}
 	return out
 }
@@ -74,7 +84,8 @@ func (cfg Config) sizes() [numTypes]int {
 // contacts) the uneven sizes of a real account: many more emails and
 // notes than meetings, a few products and two to three line items per
 // deal, fewer quotes than deals, leads about a third of the contacts, and
-// few communications and postal mail. Use it as Config.Sizes.
+// few communications and postal mail, and projects (the custom type, with
+// Config.CustomObjects) a tenth of the contacts. Use it as Config.Sizes.
 func RealisticSizes(scale int) map[string]int {
 	if scale < 1 {
 		scale = 1
@@ -97,5 +108,6 @@ func RealisticSizes(scale int) map[string]int {
 		"leads":          part(1, 3, 1),
 		"communications": part(1, 10, 1),
 		"postal_mail":    part(1, 50, 1),
+		customName:       part(1, 10, 1),
 	}
 }

@@ -182,7 +182,7 @@ func quoteLineItems(ds *dataset, _ *state, _ int) [][2]int32 {
 
 // buildGraph draws each relation's pairs among the generated records.
 func (ds *dataset) buildGraph(st *state) {
-	ds.relations = relationSpecs()
+	ds.relations = append(relationSpecs(), projectRelations(ds)...)
 	st.extra = make([][2]map[int32][]int32, len(ds.relations))
 	for ri, rel := range ds.relations {
 		st.extra[ri] = [2]map[int32][]int32{{}, {}}

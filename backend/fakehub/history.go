@@ -220,7 +220,7 @@ func (v view) appendHistory(b []byte, sc *scratch, t, i int, props []*propDef) [
 // property name (properties that never had a value are absent); nil for an
 // unknown record.
 func (tr *Truth) History(objectType, id string) map[string][]HistoryEntry {
-	t := typeByName(objectType)
+	t := tr.v.ds.typeByName(objectType)
 	if t < 0 {
 		return nil
 	}

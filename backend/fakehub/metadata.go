@@ -125,7 +125,7 @@ type modification struct {
 // one unpaged answer (neither family sends paging). A level beyond
 // non_sensitive needs its scope (DenySensitive).
 func (s *Server) listProperties(r *http.Request) *response {
-	t, ok := typeIndex(r.PathValue("type"))
+	t, ok := s.ds.typeOf(r.PathValue("type"))
 	if !ok {
 		return s.badType(r.PathValue("type"))
 	}
@@ -141,13 +141,19 @@ func (s *Server) listProperties(r *http.Request) *response {
 	if level != levelNon && s.sensDeny[sensKey{t, level}] {
 		return s.missingScope(sensitiveScope(t, level))
 	}
-	out := []propJSON{}
 	if q.Get("archived") == "true" {
-		return s.jsonResp(http.StatusOK, map[string]any{"results": out})
+		return s.jsonResp(http.StatusOK, map[string]any{"results": []propJSON{}})
 	}
+	return s.jsonResp(http.StatusOK, map[string]any{"results": s.ds.propertyDefs(t, level)})
+}
+
+// propertyDefs are a type's property definitions of one sensitivity
+// level, as the properties endpoint (and the object schemas) list them.
+func (ds *dataset) propertyDefs(t int, level string) []propJSON {
+	out := []propJSON{}
 	o := &objTypes[t]
 	i := -1 // the position among non-sensitive properties (their dates and order predate sensitive ones)
-	for k, p := range s.ds.schemas[t].props {
+	for k, p := range ds.schemas[t].props {
 		if p.sensitivity == "" {
 			i++
 		}
@@ -158,9 +164,9 @@ func (s *Server) listProperties(r *http.Request) *response {
 		if p.sensitivity != "" {
 			pos = 300 + k
 		}
-		created := s.ds.anchor - 1500*dayMs
+		created := ds.anchor - 1500*dayMs
 		if p.custom {
-			created = s.ds.anchor - int64(400-pos%300)*dayMs
+			created = ds.anchor - int64(400-pos%300)*dayMs
 		}
 		pj := propJSON{
 			UpdatedAt: isoMillis(created + 30*dayMs), CreatedAt: isoMillis(created),
@@ -187,7 +193,7 @@ func (s *Server) listProperties(r *http.Request) *response {
 		}
 		out = append(out, pj)
 	}
-	return s.jsonResp(http.StatusOK, map[string]any{"results": out})
+	return out
 }
 
 type ownerJSON struct {
@@ -255,7 +261,7 @@ func pagingJSON(after, link string) map[string]any {
 
 // GET /crm/v3/pipelines/{type}
 func (s *Server) listPipelines(r *http.Request) *response {
-	t, ok := typeIndex(r.PathValue("type"))
+	t, ok := s.ds.typeOf(r.PathValue("type"))
 	if !ok {
 		return s.badType(r.PathValue("type"))
 	}

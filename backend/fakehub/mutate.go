@@ -37,12 +37,12 @@ func (rs *recordSet) keepBase(i int) {
 }
 
 func (s *Server) edit(objectType string, ids []string, f func(rs *recordSet, i int)) {
-	t := typeByName(objectType)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.ds.typeByName(objectType)
 	if t < 0 {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	v := s.view()
 	for _, id := range ids {
 		if i, ok := v.lookup(t, id); ok {
@@ -56,12 +56,12 @@ func (s *Server) edit(objectType string, ids []string, f func(rs *recordSet, i i
 // new record is associated with one existing record per relation it picks
 // partners in (most of the time), e.g. a new contact with a company.
 func (s *Server) AddRecords(objectType string, n int, at time.Time) []string {
-	t := typeByName(objectType)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.ds.typeByName(objectType)
 	if t < 0 || n <= 0 {
 		return nil
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	rs := s.st.recs[t]
 	first := rs.n()
 	ids := make([]string, n)

@@ -82,7 +82,7 @@ func (v view) appendRecord(b []byte, sc *scratch, t, i int, props []*propDef, da
 		b = append(b, `,"url":"https://app.hubspot.com/contacts/`...)
 		b = strconv.AppendInt(b, v.ds.portalID, 10)
 		b = append(b, "/record/"...)
-		b = append(b, objTypes[t].typeID...)
+		b = append(b, v.ds.typeID(t)...)
 		b = append(b, '/')
 		b = strconv.AppendInt(b, v.ds.idOf(t, i), 10)
 		b = append(b, '"')
@@ -103,7 +103,7 @@ func appendPaging(b []byte, after, link string) []byte {
 // GET /crm/v3/objects/{type} and /crm/objects/2026-09/{type} (whose paging
 // has only next, as this one's always has).
 func (s *Server) listObjects(r *http.Request, dated bool) *response {
-	t, ok := typeIndex(r.PathValue("type"))
+	t, ok := s.ds.typeOf(r.PathValue("type"))
 	if !ok {
 		return s.badType(r.PathValue("type"))
 	}
@@ -130,7 +130,7 @@ func (s *Server) listObjects(r *http.Request, dated bool) *response {
 	}
 	var assoc []int
 	for _, name := range splitList(q["associations"]) {
-		u, ok := typeIndex(name)
+		u, ok := s.ds.typeOf(name)
 		if !ok {
 			return s.badType(name)
 		}
@@ -198,7 +198,7 @@ func rawID(m json.RawMessage) string {
 
 // POST /crm/v3/objects/{type}/batch/read and /crm/objects/2026-09/{type}/batch/read
 func (s *Server) batchRead(r *http.Request, dated bool) *response {
-	t, ok := typeIndex(r.PathValue("type"))
+	t, ok := s.ds.typeOf(r.PathValue("type"))
 	if !ok {
 		return s.badType(r.PathValue("type"))
 	}

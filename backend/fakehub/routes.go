@@ -9,10 +9,13 @@ import (
 // legacy v3/v4 paths, from the same data.
 const DatedVersion = "2026-09"
 
-// typeLabel names a path's object type for Stats.ByType.
-func typeLabel(r *http.Request, key string) string {
-	if t, ok := typeIndex(r.PathValue(key)); ok {
-		return objTypes[t].name
+// typeLabel names a path's object type for Stats.ByType (the custom type
+// by its fullyQualifiedName).
+func (s *Server) typeLabel(r *http.Request, key string) string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if t, ok := s.ds.typeOf(r.PathValue(key)); ok {
+		return s.ds.name(t)
 	}
 	return r.PathValue(key)
 }
@@ -63,27 +66,27 @@ func (s *Server) crmRoutes(f family) []*route {
 			h: func(r *http.Request) *response { return s.listObjects(r, d) },
 			label: func(r *http.Request) string {
 				if r.URL.Query().Get("archived") == "true" {
-					return "list archived " + typeLabel(r, "type")
+					return "list archived " + s.typeLabel(r, "type")
 				}
-				return "list " + typeLabel(r, "type")
+				return "list " + s.typeLabel(r, "type")
 			}},
 		{pattern: "POST " + f.objects + "/{type}/search", dated: d, search: true, exempt: true, touches: touchesPath("type"),
 			h:     func(r *http.Request) *response { return s.search(r, d) },
-			label: func(r *http.Request) string { return "search " + typeLabel(r, "type") }},
+			label: func(r *http.Request) string { return "search " + s.typeLabel(r, "type") }},
 		{pattern: "POST " + f.objects + "/{type}/batch/read", dated: d, touches: touchesPath("type"),
 			h:     func(r *http.Request) *response { return s.batchRead(r, d) },
-			label: func(r *http.Request) string { return "batch read " + typeLabel(r, "type") }},
+			label: func(r *http.Request) string { return "batch read " + s.typeLabel(r, "type") }},
 		{pattern: "POST " + f.associations + "/{fromType}/{toType}/batch/read", dated: d, exempt: d, touches: touchesPath("fromType", "toType"),
 			h: func(r *http.Request) *response { return s.associationsBatchRead(r, d) },
 			label: func(r *http.Request) string {
-				return "associations " + typeLabel(r, "fromType") + "->" + typeLabel(r, "toType")
+				return "associations " + s.typeLabel(r, "fromType") + "->" + s.typeLabel(r, "toType")
 			}},
 		{pattern: "GET " + f.properties + "/{type}", dated: d, h: s.listProperties, touches: touchesPath("type"),
-			label: func(r *http.Request) string { return "properties " + typeLabel(r, "type") }},
+			label: func(r *http.Request) string { return "properties " + s.typeLabel(r, "type") }},
 		{pattern: "GET " + f.owners, dated: d, h: s.listOwners, touches: touchesFixed("owners"), label: fixed("owners")},
 		{pattern: "GET " + f.owners + "/{$}", dated: d, h: s.listOwners, touches: touchesFixed("owners"), label: fixed("owners")},
 		{pattern: "GET " + f.pipelines + "/{type}", dated: d, h: s.listPipelines, touches: touchesPath("type"),
-			label: func(r *http.Request) string { return "pipelines " + typeLabel(r, "type") }},
+			label: func(r *http.Request) string { return "pipelines " + s.typeLabel(r, "type") }},
 		{pattern: "GET " + f.account + "/details", dated: d, touches: touchesFixed("account"), label: fixed("account"),
 			h: func(r *http.Request) *response { return s.accountDetails(r, d) }},
 	}
@@ -100,12 +103,16 @@ func (s *Server) routes() {
 	routes = append(routes,
 		&route{pattern: "GET /crm/v4/objects/{type}/{id}/associations/{toType}", h: s.v4RecordAssociations, touches: touchesPath("type", "toType"),
 			label: func(r *http.Request) string {
-				return "record associations " + typeLabel(r, "type") + "->" + typeLabel(r, "toType")
+				return "record associations " + s.typeLabel(r, "type") + "->" + s.typeLabel(r, "toType")
 			}},
 		&route{pattern: "GET /marketing/v3/forms", h: s.listForms, touches: touchesFixed("forms"), label: fixed("forms")},
 		&route{pattern: "GET /marketing/v3/forms/{$}", h: s.listForms, touches: touchesFixed("forms"), label: fixed("forms")},
 		&route{pattern: "GET /form-integrations/v1/submissions/forms/{formGuid}", h: s.listSubmissions,
 			touches: touchesFixed("forms", "form_submissions"), label: fixed("form submissions")},
+		&route{pattern: "GET /crm-object-schemas/v3/schemas", touches: touchesFixed("schemas"), label: fixed("schemas"),
+			h: func(r *http.Request) *response { return s.listSchemas(r, false) }},
+		&route{pattern: "GET /crm-object-schemas/" + DatedVersion + "/schemas", dated: true, touches: touchesFixed("schemas"), label: fixed("schemas"),
+			h: func(r *http.Request) *response { return s.listSchemas(r, true) }},
 		&route{pattern: "GET /email/public/v1/events", h: s.listEmailEvents, touches: touchesFixed("email_events"), label: fixed("email events")},
 	)
 	for _, rt := range routes {

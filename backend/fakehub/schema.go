@@ -26,6 +26,10 @@ const (
 	tLeads
 	tCommunications
 	tPostalMail
+	// The custom object type (custom.go), served only with
+	// Config.CustomObjects; its objectTypeId and fullyQualifiedName are the
+	// dataset's (dataset.customID, dataset.customFQN).
+	tProjects
 	numTypes
 )
 
@@ -99,6 +103,12 @@ var objTypes = [numTypes]objType{
 		created: "hs_createdate", lastMod: "hs_lastmodifieddate", group: "communication", defaults: engDefaults, mutable: "hs_communication_body"},
 	{name: "postal_mail", singular: "postal_mail", typeID: "0-116", base: 46_300_000_000, step: 9,
 		created: "hs_createdate", lastMod: "hs_lastmodifieddate", group: "postal_mail", defaults: engDefaults, mutable: "hs_postal_mail_body"},
+	// The custom object type: name and singular are its schema's, never an
+	// objectType of the API (typeIndex skips it; dataset.typeOf resolves
+	// its objectTypeId and fullyQualifiedName).
+	{name: customName, singular: "project", base: 22_410_000_000, step: 6,
+		created: "hs_createdate", lastMod: "hs_lastmodifieddate", group: "project_information", defaults: engDefaults,
+		mutable: "project_name"},
 }
 
 // isEngagement reports an activity type: the five engagement types,
@@ -111,12 +121,16 @@ func isEngagement(t int) bool {
 // space (id mod 5 names the type).
 func sharedEngagementID(t int) bool { return t >= tCalls && t <= tTasks }
 
-// typeIndex resolves an object type as HubSpot does: plural, singular or
-// objectTypeId, case-insensitively.
+// typeIndex resolves a standard object type as HubSpot does: plural,
+// singular or objectTypeId, case-insensitively. The custom type is the
+// dataset's to resolve (dataset.typeOf).
 func typeIndex(s string) (int, bool) {
 	s = strings.ToLower(s)
 	for i := range objTypes {
 		o := &objTypes[i]
+		if i == tProjects {
+			continue
+		}
 		if s == o.name || s == o.singular || s == o.typeID {
 			return i, true
 		}
@@ -124,9 +138,11 @@ func typeIndex(s string) (int, bool) {
 	return 0, false
 }
 
-// typeByName resolves a plural type name for the Go API (Truth, Modify...).
-func typeByName(name string) int {
-	t, ok := typeIndex(name)
+// typeByName resolves a type name for the Go API (Truth, Modify...): a
+// standard type's, or the custom type's objectTypeId or
+// fullyQualifiedName.
+func (ds *dataset) typeByName(name string) int {
+	t, ok := ds.typeOf(name)
 	if !ok {
 		return -1
 	}
@@ -256,3 +272,12 @@ func opts(pairs ...string) []option {
 var boolOpts = opts("Yes", "true", "No", "false")
 
 const dayMs = 24 * 60 * 60 * 1000
+
+// typeByName resolves a standard type's name (-1 when unknown).
+func typeByName(name string) int {
+	t, ok := typeIndex(name)
+	if !ok {
+		return -1
+	}
+	return t
+}

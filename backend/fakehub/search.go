@@ -69,7 +69,7 @@ func missingSearchFields(raw []byte) ([]string, bool) {
 // POST /crm/v3/objects/{type}/search and /crm/objects/2026-09/{type}/search;
 // the date-based one refuses a body without its required members.
 func (s *Server) search(r *http.Request, dated bool) *response {
-	t, ok := typeIndex(r.PathValue("type"))
+	t, ok := s.ds.typeOf(r.PathValue("type"))
 	if !ok {
 		return s.badType(r.PathValue("type"))
 	}

@@ -107,6 +107,9 @@ func sensitiveScope(t int, level string) string {
 	if t == tTickets {
 		return "tickets." + level
 	}
+	if t == tProjects {
+		return "crm.objects.custom." + level + ".read"
+	}
 	return "crm.objects." + objTypes[t].name + "." + level + ".read"
 }
 
@@ -122,11 +125,11 @@ func (s *Server) DenySensitive(objectType, level string) {
 	if level != levelSensitive && level != levelHighly {
 		panic("fakehub: DenySensitive: level must be \"sensitive\" or \"highly_sensitive\", not " + fmt.Sprintf("%q", level))
 	}
-	t := typeByName(objectType)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.ds.typeByName(objectType)
 	if t < 0 {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.sensDeny[sensKey{t, level}] = true
 }

@@ -56,6 +56,11 @@ type Config struct {
 	// ten-second limit (searches, the date-based associations batch read)
 	// in the ten-second window too, as the fake did before exemptions.
 	ChargeExempt bool
+	// CustomObjects gives the portal its custom object type, "projects"
+	// (custom.go), and lists its schema on the object schemas endpoint.
+	// Off, the type does not exist and the schemas list is empty; on or
+	// off, the standard types' data are the same.
+	CustomObjects bool
 }
 
 const (

@@ -19,18 +19,21 @@ func (s *Server) Truth() *Truth {
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 
-// Types lists the CRM object and engagement types.
+// Types lists the CRM object and engagement types, and the custom type
+// (by its fullyQualifiedName) last while the portal has it.
 func (tr *Truth) Types() []string {
-	out := make([]string, numTypes)
+	out := make([]string, 0, numTypes)
 	for t := range objTypes {
-		out[t] = objTypes[t].name
+		if t != tProjects || tr.v.ds.custom {
+			out = append(out, tr.v.ds.name(t))
+		}
 	}
 	return out
 }
 
 // IDs lists the active (or archived) record ids of a type, numerically sorted.
 func (tr *Truth) IDs(objectType string, archived bool) []string {
-	t := typeByName(objectType)
+	t := tr.v.ds.typeByName(objectType)
 	if t < 0 {
 		return nil
 	}
@@ -46,7 +49,7 @@ func (tr *Truth) IDs(objectType string, archived bool) []string {
 // Record is one record: every property (nil for null), its timestamps and
 // whether it is archived.
 func (tr *Truth) Record(objectType, id string) (props map[string]*string, createdAt, updatedAt time.Time, archived bool, ok bool) {
-	t := typeByName(objectType)
+	t := tr.v.ds.typeByName(objectType)
 	if t < 0 {
 		return nil, time.Time{}, time.Time{}, false, false
 	}
@@ -87,7 +90,7 @@ func (tr *Truth) Pairs(fromType, toType string) [][2]string {
 
 // relation resolves two type names and the relation between them.
 func (tr *Truth) relation(fromType, toType string) (from, to, ri, dir int, ok bool) {
-	from, to = typeByName(fromType), typeByName(toType)
+	from, to = tr.v.ds.typeByName(fromType), tr.v.ds.typeByName(toType)
 	if from < 0 || to < 0 {
 		return 0, 0, 0, 0, false
 	}
@@ -116,7 +119,7 @@ func (tr *Truth) OverflowIDs(fromType, toType string) []string {
 // level: a complete extraction reads the sensitive ones too (PropertiesAt
 // splits them by level).
 func (tr *Truth) Properties(objectType string) []string {
-	t := typeByName(objectType)
+	t := tr.v.ds.typeByName(objectType)
 	if t < 0 {
 		return nil
 	}
@@ -198,7 +201,7 @@ func (tr *Truth) EmailEventIDs(start, end time.Time) []string {
 // the properties list answers for that dataSensitivity. Properties lists
 // every level.
 func (tr *Truth) PropertiesAt(objectType, level string) []string {
-	t := typeByName(objectType)
+	t := tr.v.ds.typeByName(objectType)
 	if t < 0 {
 		return nil
 	}
