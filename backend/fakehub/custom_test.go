@@ -569,3 +569,31 @@ func TestCustomTypeSizes(t *testing.T) {
 		}
 	}
 }
+
+// Property history reads the custom type as it reads the others.
+func TestCustomTypeHistory(t *testing.T) {
+	f := newFixture(t, Config{Seed: 7, Scale: 30, CustomObjects: true})
+	fqn, id := f.s.CustomTypeName(), f.s.CustomTypeID()
+	f.s.Modify(fqn, f.s.Truth().IDs(fqn, false)[:3], t0.Add(time.Minute))
+	tr := f.s.Truth()
+	for _, fam := range families {
+		var page struct {
+			Results []struct {
+				ID                    string
+				PropertiesWithHistory map[string][]struct{ Value string }
+			}
+		}
+		f.ok("GET", fam.objects+id+"?limit=50&propertiesWithHistory=project_name,project_status", nil, &page)
+		if len(page.Results) != 30 {
+			t.Fatalf("%s: %d records", fam.name, len(page.Results))
+		}
+		for _, r := range page.Results {
+			want := tr.History(fqn, r.ID)
+			for _, p := range []string{"project_name", "project_status"} {
+				if len(r.PropertiesWithHistory[p]) != len(want[p]) {
+					t.Errorf("%s %s %s: %d entries, truth %d", fam.name, r.ID, p, len(r.PropertiesWithHistory[p]), len(want[p]))
+				}
+			}
+		}
+	}
+}

@@ -27,7 +27,8 @@ type Config struct {
 	Seed  int64  // data and fault seed
 	Scale int    // records per CRM/engagement type (default 2000); archived records are extra (~2%)
 	// Sizes overrides Scale for the types it names (plural, singular or
-	// objectTypeId → active records; 0 makes the type empty). Use
+	// objectTypeId → active records; 0 makes the type empty; the custom
+	// type by "projects", its objectTypeId or fullyQualifiedName). Use
 	// RealisticSizes for an account's uneven sizes.
 	Sizes map[string]int
 	// Growth spreads records' create dates (and so activities'
