@@ -150,7 +150,12 @@ if ! command -v wine >/dev/null; then
 else
   export WINEPREFIX=${WINEPREFIX:-$PWD/test-artifacts/dist/wineprefix} WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
   mkdir -p "$WINEPREFIX"
-  wine_init() { timeout 300 wineboot --init && prng_shim; }
+  # The installer refuses anything older than Windows 10 (exit code 64),
+  # and a new prefix may say it is older: make it Windows 10.
+  wine_init() {
+    timeout 300 wineboot --init && prng_shim &&
+      timeout 60 wine reg add 'HKCU\Software\Wine' /v Version /d win10 /f
+  }
   check "wine: prefix" wine_init
   wine_run() { timeout 300 wine "$@"; }
   if [ -n "$exe" ]; then
@@ -159,14 +164,22 @@ else
   fi
   if [ -n "$inst" ]; then
     instdir="$WINEPREFIX/drive_c/users/$(id -un)/AppData/Local/Programs/HubSpot Extractor"
-    wine_install() { wine_run "$inst" /S && ls -la "$instdir" && [ -f "$instdir/hubextract.exe" ] && [ -f "$instdir/uninstall.exe" ]; }
+    wine_install() {
+      wine_run "$inst" /S && ls -la "$instdir" && [ -f "$instdir/hubextract.exe" ] && [ -f "$instdir/uninstall.exe" ] &&
+        [ -f "$WINEPREFIX/drive_c/users/$(id -un)/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/HubSpot Extractor.lnk" ]
+    }
     wine_installed_runs() { says_version wine_run "$instdir/hubextract.exe"; }
     wine_uninstall() {
       # The uninstaller copies itself to a temporary folder and returns at
       # once: wait for the folder to go.
       [ -f "$instdir/uninstall.exe" ] || { echo "not installed: no $instdir/uninstall.exe"; return 1; }
       wine_run "$instdir/uninstall.exe" /S
-      for _ in $(seq 60); do [ -e "$instdir/hubextract.exe" ] || return 0; sleep 1; done
+      local menu="$WINEPREFIX/drive_c/users/$(id -un)/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/HubSpot Extractor.lnk"
+      for _ in $(seq 60); do
+        if ! [ -e "$instdir/hubextract.exe" ] && ! [ -e "$menu" ]; then return 0; fi
+        sleep 1
+      done
+      ls -la "$instdir" "$menu"
       return 1
     }
     check "wine: installer /S" wine_install

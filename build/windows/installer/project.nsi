@@ -12,6 +12,13 @@ Unicode true
 ## (they are not committed). By hand, after one such build:
 ##   makensis -DARG_WAILS_AMD64_BINARY=..\..\bin\hubextract.exe project.nsi
 ####
+# A 64-bit installer where this NSIS has the 64-bit stubs (Debian's nsis
+# does; it then runs under a 64-bit-only wine too); the official Windows NSIS
+# has only the 32-bit ones, which install the same 64-bit app.
+!if /FileExists "${NSISDIR}\Stubs\zlib-amd64-unicode"
+  Target amd64-unicode
+!endif
+
 !define PRODUCT_EXECUTABLE      "hubextract.exe"
 !define UNINST_KEY_NAME         "HubSpotExtractor"
 !define REQUEST_EXECUTION_LEVEL "user"
