@@ -3,9 +3,10 @@
 #   linux:   hubextract_V_amd64.deb (nfpm: the binary, the .desktop file, the
 #            icons, the AppStream metadata; depends on the WebKitGTK 4.1 and
 #            GTK 3 runtime packages) and hubextract-V-linux-amd64.tar.gz
-#   windows: hubextract-V-windows-amd64.exe and the NSIS installer
-#            hubextract-V-windows-amd64-installer.exe (wails build -nsis,
-#            cross-built; needs makensis from Debian's nsis package)
+#   windows: hubextract-V-windows-ARCH.exe and the NSIS installer
+#            hubextract-V-windows-ARCH-installer.exe for amd64 and arm64
+#            ($DIST_WINDOWS_ARCHES; wails build -nsis, cross-built; needs
+#            makensis from Debian's nsis package)
 # and SHA256SUMS of what dist/ holds. V is $VERSION without its leading v
 # (the Makefile passes git describe's); `hubextract version` says the same.
 # Expects the frontend built (frontend/dist) and the wails CLI installed:
@@ -61,7 +62,7 @@ linux() {
 
   echo "dist: .deb (nfpm $nfpm_version)"
   local nfpm=$gobin/nfpm
-  if ! go version -m "$nfpm" 2>/dev/null | grep -Eq "^[[:space:]]+mod[[:space:]]+github.com/goreleaser/nfpm/v2[[:space:]]+$nfpm_version[[:space:]]"; then
+  if ! go version -m "$nfpm" 2>/dev/null | grep -Eq "^[[:space:]]+mod[[:space:]]+github.com/goreleaser/nfpm/v2[[:space:]]+${nfpm_version}[[:space:]]"; then
     go install "github.com/goreleaser/nfpm/v2/cmd/nfpm@$nfpm_version"
   fi
   rm -f dist/hubextract_*_"$arch".deb
@@ -82,10 +83,18 @@ windows() {
     echo "dist: makensis is missing: apt-get install nsis" >&2
     return 1
   }
-  # wails build reads wails.json and build/windows/ of the project: a
-  # staging copy gets the version (the Windows resources take N.N.N), so the
-  # work tree is never touched.
-  local stage=dist/.stage-windows arch=amd64
+  local arch
+  for arch in ${DIST_WINDOWS_ARCHES:-amd64 arm64}; do
+    windows_arch "$arch" || return 1
+  done
+}
+
+# windows_arch ARCH: the .exe and the installer of one architecture. wails
+# build reads wails.json and build/windows/ of the project: a staging copy
+# gets the version (the Windows resources take N.N.N), so the work tree is
+# never touched.
+windows_arch() {
+  local arch=$1 stage=dist/.stage-windows
   rm -rf "$stage" && mkdir -p "$stage"
   tar -C . --exclude=./.git --exclude=./dist --exclude=./build/bin --exclude=./test-artifacts \
     --exclude=./frontend/node_modules --exclude=./tests --exclude=./docs -cf - . | tar -C "$stage" -xf -
@@ -98,14 +107,15 @@ windows() {
   sed -i "s/\"ProductVersion\": \"{{.Info.ProductVersion}}\"/\"ProductVersion\": \"$v\"/" "$stage/build/windows/info.json"
 
   echo "dist: windows/$arch .exe and installer (wails build -nsis)"
+  local log=dist/.wails-windows-$arch.log
   (cd "$stage" && "$gobin/wails" build -m -s -trimpath -platform "windows/$arch" -nsis -webview2 download \
-    -tags production -ldflags "$ldflags" -o hubextract.exe) >"dist/.wails-windows-$arch.log" 2>&1 || {
-    tail -n 30 "dist/.wails-windows-$arch.log" >&2
+    -tags production -ldflags "$ldflags" -o hubextract.exe) >"$log" 2>&1 || {
+    tail -n 30 "$log" >&2
     return 1
   }
   cp "$stage/build/bin/hubextract.exe" "dist/hubextract-$v-windows-$arch.exe"
   cp "$stage/build/bin/HubSpot Extractor-$arch-installer.exe" "dist/hubextract-$v-windows-$arch-installer.exe"
-  rm -rf "$stage" "dist/.wails-windows-$arch.log"
+  rm -rf "$stage" "$log"
 }
 
 for t in "${targets[@]}"; do

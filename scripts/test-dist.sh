@@ -11,7 +11,7 @@
 #         removes it. Skipped, and said so, when wine cannot be installed.
 # Not part of make test.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 passed=0
 failed=()
