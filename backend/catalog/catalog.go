@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 )
 
 // Groups of types, as the Extract and Overview screens show them.
@@ -51,7 +52,10 @@ func GroupLabel(id string) string {
 
 // Type is everything the app knows about one type.
 type Type struct {
-	Name     string `json:"name"`     // HubSpot's name: "contacts", "p_projects", "form_submissions"
+	Name string `json:"name"` // HubSpot's name: "contacts", "p_projects", "form_submissions"
+	// TypeID is HubSpot's object type id ("0-1" contacts, "2-1234567" a
+	// custom object); "" for a marketing stream.
+	TypeID   string `json:"typeId"`
 	Label    string `json:"label"`    // a list of them: "Companies"
 	Singular string `json:"singular"` // one of them: "Company"
 	Group    string `json:"group"`    // one of the Group* constants
@@ -157,7 +161,7 @@ const (
 // builtinTypes are HubSpot's standard types in canonical order: the CRM
 // objects, the engagements, then the marketing streams.
 var builtinTypes = []Type{
-	{Name: "contacts", Label: "Contacts", Singular: "Contact", Group: GroupCRM, Records: true,
+	{Name: "contacts", TypeID: "0-1", Label: "Contacts", Singular: "Contact", Group: GroupCRM, Records: true,
 		Inline:               []string{"companies"},
 		Columns:              []string{"firstname", "lastname", "email", "company", "hubspot_owner_id"},
 		Title:                [][]string{{"firstname", "lastname"}, {"email"}},
@@ -165,14 +169,14 @@ var builtinTypes = []Type{
 		SensitiveScope:       "crm.objects.contacts.sensitive.read",
 		HighlySensitiveScope: "crm.objects.contacts.highly_sensitive.read",
 		ReadScope:            contactsScope},
-	{Name: "companies", Label: "Companies", Singular: "Company", Group: GroupCRM, Records: true,
+	{Name: "companies", TypeID: "0-2", Label: "Companies", Singular: "Company", Group: GroupCRM, Records: true,
 		Inline:               []string{"contacts"},
 		Columns:              []string{"name", "domain", "city", "country", "hubspot_owner_id"},
 		Title:                [][]string{{"name"}, {"domain"}},
 		SensitiveScope:       "crm.objects.companies.sensitive.read",
 		HighlySensitiveScope: "crm.objects.companies.highly_sensitive.read",
 		ReadScope:            companiesScope},
-	{Name: "deals", Label: "Deals", Singular: "Deal", Group: GroupCRM, Records: true,
+	{Name: "deals", TypeID: "0-3", Label: "Deals", Singular: "Deal", Group: GroupCRM, Records: true,
 		Inline:               []string{"contacts", "companies"},
 		Columns:              []string{"dealname", "amount", "dealstage", "closedate", "hubspot_owner_id"},
 		Title:                [][]string{{"dealname"}},
@@ -180,7 +184,7 @@ var builtinTypes = []Type{
 		SensitiveScope:       "crm.objects.deals.sensitive.read",
 		HighlySensitiveScope: "crm.objects.deals.highly_sensitive.read",
 		ReadScope:            dealsScope},
-	{Name: "tickets", Label: "Tickets", Singular: "Ticket", Group: GroupCRM, Records: true,
+	{Name: "tickets", TypeID: "0-5", Label: "Tickets", Singular: "Ticket", Group: GroupCRM, Records: true,
 		Inline:    []string{"contacts", "companies"},
 		Columns:   []string{"subject", "hs_pipeline_stage", "hs_ticket_priority", "hubspot_owner_id"},
 		Title:     [][]string{{"subject"}},
@@ -193,7 +197,7 @@ var builtinTypes = []Type{
 	// Leads: a contact's (and usually a company's) sales prospect, in its
 	// own lead pipeline (its stage is a property; the pipelines endpoint
 	// is not read for it).
-	{Name: "leads", Label: "Leads", Singular: "Lead", Group: GroupCRM, Records: true,
+	{Name: "leads", TypeID: "0-136", Label: "Leads", Singular: "Lead", Group: GroupCRM, Records: true,
 		Inline:    []string{"contacts", "companies"},
 		Columns:   []string{"hs_lead_name", "hs_pipeline_stage", "hs_lead_type", "hs_lead_label"},
 		Links:     []string{"contacts"},
@@ -201,60 +205,60 @@ var builtinTypes = []Type{
 		ReadScope: leadsScope},
 	// Products have no associations: a line item names its product in
 	// hs_product_id.
-	{Name: "products", Label: "Products", Singular: "Product", Group: GroupCommerce, Records: true,
+	{Name: "products", TypeID: "0-7", Label: "Products", Singular: "Product", Group: GroupCommerce, Records: true,
 		Columns:   []string{"name", "price", "hs_sku", "recurringbillingfrequency"},
 		Title:     [][]string{{"name"}, {"hs_sku"}},
 		ReadScope: productsScope},
-	{Name: "line_items", Label: "Line items", Singular: "Line item", Group: GroupCommerce, Records: true,
+	{Name: "line_items", TypeID: "0-8", Label: "Line items", Singular: "Line item", Group: GroupCommerce, Records: true,
 		Inline:    []string{"deals"},
 		Columns:   []string{"name", "quantity", "price", "amount"},
 		Links:     []string{"deals"},
 		Title:     [][]string{{"name"}},
 		ReadScope: lineItemsScope},
-	{Name: "quotes", Label: "Quotes", Singular: "Quote", Group: GroupCommerce, Records: true,
+	{Name: "quotes", TypeID: "0-14", Label: "Quotes", Singular: "Quote", Group: GroupCommerce, Records: true,
 		Inline:    []string{"deals", "contacts", "companies", "line_items"},
 		Columns:   []string{"hs_title", "hs_status", "hs_quote_amount", "hs_expiration_date"},
 		Links:     []string{"deals"},
 		Title:     [][]string{{"hs_title"}, {"hs_quote_number"}},
 		ReadScope: quotesScope},
-	{Name: "calls", Label: "Calls", Singular: "Call", Group: GroupEngagements, Records: true,
+	{Name: "calls", TypeID: "0-48", Label: "Calls", Singular: "Call", Group: GroupEngagements, Records: true,
 		Inline:    engagementLinks,
 		Columns:   []string{"hs_call_title", "hs_call_direction", "hs_call_status", "hs_timestamp", "hubspot_owner_id"},
 		Title:     [][]string{{"hs_call_title"}, {"hs_call_body"}},
 		HTML:      []string{"hs_call_body"},
 		ReadScope: contactsScope},
-	{Name: "emails", Label: "Emails", Singular: "Email", Group: GroupEngagements, Records: true,
+	{Name: "emails", TypeID: "0-49", Label: "Emails", Singular: "Email", Group: GroupEngagements, Records: true,
 		Inline:    engagementLinks,
 		Columns:   []string{"hs_email_subject", "hs_email_direction", "hs_email_from_email", "hs_timestamp", "hubspot_owner_id"},
 		Title:     [][]string{{"hs_email_subject"}},
 		HTML:      []string{"hs_email_html"},
 		ReadScope: contactsScope},
-	{Name: "meetings", Label: "Meetings", Singular: "Meeting", Group: GroupEngagements, Records: true,
+	{Name: "meetings", TypeID: "0-47", Label: "Meetings", Singular: "Meeting", Group: GroupEngagements, Records: true,
 		Inline:    engagementLinks,
 		Columns:   []string{"hs_meeting_title", "hs_meeting_start_time", "hs_meeting_outcome", "hubspot_owner_id"},
 		Title:     [][]string{{"hs_meeting_title"}},
 		HTML:      []string{"hs_meeting_body"},
 		ReadScope: contactsScope},
-	{Name: "notes", Label: "Notes", Singular: "Note", Group: GroupEngagements, Records: true,
+	{Name: "notes", TypeID: "0-46", Label: "Notes", Singular: "Note", Group: GroupEngagements, Records: true,
 		Inline:    engagementLinks,
 		Columns:   []string{"hs_note_body", "hs_timestamp", "hubspot_owner_id"},
 		Title:     [][]string{{"hs_note_body"}},
 		HTML:      []string{"hs_note_body"},
 		ReadScope: contactsScope},
-	{Name: "tasks", Label: "Tasks", Singular: "Task", Group: GroupEngagements, Records: true,
+	{Name: "tasks", TypeID: "0-27", Label: "Tasks", Singular: "Task", Group: GroupEngagements, Records: true,
 		Inline:    engagementLinks,
 		Columns:   []string{"hs_task_subject", "hs_task_status", "hs_task_priority", "hs_timestamp", "hubspot_owner_id"},
 		Title:     [][]string{{"hs_task_subject"}},
 		HTML:      []string{"hs_task_body"},
 		ReadScope: contactsScope},
 	// Messages logged from WhatsApp, LinkedIn or SMS.
-	{Name: "communications", Label: "Communications", Singular: "Communication", Group: GroupEngagements, Records: true,
+	{Name: "communications", TypeID: "0-18", Label: "Communications", Singular: "Communication", Group: GroupEngagements, Records: true,
 		Inline:    engagementLinks,
 		Columns:   []string{"hs_communication_channel_type", "hs_communication_body", "hs_timestamp", "hubspot_owner_id"},
 		Title:     [][]string{{"hs_communication_body"}},
 		HTML:      []string{"hs_communication_body"},
 		ReadScope: contactsScope},
-	{Name: "postal_mail", Label: "Postal mail", Singular: "Postal mail", Group: GroupEngagements, Records: true,
+	{Name: "postal_mail", TypeID: "0-116", Label: "Postal mail", Singular: "Postal mail", Group: GroupEngagements, Records: true,
 		Inline:    engagementLinks,
 		Columns:   []string{"hs_postal_mail_body", "hs_timestamp", "hubspot_owner_id"},
 		Title:     [][]string{{"hs_postal_mail_body"}},
@@ -272,6 +276,8 @@ var builtinTypes = []Type{
 // data. It is not safe for concurrent registration; build it, then share it.
 type Catalog struct {
 	types []Type
+	// The names by kind, in canonical order, made once per registration.
+	all, crm, engagements, marketing, pipelines []string
 }
 
 // Builtin returns a new catalog of HubSpot's standard types.
@@ -314,6 +320,11 @@ func (c *Catalog) Register(types ...Type) error {
 		}
 	}
 	c.types = next.types
+	c.all = c.Names(nil)
+	c.crm = c.Names(func(t Type) bool { return t.Records })
+	c.engagements = c.Names(func(t Type) bool { return t.Group == GroupEngagements })
+	c.marketing = c.Names(func(t Type) bool { return !t.Records })
+	c.pipelines = c.Names(func(t Type) bool { return t.Pipelines })
 	return nil
 }
 
@@ -364,32 +375,51 @@ func (c *Catalog) Names(keep func(Type) bool) []string {
 	return out
 }
 
-// builtin is the catalog the package-level functions read.
-var builtin = Builtin()
+// current is the catalog the package-level functions read: the built-in
+// types and the account's custom objects (see Use). It is swapped whole,
+// so that a reader sees the one catalog or the other, never a mix.
+var current atomic.Pointer[Catalog]
 
-// The built-in types' names in canonical order. Callers must not modify
-// these slices.
-var (
-	// Objects are the CRM object types.
-	Objects = builtin.Names(func(t Type) bool { return t.Group == GroupCRM })
-	// Engagements are the engagement types, one object type each.
-	Engagements = builtin.Names(func(t Type) bool { return t.Group == GroupEngagements })
-	// CRM is every type stored as records: Objects then Engagements.
-	CRM = builtin.Names(func(t Type) bool { return t.Records })
-	// Marketing are the marketing streams.
-	Marketing = builtin.Names(func(t Type) bool { return !t.Records })
-	// All is every type, CRM then marketing: the default selection.
-	All = builtin.Names(nil)
-	// PipelineTypes have pipelines and stages.
-	PipelineTypes = builtin.Names(func(t Type) bool { return t.Pipelines })
-)
+func init() { current.Store(Builtin()) }
 
-// Lookup returns the built-in type named name.
-func Lookup(name string) (Type, bool) { return builtin.Lookup(name) }
+// Use makes the catalog the built-in types and the custom objects given
+// (those of the open database's account; none: the built-in types alone).
+// Nothing changes when one of them is refused.
+func Use(custom ...Type) error {
+	c := Builtin()
+	if err := c.Register(custom...); err != nil {
+		return err
+	}
+	current.Store(c)
+	return nil
+}
 
-// SensitiveLevels lists the levels beyond non-sensitive that the built-in
-// type objectType can hold, with their scopes (nil: none).
-func SensitiveLevels(objectType string) []SensitiveLevel { return builtin.SensitiveLevels(objectType) }
+// The types' names in canonical order: the built-in ones, then the custom
+// objects in use. Callers must not modify these slices.
+
+// All is every type, CRM then marketing then custom: the default selection.
+func All() []string { return current.Load().all }
+
+// CRM is every type stored as records.
+func CRM() []string { return current.Load().crm }
+
+// Engagements are the engagement types, one object type each.
+func Engagements() []string { return current.Load().engagements }
+
+// Marketing are the marketing streams.
+func Marketing() []string { return current.Load().marketing }
+
+// PipelineTypes have pipelines and stages.
+func PipelineTypes() []string { return current.Load().pipelines }
+
+// Lookup returns the type named name.
+func Lookup(name string) (Type, bool) { return current.Load().Lookup(name) }
+
+// SensitiveLevels lists the levels beyond non-sensitive that the type
+// objectType can hold, with their scopes (nil: none).
+func SensitiveLevels(objectType string) []SensitiveLevel {
+	return current.Load().SensitiveLevels(objectType)
+}
 
 // Label names a type or stream for people: "Form submissions"; the
 // metadata stream is "Owners and pipelines".
@@ -438,7 +468,7 @@ func Inline(objectType string) []string {
 // whichever side read it, so both sides show it.
 func AssociatedTypes(objectType string) []string {
 	var out []string
-	for _, other := range CRM {
+	for _, other := range CRM() {
 		if slices.Contains(Inline(objectType), other) || slices.Contains(Inline(other), objectType) {
 			out = append(out, other)
 		}
@@ -452,17 +482,28 @@ func Rank(stream string) int {
 	if stream == Metadata {
 		return -1
 	}
-	if i := slices.Index(All, stream); i >= 0 {
+	all := All()
+	if i := slices.Index(all, stream); i >= 0 {
 		return i
 	}
-	return len(All)
+	return len(all)
+}
+
+// ByTypeID names the type whose HubSpot object type id is id.
+func ByTypeID(id string) (string, bool) {
+	for _, t := range current.Load().types {
+		if t.TypeID == id && id != "" {
+			return t.Name, true
+		}
+	}
+	return "", false
 }
 
 // IsCRM reports whether t is a CRM object or engagement type.
-func IsCRM(t string) bool { return slices.Contains(CRM, t) }
+func IsCRM(t string) bool { return slices.Contains(CRM(), t) }
 
 // Valid reports whether t is any known type.
-func Valid(t string) bool { return slices.Contains(All, t) }
+func Valid(t string) bool { return slices.Contains(All(), t) }
 
 // LastModified is the property HubSpot keeps a record's last modification
 // time in: lastmodifieddate for contacts, hs_lastmodifieddate elsewhere.
@@ -478,7 +519,7 @@ func LastModified(objectType string) string {
 type UnknownTypeError struct{ Name string }
 
 func (e *UnknownTypeError) Error() string {
-	return fmt.Sprintf("unknown object type %q (valid: %s)", e.Name, strings.Join(All, ", "))
+	return fmt.Sprintf("unknown object type %q (valid: %s)", e.Name, strings.Join(All(), ", "))
 }
 
 // Parse turns a comma-separated selection into types in canonical order,
@@ -496,8 +537,9 @@ func Parse(list string) ([]string, error) {
 // Normalize checks names and orders them canonically, without duplicates;
 // nil or empty selects All.
 func Normalize(names []string) ([]string, error) {
+	all := All()
 	if len(names) == 0 {
-		return slices.Clone(All), nil
+		return slices.Clone(all), nil
 	}
 	for _, n := range names {
 		if !Valid(n) {
@@ -505,10 +547,45 @@ func Normalize(names []string) ([]string, error) {
 		}
 	}
 	var out []string
-	for _, t := range All {
+	for _, t := range all {
 		if slices.Contains(names, t) {
 			out = append(out, t)
 		}
 	}
 	return out, nil
+}
+
+// Schema is what the app keeps of a custom object's schema: enough to make
+// it a type like the others.
+type Schema struct {
+	Name     string // HubSpot's fullyQualifiedName, p<portal>_<name>: what the objects API takes
+	TypeID   string // HubSpot's object type id, "2-1234567"
+	Label    string // the plural label
+	Singular string
+	// Primary names a record; Secondary describes it (the table's columns).
+	Primary   string
+	Secondary []string
+	// Associated are the types its schema associates it with, as this
+	// catalog names them (unknown ones are left out).
+	Associated []string
+}
+
+// CustomScope is the scope a key needs to read custom objects' records.
+const CustomScope = "crm.objects.custom.read"
+
+// CustomType is the type a custom object's schema describes: its records
+// read like any other type's, with the associated types inline.
+func CustomType(s Schema) Type {
+	var cols []string
+	for _, c := range append([]string{s.Primary}, s.Secondary...) {
+		if c != "" && !slices.Contains(cols, c) {
+			cols = append(cols, c)
+		}
+	}
+	t := Type{Name: s.Name, TypeID: s.TypeID, Label: s.Label, Singular: s.Singular, Group: GroupCustom, Records: true,
+		Inline: slices.Clone(s.Associated), Columns: cols, ReadScope: CustomScope}
+	if s.Primary != "" {
+		t.Title = [][]string{{s.Primary}}
+	}
+	return t
 }

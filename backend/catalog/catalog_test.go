@@ -13,8 +13,8 @@ func TestParse(t *testing.T) {
 		want []string
 		err  bool
 	}{
-		{"", All, false},
-		{" , ", All, false},
+		{"", All(), false},
+		{" , ", All(), false},
 		{"deals, contacts,deals", []string{"contacts", "deals"}, false},
 		{"Notes", []string{"notes"}, false},
 		{"email_events,forms,contacts", []string{"contacts", "forms", "email_events"}, false},
@@ -53,7 +53,7 @@ func TestAssociatedTypes(t *testing.T) {
 }
 
 func TestTables(t *testing.T) {
-	for _, typ := range CRM {
+	for _, typ := range CRM() {
 		// Products alone are linked by a property (a line item's
 		// hs_product_id), not by associations.
 		if len(Inline(typ)) == 0 && typ != "products" {
@@ -95,8 +95,8 @@ func TestWords(t *testing.T) {
 	if GroupLabel(GroupCRM) != "CRM objects" || GroupLabel("nonsense") != "Other" {
 		t.Error("GroupLabel")
 	}
-	if !slices.Equal(PipelineTypes, []string{"deals", "tickets"}) || !slices.Equal(Marketing, []string{Forms, FormSubmissions, EmailEvents}) {
-		t.Errorf("PipelineTypes %v, Marketing %v", PipelineTypes, Marketing)
+	if !slices.Equal(PipelineTypes(), []string{"deals", "tickets"}) || !slices.Equal(Marketing(), []string{Forms, FormSubmissions, EmailEvents}) {
+		t.Errorf("PipelineTypes %v, Marketing %v", PipelineTypes(), Marketing())
 	}
 }
 
@@ -127,7 +127,7 @@ func TestRegister(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tt.problem) {
 					t.Fatalf("Register = %v, want an error saying %q", err, tt.problem)
 				}
-				if len(c.Names(nil)) != len(All) {
+				if len(c.Names(nil)) != len(All()) {
 					t.Errorf("a refused type was added: %v", c.Names(nil))
 				}
 				return
@@ -212,7 +212,7 @@ func TestReadScope(t *testing.T) {
 	}
 	// A built-in type added later must say too, or it could never be
 	// shown as unavailable.
-	for _, typ := range All {
+	for _, typ := range All() {
 		if ReadScope(typ) == "" {
 			t.Errorf("type %s has no read scope", typ)
 		}

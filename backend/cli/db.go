@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"hubextract/backend/extract"
 	"hubextract/backend/settings"
 	"hubextract/backend/store"
 )
@@ -92,7 +93,20 @@ func openDB(ctx context.Context, path string) (*store.DB, error) {
 	if err != nil {
 		return nil, dbError(path, err)
 	}
+	if err := useStoredTypes(ctx, db); err != nil {
+		return nil, err
+	}
 	return db, nil
+}
+
+// useStoredTypes makes the custom objects db knows types of the catalog,
+// so that a command can name them (--objects, --object).
+func useStoredTypes(ctx context.Context, db *store.DB) error {
+	if err := extract.UseStoredTypes(ctx, db); err != nil {
+		db.Close()
+		return err
+	}
+	return nil
 }
 
 // openReadOnly opens the existing database at path for a command that only
@@ -102,6 +116,9 @@ func openReadOnly(ctx context.Context, path string) (*store.DB, error) {
 	db, err := store.OpenReadOnly(ctx, path)
 	if err != nil {
 		return nil, dbError(path, err)
+	}
+	if err := useStoredTypes(ctx, db); err != nil {
+		return nil, err
 	}
 	return db, nil
 }

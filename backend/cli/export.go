@@ -41,7 +41,7 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 	fs := env.newFlagSet("export", exportUsage)
 	var f exportFlags
 	dbPath := env.dbFlag(fs)
-	fs.StringVar(&f.object, "object", "", "object `type` to export: "+strings.Join(catalog.All, ", "))
+	fs.StringVar(&f.object, "object", "", "object `type` to export: "+strings.Join(catalog.All(), ", "))
 	fs.StringVar(&f.out, "out", "-", "CSV `file` to write (- for standard output); an existing file only with --force")
 	fs.BoolVar(&f.force, "force", false, "replace existing CSV files (--out, or TYPE.csv in --dir); never a folder, link or device")
 	fs.BoolVar(&f.all, "all", false, "export every type that has data into --dir, one TYPE.csv each")
@@ -140,11 +140,11 @@ func (f *exportFlags) check(fs *flag.FlagSet) string {
 	case set["dir"]:
 		return "--dir goes with --all; use --out FILE for one type"
 	case f.object == "":
-		return "--object TYPE is required (or --all --dir DIR); TYPE is one of " + strings.Join(catalog.All, ", ")
+		return "--object TYPE is required (or --all --dir DIR); TYPE is one of " + strings.Join(catalog.All(), ", ")
 	case !catalog.Valid(f.object):
 		return (&catalog.UnknownTypeError{Name: f.object}).Error()
 	case f.history && !catalog.IsCRM(f.object):
-		return "--history goes with a CRM type (" + strings.Join(catalog.CRM, ", ") + "): only records have a property history"
+		return "--history goes with a CRM type (" + strings.Join(catalog.CRM(), ", ") + "): only records have a property history"
 	case f.form != "" && f.object != catalog.FormSubmissions:
 		return "--form goes with --object " + catalog.FormSubmissions
 	case f.out == "":

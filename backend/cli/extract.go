@@ -59,7 +59,7 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 	baseURL := fs.String("base-url", hubspot.DefaultBaseURL, "HubSpot API base `URL`")
 	insecure := fs.Bool("insecure", false, "allow a plain http:// --base-url on another computer, which sends the key in clear text (a test server on a trusted network only)")
 	dbPath := env.dbFlag(fs)
-	objects := fs.String("objects", "", "comma-separated `list` of types (default all: "+strings.Join(catalog.All, ",")+")")
+	objects := fs.String("objects", "", "comma-separated `list` of types (default all: "+strings.Join(catalog.All(), ",")+")")
 	// The defaults are the app's Settings, so a scheduled command runs as
 	// the app would.
 	rate := fs.Int("rate", pl.cfg.RatePer10s, "API calls allowed per 10 seconds (`N`: 100 Free/Starter, 190 Professional/Enterprise, 250 with the add-on; default: the tier in the app's Settings)")
@@ -103,11 +103,6 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 	if u, _ := url.Parse(*baseURL); u.Scheme == "http" && !hubspot.IsLoopback(u.Hostname()) {
 		fmt.Fprintf(env.Stderr, "hubextract extract: warning: --insecure: the key goes to %s in clear text\n", u.Host)
 	}
-	objs, err := catalog.Parse(*objects)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "hubextract extract: --objects: %v\n", err)
-		return exitUsage
-	}
 	tok, code := findKey(env, pl, *token, *tokenFile)
 	if code != exitOK {
 		return code
@@ -128,17 +123,26 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 		return exitFailure
 	}
 	defer db.Close()
+	// Parsed once the database is open: its account's custom objects are
+	// types too.
+	objs, err := catalog.Parse(*objects)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "hubextract extract: --objects: %v\n", err)
+		return exitUsage
+	}
 	if strings.TrimSpace(*objects) == "" {
-		// "Everything" leaves out the types the last run found the key
+		// "Everything" (the run makes it, once it knows the account's
+		// custom objects) leaves out the types the last run found the key
 		// cannot read, saying so: naming them in --objects tries again.
-		var skipped []store.UnavailableType
-		if objs, skipped, err = extract.DefaultSelection(ctx, db); err != nil {
+		_, skipped, err := extract.DefaultSelection(ctx, db)
+		if err != nil {
 			fmt.Fprintf(env.Stderr, "hubextract extract: %v\n", err)
 			return exitFailure
 		}
 		if line := skippedLine(skipped); line != "" {
 			fmt.Fprintf(env.Stderr, "hubextract extract: %s\n", line)
 		}
+		objs = nil
 	}
 	return extractInto(ctx, env, "extract", db, extract.Options{
 		Client: hubspot.New(tok, hubspot.WithBaseURL(*baseURL), hubspot.WithRateLimit(*rate), hubspot.WithLogger(slog.Default()),

@@ -125,7 +125,9 @@ func Start(o Options) (*Hub, error) {
 		rate = 250
 	}
 	fake := fakehub.New(fakehub.Config{
-		Token: Token, Seed: o.Seed, Scale: o.Scale, Sizes: o.Sizes(), Growth: o.Realistic,
+		// One custom object, as an Enterprise account has: the app shows
+		// what it does with them.
+		Token: Token, Seed: o.Seed, Scale: o.Scale, Sizes: o.Sizes(), Growth: o.Realistic, CustomObjects: true,
 		Latency: o.Latency, Jitter: o.Jitter,
 		RatePer10s: rate, SearchRatePerSec: 5, ChargeExempt: o.ChargeExempt,
 	})

@@ -118,6 +118,7 @@ func TestSampleLooksLikeARealAccount(t *testing.T) {
 		"contacts": 1000, "companies": 300, "deals": 400, "tickets": 250,
 		"calls": 600, "emails": 2500, "meetings": 200, "notes": 1500, "tasks": 800,
 		"products": 20, "line_items": 1000, "quotes": 150, "leads": 333, "communications": 100, "postal_mail": 20,
+		hub.Fake.CustomTypeName(): 100, // one custom object, as an Enterprise account has
 	}
 	if !maps.Equal(got, want) {
 		t.Errorf("sample sizes %v, want %v", got, want)

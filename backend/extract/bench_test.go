@@ -40,7 +40,7 @@ func BenchmarkExtractDemo(b *testing.B) {
 			b.Fatalf("run: %v %s %s", err, res.Status, res.Error)
 		}
 		stats := fake.Stats()
-		minimum := minimumCalls(fake.Truth(), cfg, catalog.All, false)
+		minimum := minimumCalls(fake.Truth(), cfg, catalog.All(), false)
 		floor := time.Duration(float64(stats.Total) / (float64(hubspot.DefaultRatePer10s) / 10) * float64(time.Second))
 		b.ReportMetric(float64(stats.Total), "calls")
 		b.ReportMetric(float64(minimum), "min-calls")
@@ -151,7 +151,7 @@ func measureIncremental(tb testing.TB, cfg fakehub.Config, clk *testkit.Clock, h
 		now = clk.Now()
 	}
 	tr := fake.Truth()
-	for _, typ := range catalog.CRM {
+	for _, typ := range catalog.CRM() {
 		ids := tr.IDs(typ, false)
 		var changed []string
 		for i := 0; i < len(ids); i += 100 {

@@ -120,16 +120,17 @@ func fullReadCalls(objectType string, active, archived int64, props []string, hi
 		listingOf(props, false).listCalls(archived)
 }
 
-// metadataCalls is what the metadata stream costs: the owners, active and
-// archived, and the pipelines of each selected type that has them.
+// metadataCalls is what the metadata stream costs: the custom objects'
+// schemas, the owners, active and archived, and the pipelines of each
+// selected type that has them.
 func metadataCalls(selection []string, owners, archivedOwners int64) int64 {
-	return pages(owners, ownersPage) + pages(archivedOwners, ownersPage) + pipelinesCalls(selection)
+	return schemasCalls + pages(owners, ownersPage) + pages(archivedOwners, ownersPage) + pipelinesCalls(selection)
 }
 
 // pipelinesCalls is what reading the pipelines of a selection costs.
 func pipelinesCalls(selection []string) int64 {
 	var calls int64
-	for _, t := range catalog.PipelineTypes {
+	for _, t := range catalog.PipelineTypes() {
 		if slices.Contains(selection, t) {
 			calls += pipelineCalls
 		}

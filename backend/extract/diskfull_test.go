@@ -101,11 +101,11 @@ func TestDiskFullStopsTheRun(t *testing.T) {
 	if second.Status != store.StatusSucceeded || second.ResumedFrom != first.ID {
 		t.Fatalf("the run with room again: %s %q, resumed from %d, want run %d", second.Status, second.Error, second.ResumedFrom, first.ID)
 	}
-	checkTruth(t, db, f.fake.Truth(), catalog.All)
+	checkTruth(t, db, f.fake.Truth(), catalog.All())
 	// A resumed run reads again the submissions of an unfinished form and
 	// the events of the edge millisecond: only records add up across runs.
 	stored = storedCounts(t, db)
-	for _, typ := range catalog.CRM {
+	for _, typ := range catalog.CRM() {
 		if counted := recordsOf(second, typ) + recordsOf(first, typ); stored[typ] != counted {
 			t.Errorf("%s: %d stored, the two runs count %d", typ, stored[typ], counted)
 		}
@@ -126,7 +126,7 @@ func recordsOf(res Result, stream string) int64 {
 func storedCounts(t *testing.T, db *store.DB) map[string]int64 {
 	t.Helper()
 	out := map[string]int64{}
-	for _, typ := range catalog.CRM {
+	for _, typ := range catalog.CRM() {
 		active, archived, err := db.CountRecords(t.Context(), typ)
 		if err != nil {
 			t.Fatal(err)

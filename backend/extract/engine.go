@@ -50,7 +50,7 @@ type Options struct {
 	// it (its own call counts, the account's shared limiters and clock).
 	Client *hubspot.Client
 	// Objects to extract (CRM types and marketing streams, see
-	// catalog.All); empty selects all.
+	// catalog.All()); empty selects all.
 	Objects     []string
 	Concurrency int               // streams fetching at once; 0: DefaultConcurrency
 	Progress    progress.Reporter // nil: no progress; throttled by the engine
@@ -151,8 +151,9 @@ type engine struct {
 // the run could not be recorded at all; a run that failed, partly failed or
 // was cancelled is described by the Result's Status, Error and Streams.
 func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
-	selection, err := catalog.Normalize(opts.Objects)
-	if err != nil {
+	// Checked against the custom objects known so far: those this run
+	// discovers join an empty selection (everything) below.
+	if _, err := catalog.Normalize(opts.Objects); err != nil {
 		return Result{}, err
 	}
 	if opts.Client == nil {
@@ -176,6 +177,28 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	if conc <= 0 {
 		conc = DefaultConcurrency
 	}
+	// The account's custom objects first: what "everything" is depends on
+	// them. The call is the metadata stream's.
+	meter := newMeter(rep.Report, clk.Now)
+	client := opts.Client.Session(meter, hubspot.RetryPolicy{})
+	// A key HubSpot refuses fails the run once it is recorded, with no
+	// other call.
+	schemaNote, schemaWarning, refused := discoverTypes(ctx, db, client)
+	if refused != nil && !errors.As(refused, new(*hubspot.AuthError)) {
+		return Result{}, fmt.Errorf("extract: %w", refused)
+	}
+	// No selection is everything, known now: the custom objects included,
+	// the types the last run found unreadable left out.
+	var selection []string
+	if len(opts.Objects) == 0 {
+		selection, _, err = DefaultSelection(ctx, db)
+	} else {
+		selection, err = catalog.Normalize(opts.Objects)
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	meter.selected(selection)
 	e := &engine{db: db, clk: clk, rep: rep, selection: selection, streams: map[string]*stream{}, walks: map[string]*task{},
 		overlap: cmp.Or(opts.Overlap, DefaultOverlap), fullEvery: cmp.Or(opts.FullEvery, DefaultFullEvery),
 		pageSaved: opts.pageSaved, history: map[string]bool{}}
@@ -185,11 +208,28 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 			e.history[t] = slices.Contains(opts.History, t)
 		}
 	}
-	e.meter = newMeter(rep.Report, clk.Now, selection)
-	e.client = opts.Client.Session(e.meter, hubspot.RetryPolicy{})
+	e.meter, e.client = meter, client
+	e.addMinimum(schemasCalls)
 
 	if err := e.start(ctx, opts.Fresh || opts.Full, opts.Full); err != nil {
 		return Result{}, err
+	}
+	if refused != nil {
+		// The history shows where the one call went.
+		calls, retries := meter.of(metadataStream)
+		if err := db.SaveStreamResult(context.WithoutCancel(ctx), e.runID, store.StreamResult{Stream: metadataStream,
+			Status: store.StatusFailed, APICalls: calls, Retries: retries, HubSpotTotal: -1, Error: hubspot.UserMessage(refused)}); err != nil {
+			return Result{}, err
+		}
+		return e.finish(ctx, refused)
+	}
+	if schemaWarning != "" {
+		e.warn(schemaWarning)
+	}
+	if schemaNote != "" {
+		// Normal on most accounts: said in the run log, no warning.
+		rep.Report(progress.Event{Kind: progress.KindLog, Time: clk.Now(), Stream: catalog.Metadata, Level: progress.LevelInfo,
+			Message: schemaNote})
 	}
 	// rctx also ends when an error makes every further call pointless.
 	rctx, abort := context.WithCancelCause(ctx)
@@ -228,7 +268,7 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 func ValidateHistory(types []string) error {
 	for _, t := range types {
 		if !catalog.IsCRM(t) {
-			return fmt.Errorf("property history: %q is not a CRM type (one of %s)", t, strings.Join(catalog.CRM, ", "))
+			return fmt.Errorf("property history: %q is not a CRM type (one of %s)", t, strings.Join(catalog.CRM(), ", "))
 		}
 	}
 	return nil
@@ -363,6 +403,9 @@ func (e *engine) finish(ctx context.Context, setupErr error) (Result, error) {
 func (e *engine) outcome(ctx context.Context, setupErr error) (status, msg string) {
 	if ctx.Err() != nil {
 		return store.StatusCancelled, hubspot.UserMessage(context.Canceled)
+	}
+	if errors.As(setupErr, new(*hubspot.AuthError)) {
+		return store.StatusFailed, hubspot.UserMessage(setupErr) // the key: nothing else to say
 	}
 	if setupErr != nil {
 		return store.StatusFailed, "Could not prepare the extraction: " + setupErr.Error()

@@ -27,7 +27,7 @@ func TestEstimateIsWhatTheRunCosts(t *testing.T) {
 	}{
 		// Every type HubSpot counts: two list pages of most types, one
 		// archived page each, owners and both pipelines.
-		{name: "EveryCRMType", cfg: fakehub.Config{Scale: 150}, objects: catalog.CRM, rate: 100},
+		{name: "EveryCRMType", cfg: fakehub.Config{Scale: 150}, objects: catalog.CRM(), rate: 100},
 		// Several pages of two types, one of them with pipelines.
 		{name: "ContactsAndDeals", cfg: fakehub.Config{Scale: 420}, objects: []string{"contacts", "deals"}, rate: 190},
 		// No record at all: one empty page per list.
@@ -159,10 +159,10 @@ func TestEstimateWithoutHubSpot(t *testing.T) {
 		return db
 	}
 	least := map[string]int64{}
-	for _, typ := range catalog.CRM {
+	for _, typ := range catalog.CRM() {
 		least[typ] = fullReadCalls(typ, 0, 0, nil, false)
 	}
-	for _, typ := range catalog.Marketing {
+	for _, typ := range catalog.Marketing() {
 		least[typ] = 1
 	}
 	least[catalog.Forms] = formsCalls(0, 0) // the active forms' list and the archived ones'

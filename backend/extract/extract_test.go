@@ -53,7 +53,7 @@ func TestExtractMatchesTruth(t *testing.T) {
 			}
 			objects := tt.objects
 			if objects == nil {
-				objects = catalog.All
+				objects = catalog.All()
 			}
 			tr := f.fake.Truth()
 			checkTruth(t, db, tr, objects)
@@ -119,7 +119,7 @@ func TestFailingStreamLeavesOthersComplete(t *testing.T) {
 	if !strings.HasPrefix(res.Error, "emails: ") || !strings.HasSuffix(res.Error, emails.Error) {
 		t.Errorf("run error %q", res.Error)
 	}
-	others := slices.DeleteFunc(slices.Clone(catalog.All), func(s string) bool { return s == "emails" })
+	others := slices.DeleteFunc(slices.Clone(catalog.All()), func(s string) bool { return s == "emails" })
 	checkTruth(t, db, f.fake.Truth(), others)
 	for _, s := range res.Streams {
 		if s.Stream != "emails" && s.Status != store.StatusSucceeded {
@@ -141,11 +141,11 @@ func TestTwoRunsNoDuplicates(t *testing.T) {
 		t.Fatalf("runs: %s, %s (resumed from %d)", first.Status, second.Status, second.ResumedFrom)
 	}
 	tr := f.fake.Truth()
-	checkTruth(t, db, tr, catalog.All)
+	checkTruth(t, db, tr, catalog.All())
 	if after := dump(t, db); after != before {
 		t.Error("the second run changed the database")
 	}
-	if got, want := f.fake.Stats().Total, minimumCalls(tr, f.cfg, catalog.All, false); got != want {
+	if got, want := f.fake.Stats().Total, minimumCalls(tr, f.cfg, catalog.All(), false); got != want {
 		t.Errorf("second run: %d calls, want %d", got, want)
 	}
 	var rows, distinct int
@@ -167,7 +167,7 @@ func TestRetriesUnderFaults(t *testing.T) {
 	if res.Status != store.StatusSucceeded {
 		t.Fatalf("status %s: %s", res.Status, res.Error)
 	}
-	checkTruth(t, db, f.fake.Truth(), catalog.All)
+	checkTruth(t, db, f.fake.Truth(), catalog.All())
 	if res.Retries == 0 || res.APICalls != int64(f.fake.Stats().Total) {
 		t.Errorf("run counted %d calls with %d retries; the fake received %d", res.APICalls, res.Retries, f.fake.Stats().Total)
 	}
@@ -244,7 +244,7 @@ func TestCancelledRunResumes(t *testing.T) {
 	if second.Status != store.StatusSucceeded || second.ResumedFrom != first.ID {
 		t.Fatalf("second run: %s, resumed from %d", second.Status, second.ResumedFrom)
 	}
-	checkTruth(t, db, f.fake.Truth(), catalog.All)
+	checkTruth(t, db, f.fake.Truth(), catalog.All())
 	if resumes(t, db, nil) != 0 {
 		t.Error("a succeeded run is resumable")
 	}

@@ -249,7 +249,7 @@ func minimumCalls(tr *fakehub.Truth, cfg fakehub.Config, types []string, batchMo
 		}
 		return pages(n, 100) * perPage
 	}
-	calls := pages(len(tr.Owners()), 500) + pages(len(tr.ArchivedOwners()), 500)
+	calls := 1 + pages(len(tr.Owners()), 500) + pages(len(tr.ArchivedOwners()), 500) // the schemas, the owners
 	if slices.Contains(types, catalog.Forms) || slices.Contains(types, catalog.FormSubmissions) {
 		calls += pages(len(tr.Forms()), 100) + pages(len(tr.ArchivedForms()), 100)
 	}
@@ -265,7 +265,7 @@ func minimumCalls(tr *fakehub.Truth, cfg fakehub.Config, types []string, batchMo
 	types = slices.DeleteFunc(slices.Clone(types), func(s string) bool { return !catalog.IsCRM(s) })
 	for _, typ := range types {
 		calls += 2 + sensitiveLists(typ) + listCalls(len(tr.IDs(typ, false))) + listCalls(len(tr.IDs(typ, true)))
-		if slices.Contains(catalog.PipelineTypes, typ) {
+		if slices.Contains(catalog.PipelineTypes(), typ) {
 			calls++
 		}
 	}

@@ -27,7 +27,7 @@ func changedSince(tr *fakehub.Truth, typ string, from time.Time) []string {
 
 // incrementalCalls is the cost of an incremental run computed from the
 // truth, for changes of fewer than 200 records per type (one search page):
-// owners and pipelines; per type its properties (a list per level of
+// the custom objects' schemas, owners and pipelines; per type its properties (a list per level of
 // sensitivity it has), the planning call, one
 // search, a batch read per 100 changed records when the properties do not
 // fit the search body, the archived list pages (with a batch read of the
@@ -40,7 +40,7 @@ func changedSince(tr *fakehub.Truth, typ string, from time.Time) []string {
 func incrementalCalls(tr *fakehub.Truth, cfg fakehub.Config, types []string, from, until time.Time,
 	newlyArchived map[string]int, batchMode bool) int {
 	pages := func(n, size int) int { return max(1, (n+size-1)/size) }
-	calls := pages(len(tr.Owners()), 500) + pages(len(tr.ArchivedOwners()), 500)
+	calls := 1 + pages(len(tr.Owners()), 500) + pages(len(tr.ArchivedOwners()), 500) // the schemas, the owners
 	for _, typ := range types {
 		switch typ {
 		case catalog.Forms:
@@ -55,7 +55,7 @@ func incrementalCalls(tr *fakehub.Truth, cfg fakehub.Config, types []string, fro
 		}
 		changed := changedSince(tr, typ, from)
 		calls += 3 + sensitiveLists(typ) + pages(len(tr.IDs(typ, true)), 100)
-		if slices.Contains(catalog.PipelineTypes, typ) {
+		if slices.Contains(catalog.PipelineTypes(), typ) {
 			calls++
 		}
 		if batchMode {
@@ -91,7 +91,7 @@ func TestIncrementalFetchesOnlyChanges(t *testing.T) {
 		batchMode bool
 	}{
 		{name: "PropertiesInSearch", cfg: fakehub.Config{Scale: 150, InlineAssociationLimit: 2, AssociationPageSize: 7},
-			objects: catalog.All},
+			objects: catalog.All()},
 		// 600 extra properties fit neither a URL nor a search body: the
 		// search asks for the last-modified date, a batch read brings the
 		// rest.
@@ -323,9 +323,10 @@ func TestFormSubmissionCounts(t *testing.T) {
 				t.Fatalf("run: %s %s", res.Status, res.Error)
 			}
 			checkTruth(t, db, f.fake.Truth(), tt.objects)
-			// Two more calls: the owners, active and archived.
+			// Three more calls: the custom objects' schemas, the owners,
+			// active and archived.
 			stats := f.fake.Stats().ByType
-			if stats["forms"] != 2 || stats["form submissions"] != 15 || f.fake.Stats().Total != 19 || res.APICalls != 19 || res.MinimumCalls != 19 {
+			if stats["forms"] != 2 || stats["form submissions"] != 15 || f.fake.Stats().Total != 20 || res.APICalls != 20 || res.MinimumCalls != 20 {
 				t.Errorf("calls %v (run counted %d, minimum %d), want 2 forms lists and 1+1+1+2+10 submission pages",
 					stats, res.APICalls, res.MinimumCalls)
 			}
@@ -341,8 +342,8 @@ func TestFormSubmissionCounts(t *testing.T) {
 			f.clk.Advance(time.Hour)
 			f.fake.ResetStats()
 			again := f.run(t.Context(), db, Options{Objects: tt.objects})
-			if again.Status != store.StatusSucceeded || again.Mode != store.ModeIncremental || f.fake.Stats().Total != 7+2 {
-				t.Errorf("second run: %s %s, %d calls, want 7 and the owners", again.Status, again.Mode, f.fake.Stats().Total)
+			if again.Status != store.StatusSucceeded || again.Mode != store.ModeIncremental || f.fake.Stats().Total != 7+3 {
+				t.Errorf("second run: %s %s, %d calls, want 7, the schemas and the owners", again.Status, again.Mode, f.fake.Stats().Total)
 			}
 		})
 	}

@@ -32,7 +32,7 @@ func (e *engine) queueMetadata(ctx context.Context, s *stream) {
 		{metaKey("owners"), func(ctx context.Context, key string) error { return e.owners(ctx, s, key, false) }},
 		{metaKey("owners:archived"), func(ctx context.Context, key string) error { return e.owners(ctx, s, key, true) }},
 	}
-	for _, t := range catalog.PipelineTypes {
+	for _, t := range catalog.PipelineTypes() {
 		if slices.Contains(e.crm, t) {
 			items = append(items, metaItem{metaKey("pipelines:" + t),
 				func(ctx context.Context, key string) error { return e.pipelines(ctx, s, key, t) }})

@@ -31,12 +31,15 @@ type meter struct {
 // ten-second budget (the client did not either).
 type callCount struct{ calls, retries, exempt int64 }
 
-func newMeter(report func(progress.Event), now func() time.Time, selection []string) *meter {
-	m := &meter{report: report, now: now, counts: map[string]*callCount{}, formsList: catalog.Forms}
+func newMeter(report func(progress.Event), now func() time.Time) *meter {
+	return &meter{report: report, now: now, counts: map[string]*callCount{}, formsList: catalog.Forms}
+}
+
+// selected tells the meter the run's selection, before any stream's call.
+func (m *meter) selected(selection []string) {
 	if !slices.Contains(selection, catalog.Forms) {
 		m.formsList = catalog.FormSubmissions
 	}
-	return m
 }
 
 // streamOf names the stream an endpoint belongs to: the object type for
@@ -61,7 +64,7 @@ func (m *meter) streamOf(endpoint string) string {
 	case "associations": // "associations deals→contacts"
 		from, _, _ := strings.Cut(rest, "→")
 		return from
-	case "owners", "pipelines", "account":
+	case "owners", "pipelines", "account", "schemas":
 		return metadataStream
 	}
 	return ""

@@ -23,7 +23,7 @@ func DefaultSelection(ctx context.Context, db *store.DB) ([]string, []store.Unav
 	}
 	var keep []string
 	var skipped []store.UnavailableType
-	for _, t := range catalog.All {
+	for _, t := range catalog.All() {
 		if u, ok := gone[t]; ok {
 			skipped = append(skipped, u)
 			continue
@@ -33,7 +33,7 @@ func DefaultSelection(ctx context.Context, db *store.DB) ([]string, []store.Unav
 	if len(keep) == 0 {
 		// Every type is unavailable: nothing is left to default to, so
 		// every type is tried again rather than a run of nothing.
-		return slices.Clone(catalog.All), nil, nil
+		return slices.Clone(catalog.All()), nil, nil
 	}
 	return keep, skipped, nil
 }

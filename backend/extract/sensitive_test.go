@@ -174,7 +174,7 @@ func TestSensitivePropertiesOnResume(t *testing.T) {
 // TestPropertiesCalls: the paging model prices the sensitive lists of the
 // types that have them, so an estimate still equals a fresh run's calls.
 func TestPropertiesCalls(t *testing.T) {
-	for _, typ := range catalog.All {
+	for _, typ := range catalog.All() {
 		want := int64(1 + sensitiveLists(typ))
 		if got := propertiesCalls(typ); got != want {
 			t.Errorf("propertiesCalls(%s) = %d, want %d", typ, got, want)

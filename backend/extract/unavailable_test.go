@@ -67,7 +67,7 @@ func TestUnavailableType(t *testing.T) {
 			f := newFixture(t, cfg)
 			f.fake.DenyScope(tt.deny, tt.scope)
 			db := testkit.OpenDB(t)
-			others := slices.DeleteFunc(slices.Clone(catalog.All), func(s string) bool { return slices.Contains(tt.unavailable, s) })
+			others := slices.DeleteFunc(slices.Clone(catalog.All()), func(s string) bool { return slices.Contains(tt.unavailable, s) })
 
 			first := f.run(t.Context(), db, Options{})
 			if first.Status != store.StatusSucceeded || first.Resumable || first.Error != "" {
@@ -150,7 +150,7 @@ func TestUnavailableType(t *testing.T) {
 				}
 			}
 			checkTruth(t, db, granted.fake.Truth(), tt.unavailable)
-			if sel, skipped, _ := DefaultSelection(t.Context(), db); !slices.Equal(sel, catalog.All) || len(skipped) > 0 {
+			if sel, skipped, _ := DefaultSelection(t.Context(), db); !slices.Equal(sel, catalog.All()) || len(skipped) > 0 {
 				t.Errorf("after the granted run: selection %v, skipped %+v", sel, skipped)
 			}
 		})

@@ -48,7 +48,7 @@ func TestRunOnEachVersion(t *testing.T) {
 			if res.Status != "succeeded" {
 				t.Fatalf("run %s: %s", res.Status, res.Error)
 			}
-			checkTruth(t, db, f.fake.Truth(), catalog.All)
+			checkTruth(t, db, f.fake.Truth(), catalog.All())
 			st := f.fake.Stats()
 			if (st.Dated > 0) != tc.dated || (st.Legacy > 0) != tc.legacy {
 				t.Errorf("the fake saw %d date-based and %d legacy calls", st.Dated, st.Legacy)
@@ -77,10 +77,11 @@ func TestRunOnEachVersion(t *testing.T) {
 				t.Errorf("a fallback told twice: %q", told)
 			}
 			// Every call but those refused for their route is one the data
-			// needed.
+			// needed. Each fallback told follows at least one refusal (calls
+			// of the operation already under way may meet one too).
 			refused := int64(st.Total - st.Dated - st.Legacy)
-			if res.APICalls-refused != res.MinimumCalls || refused != int64(len(told)) && len(tc.told) > 0 && tc.hide[0] != "/" {
-				t.Errorf("%d calls, %d refused routes, minimum %d", res.APICalls, refused, res.MinimumCalls)
+			if res.APICalls-refused != res.MinimumCalls || refused < int64(len(told)) {
+				t.Errorf("%d calls, %d refused routes, minimum %d, %d fallbacks told", res.APICalls, refused, res.MinimumCalls, len(told))
 			}
 		})
 	}

@@ -52,6 +52,7 @@ const (
 	opForms
 	opFormSubmissions
 	opEmailEvents
+	opSchemas
 	numOps
 )
 
@@ -129,6 +130,11 @@ var operations = [numOps]operation{
 	opEmailEvents: {Name: "email events", Method: "GET",
 		Legacy: route{Path: "/email/public/v1/events", Spec: "none published (legacy Email Events API v1 docs)"},
 		Scopes: "content"},
+	// Only the /crm-object-schemas form is published (not /crm/v3/schemas).
+	opSchemas: {Name: "object schemas", Method: "GET",
+		Legacy: route{Path: "/crm-object-schemas/v3/schemas", Spec: "PublicApiSpecs/CRM/Schemas/Rollouts/145900/v3/schemas.json"},
+		Dated:  route{Path: "/crm-object-schemas/2026-09/schemas", Spec: "PublicApiSpecs/CRM/Schemas/Rollouts/145900/2026-09/schemas.json"},
+		Scopes: SchemasScope},
 }
 
 // Operation is one row of the table of operations, for people: `hubextract

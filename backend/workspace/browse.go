@@ -23,10 +23,10 @@ func (s *RunsService) Overview() (Overview, error) {
 	err = w.read(w.base, func(db *store.DB) error {
 		var err error
 		if db == nil {
-			o, err = emptyOverview(loc, catalog.All)
+			o, err = emptyOverview(loc, catalog.All())
 			return err
 		}
-		o, err = overviewOf(w.base, db, loc, catalog.All)
+		o, err = overviewOf(w.base, db, loc, catalog.All())
 		return err
 	})
 	return o, err

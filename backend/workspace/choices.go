@@ -48,7 +48,7 @@ func (s *ExtractService) Groups() ([]Group, error) {
 				return err
 			}
 		}
-		for _, t := range catalog.All {
+		for _, t := range catalog.All() {
 			u, unavailable := gone[t]
 			c := TypeChoice{Type: t, Label: catalog.Label(t), LastRun: -1, Unavailable: unavailable, Scope: u.Scope,
 				Selected: !unavailable && (len(selected) == 0 || slices.Contains(selected, t))}

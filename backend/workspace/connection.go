@@ -144,7 +144,7 @@ var marketingProbes = map[string]func(ctx context.Context, c *hubspot.Client) (i
 // test connection) without more code here.
 func typeProbes() []probe {
 	var out []probe
-	for _, name := range catalog.All {
+	for _, name := range catalog.All() {
 		t, _ := catalog.Lookup(name)
 		if t.ReadScope == "" || slices.ContainsFunc(out, func(p probe) bool { return p.scope == t.ReadScope }) {
 			continue
@@ -159,7 +159,7 @@ func typeProbes() []probe {
 		reads := scopeWords[t.ReadScope]
 		if reads == "" {
 			var labels []string
-			for _, other := range catalog.All {
+			for _, other := range catalog.All() {
 				if catalog.ReadScope(other) == t.ReadScope {
 					labels = append(labels, strings.ToLower(catalog.Label(other)))
 				}
@@ -237,8 +237,8 @@ func (s *ConnectionService) Test(token string) (Connection, error) {
 // whether each type is readable: its ReadScope's probe, and any probe that
 // reads the type itself, granted.
 func typeAccess(checks []ScopeCheck) []TypeAccess {
-	out := make([]TypeAccess, 0, len(catalog.All))
-	for _, name := range catalog.All {
+	out := make([]TypeAccess, 0, len(catalog.All()))
+	for _, name := range catalog.All() {
 		ta := TypeAccess{Type: name, Label: catalog.Label(name), Readable: true}
 		scope := catalog.ReadScope(name)
 		for i, p := range probes {

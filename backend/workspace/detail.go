@@ -118,7 +118,7 @@ func recordDetail(ctx context.Context, db *store.DB, objectType, id string) (Det
 		return Detail{}, err
 	}
 	readers := map[string]*reader{}
-	for _, t := range catalog.CRM {
+	for _, t := range catalog.CRM() {
 		ids := linked[t]
 		if len(ids) == 0 {
 			continue

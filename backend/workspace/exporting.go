@@ -22,12 +22,12 @@ type TypeInfo struct {
 	Rows  int64  `json:"rows"` // active records (or forms, submissions, events) stored
 }
 
-// Types lists every type (catalog.All) with what is stored of it.
+// Types lists every type (catalog.All()) with what is stored of it.
 func (s *RecordsService) Types() ([]TypeInfo, error) {
 	w, ctx := s.w, s.w.base
 	out := []TypeInfo{}
 	err := w.read(ctx, func(db *store.DB) error {
-		for _, t := range catalog.All {
+		for _, t := range catalog.All() {
 			et := TypeInfo{Type: t, Label: catalog.Label(t), Group: catalog.GroupOf(t)}
 			if db != nil {
 				var err error
@@ -44,7 +44,7 @@ func (s *RecordsService) Types() ([]TypeInfo, error) {
 
 // ExportRequest asks for CSV files.
 type ExportRequest struct {
-	// Type is one of catalog.All, or "" for every type with rows.
+	// Type is one of catalog.All(), or "" for every type with rows.
 	Type string `json:"type"`
 	// Path is the file for one type, the folder for all of them.
 	Path         string `json:"path"`

@@ -111,12 +111,10 @@ func (w *Workspace) runExtraction(ctx context.Context, j *job, objects []string,
 	release()
 	remember := objects
 	if len(req.Objects) == 0 {
-		if objects, _, err = extract.DefaultSelection(ctx, db); err != nil {
-			return Summary{}, err
-		}
-		// Remembered as "everything", so that a type available again is
-		// ticked again.
-		remember = nil
+		// "Everything": the run makes it once it knows the account's
+		// custom objects (extract.DefaultSelection). Remembered as such,
+		// so that a type available again is ticked again.
+		objects, remember = nil, nil
 	}
 	if err := w.rememberSelection(remember); err != nil {
 		return Summary{}, err

@@ -36,7 +36,7 @@ type TypeCount struct {
 // EngagementChart holds the chart of records per engagement type: what the
 // database holds now, and what each recent run fetched.
 type EngagementChart struct {
-	Types  []string   `json:"types"`  // catalog.Engagements
+	Types  []string   `json:"types"`  // catalog.Engagements()
 	Labels []string   `json:"labels"` // their labels, in the same order
 	Stored []int64    `json:"stored"` // active records stored now, per type
 	Runs   []RunCount `json:"runs"`   // recent runs that fetched engagements, oldest first
@@ -92,8 +92,8 @@ func emptyOverview(loc settings.Location, types []string) (Overview, error) {
 }
 
 func emptyChart() EngagementChart {
-	c := EngagementChart{Types: slices.Clone(catalog.Engagements), Stored: make([]int64, len(catalog.Engagements)), Runs: []RunCount{}}
-	for _, t := range catalog.Engagements {
+	c := EngagementChart{Types: slices.Clone(catalog.Engagements()), Stored: make([]int64, len(catalog.Engagements())), Runs: []RunCount{}}
+	for _, t := range catalog.Engagements() {
 		c.Labels = append(c.Labels, catalog.Label(t))
 	}
 	return c
@@ -106,7 +106,7 @@ func overviewOf(ctx context.Context, db *store.DB, loc settings.Location, types 
 	if err != nil {
 		return o, err
 	}
-	for _, t := range append(slices.Clone(types), catalog.Marketing...) {
+	for _, t := range append(slices.Clone(types), catalog.Marketing()...) {
 		if slices.ContainsFunc(o.Counts, func(c TypeCount) bool { return c.Type == t }) {
 			continue
 		}
@@ -151,9 +151,9 @@ func overviewOf(ctx context.Context, db *store.DB, loc settings.Location, types 
 // engagementsOf is what run r fetched per engagement type; false when it
 // fetched none of them.
 func engagementsOf(r store.Run) (RunCount, bool) {
-	rc := RunCount{RunID: r.ID, StartedAt: timeText(r.StartedAt), Status: r.Status, Records: make([]int64, len(catalog.Engagements))}
+	rc := RunCount{RunID: r.ID, StartedAt: timeText(r.StartedAt), Status: r.Status, Records: make([]int64, len(catalog.Engagements()))}
 	any := false
-	for i, t := range catalog.Engagements {
+	for i, t := range catalog.Engagements() {
 		rc.Records[i] = -1
 		for _, s := range r.Streams {
 			if s.Stream == t {

@@ -51,7 +51,7 @@ type Column struct {
 // the last-modified time.
 func columnsOf(ctx context.Context, db *store.DB, objectType string) ([]Column, error) {
 	if !catalog.IsCRM(objectType) {
-		return nil, fmt.Errorf("columns: %q is not a record type (valid: %s)", objectType, strings.Join(catalog.CRM, ", "))
+		return nil, fmt.Errorf("columns: %q is not a record type (valid: %s)", objectType, strings.Join(catalog.CRM(), ", "))
 	}
 	props, err := db.Properties(ctx, objectType)
 	if err != nil {
@@ -155,7 +155,7 @@ const cellLength = 200
 // options, owners, pipelines and stages; HTML bodies as their text.
 func recordsPage(ctx context.Context, db *store.DB, q PageQuery) (Page, error) {
 	if !catalog.IsCRM(q.Type) {
-		return Page{}, fmt.Errorf("records: %q is not a record type (valid: %s)", q.Type, strings.Join(catalog.CRM, ", "))
+		return Page{}, fmt.Errorf("records: %q is not a record type (valid: %s)", q.Type, strings.Join(catalog.CRM(), ", "))
 	}
 	props, err := db.Properties(ctx, q.Type)
 	if err != nil {

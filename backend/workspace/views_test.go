@@ -12,17 +12,17 @@ import (
 	"hubextract/backend/store"
 )
 
-var allTypes = catalog.CRM
+var allTypes = catalog.CRM()
 
 func TestOverview(t *testing.T) {
 	o, err := overviewOf(t.Context(), fixtureDB, settings.Location{Path: fixtureDB.Path(), Origin: settings.FromDefault}, allTypes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(o.Counts) != len(catalog.All) {
-		t.Fatalf("counts of %d types, want %d: %+v", len(o.Counts), len(catalog.All), o.Counts)
+	if len(o.Counts) != len(catalog.All()) {
+		t.Fatalf("counts of %d types, want %d: %+v", len(o.Counts), len(catalog.All()), o.Counts)
 	}
-	for _, c := range o.Counts[:len(catalog.CRM)] {
+	for _, c := range o.Counts[:len(catalog.CRM())] {
 		archived := int64(len(fixtureTruth.IDs(c.Type, true)))
 		if c.Active != scale || c.Archived != archived {
 			t.Errorf("%s: %d active, %d archived; want %d and %d", c.Type, c.Active, c.Archived, scale, archived)
@@ -38,9 +38,9 @@ func TestOverview(t *testing.T) {
 		t.Fatalf("chart runs %+v, want the one run", o.Engagements.Runs)
 	}
 	for i, n := range o.Engagements.Runs[0].Records {
-		want := int64(scale + len(fixtureTruth.IDs(catalog.Engagements[i], true)))
+		want := int64(scale + len(fixtureTruth.IDs(catalog.Engagements()[i], true)))
 		if n != want {
-			t.Errorf("run fetched %d %s, want %d (active and archived)", n, catalog.Engagements[i], want)
+			t.Errorf("run fetched %d %s, want %d (active and archived)", n, catalog.Engagements()[i], want)
 		}
 	}
 	if o.LastSuccess == "" || o.LastRun == nil || o.LastRun.Status != store.StatusSucceeded {
@@ -61,7 +61,7 @@ func TestEmptyOverview(t *testing.T) {
 		o.Database.Origin != settings.FromSettings {
 		t.Errorf("empty overview %+v", o)
 	}
-	if len(o.Engagements.Stored) != len(catalog.Engagements) || o.Engagements.Runs == nil {
+	if len(o.Engagements.Stored) != len(catalog.Engagements()) || o.Engagements.Runs == nil {
 		t.Errorf("empty chart %+v", o.Engagements)
 	}
 }

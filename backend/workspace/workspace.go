@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"hubextract/backend/catalog"
 	"hubextract/backend/clock"
 	"hubextract/backend/demo"
 	"hubextract/backend/extract"
@@ -324,6 +325,11 @@ func (w *Workspace) apply(change func(settings.Settings) settings.Settings) erro
 	if oldLoc.Path != newLoc.Path && w.db != nil {
 		err = w.db.Close()
 		w.db = nil
+		// Another database, another account: its own custom objects, once
+		// it is opened.
+		if uerr := catalog.Use(); uerr != nil {
+			err = errors.Join(err, uerr)
+		}
 	}
 	if next.Source != settings.SourceSample && w.hub != nil {
 		w.hub.Stop()
@@ -355,6 +361,11 @@ func (w *Workspace) acquire(ctx context.Context, create bool) (db *store.DB, rel
 				return nil, func() {}, nil
 			}
 			if w.db, err = store.Open(ctx, loc.Path); err != nil {
+				w.mu.Unlock()
+				return nil, nil, err
+			}
+			// The account's custom objects are types like the others.
+			if err := extract.UseStoredTypes(ctx, w.db); err != nil {
 				w.mu.Unlock()
 				return nil, nil, err
 			}

@@ -142,7 +142,7 @@ func TestSampleExtractionEndToEnd(t *testing.T) {
 		st.UserDatabase.Path == st.Database.Path {
 		t.Errorf("sample status: database %+v, the user's %+v", st.Database, st.UserDatabase)
 	}
-	est, err := w.Extract.Estimate(catalog.CRM)
+	est, err := w.Extract.Estimate(catalog.CRM())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestSampleExtractionEndToEnd(t *testing.T) {
 		t.Errorf("%d updates in %v, want 1..%d (at most one per %v)", len(updates), took, max, UpdateInterval)
 	}
 	last := updates[len(updates)-1]
-	if last.Overall.Percent != 100 || len(last.Streams) != 1+len(catalog.All) {
+	if last.Overall.Percent != 100 || len(last.Streams) != 1+len(catalog.All()) {
 		t.Errorf("last update: overall %+v, %d streams", last.Overall, len(last.Streams))
 	}
 	for _, s := range last.Streams {
@@ -186,11 +186,11 @@ func TestSampleExtractionEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(o.Engagements.Stored, slices.Repeat([]int64{scale}, len(catalog.Engagements))) || o.LastSuccess == "" {
+	if !slices.Equal(o.Engagements.Stored, slices.Repeat([]int64{scale}, len(catalog.Engagements()))) || o.LastSuccess == "" {
 		t.Errorf("overview engagements %v, last success %q", o.Engagements.Stored, o.LastSuccess)
 	}
 	snap, _ := w.Extract.Snapshot()
-	if snap.Running || snap.Summary == nil || snap.Summary.Run.ID != sum.Run.ID || len(snap.Update.Streams) != 1+len(catalog.All) {
+	if snap.Running || snap.Summary == nil || snap.Summary.Run.ID != sum.Run.ID || len(snap.Update.Streams) != 1+len(catalog.All()) {
 		t.Errorf("snapshot after the run: %+v", snap)
 	}
 	// One ended event per Start: the refused one with its reason, then the run.
@@ -361,7 +361,7 @@ func TestExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	types, err := w.Records.Types()
-	if err != nil || len(types) != len(catalog.All) || types[0].Rows != scale {
+	if err != nil || len(types) != len(catalog.All()) || types[0].Rows != scale {
 		t.Errorf("types %+v, %v", types, err)
 	}
 
@@ -371,7 +371,7 @@ func TestExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Files) != len(catalog.All) || res.Folder != dir || res.Cancelled || last.Percent != 100 || last.Rows != res.Rows {
+	if len(res.Files) != len(catalog.All()) || res.Folder != dir || res.Cancelled || last.Percent != 100 || last.Rows != res.Rows {
 		t.Errorf("export all: %+v, last progress %+v", res, last)
 	}
 	b, err := os.ReadFile(filepath.Join(dir, "deals.csv"))

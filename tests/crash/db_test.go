@@ -144,7 +144,7 @@ func runStatus(t *testing.T, path string, id int64) (status, msg string) {
 // own bookkeeping, which differs by design.
 var (
 	dataTables = []string{"records", "associations", "properties", "owners", "pipelines", "pipeline_stages",
-		"forms", "form_submissions", "email_events", "property_history"}
+		"forms", "form_submissions", "email_events", "property_history", "object_schemas"}
 	// type_access is what connection tests found a key may read: no run
 	// writes it.
 	runTables = []string{"runs", "run_streams", "checkpoints", "watermarks", "extract_overflow", "schema_migrations", "type_access"}
@@ -290,7 +290,7 @@ func savedAsCounted(t *testing.T, path string) int64 {
 }
 
 // crmTypes are the streams whose records land in the records table.
-var crmTypes = catalog.CRM
+var crmTypes = catalog.CRM()
 
 // marketingTables are the tables of the other streams, which a resumed run
 // may write twice at its edge (a form's submissions are read again from
