@@ -11,7 +11,7 @@ import (
 
 // Options selects what an export writes.
 type Options struct {
-	Type           string // one of catalog.All; ignored by All
+	Type           string // one of catalog.All(); ignored by All
 	Labels         bool   // property labels as headers, labels instead of ids and option values
 	NoAssociations bool   // leave out the associated_<type> columns
 	FormID         string // form_submissions of this form only ("" = all forms)

@@ -177,7 +177,7 @@ func All(ctx context.Context, db *store.DB, dir string, replace bool, opts Optio
 	var jobs []job
 	var total int64
 	var existing []string
-	for _, typ := range catalog.All {
+	for _, typ := range catalog.All() {
 		o := opts
 		o.Type = typ
 		n, err := count(ctx, db, o)
