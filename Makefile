@@ -125,7 +125,8 @@ test-e2e: deps $(BIN) $(DEV_BIN)
 # and is what `hubextract version` says. The Windows part needs makensis.
 dist: deps $(DIST)
 	@command -v makensis >/dev/null || { echo "dist: installing nsis (makensis)"; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nsis >/dev/null; }
+		sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); $$sudo apt-get update -qq || true; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nsis >/dev/null; }
 	@VERSION=$(VERSION) scripts/dist.sh linux windows
 
 dist-linux: deps $(DIST)

@@ -30,6 +30,12 @@ case "$v" in
   dev) v="0.0.0-dev.$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" ;;
   *) v="0.0.0-$v" ;;
 esac
+# git describe's N.N.N-K-gSHA[-dirty] comes after N.N.N: make it semver's
+# N.N.N+K.gSHA[.dirty], which the .deb sorts after N.N.N too (a - would make
+# it a pre-release, sorted before).
+if [[ $v =~ ^([0-9]+\.[0-9]+\.[0-9]+)-([0-9]+)-(g[0-9a-f]+)(-dirty)?$ ]]; then
+  v="${BASH_REMATCH[1]}+${BASH_REMATCH[2]}.${BASH_REMATCH[3]}${BASH_REMATCH[4]/-/.}"
+fi
 numeric=$(grep -Eo '^[0-9]+(\.[0-9]+){0,2}' <<<"$v")
 while [ "$(tr -cd . <<<"$numeric" | wc -c)" -lt 2 ]; do numeric="$numeric.0"; done
 ldflags="-s -w -X hubextract/backend/cli.Version=$v"
