@@ -106,6 +106,20 @@ test('overview: counts and the engagement chart', async () => {
   assert.match(await text('overview-db-path'), /demo\.db$/);
 });
 
+test('extract: the account\'s custom object is listed from its schema', async () => {
+  const { page } = ui;
+  await page.getByTestId('nav-extract').click();
+  // The sample account's one custom object, read from its schema by the
+  // first run: p<portal>_projects, labelled by the schema.
+  const box = page.locator('input[data-testid^="extract-type-p"][data-testid$="_projects"]');
+  await waitFor('the custom object', async () => (await box.count()) === 1);
+  const label = box.locator('xpath=ancestor::label');
+  assert.match((await label.textContent()).trim(), /^Projects/);
+  assert.equal((await box.locator('xpath=ancestor::fieldset').locator('legend').textContent()).trim(), 'Custom objects');
+  assert.ok(await box.isChecked(), 'the custom object is not part of everything');
+  await page.screenshot({ path: join(artifacts, 'sample-custom-object.png'), fullPage: true });
+});
+
 test('records: search a note, open it, its <script> stays text', async () => {
   const { page, problems } = ui;
   await page.getByTestId('nav-records').click();

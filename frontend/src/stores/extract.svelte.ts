@@ -32,9 +32,11 @@ export class ExtractStore {
   async load(): Promise<void> {
     try {
       const [groups, snapshot, resume] = await Promise.all([api.getGroups(), api.getSnapshot(), api.getResumeOffer()]);
-      this.groups = groups;
       if (!this.loaded) {
+        this.groups = groups;
         this.selected = groups.flatMap((g) => g.types.filter((t) => t.selected).map((t) => t.type));
+      } else {
+        this.takeGroups(groups);
       }
       this.resume = resume ?? null;
       if (snapshot.running && !this.running) {
@@ -206,11 +208,25 @@ export class ExtractStore {
     );
   }
 
+  /**
+   * Shows groups read again. A type new since (a custom object a run found
+   * in the account's schemas) is ticked when everything was: it is part of
+   * everything, as the app says.
+   */
+  private takeGroups(groups: api.Group[]): void {
+    const everything = this.isDefault;
+    const known = new Set(this.types);
+    this.groups = groups;
+    if (!everything) return;
+    const fresh = groups.flatMap((g) => g.types.filter((t) => t.selected && !known.has(t.type)).map((t) => t.type));
+    if (fresh.length > 0) this.selected = this.ordered([...this.selected, ...fresh]);
+  }
+
   private async afterRun(): Promise<void> {
     try {
       const [groups, resume] = await Promise.all([api.getGroups(), api.getResumeOffer()]);
       const before = new Set(this.types.filter((t) => this.unavailable(t) !== null));
-      this.groups = groups;
+      this.takeGroups(groups);
       this.resume = resume ?? null;
       // A type this run found unavailable is unticked, as it would be by
       // default; one already unavailable and ticked by hand stays ticked.

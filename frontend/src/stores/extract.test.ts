@@ -94,6 +94,31 @@ describe('ExtractStore', () => {
     expect(x.selected).toEqual(['contacts', 'tickets']);
   });
 
+  it('ticks a custom object a run found, when everything was ticked, and leaves a chosen selection alone', async () => {
+    const before = [{ id: 'crm', label: 'CRM objects', types: [
+      { type: 'contacts', label: 'Contacts', stored: 5, lastRun: 5, selected: true, unavailable: false, scope: '' },
+    ] }];
+    const after = [...before, { id: 'custom', label: 'Custom objects', types: [
+      { type: 'p1_projects', label: 'Projects', stored: 3, lastRun: 3, selected: true, unavailable: false, scope: '' },
+    ] }];
+    let now = before;
+    backend(async () => ({}), { Groups: async () => now });
+    const x = new ExtractStore();
+    await x.load();
+    expect(x.selected).toEqual(['contacts']);
+    now = after;
+    await x.load();
+    expect(x.selected).toEqual(['contacts', 'p1_projects']);
+
+    const chosen = new ExtractStore();
+    now = [...before, { id: 'crm2', label: 'More', types: [{ type: 'deals', label: 'Deals', stored: 0, lastRun: -1, selected: false, unavailable: false, scope: '' }] }];
+    await chosen.load();
+    expect(chosen.isDefault).toBe(false);
+    now = after;
+    await chosen.load();
+    expect(chosen.selected).toEqual(['contacts']);
+  });
+
   it('unticks a type the run just found unavailable', async () => {
     let found = false;
     const groupsNow = () => [
