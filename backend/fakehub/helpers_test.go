@@ -169,3 +169,12 @@ func (p *pagingShape) after() string {
 	}
 	return p.Next.After
 }
+
+// typeByName resolves a standard type's name (-1 when unknown).
+func typeByName(name string) int {
+	t, ok := typeIndex(name)
+	if !ok {
+		return -1
+	}
+	return t
+}

@@ -272,12 +272,3 @@ func opts(pairs ...string) []option {
 var boolOpts = opts("Yes", "true", "No", "false")
 
 const dayMs = 24 * 60 * 60 * 1000
-
-// typeByName resolves a standard type's name (-1 when unknown).
-func typeByName(name string) int {
-	t, ok := typeIndex(name)
-	if !ok {
-		return -1
-	}
-	return t
-}
