@@ -95,7 +95,7 @@ step "no dead code (deadcode)" deadcode_clean
 step "backend imports no Wails" backend_without_wails
 step "actionlint" workflows_lint
 step "go test (outside backend/)" go_test_rest
-step "go test -race ./backend/..." go test $GOTESTFLAGS -race -timeout 10m ./backend/...
+step "go test -race ./backend/..." go test $GOTESTFLAGS -race -timeout 25m ./backend/...
 step "frontend: npm run check" frontend npm run --silent check
 step "frontend: vitest" frontend npx --no vitest run
 step "window under Xvfb" scripts/window-test.sh
