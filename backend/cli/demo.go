@@ -81,8 +81,11 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 		return exitFailure
 	}
 	defer db.Close()
-	fmt.Fprintf(env.Stderr, "Demo: a fake HubSpot with %s records per type at %s (%dms latency), into %s\n",
-		fmtInt(int64(*scale)), hub.URL, *latency, path)
+	shape := fmtInt(int64(*scale)) + " records per type"
+	if sample.Realistic {
+		shape = fmtInt(int64(*scale)) + " contacts and the other types in a real account's proportions"
+	}
+	fmt.Fprintf(env.Stderr, "Demo: a fake HubSpot with %s at %s (%dms latency), into %s\n", shape, hub.URL, *latency, path)
 	return extractInto(ctx, env, "demo", db, extract.Options{
 		Client:  hubspot.New(hub.Token, demoClientOptions(hub.URL, *rate, version, *chargeExempt)...),
 		History: historyTypes,
