@@ -582,8 +582,11 @@ func CustomType(s Schema) Type {
 			cols = append(cols, c)
 		}
 	}
+	// Custom objects can hold sensitive data (the objects description's
+	// crm.objects.custom.sensitive.read and .highly_sensitive.read).
 	t := Type{Name: s.Name, TypeID: s.TypeID, Label: s.Label, Singular: s.Singular, Group: GroupCustom, Records: true,
-		Inline: slices.Clone(s.Associated), Columns: cols, ReadScope: CustomScope}
+		Inline: slices.Clone(s.Associated), Columns: cols, ReadScope: CustomScope,
+		SensitiveScope: "crm.objects.custom.sensitive.read", HighlySensitiveScope: "crm.objects.custom.highly_sensitive.read"}
 	if s.Primary != "" {
 		t.Title = [][]string{{s.Primary}}
 	}

@@ -41,6 +41,10 @@ func TestCustomObjects(t *testing.T) {
 	if s := streamResult(t, first, custom); s.Records == 0 || s.Status != store.StatusSucceeded {
 		t.Errorf("%s: %+v", custom, s)
 	}
+	// Its definitions at each level of sensitivity, as for the CRM objects.
+	if n := f.fake.Stats().ByType["properties "+custom]; n != 3 {
+		t.Errorf("%d property lists of %s, want 3 (non-sensitive, sensitive, highly sensitive)", n, custom)
+	}
 	if first.APICalls != first.MinimumCalls || int(first.APICalls) != f.fake.Stats().Total {
 		t.Errorf("%d calls, minimum %d, the fake saw %d", first.APICalls, first.MinimumCalls, f.fake.Stats().Total)
 	}
