@@ -216,9 +216,9 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	}
 	if refused != nil {
 		// The history shows where the one call went.
-		calls, retries := meter.of(metadataStream)
+		n := meter.of(metadataStream)
 		if err := db.SaveStreamResult(context.WithoutCancel(ctx), e.runID, store.StreamResult{Stream: metadataStream,
-			Status: store.StatusFailed, APICalls: calls, Retries: retries, HubSpotTotal: -1, Error: hubspot.UserMessage(refused)}); err != nil {
+			Status: store.StatusFailed, APICalls: n.calls, Retries: n.retries, HubSpotTotal: -1, Error: hubspot.UserMessage(refused)}); err != nil {
 			return Result{}, err
 		}
 		return e.finish(ctx, refused)

@@ -102,24 +102,15 @@ func (m *meter) ObserveCall(ci hubspot.CallInfo) {
 	}
 }
 
-// of returns the calls and retries attributed to stream so far.
-func (m *meter) of(stream string) (calls, retries int64) {
+// of returns the calls, retries and exempt calls attributed to stream so
+// far.
+func (m *meter) of(stream string) callCount {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if c := m.counts[stream]; c != nil {
-		return c.calls, c.retries
+		return *c
 	}
-	return 0, 0
-}
-
-// exemptOf is how many of the calls attributed to stream were exempt.
-func (m *meter) exemptOf(stream string) int64 {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if c := m.counts[stream]; c != nil {
-		return c.exempt
-	}
-	return 0
+	return callCount{}
 }
 
 // exempt is how many calls of the whole run were exempt.

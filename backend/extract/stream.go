@@ -180,7 +180,7 @@ func (s *stream) abandon(fatal error) {
 // end fixes the final status (s.mu held): a failure wins; a stream that
 // found everything done by an earlier run and did nothing is skipped.
 func (s *stream) end(status string) {
-	calls, _ := s.e.meter.of(s.name)
+	calls := s.e.meter.of(s.name).calls
 	switch {
 	case s.unavailable != "":
 		status = store.StatusUnavailable
@@ -209,11 +209,11 @@ func (s *stream) setPhase(p string) {
 
 // result is the stream's line in the run history as of now.
 func (s *stream) result() store.StreamResult {
-	calls, retries := s.e.meter.of(s.name)
+	n := s.e.meter.of(s.name)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := store.StreamResult{Stream: s.name, Status: store.StatusRunning, Records: s.records, Failed: s.failed,
-		APICalls: calls, ExemptCalls: s.e.meter.exemptOf(s.name), Pages: s.pages, Retries: retries, HubSpotTotal: s.total, Seconds: s.seconds}
+		APICalls: n.calls, ExemptCalls: n.exempt, Pages: s.pages, Retries: n.retries, HubSpotTotal: s.total, Seconds: s.seconds}
 	if s.status != "" {
 		r.Status = s.status
 	} else {
@@ -230,7 +230,7 @@ func (s *stream) result() store.StreamResult {
 
 // report sends the stream's progress; final marks its last event.
 func (s *stream) report(final bool) {
-	calls, _ := s.e.meter.of(s.name)
+	calls := s.e.meter.of(s.name).calls
 	s.mu.Lock()
 	ev := progress.Event{Kind: progress.KindProgress, Time: s.e.clk.Now(), Stream: s.name, Phase: s.phase,
 		Records: s.base + s.records, Total: -1, Calls: calls, ETA: -1, Final: final}
@@ -277,7 +277,7 @@ func unavailableMsg(name, scope string) string {
 // forms and form_submissions; its refusal counts once, toward the stream
 // the meter gave it to.
 func (e *engine) typeUnavailable(s *stream, scope string) {
-	if calls, _ := e.meter.of(s.name); calls > 0 {
+	if e.meter.of(s.name).calls > 0 {
 		e.addMinimum(1)
 	}
 	e.warn(unavailableMsg(s.name, scope))

@@ -286,10 +286,13 @@ func (c *Client) do(ctx context.Context, rq *request, out any) error {
 			// this account): the legacy one for the rest of the session.
 			// The legacy call is the same attempt: nothing failed that a
 			// retry would heal.
-			first := c.fallback[rq.op].CompareAndSwap(false, true)
 			legacy := fill(operations[rq.op].Legacy.Path, rq.args)
-			c.observe(rq, attempt, status, elapsed, o.err, false, 0, legacy, first)
-			if first {
+			told := ""
+			if c.fallback[rq.op].CompareAndSwap(false, true) {
+				told = legacy
+			}
+			c.observe(rq, attempt, status, elapsed, o.err, false, 0, told)
+			if told != "" {
 				c.log.Warn("hubspot date-based route not found; using the legacy route", "operation", operations[rq.op].Name,
 					"path", rq.path, "legacy", legacy)
 			}
@@ -297,7 +300,7 @@ func (c *Client) do(ctx context.Context, rq *request, out any) error {
 			continue
 		}
 		if o.err == nil {
-			c.observe(rq, attempt, status, elapsed, nil, false, 0, "", false)
+			c.observe(rq, attempt, status, elapsed, nil, false, 0, "")
 			c.log.Debug("hubspot call", "endpoint", rq.endpoint, "method", rq.method, "path", rq.path,
 				"status", status, "attempt", attempt, "duration", elapsed)
 			if o.decodeErr != nil {
@@ -319,7 +322,7 @@ func (c *Client) do(ctx context.Context, rq *request, out any) error {
 		if willRetry && (o.holdGeneral || o.holdSearch) {
 			c.limits.holdFor(o.holdSearch, wait)
 		}
-		c.observe(rq, attempt, status, elapsed, o.err, willRetry, wait, "", false)
+		c.observe(rq, attempt, status, elapsed, o.err, willRetry, wait, "")
 		if !willRetry {
 			if ctx.Err() != nil {
 				return fmt.Errorf("%s %s: %w", rq.method, rq.path, ctx.Err())
@@ -362,7 +365,7 @@ func (c *Client) send(ctx context.Context, rq *request, attempt int) (int, http.
 			if !rq.exempt {
 				c.limits.charge()
 			}
-			c.observe(rq, attempt, 0, 0, errResent, false, 0, "", false)
+			c.observe(rq, attempt, 0, 0, errResent, false, 0, "")
 		}
 	}})
 	req, err := http.NewRequestWithContext(ctx, rq.method, u, rd)
@@ -399,14 +402,13 @@ func (c *Client) send(ctx context.Context, rq *request, attempt int) (int, http.
 // observe tells the account's observer, then each session's down to c's,
 // about one attempt: the outermost hears first, so that what it notes is
 // known when a session reports the attempt further on.
+// fallbackTo is, on the attempt that first met a missing date-based route,
+// the legacy path used from then on ("" on every other).
 func (c *Client) observe(rq *request, attempt, status int, d time.Duration, err error, willRetry bool, wait time.Duration,
-	fallback string, firstFallback bool) {
+	fallbackTo string) {
 	ci := CallInfo{
 		Method: rq.method, Path: rq.path, Endpoint: rq.endpoint, Status: status, Attempt: attempt,
-		Duration: d, Err: err, WillRetry: willRetry, Wait: wait, Exempt: rq.exempt, Dated: rq.dated,
-	}
-	if firstFallback {
-		ci.FallbackTo = fallback
+		Duration: d, Err: err, WillRetry: willRetry, Wait: wait, Exempt: rq.exempt, Dated: rq.dated, FallbackTo: fallbackTo,
 	}
 	var chain []Observer
 	for x := c; x != nil; x = x.parent {
