@@ -35,20 +35,28 @@ const (
 	ModeIncremental = "incremental"
 )
 
+// What started a run (Run.Trigger).
+const (
+	TriggerManual    = "manual"    // a click in the app, a command typed
+	TriggerScheduled = "scheduled" // the app's scheduler, or the job installed for when it is closed
+)
+
 // Run is one extraction, as shown in the run history.
 type Run struct {
-	ID         int64          `json:"id"`
-	StartedAt  time.Time      `json:"started_at"`
-	FinishedAt time.Time      `json:"finished_at,omitzero"` // zero while running
-	Status     string         `json:"status"`
-	Mode       string         `json:"mode"`
-	Objects    []string       `json:"objects"` // the selection
-	Error      string         `json:"error"`
-	Warnings   []string       `json:"warnings"`
-	APICalls   int64          `json:"api_calls"`
-	Retries    int64          `json:"retries"`
-	Resumable  bool           `json:"resumable"` // the next run of the same selection resumes it; true while running
-	Streams    []StreamResult `json:"streams"`   // sorted by stream
+	ID         int64     `json:"id"`
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at,omitzero"` // zero while running
+	Status     string    `json:"status"`
+	Mode       string    `json:"mode"`
+	Objects    []string  `json:"objects"` // the selection
+	Error      string    `json:"error"`
+	Warnings   []string  `json:"warnings"`
+	APICalls   int64     `json:"api_calls"`
+	Retries    int64     `json:"retries"`
+	Resumable  bool      `json:"resumable"` // the next run of the same selection resumes it; true while running
+	// Trigger is what started it: TriggerManual or TriggerScheduled.
+	Trigger string         `json:"trigger"`
+	Streams []StreamResult `json:"streams"` // sorted by stream
 }
 
 // StreamResult is what one run did for one stream (object type).
@@ -263,7 +271,7 @@ func (db *DB) LatestRun(ctx context.Context) (Run, bool, error) {
 
 func (db *DB) readRuns(ctx context.Context, tail string, args ...any) ([]Run, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT id, started_at, finished_at, status, mode, objects,
-		error, warnings, api_calls, retries, resumable FROM runs `+tail, args...)
+		error, warnings, api_calls, retries, resumable, trigger FROM runs `+tail, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -277,7 +285,7 @@ func (db *DB) readRuns(ctx context.Context, tail string, args ...any) ([]Run, er
 			objects, warnings string
 		)
 		if err := rows.Scan(&r.ID, &started, &finished, &r.Status, &r.Mode, &objects, &r.Error,
-			&warnings, &r.APICalls, &r.Retries, &r.Resumable); err != nil {
+			&warnings, &r.APICalls, &r.Retries, &r.Resumable, &r.Trigger); err != nil {
 			return nil, err
 		}
 		r.StartedAt, r.FinishedAt = fromMillis(started), fromMillis(finished)
@@ -324,6 +332,71 @@ func (db *DB) readRuns(ctx context.Context, tail string, args ...any) ([]Run, er
 		runs[i].Streams = append(runs[i].Streams, s)
 	}
 	return runs, srows.Err()
+}
+
+// SetRunTrigger records what started run id (TriggerManual or
+// TriggerScheduled). The engine creates runs without knowing; the caller
+// that scheduled one says so once the run's id is known.
+func (db *DB) SetRunTrigger(ctx context.Context, id int64, trigger string) error {
+	if trigger != TriggerManual && trigger != TriggerScheduled {
+		return fmt.Errorf("set trigger of run %d: unknown trigger %q", id, trigger)
+	}
+	res, err := db.db.ExecContext(ctx, `UPDATE runs SET trigger = ? WHERE id = ?`, trigger, id)
+	if err != nil {
+		return classify(fmt.Errorf("set trigger of run %d: %w", id, err))
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("set trigger of run %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// SkippedSlot is a scheduled run that did not happen because another
+// extraction held the database's lock.
+type SkippedSlot struct {
+	ID      int64     `json:"id"`
+	At      time.Time `json:"at"`
+	Trigger string    `json:"trigger"`
+	Reason  string    `json:"reason"`
+}
+
+// RecordSkippedSlot notes a scheduled slot that did not run, and why. It
+// writes nothing the running extraction reads.
+func (db *DB) RecordSkippedSlot(ctx context.Context, at time.Time, trigger, reason string) error {
+	if _, err := db.db.ExecContext(ctx, `INSERT INTO skipped_slots (at, trigger, reason) VALUES (?, ?, ?)`,
+		at.UnixMilli(), trigger, reason); err != nil {
+		return classify(fmt.Errorf("record a skipped slot: %w", err))
+	}
+	return nil
+}
+
+// SkippedSlots lists the latest limit skipped slots (all when limit <= 0),
+// newest first.
+func (db *DB) SkippedSlots(ctx context.Context, limit int) ([]SkippedSlot, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := db.db.QueryContext(ctx, `SELECT id, at, trigger, reason FROM skipped_slots ORDER BY at DESC, id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list skipped slots: %w", err)
+	}
+	defer rows.Close()
+	out := []SkippedSlot{}
+	for rows.Next() {
+		var (
+			s  SkippedSlot
+			at int64
+		)
+		if err := rows.Scan(&s.ID, &at, &s.Trigger, &s.Reason); err != nil {
+			return nil, fmt.Errorf("list skipped slots: %w", err)
+		}
+		s.At = time.UnixMilli(at).UTC()
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list skipped slots: %w", err)
+	}
+	return out, nil
 }
 
 // marshalList stores a string list as a JSON array, [] for nil.

@@ -39,6 +39,9 @@ func TestRunsRoundTrip(t *testing.T) {
 	if err := db.SetRunResumable(ctx, id1, false); err != nil {
 		t.Fatal(err)
 	}
+	if err := db.SetRunTrigger(ctx, id1, TriggerScheduled); err != nil {
+		t.Fatal(err)
+	}
 	id2, err := db.CreateRun(ctx, ModeIncremental, nil, t0.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
@@ -46,9 +49,9 @@ func TestRunsRoundTrip(t *testing.T) {
 
 	want1 := Run{ID: id1, StartedAt: t0, FinishedAt: t0.Add(time.Minute), Status: StatusPartial, Mode: ModeFull,
 		Objects: []string{"contacts", "deals"}, Error: "contacts failed", Warnings: []string{"w1", "w2"},
-		APICalls: 4, Retries: 1, Streams: []StreamResult{streams[1], streams[0]}}
+		APICalls: 4, Retries: 1, Trigger: TriggerScheduled, Streams: []StreamResult{streams[1], streams[0]}}
 	want2 := Run{ID: id2, StartedAt: t0.Add(time.Hour), Status: StatusRunning, Mode: ModeIncremental,
-		Objects: []string{}, Warnings: []string{}, Resumable: true, Streams: []StreamResult{}}
+		Objects: []string{}, Warnings: []string{}, Resumable: true, Trigger: TriggerManual, Streams: []StreamResult{}}
 
 	got1, err := db.Run(ctx, id1)
 	if err != nil {
