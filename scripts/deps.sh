@@ -13,6 +13,7 @@ packages=(
   libgtk-3-dev libwebkit2gtk-4.1-dev # the window (built with the webkit2_41 tag)
   xvfb x11-utils xdotool imagemagick # the window test: a virtual display, find the window, screenshot
   chromium fonts-noto-color-emoji    # browser end-to-end tests
+  postgresql                         # the team database's tests start a throw-away server
 )
 
 die() {

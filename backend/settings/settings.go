@@ -65,6 +65,8 @@ type Settings struct {
 	// instead of 100). This package knows no types: Validate checks the
 	// names' form, the workspace checks them against the catalog.
 	HistoryTypes []string `json:"history_types"`
+	// TeamDB is the team database the extracted data is mirrored to.
+	TeamDB TeamDB `json:"team_db"`
 }
 
 // Limits of the numeric settings.
@@ -125,6 +127,7 @@ func (s Settings) Validate() error {
 		}
 		seen[t] = true
 	}
+	problems = append(problems, s.TeamDB.problems()...)
 	if s.DatabasePath != "" {
 		if !filepath.IsAbs(s.DatabasePath) {
 			problems = append(problems, fmt.Sprintf("the database location must be a full path, not %q", s.DatabasePath))

@@ -1,0 +1,80 @@
+package mirror
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+// value turns a HubSpot property value (text, as HubSpot sends it) into
+// what COPY writes to a column of pgType: nil for no value, an empty text
+// for a typed column, or one that does not read as its type (ok false: it
+// is counted, never guessed at).
+func value(pgType string, v *string) (out any, ok bool) {
+	if v == nil {
+		return nil, true
+	}
+	s := *v
+	if pgType == "text" {
+		return s, true
+	}
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, true
+	}
+	switch pgType {
+	case "numeric":
+		var n pgtype.Numeric
+		if err := n.ScanScientific(s); err != nil {
+			return nil, false
+		}
+		return n, true
+	case "timestamptz":
+		t, ok := parseTime(s)
+		if !ok {
+			return nil, false
+		}
+		return t, true
+	case "date":
+		t, ok := parseTime(s)
+		if !ok {
+			return nil, false
+		}
+		return pgtype.Date{Time: time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), Valid: true}, true
+	case "boolean":
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return nil, false
+		}
+		return b, true
+	}
+	return s, true
+}
+
+// parseTime reads the ways HubSpot writes a moment: RFC 3339 (the v3
+// APIs), a bare date (date properties), or unix milliseconds (older
+// properties and the v1 APIs). Times are UTC.
+func parseTime(s string) (time.Time, bool) {
+	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.UnixMilli(ms).UTC(), true
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// moment is a stored time as a column value: NULL when unknown.
+func moment(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC()
+}
+
+func sortStrings(s []string) { slices.Sort(s) }
