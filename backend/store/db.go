@@ -23,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -62,6 +63,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	if size > 0 {
+		if err := refuseForeign(ctx, path, path+"?_pragma=busy_timeout(10000)&_query_only=1"); err != nil {
+			return nil, err
+		}
+		if err := refuseReadOnly(path); err != nil {
+			return nil, err
+		}
 		if err := precheck(ctx, path); err != nil {
 			return nil, openFailure(path, err)
 		}
@@ -228,18 +235,17 @@ func ping(ctx context.Context, dsn string) error {
 // Extractor database, or one whose schema is older (it cannot be migrated
 // without writing) or newer than this binary's.
 func checkSchema(ctx context.Context, db *sql.DB, path string) error {
-	var hasMigrations, tables int
-	err := db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE name = 'schema_migrations')
-		FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`).Scan(&tables, &hasMigrations)
+	var tables int
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`).Scan(&tables)
 	if err != nil {
 		return openFailure(path, err)
 	}
 	known := knownVersionOrZero()
-	switch {
-	case tables == 0:
+	if tables == 0 {
 		return &NeedsUpgradeError{Path: path, KnownVersion: known}
-	case hasMigrations == 0:
-		return &Error{Kind: ErrNotDatabase, Err: fmt.Errorf("open database %s: this file belongs to another program (it is not a HubSpot Extractor database)", path)}
+	}
+	if err := refuseForeign(ctx, path, db); err != nil {
+		return err
 	}
 	v, err := recordedVersion(ctx, db)
 	if err != nil {
@@ -252,6 +258,49 @@ func checkSchema(ctx context.Context, db *sql.DB, path string) error {
 		return &NeedsUpgradeError{Path: path, DBVersion: v, KnownVersion: known}
 	}
 	return nil
+}
+
+// ourMigrations are the columns of this app's schema_migrations table.
+// golang-migrate's (version, dirty) and Rails' (version as text) have the
+// same name: migrating such a file would write this app's tables into
+// another program's database, and its version would read as ours.
+const ourMigrations = "version,applied_at"
+
+// refuseForeign refuses, as ErrNotDatabase and before anything changes it,
+// a SQLite file holding tables but not this app's schema_migrations. It
+// reads through src, a *sql.DB or a data source name; a file it cannot
+// read passes, for the checks after it to say why.
+func refuseForeign(ctx context.Context, path string, src any) error {
+	db, ok := src.(*sql.DB)
+	if !ok {
+		var err error
+		if db, err = sql.Open("sqlite", src.(string)); err != nil {
+			return nil
+		}
+		defer db.Close()
+	}
+	var tables int
+	var cols string
+	err := db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'),
+		(SELECT coalesce(group_concat(name, ','), '') FROM (SELECT name FROM pragma_table_info('schema_migrations') ORDER BY cid))`).Scan(&tables, &cols)
+	if err != nil || tables == 0 || cols == ourMigrations {
+		return nil
+	}
+	return &Error{Kind: ErrNotDatabase, Err: fmt.Errorf("open database %s: this file belongs to another program (it is not a HubSpot Extractor database)", path)}
+}
+
+// refuseReadOnly refuses, as ErrReadOnly, an existing file this process
+// may not write (its mode, or a read-only mount): SQLite would only say it
+// cannot open it. Opening for writing changes nothing in the file.
+func refuseReadOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err == nil {
+		return f.Close()
+	}
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
+		return &Error{Kind: ErrReadOnly, Err: fmt.Errorf("open database %s: %w", path, err)}
+	}
+	return nil // SQLite's own open says what else is wrong
 }
 
 func knownVersionOrZero() int {
@@ -344,7 +393,7 @@ func prepareFile(path string) error {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		err = fmt.Errorf("open database file %s: %w", path, err)
-		if errors.Is(err, fs.ErrPermission) {
+		if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
 			return &Error{Kind: ErrReadOnly, Err: err}
 		}
 		return err
