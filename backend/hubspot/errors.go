@@ -56,7 +56,10 @@ type AuthError struct{ *APIError }
 
 func (e *AuthError) Unwrap() error { return e.APIError }
 func (e *AuthError) UserMessage() string {
-	return "HubSpot did not accept the access token: check that the service key (or private app token) was copied whole and has not been deleted or rotated."
+	// Revoked first: mid-run, when the key worked a moment before, it is the
+	// likely cause.
+	return "HubSpot did not accept the access token: it was revoked, deleted or rotated in HubSpot, or not copied whole; " +
+		"check the service key (or private app token), then run the extraction again."
 }
 
 // ScopeError: HubSpot answered 403, the key lacks a permission.
