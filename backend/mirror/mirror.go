@@ -97,14 +97,13 @@ func Sync(ctx context.Context, db *store.DB, opts Options) (Summary, error) {
 	if opts.Progress != nil {
 		opts.Progress(0, total)
 	}
-	for {
-		changes, err := db.Changes(ctx, mark, opts.Batch)
-		if err != nil {
-			return fail(err)
+	readCtx, stopReading := context.WithCancel(ctx)
+	defer stopReading()
+	for b := range readAhead(readCtx, db, mark, opts.Batch) {
+		if b.err != nil {
+			return fail(b.err)
 		}
-		if len(changes) == 0 {
-			break
-		}
+		changes := b.changes
 		last := changes[len(changes)-1].Seq
 		err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 			if err := m.apply(ctx, tx, changes); err != nil {
@@ -119,8 +118,11 @@ func Sync(ctx context.Context, db *store.DB, opts Options) (Summary, error) {
 		mark = last
 		sum.Changes += int64(len(changes))
 		if opts.Progress != nil {
-			opts.Progress(min(sum.Changes, max(total, sum.Changes)), max(total, sum.Changes))
+			opts.Progress(sum.Changes, max(total, sum.Changes))
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return fail(err)
 	}
 	if err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error { return m.sendRuns(ctx, tx) }); err != nil {
 		return fail(fmt.Errorf("sync runs: %w", err))
@@ -150,3 +152,36 @@ func Test(ctx context.Context, url, schema string) (string, error) {
 
 // errOtherSource: the schema mirrors another database than this one.
 var errOtherSource = errors.New("mirrors another database")
+
+// batch is one read of changes, or the error that ended the reading.
+type batch struct {
+	changes []store.Change
+	err     error
+}
+
+// readAhead reads the changes after seq in batches of n on a goroutine of
+// its own, one batch ahead of the one being written: SQLite's reading and
+// PostgreSQL's writing overlap. The channel closes after the last batch,
+// an error, or when ctx ends.
+func readAhead(ctx context.Context, db *store.DB, after int64, n int) <-chan batch {
+	out := make(chan batch, 1)
+	go func() {
+		defer close(out)
+		for {
+			changes, err := db.Changes(ctx, after, n)
+			if err == nil && len(changes) == 0 {
+				return
+			}
+			select {
+			case out <- batch{changes, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+			after = changes[len(changes)-1].Seq
+		}
+	}()
+	return out
+}
