@@ -54,15 +54,8 @@ func (tx *Tx) ReplaceAssociations(ctx context.Context, fromType string, fromIDs 
 	if err != nil {
 		return fmt.Errorf("replace %s associations: %w", fromType, err)
 	}
-	stmt, err := tx.tx.PrepareContext(ctx, putAssociationSQL)
-	if err != nil {
+	if err := tx.putAssociations(ctx, merged); err != nil {
 		return fmt.Errorf("replace %s associations: %w", fromType, err)
-	}
-	defer stmt.Close()
-	for _, a := range merged {
-		if err := execAssoc(ctx, stmt, a); err != nil {
-			return fmt.Errorf("replace %s associations: %w", fromType, err)
-		}
 	}
 	return nil
 }
@@ -84,12 +77,7 @@ func (tx *Tx) AddAssociations(ctx context.Context, assocs []Association) error {
 		return fmt.Errorf("add associations: %w", err)
 	}
 	defer get.Close()
-	put, err := tx.tx.PrepareContext(ctx, putAssociationSQL)
-	if err != nil {
-		return fmt.Errorf("add associations: %w", err)
-	}
-	defer put.Close()
-	for _, a := range merged {
+	for i, a := range merged {
 		var stored string
 		err := get.QueryRowContext(ctx, a.FromType, a.FromID, a.ToType, a.ToID).Scan(&stored)
 		switch {
@@ -102,31 +90,50 @@ func (tx *Tx) AddAssociations(ctx context.Context, assocs []Association) error {
 				return fmt.Errorf("add associations %s %s -> %s %s: decode stored types: %w",
 					a.FromType, a.FromID, a.ToType, a.ToID, err)
 			}
-			a.Types = mergeTypes(old, a.Types)
+			merged[i].Types = mergeTypes(old, a.Types)
 		}
-		if err := execAssoc(ctx, put, a); err != nil {
-			return fmt.Errorf("add associations: %w", err)
+	}
+	if err := tx.putAssociations(ctx, merged); err != nil {
+		return fmt.Errorf("add associations: %w", err)
+	}
+	return nil
+}
+
+// putAssociations writes pairs (no two the same) with their types,
+// replacing the types of a pair already stored. A statement writes up to
+// putChunk pairs: one statement per pair cost more than the writing.
+func (tx *Tx) putAssociations(ctx context.Context, pairs []Association) error {
+	var buf []byte
+	for start := 0; start < len(pairs); start += putChunk {
+		chunk := pairs[start:min(start+putChunk, len(pairs))]
+		args := make([]any, 0, 5*len(chunk))
+		for _, a := range chunk {
+			types, err := json.Marshal(a.Types)
+			if err != nil {
+				return fmt.Errorf("%s %s -> %s %s: %w", a.FromType, a.FromID, a.ToType, a.ToID, err)
+			}
+			args = append(args, a.FromType, a.FromID, a.ToType, a.ToID, string(types))
+		}
+		buf = append(buf[:0], `INSERT INTO associations (from_type, from_id, to_type, to_id, types) VALUES `...)
+		for i := range chunk {
+			if i > 0 {
+				buf = append(buf, ", "...)
+			}
+			buf = append(buf, "(?, ?, ?, ?, ?)"...)
+		}
+		buf = append(buf, ` ON CONFLICT (from_type, from_id, to_type, to_id) DO UPDATE SET types = excluded.types`...)
+		if _, err := tx.tx.ExecContext(ctx, string(buf), args...); err != nil {
+			first, last := chunk[0], chunk[len(chunk)-1]
+			return fmt.Errorf("%d pairs (%s %s -> %s %s .. %s %s -> %s %s): %w", len(chunk), first.FromType, first.FromID,
+				first.ToType, first.ToID, last.FromType, last.FromID, last.ToType, last.ToID, err)
 		}
 	}
 	return nil
 }
 
-// putAssociationSQL writes one pair with its types, replacing the types of
-// a pair already stored (execAssoc's statement).
-const putAssociationSQL = `INSERT INTO associations (from_type, from_id, to_type, to_id, types)
-	VALUES (?, ?, ?, ?, ?)
-	ON CONFLICT (from_type, from_id, to_type, to_id) DO UPDATE SET types = excluded.types`
-
-func execAssoc(ctx context.Context, stmt *sql.Stmt, a Association) error {
-	types, err := json.Marshal(a.Types)
-	if err != nil {
-		return err
-	}
-	if _, err := stmt.ExecContext(ctx, a.FromType, a.FromID, a.ToType, a.ToID, string(types)); err != nil {
-		return fmt.Errorf("%s %s -> %s %s: %w", a.FromType, a.FromID, a.ToType, a.ToID, err)
-	}
-	return nil
-}
+// putChunk keeps a statement's parameters (5 per pair) far below SQLite's
+// limit of 32766.
+const putChunk = 500
 
 // mergeAssociations folds duplicate pairs together, keeping first-seen order.
 func mergeAssociations(assocs []Association) ([]Association, error) {

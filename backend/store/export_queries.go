@@ -13,13 +13,53 @@ import (
 
 // RecordPropertyNames lists, sorted, every property name present on at least
 // one stored record of objectType, defined or not.
+//
+// record_property_names holds every name ever written (migration 0014); each
+// is confirmed by finding one record that has it, which for a name HubSpot
+// sends on every record is the first record looked at. A plain name is
+// found as the text "name": in the properties column: as appendProperties
+// writes them, that text can only be the key (a quote inside a value or a
+// key is escaped, and none of the name's characters is a quote, a colon, a
+// comma or a brace). Any other name is looked for with json_each.
 func (db *DB) RecordPropertyNames(ctx context.Context, objectType string) ([]string, error) {
-	names, err := db.queryStrings(ctx, `SELECT DISTINCT p.key FROM records r, json_each(r.properties) p
-		WHERE r.object_type = ? ORDER BY p.key`, objectType)
+	candidates, err := db.queryStrings(ctx, `SELECT name FROM record_property_names
+		WHERE object_type = ? ORDER BY name`, objectType)
 	if err != nil {
 		return nil, fmt.Errorf("property names of %s: %w", objectType, err)
 	}
+	var names []string
+	for _, name := range candidates {
+		var found bool
+		if plainName(name) {
+			err = db.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM records
+				WHERE object_type = ? AND instr(properties, ?) > 0)`, objectType, `"`+name+`":`).Scan(&found)
+		} else {
+			err = db.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM records r, json_each(r.properties) p
+				WHERE r.object_type = ? AND p.key = ?)`, objectType, name).Scan(&found)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("property names of %s: %s: %w", objectType, name, err)
+		}
+		if found {
+			names = append(names, name)
+		}
+	}
 	return names, nil
+}
+
+// plainName reports whether name is made only of ASCII letters, digits and
+// "_-." (every HubSpot property name is), which JSON writes as they are.
+func plainName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // AssociationPairs yields every stored association between a record of

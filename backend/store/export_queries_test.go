@@ -129,3 +129,37 @@ func TestExportQueries_ColumnsAndCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordPropertyNamesFollowsRewrites: a name kept in
+// record_property_names that no record has any more (its only record was
+// rewritten without it) is left out, and names JSON writes with escapes,
+// or that appear inside another record's values, are told apart.
+func TestRecordPropertyNamesFollowsRewrites(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	s := func(v string) *string { return &v }
+	for _, tt := range []struct {
+		name  string
+		write []Record
+		want  []string
+	}{
+		{"first write", []Record{
+			{Type: "deals", ID: "1", Properties: map[string]*string{"amount": s("5"), "gone": s("x"), `odd "key"`: nil, "<b>": s("1")}},
+			{Type: "deals", ID: "2", Properties: map[string]*string{"amount": s(`"hidden":1 "gone": 2`)}},
+		}, []string{"<b>", "amount", "gone", `odd "key"`}},
+		{"rewritten without two names", []Record{
+			{Type: "deals", ID: "1", Properties: map[string]*string{"amount": s("6"), "<b>": s("1")}},
+		}, []string{"<b>", "amount"}},
+		{"another type untouched", []Record{
+			{Type: "tickets", ID: "1", Properties: map[string]*string{"gone": nil}},
+		}, []string{"<b>", "amount"}},
+	} {
+		if err := db.TransactionContext(ctx, func(tx *Tx) error { return tx.UpsertRecords(ctx, 1, tt.write) }); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.RecordPropertyNames(ctx, "deals")
+		if err != nil || !slices.Equal(got, tt.want) {
+			t.Errorf("%s: RecordPropertyNames = %q, %v; want %q", tt.name, got, err, tt.want)
+		}
+	}
+}

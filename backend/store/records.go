@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -33,27 +32,55 @@ const recordColumns = `object_type, id, properties, created_at, updated_at, arch
 // every statement inside a transaction, so a statement per record would
 // write a tiny index segment per record (and then merge them all).
 func (tx *Tx) UpsertRecords(ctx context.Context, runID int64, recs []Record) error {
+	var (
+		buf   []byte
+		keys  []string
+		ends  []int
+		names = map[string]map[string]bool{} // by type, the property names met
+	)
 	for start := 0; start < len(recs); start += upsertChunk {
 		chunk := recs[start:min(start+upsertChunk, len(recs))]
-		args := make([]any, 0, len(chunk)*8)
+		// The chunk's properties are encoded into one buffer and handed
+		// over as slices of one string: one allocation per chunk.
+		buf, ends = buf[:0], ends[:0]
 		for _, r := range chunk {
 			if r.Type == "" || r.ID == "" {
 				return fmt.Errorf("upsert records: record %q of type %q needs both a type and an id", r.ID, r.Type)
 			}
-			props := r.Properties
-			if props == nil {
-				props = map[string]*string{}
+			buf, keys = appendProperties(buf, r.Properties, keys)
+			ends = append(ends, len(buf))
+			if names[r.Type] == nil {
+				names[r.Type] = map[string]bool{}
 			}
-			body, err := json.Marshal(props)
-			if err != nil {
-				return fmt.Errorf("upsert %s %s: encode properties: %w", r.Type, r.ID, err)
+			for _, k := range keys {
+				names[r.Type][k] = true
 			}
-			args = append(args, r.Type, r.ID, string(body), toMillis(r.CreatedAt), toMillis(r.UpdatedAt),
+		}
+		bodies := string(buf)
+		args := make([]any, 0, len(chunk)*8)
+		from := 0
+		for i, r := range chunk {
+			args = append(args, r.Type, r.ID, bodies[from:ends[i]], toMillis(r.CreatedAt), toMillis(r.UpdatedAt),
 				boolInt(r.Archived), toMillis(r.ArchivedAt), runID)
+			from = ends[i]
 		}
 		if _, err := tx.tx.ExecContext(ctx, upsertRecordsSQL(len(chunk)), args...); err != nil {
 			return fmt.Errorf("upsert %d %s (ids %s..%s): %w", len(chunk), chunk[0].Type, chunk[0].ID,
 				chunk[len(chunk)-1].ID, err)
+		}
+	}
+	for typ, set := range names {
+		buf = append(buf[:0], '[')
+		for k := range set {
+			if len(buf) > 1 {
+				buf = append(buf, ',')
+			}
+			buf = appendJSONString(buf, k)
+		}
+		buf = append(buf, ']')
+		if _, err := tx.tx.ExecContext(ctx, `INSERT OR IGNORE INTO record_property_names (object_type, name)
+			SELECT ?, value FROM json_each(?)`, typ, string(buf)); err != nil {
+			return fmt.Errorf("upsert %s: property names: %w", typ, err)
 		}
 	}
 	return nil
@@ -88,6 +115,12 @@ type rowScanner interface {
 }
 
 func scanRecord(s rowScanner) (Record, error) {
+	return scanRecordWith(s, &propsDecoder{})
+}
+
+// scanRecordWith is scanRecord for a walk over many rows, which shares d
+// (and so the property names it has met) between them.
+func scanRecordWith(s rowScanner, d *propsDecoder) (Record, error) {
 	var (
 		r                            Record
 		props                        string
@@ -98,7 +131,8 @@ func scanRecord(s rowScanner) (Record, error) {
 	if err := s.Scan(&r.Type, &r.ID, &props, &created, &updated, &archived, &archivedAt, &runID); err != nil {
 		return Record{}, err
 	}
-	if err := json.Unmarshal([]byte(props), &r.Properties); err != nil {
+	var err error
+	if r.Properties, err = d.decode(props); err != nil {
 		return Record{}, fmt.Errorf("%s %s: decode properties: %w", r.Type, r.ID, err)
 	}
 	r.CreatedAt, r.UpdatedAt, r.ArchivedAt = fromMillis(created), fromMillis(updated), fromMillis(archivedAt)
@@ -142,8 +176,9 @@ func (db *DB) EachRecord(ctx context.Context, objectType string, fn func(Record)
 		return fmt.Errorf("read %s: %w", objectType, err)
 	}
 	defer rows.Close()
+	var d propsDecoder
 	for rows.Next() {
-		r, err := scanRecord(rows)
+		r, err := scanRecordWith(rows, &d)
 		if err != nil {
 			return fmt.Errorf("read %s: %w", objectType, err)
 		}

@@ -142,8 +142,9 @@ func (db *DB) queryPage(ctx context.Context, where string, args []any, s search,
 	}
 	defer rows.Close()
 	var recs []Record
+	var d propsDecoder
 	for rows.Next() {
-		r, err := scanRecord(rows)
+		r, err := scanRecordWith(rows, &d)
 		if err != nil {
 			return nil, err
 		}

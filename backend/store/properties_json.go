@@ -1,0 +1,286 @@
+package store
+
+import (
+	"encoding/json"
+	"slices"
+	"unicode/utf8"
+)
+
+// The properties column holds a record's properties as a JSON object of
+// strings and nulls, exactly as encoding/json writes a map[string]*string
+// (keys sorted, HTML characters escaped). Ingest and exports spend much of
+// their time there, so this file writes and reads that one shape by hand,
+// byte for byte what encoding/json does, without reflection and with a
+// handful of allocations per record; anything else is left to
+// encoding/json.
+
+// appendProperties appends props as json.Marshal encodes them; keys is a
+// scratch slice, returned for reuse.
+func appendProperties(dst []byte, props map[string]*string, keys []string) ([]byte, []string) {
+	keys = keys[:0]
+	for k := range props {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	dst = append(dst, '{')
+	for i, k := range keys {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendJSONString(dst, k)
+		dst = append(dst, ':')
+		if v := props[k]; v != nil {
+			dst = appendJSONString(dst, *v)
+		} else {
+			dst = append(dst, "null"...)
+		}
+	}
+	return append(dst, '}'), keys
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString is encoding/json's string encoding with HTML escaping
+// (json.Marshal's): <, > and & as \u003c..., control characters escaped,
+// invalid UTF-8 as \ufffd, U+2028 and U+2029 escaped.
+func appendJSONString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '\\', '"':
+				dst = append(dst, '\\', b)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		c, size := utf8.DecodeRuneInString(s[i:])
+		if c == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if c == '\u2028' || c == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[c&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// propsDecoder reads properties columns. It keeps the keys it has seen, so
+// that a walk over many records of one type allocates each name once.
+type propsDecoder struct {
+	keys map[string]string
+	buf  []byte
+}
+
+// decode parses a properties column into a map, as json.Unmarshal into a
+// map[string]*string would.
+func (d *propsDecoder) decode(s string) (map[string]*string, error) {
+	if props, ok := d.fast(s); ok {
+		return props, nil
+	}
+	var props map[string]*string
+	if err := json.Unmarshal([]byte(s), &props); err != nil {
+		return nil, err
+	}
+	return props, nil
+}
+
+// fast parses the shape appendProperties writes: no whitespace, strings
+// with only the escapes it writes, valid UTF-8. It declines (false)
+// whatever else, for encoding/json to decide.
+func (d *propsDecoder) fast(s string) (map[string]*string, bool) {
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+		return nil, false
+	}
+	if d.keys == nil {
+		d.keys = map[string]string{}
+	}
+	// First pass: count the pairs and unescape the values into one buffer,
+	// so that they all share one string.
+	type pair struct {
+		key        string
+		start, end int // in the values' string; start < 0: null
+	}
+	var pairs [64]pair
+	list := pairs[:0]
+	d.buf = d.buf[:0]
+	i := 1
+	if s[i] == '}' {
+		return map[string]*string{}, i == len(s)-1
+	}
+	for {
+		if i >= len(s) || s[i] != '"' {
+			return nil, false
+		}
+		keyStart := len(d.buf)
+		var ok bool
+		if i, ok = d.unquote(s, i); !ok {
+			return nil, false
+		}
+		key, known := d.keys[string(d.buf[keyStart:])]
+		if !known {
+			key = string(d.buf[keyStart:])
+			d.keys[key] = key
+		}
+		d.buf = d.buf[:keyStart]
+		if i >= len(s) || s[i] != ':' {
+			return nil, false
+		}
+		i++
+		p := pair{key: key, start: -1}
+		switch {
+		case i < len(s) && s[i] == '"':
+			p.start = len(d.buf)
+			if i, ok = d.unquote(s, i); !ok {
+				return nil, false
+			}
+			p.end = len(d.buf)
+		case len(s)-i >= 4 && s[i:i+4] == "null":
+			i += 4
+		default:
+			return nil, false
+		}
+		list = append(list, p)
+		if i >= len(s) {
+			return nil, false
+		}
+		if s[i] == '}' {
+			if i != len(s)-1 {
+				return nil, false
+			}
+			break
+		}
+		if s[i] != ',' {
+			return nil, false
+		}
+		i++
+	}
+	all := string(d.buf)
+	vals := make([]string, len(list))
+	props := make(map[string]*string, len(list))
+	for k, p := range list {
+		if p.start < 0 {
+			props[p.key] = nil
+			continue
+		}
+		vals[k] = all[p.start:p.end]
+		props[p.key] = &vals[k]
+	}
+	return props, true
+}
+
+// unquote appends the string starting at s[i] (a quote) to d.buf,
+// unescaped, and returns the index after its closing quote; false for what
+// fast leaves to encoding/json.
+func (d *propsDecoder) unquote(s string, i int) (int, bool) {
+	i++
+	start := i
+	ascii := true
+	for i < len(s) {
+		b := s[i]
+		switch {
+		case b == '"':
+			seg := s[start:i]
+			if !ascii && !utf8.ValidString(seg) {
+				return 0, false
+			}
+			d.buf = append(d.buf, seg...)
+			return i + 1, true
+		case b < 0x20:
+			return 0, false
+		case b >= utf8.RuneSelf:
+			ascii = false
+			i++
+		case b != '\\':
+			i++
+		default:
+			seg := s[start:i]
+			if !ascii && !utf8.ValidString(seg) {
+				return 0, false
+			}
+			d.buf = append(d.buf, seg...)
+			if i+1 >= len(s) {
+				return 0, false
+			}
+			switch e := s[i+1]; e {
+			case '"', '\\', '/':
+				d.buf = append(d.buf, e)
+			case 'b':
+				d.buf = append(d.buf, '\b')
+			case 'f':
+				d.buf = append(d.buf, '\f')
+			case 'n':
+				d.buf = append(d.buf, '\n')
+			case 'r':
+				d.buf = append(d.buf, '\r')
+			case 't':
+				d.buf = append(d.buf, '\t')
+			case 'u':
+				r, ok := hex4(s, i+2)
+				// Surrogates (pairs or lone) are encoding/json's to decide.
+				if !ok || (r >= 0xD800 && r < 0xE000) {
+					return 0, false
+				}
+				d.buf = utf8.AppendRune(d.buf, r)
+				i += 4
+			default:
+				return 0, false
+			}
+			i += 2
+			start = i
+			ascii = true
+		}
+	}
+	return 0, false
+}
+
+// hex4 reads the four hex digits at s[i:].
+func hex4(s string, i int) (rune, bool) {
+	if i+4 > len(s) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range []byte(s[i : i+4]) {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}

@@ -1,0 +1,91 @@
+package store
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+)
+
+// TestPropertiesJSON checks the hand-written codec against encoding/json:
+// the same bytes written, the same map read back, and for stored text of
+// another shape (whitespace, escapes it never writes) the same outcome as
+// json.Unmarshal.
+func TestPropertiesJSON(t *testing.T) {
+	s := func(v string) *string { return &v }
+	maps := []map[string]*string{
+		nil,
+		{},
+		{"email": s("a@example.com"), "firstname": nil, "n": s("")},
+		{"html": s(`<b>"quoted" & 'single'</b>`), "ctl": s("tab\there\nline\r\x00\x01\x1f\b\f\\end")},
+		{"utf8": s("José Zürich 東京 🎉"), "seps": s("a\u2028b\u2029c"), "bad": s("x\xffy\xc3")},
+		{"ключ": s("значение"), "": s("empty key"), "a\"b": s("/slash/")},
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []rune("aZ09 <>&\"\\/\t\n\r\x00\x1féü東🎉\u2028\ufffd")
+	for range 200 {
+		m := map[string]*string{}
+		for range rng.IntN(8) {
+			k := make([]rune, rng.IntN(6))
+			for i := range k {
+				k[i] = alphabet[rng.IntN(len(alphabet))]
+			}
+			if rng.IntN(4) == 0 {
+				m[string(k)] = nil
+				continue
+			}
+			v := make([]rune, rng.IntN(12))
+			for i := range v {
+				v[i] = alphabet[rng.IntN(len(alphabet))]
+			}
+			m[string(k)] = s(string(v))
+		}
+		maps = append(maps, m)
+	}
+	var d propsDecoder
+	for i, m := range maps {
+		want, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m == nil {
+			want = []byte("{}") // UpsertRecords stores a nil map as {}
+		}
+		got, _ := appendProperties(nil, m, nil)
+		if string(got) != string(want) {
+			t.Fatalf("map %d: wrote %s, want %s", i, got, want)
+		}
+		back, err := d.decode(string(got))
+		if err != nil {
+			t.Fatalf("map %d: read %s: %v", i, got, err)
+		}
+		var ref map[string]*string
+		if err := json.Unmarshal(got, &ref); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(back, ref) {
+			t.Fatalf("map %d: read %s as %v, want %v", i, got, back, ref)
+		}
+	}
+	for _, text := range []string{
+		`{ "a" : "b" , "c": null }`,
+		`{"a":"\ud83c\udf89 \ud800 \u00e9 \u00E9"}`,
+		`{"a":"b","a":"c"}`,
+		`{"a":1}`,
+		`{"a":"b"`,
+		`{"a":"b"}x`,
+		`[]`,
+		``,
+		`{"a":"raw ` + "\x01" + `"}`,
+		`{"a":"\x"}`,
+		`{"a":"bad ` + "\xff" + `"}`,
+	} {
+		got, gotErr := d.decode(text)
+		var want map[string]*string
+		wantErr := json.Unmarshal([]byte(text), &want)
+		// On an error the caller drops the map, so only the error counts.
+		if (gotErr != nil) != (wantErr != nil) || (wantErr == nil && !reflect.DeepEqual(got, want)) {
+			t.Errorf("decode %q = %v, %v; json.Unmarshal: %v, %v", text, got, gotErr, want, wantErr)
+		}
+	}
+}
