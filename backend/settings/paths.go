@@ -1,6 +1,7 @@
 package settings
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -22,13 +23,16 @@ const (
 	FromEnv      = "env"      // $HUBEXTRACT_DB
 	FromSettings = "settings" // chosen in the app's Settings
 	FromDefault  = "default"
-	FromSample   = "sample" // the sample data's own file
+	FromSample   = "sample"  // the sample data's own file
+	FromAccount  = "account" // the account's own (--account, or the current one)
 )
 
 // Location is a database path and why it is the one used.
 type Location struct {
 	Path   string `json:"path"`
 	Origin string `json:"origin"` // one of the From* constants
+	// Account names the account the file is, for FromAccount.
+	Account string `json:"account,omitempty"`
 }
 
 // Describe says, for the command line, which file is used and why; "" for
@@ -41,6 +45,8 @@ func (l Location) Describe() string {
 		return fmt.Sprintf("Database: %s (chosen in the app's Settings)", l.Path)
 	case FromSample:
 		return fmt.Sprintf("Database: %s (the sample data's own)", l.Path)
+	case FromAccount:
+		return fmt.Sprintf("Database: %s (%s)", l.Path, l.Account)
 	}
 	return ""
 }
@@ -120,4 +126,70 @@ func (p Paths) ForSource(s Settings) (Location, error) {
 		return Location{Path: p.SampleDatabase(), Origin: FromSample}, nil
 	}
 	return p.Database("", s)
+}
+
+// SettingsStore keeps the settings in force: settings.json (File), or the
+// current account's (AccountFile).
+type SettingsStore interface {
+	Load() (Settings, error)
+	Save(Settings) error
+}
+
+// Place is what a command or the app works from: the settings, the key and
+// the account they are (nil: the folder's own, as before accounts).
+type Place struct {
+	Settings Settings
+	Account  *Account
+	Tokens   *Tokens
+	Store    SettingsStore
+	// Named: the account was named (--account), so it wins over
+	// $HUBEXTRACT_DB.
+	Named bool
+	// Warning: the settings could not be used (a *CorruptError), the
+	// defaults apply.
+	Warning error
+}
+
+// Place resolves the account to work with: the one named (--account NAME_OR_ID)
+// wins, then the current account, else the folder as before accounts (its
+// settings.json and its own key). The command line and the app both ask it.
+func (p Paths) Place(account string) (Place, error) {
+	accts, err := p.LoadAccounts()
+	if err != nil {
+		return Place{}, err
+	}
+	var pl Place
+	switch acct, ok := accts.CurrentAccount(); {
+	case account != "":
+		found, err := accts.Find(account)
+		if err != nil {
+			return Place{}, err
+		}
+		pl.Account, pl.Named = &found, true
+	case ok:
+		pl.Account = &acct
+	}
+	if pl.Account == nil {
+		pl.Tokens, pl.Store = p.Tokens(), p.File()
+	} else {
+		pl.Tokens, pl.Store = p.AccountTokens(pl.Account.ID), p.AccountFile(pl.Account.ID)
+	}
+	pl.Settings, err = pl.Store.Load()
+	if err != nil {
+		if !errors.As(err, new(*CorruptError)) {
+			return Place{}, err
+		}
+		pl.Warning = err
+	}
+	return pl, nil
+}
+
+// Locate decides the database of pl: --db (flag) wins, then the account
+// named, then $HUBEXTRACT_DB, then the current account's, then the one
+// chosen in Settings, then the default.
+func (p Paths) Locate(flag string, pl Place) (Location, error) {
+	if flag == "" && pl.Account != nil && (pl.Named || p.getenv(EnvDatabase) == "") {
+		return Location{Path: pl.Account.Database, Origin: FromAccount, Account: pl.Account.Label()}, nil
+	}
+	return p.Database(flag, pl.Settings)
 }

@@ -3,10 +3,12 @@
 // concurrency, which database file, how often a full run follows incremental
 // ones, whether the sample data is in use, which HubSpot API version) and the
 // HubSpot access token, kept in the system keychain or, where there is none,
-// in a file readable only by the user; and the one resolver of where the
-// app's files are (Paths). The token never goes into the settings file, the
+// in a file readable only by the user; the connected HubSpot accounts
+// (accounts.json: each with its own database, key, settings and schedule);
+// and the one resolver of where the app's files are and which account, key
+// and settings apply (Paths, Place). The token never goes into the settings file, the
 // database, a log or an export. It must not import Wails or any other backend
-// package but hubspot, which owns the API versions' names (so that a version
+// package but schedule (the schedule model) and hubspot, which owns the API versions' names (so that a version
 // the client cannot call is never saved) and imports nothing of the project
 // but clock.
 package settings

@@ -150,10 +150,10 @@ func TestPaths(t *testing.T) {
 		settings Settings
 		want     Location
 	}{
-		{"Default", nil, "", Defaults(), Location{filepath.Join(dir, "hubextract.db"), FromDefault}},
-		{"Settings", nil, "", chosen, Location{"/data/crm.db", FromSettings}},
-		{"EnvBeatsSettings", map[string]string{EnvDatabase: "/env/x.db"}, "", chosen, Location{"/env/x.db", FromEnv}},
-		{"FlagBeatsAll", map[string]string{EnvDatabase: "/env/x.db"}, "/flag/y.db", chosen, Location{"/flag/y.db", FromFlag}},
+		{"Default", nil, "", Defaults(), Location{Path: filepath.Join(dir, "hubextract.db"), Origin: FromDefault}},
+		{"Settings", nil, "", chosen, Location{Path: "/data/crm.db", Origin: FromSettings}},
+		{"EnvBeatsSettings", map[string]string{EnvDatabase: "/env/x.db"}, "", chosen, Location{Path: "/env/x.db", Origin: FromEnv}},
+		{"FlagBeatsAll", map[string]string{EnvDatabase: "/env/x.db"}, "/flag/y.db", chosen, Location{Path: "/flag/y.db", Origin: FromFlag}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -169,7 +169,7 @@ func TestPaths(t *testing.T) {
 			}
 			sample := tt.settings
 			sample.Source = SourceSample
-			if got, _ := p.ForSource(sample); got != (Location{filepath.Join(dir, "demo.db"), FromSample}) {
+			if got, _ := p.ForSource(sample); got != (Location{Path: filepath.Join(dir, "demo.db"), Origin: FromSample}) {
 				t.Errorf("sample database = %+v", got)
 			}
 			if desc := got.Describe(); (got.Origin == FromDefault || got.Origin == FromFlag) != (desc == "") || (desc != "" && !strings.Contains(desc, got.Path)) {

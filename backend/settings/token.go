@@ -47,6 +47,9 @@ type Tokens struct {
 	// installation with its own folder (tests, $HUBEXTRACT_CONFIG_DIR)
 	// never reads or overwrites another's token.
 	Account string
+	// FileName is the token file's name in Dir when there is no keychain
+	// ("" is "token", the folder's own key from before accounts).
+	FileName string
 }
 
 // NewTokens keeps the token of the settings folder dir.
@@ -54,7 +57,12 @@ func NewTokens(dir string) *Tokens {
 	return &Tokens{Dir: dir, Account: "hubspot-token:" + filepath.Clean(dir)}
 }
 
-func (t *Tokens) filePath() string { return filepath.Join(t.Dir, "token") }
+func (t *Tokens) filePath() string {
+	if t.FileName != "" {
+		return filepath.Join(t.Dir, t.FileName)
+	}
+	return filepath.Join(t.Dir, "token")
+}
 
 // Save keeps token, in the keychain if it can, else in the file.
 func (t *Tokens) Save(token string) (TokenStatus, error) {
