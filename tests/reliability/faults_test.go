@@ -49,13 +49,25 @@ func reference(t *testing.T, cfg fakehub.Config) snapshot {
 // runEngine runs one extraction in this process, on the virtual clock.
 func runEngine(t *testing.T, path, url string, clk *testkit.Clock) extract.Result {
 	t.Helper()
+	return runEngineOpts(t, path, url, clk, extract.Options{})
+}
+
+// runEngineFull is runEngine reading everything again (a full run).
+func runEngineFull(t *testing.T, path, url string, clk *testkit.Clock) extract.Result {
+	t.Helper()
+	return runEngineOpts(t, path, url, clk, extract.Options{Full: true})
+}
+
+func runEngineOpts(t *testing.T, path, url string, clk *testkit.Clock, opts extract.Options) extract.Result {
+	t.Helper()
 	db, err := store.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	c := hubspot.New(secretToken, hubspot.WithBaseURL(url), hubspot.WithClock(clk))
-	res, err := extract.Run(t.Context(), db, extract.Options{Client: c, Concurrency: concurrency})
+	opts.Client, opts.Concurrency = c, concurrency
+	res, err := extract.Run(t.Context(), db, opts)
 	if err != nil {
 		t.Fatalf("extract: %v", err)
 	}
@@ -172,7 +184,7 @@ func TestRefusedMidRun(t *testing.T) {
 		say        []string
 		sayOne     []string // one of them
 		runStatus  string   // "": failed, or partial when streams finished before
-		after      int64 // calls that pass before the refusals
+		after      int64    // calls that pass before the refusals
 	}{
 		{name: "Daily429", what: "the account's DAILY allowance spent mid-run (429, policyName DAILY)", daily: true,
 			say: []string{"daily API allowance"}, sayOne: resets},
@@ -184,7 +196,7 @@ func TestRefusedMidRun(t *testing.T) {
 			match: func(r *http.Request) bool {
 				return r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/crm/objects/") && strings.HasSuffix(r.URL.Path, "/deals")
 			},
-			say:   []string{"partial", "crm.objects.deals.read"}, runStatus: "partial"},
+			say: []string{"partial", "crm.objects.deals.read"}, runStatus: "partial"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &finding{Area: areaFaults, Case: tc.what}

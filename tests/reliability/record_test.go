@@ -29,15 +29,15 @@ type finding struct {
 	Outcome string `json:"outcome"` // what happened, in a few words or the message shown
 	Test    string `json:"test"`    // the test that reproduces it (go test -run)
 	Passed  bool   `json:"passed"`
-	Runs    int    `json:"runs,omitempty"`     // extractions run
-	Kills   int    `json:"kills,omitempty"`    // of them ended by SIGKILL
-	Resumed int    `json:"resumed,omitempty"`  // killed or stopped runs resumed to the reference data
-	Faults  int    `json:"faults,omitempty"`   // faults injected
-	Inputs  int    `json:"inputs,omitempty"`   // bad inputs tried
-	Files   int    `json:"files,omitempty"`    // files checked
-	Lost    int64  `json:"bytes_lost"`         // bytes of saved rows missing afterwards
-	Extra   int64  `json:"bytes_extra"`        // bytes of rows that should not be there
-	Seed    uint64 `json:"seed,omitempty"`     // the seed of the case's random choices
+	Runs    int    `json:"runs,omitempty"`    // extractions run
+	Kills   int    `json:"kills,omitempty"`   // of them ended by SIGKILL
+	Resumed int    `json:"resumed,omitempty"` // killed or stopped runs resumed to the reference data
+	Faults  int    `json:"faults,omitempty"`  // faults injected
+	Inputs  int    `json:"inputs,omitempty"`  // bad inputs tried
+	Files   int    `json:"files,omitempty"`   // files checked
+	Lost    int64  `json:"bytes_lost"`        // bytes of saved rows missing afterwards
+	Extra   int64  `json:"bytes_extra"`       // bytes of rows that should not be there
+	Seed    uint64 `json:"seed,omitempty"`    // the seed of the case's random choices
 }
 
 var resultsMu sync.Mutex
