@@ -127,6 +127,12 @@ type ServerError struct{ *APIError }
 
 func (e *ServerError) Unwrap() error { return e.APIError }
 func (e *ServerError) UserMessage() string {
+	if e.Status >= 200 && e.Status < 300 && e.Message == msgNotJSON {
+		// Every attempt got a page, not JSON: an address that is not
+		// HubSpot's API, or a proxy or sign-in page in the way.
+		return "The address the app reads from answered with something that is not HubSpot's API (a web page, perhaps a proxy's or a sign-in page): " +
+			"check the HubSpot address the app uses and any proxy or firewall in the way, then run the extraction again; it will resume where it stopped."
+	}
 	return "HubSpot's servers had a problem and did not recover after several tries: wait a few minutes and run the extraction again; it will resume where it stopped."
 }
 
