@@ -62,13 +62,24 @@ func Records(ctx context.Context, db *store.DB, w io.Writer, opts Options) (int6
 
 	assoc := newAssocMerge(ctx, db, typ, assocTypes)
 	defer assoc.stop()
+	// The stage labels of a record depend on its pipeline: with labels, its
+	// pipeline properties are read too, whether columns or not.
+	names := props
+	var stageCtx store.Record
+	if labels != nil {
+		names = append(slices.Clip(props), "pipeline", "hs_pipeline")
+		stageCtx.Properties = make(map[string]*string, 2)
+	}
 	row := make([]string, len(header))
-	err = db.EachRecord(ctx, typ, func(r store.Record) error {
+	err = db.EachRecordValues(ctx, typ, names, func(r store.RecordValues) error {
 		row[0] = r.ID
+		if labels != nil {
+			stageCtx.Properties["pipeline"], stageCtx.Properties["hs_pipeline"] = r.Values[len(props)], r.Values[len(props)+1]
+		}
 		for i, p := range props {
 			if labels != nil {
-				row[1+i] = labels.Value(p, r.Properties[p], r)
-			} else if v := r.Properties[p]; v != nil {
+				row[1+i] = labels.Value(p, r.Values[i], stageCtx)
+			} else if v := r.Values[i]; v != nil {
 				row[1+i] = *v
 			} else {
 				row[1+i] = ""

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"iter"
+	"time"
 )
 
 // Reads for CSV exports: what an export must know before its first row (the
@@ -60,6 +62,65 @@ func plainName(name string) bool {
 		}
 	}
 	return true
+}
+
+// RecordValues is one record as a CSV export reads it: its property values
+// in the order of the names asked for.
+type RecordValues struct {
+	ID                   string
+	Values               []*string // Values[i]: the value of names[i]; nil when null or absent
+	CreatedAt, UpdatedAt time.Time // zero: unknown
+	Archived             bool
+}
+
+// EachRecordValues calls fn for every record of objectType (archived
+// included) in EachRecord's order (numeric id), with the values of names.
+// It reads only what a CSV row needs and builds no map per record: fn must
+// not keep Values, which the next record reuses. An error from fn stops
+// the walk and is returned as is.
+func (db *DB) EachRecordValues(ctx context.Context, objectType string, names []string, fn func(RecordValues) error) error {
+	rows, err := db.db.QueryContext(ctx, `SELECT id, properties, created_at, updated_at, archived FROM records
+		WHERE object_type = ? ORDER BY length(id), id`, objectType)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", objectType, err)
+	}
+	defer rows.Close()
+	index := make(map[string]int, len(names))
+	var dups [][2]int // a name asked for twice: {its later place, its first}
+	for i, n := range names {
+		if j, dup := index[n]; dup {
+			dups = append(dups, [2]int{i, j})
+			continue
+		}
+		index[n] = i
+	}
+	var (
+		d                propsDecoder
+		props            string
+		created, updated sql.NullInt64
+		archived         int
+		vals             = make([]string, len(names))
+		r                = RecordValues{Values: make([]*string, len(names))}
+	)
+	for rows.Next() {
+		if err := rows.Scan(&r.ID, &props, &created, &updated, &archived); err != nil {
+			return fmt.Errorf("read %s: %w", objectType, err)
+		}
+		if err := d.columns(props, index, r.Values, vals); err != nil {
+			return fmt.Errorf("read %s: %s %s: decode properties: %w", objectType, objectType, r.ID, err)
+		}
+		for _, d := range dups {
+			r.Values[d[0]] = r.Values[d[1]]
+		}
+		r.CreatedAt, r.UpdatedAt, r.Archived = fromMillis(created), fromMillis(updated), archived != 0
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read %s: %w", objectType, err)
+	}
+	return nil
 }
 
 // AssociationPairs yields every stored association between a record of

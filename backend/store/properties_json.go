@@ -118,24 +118,54 @@ func (d *propsDecoder) decode(s string) (map[string]*string, error) {
 // with only the escapes it writes, valid UTF-8. It declines (false)
 // whatever else, for encoding/json to decide.
 func (d *propsDecoder) fast(s string) (map[string]*string, bool) {
-	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
-		return nil, false
-	}
 	if d.keys == nil {
 		d.keys = map[string]string{}
 	}
-	// First pass: count the pairs and unescape the values into one buffer,
-	// so that they all share one string.
-	type pair struct {
-		key        string
-		start, end int // in the values' string; start < 0: null
-	}
 	var pairs [64]pair
-	list := pairs[:0]
+	list, ok := d.scan(s, pairs[:0], func(raw []byte) (string, int) {
+		key, known := d.keys[string(raw)]
+		if !known {
+			key = string(raw)
+			d.keys[key] = key
+		}
+		return key, 0
+	})
+	if !ok {
+		return nil, false
+	}
+	all := string(d.buf)
+	vals := make([]string, len(list))
+	props := make(map[string]*string, len(list))
+	for k, p := range list {
+		if p.start < 0 {
+			props[p.key] = nil
+			continue
+		}
+		vals[k] = all[p.start:p.end]
+		props[p.key] = &vals[k]
+	}
+	return props, true
+}
+
+// pair is one property scan found: its name (or the index standing for
+// it), and its value as d.buf[start:end] (start < 0: null).
+type pair struct {
+	key        string
+	idx        int
+	start, end int
+}
+
+// scan parses s (the shape appendProperties writes) into list, the values
+// unescaped one after the other into d.buf; name turns a raw name into the
+// pair's key and index. False for anything else.
+func (d *propsDecoder) scan(s string, list []pair, name func(raw []byte) (string, int)) ([]pair, bool) {
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+		return nil, false
+	}
 	d.buf = d.buf[:0]
 	i := 1
 	if s[i] == '}' {
-		return map[string]*string{}, i == len(s)-1
+		return list, i == len(s)-1
 	}
 	for {
 		if i >= len(s) || s[i] != '"' {
@@ -146,17 +176,13 @@ func (d *propsDecoder) fast(s string) (map[string]*string, bool) {
 		if i, ok = d.unquote(s, i); !ok {
 			return nil, false
 		}
-		key, known := d.keys[string(d.buf[keyStart:])]
-		if !known {
-			key = string(d.buf[keyStart:])
-			d.keys[key] = key
-		}
+		key, idx := name(d.buf[keyStart:])
 		d.buf = d.buf[:keyStart]
 		if i >= len(s) || s[i] != ':' {
 			return nil, false
 		}
 		i++
-		p := pair{key: key, start: -1}
+		p := pair{key: key, idx: idx, start: -1}
 		switch {
 		case i < len(s) && s[i] == '"':
 			p.start = len(d.buf)
@@ -174,28 +200,52 @@ func (d *propsDecoder) fast(s string) (map[string]*string, bool) {
 			return nil, false
 		}
 		if s[i] == '}' {
-			if i != len(s)-1 {
-				return nil, false
-			}
-			break
+			return list, i == len(s)-1
 		}
 		if s[i] != ',' {
 			return nil, false
 		}
 		i++
 	}
-	all := string(d.buf)
-	vals := make([]string, len(list))
-	props := make(map[string]*string, len(list))
-	for k, p := range list {
-		if p.start < 0 {
-			props[p.key] = nil
-			continue
+}
+
+// columns sets out[i] to the value of the property index maps to i, nil
+// when it is null or absent; vals holds the strings out points to. It
+// allocates one string for all the values of a record.
+func (d *propsDecoder) columns(s string, index map[string]int, out []*string, vals []string) error {
+	clear(out)
+	var pairs [64]pair
+	list, ok := d.scan(s, pairs[:0], func(raw []byte) (string, int) {
+		if i, known := index[string(raw)]; known {
+			return "", i
 		}
-		vals[k] = all[p.start:p.end]
-		props[p.key] = &vals[k]
+		return "", -1
+	})
+	if !ok {
+		props, err := d.decode(s)
+		if err != nil {
+			return err
+		}
+		for name, i := range index {
+			if v := props[name]; v != nil {
+				vals[i] = *v
+				out[i] = &vals[i]
+			}
+		}
+		return nil
 	}
-	return props, true
+	all := string(d.buf)
+	for _, p := range list {
+		switch {
+		case p.idx < 0:
+		case p.start < 0:
+			out[p.idx] = nil // a later null wins, as in a map
+		default:
+			vals[p.idx] = all[p.start:p.end]
+			out[p.idx] = &vals[p.idx]
+		}
+	}
+	return nil
 }
 
 // unquote appends the string starting at s[i] (a quote) to d.buf,
