@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"hubextract/backend/bench"
+)
+
+// The benchmark starts each strategy as its own executable again, with
+// bench.ChildEnv set: in this package's tests that is the test binary,
+// which then runs the child instead of the tests.
+func init() {
+	if os.Getenv(bench.ChildEnv) != "" {
+		os.Exit(Main(context.Background(), []string{"bench"}, &Env{Stdin: strings.NewReader(""), Stdout: os.Stdout, Stderr: os.Stderr}))
+	}
+}
+
+// TestBench_JSONShape runs the benchmark at a tiny scale (no latency, a
+// fast clock) and checks the shape a script reads: every strategy, each
+// with exactly the documented fields, hubextract at its minimum.
+func TestBench_JSONShape(t *testing.T) {
+	code, stdout, stderr := runMain(t.Context(), "bench", "--scale", "3", "--json", "--speed", "1000", "--latency", "0", "--cap", "2")
+	if code != 0 {
+		t.Fatalf("exit %d\nstderr: %s", code, stderr)
+	}
+	var out struct {
+		Strategies []map[string]json.RawMessage `json:"strategies"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	want := []string{"calls", "calls_ratio", "floor_seconds", "http_429", "minimum", "name", "peak_rss_bytes", "records",
+		"wall_ratio", "wall_seconds"}
+	var names []string
+	for _, s := range out.Strategies {
+		if keys := slices.Sorted(maps.Keys(s)); !slices.Equal(keys, want) {
+			t.Errorf("fields %v, want %v", keys, want)
+		}
+		var name string
+		var calls, minimum int64
+		var ratio float64
+		for k, dst := range map[string]any{"name": &name, "calls": &calls, "minimum": &minimum, "wall_ratio": &ratio} {
+			if err := json.Unmarshal(s[k], dst); err != nil {
+				t.Errorf("%s: %v", k, err)
+			}
+		}
+		names = append(names, name)
+		if calls < minimum || minimum <= 0 || ratio <= 0 {
+			t.Errorf("%s: %d calls, minimum %d, wall ÷ floor %g", name, calls, minimum, ratio)
+		}
+		if name == bench.Hubextract && calls != minimum {
+			t.Errorf("hubextract: %d calls, minimum %d", calls, minimum)
+		}
+	}
+	if !slices.Equal(names, bench.Strategies) {
+		t.Errorf("strategies %v, want %v", names, bench.Strategies)
+	}
+}
+
+func TestBench_Usage(t *testing.T) {
+	tests := []struct {
+		name      string
+		args      []string
+		stderrHas string
+	}{
+		{name: "BadScale", args: []string{"bench", "--scale", "ten"}, stderrHas: `--scale "ten"`},
+		{name: "Nothing", args: []string{"bench", "--scale", "0"}, stderrHas: "nothing to run"},
+		{name: "NegativeContacts", args: []string{"bench", "--contacts", "-1"}, stderrHas: "--contacts must be 0 or more"},
+		{name: "ExtraArgument", args: []string{"bench", "now"}, stderrHas: `unexpected argument "now"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runMain(t.Context(), tt.args...)
+			if code != exitUsage || !strings.Contains(stderr, tt.stderrHas) {
+				t.Errorf("exit %d, stderr %q; want 2 and %q", code, stderr, tt.stderrHas)
+			}
+		})
+	}
+}
