@@ -48,6 +48,8 @@ func register(c command) {
 type Env struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
+
+	account string // --account, once parsed (dbFlag)
 }
 
 // newFlagSet returns a flag set that reports errors on Stderr instead of

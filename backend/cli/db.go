@@ -19,36 +19,66 @@ import (
 type place struct {
 	paths settings.Paths
 	cfg   settings.Settings
+	at    settings.Place // the account, its key and settings (settings.Paths.Place)
 }
 
-// findPlace resolves the app's folder and reads its settings; settings
+// findPlace resolves the app's folder, the account (--account, else the
+// current one, else the folder's own) and reads its settings; settings
 // that cannot be used leave the defaults in force with a warning, as in
-// the app.
-func (e *Env) findPlace(name string) (place, error) {
+// the app. A command that needs the settings before it parses its flags
+// (their defaults) passes its arguments, where --account is found.
+func (e *Env) findPlace(name string, args ...string) (place, error) {
 	paths, err := settings.Resolve(os.Getenv)
 	if err != nil {
 		return place{}, err
 	}
-	cfg, err := paths.File().Load()
-	if err != nil {
-		if !errors.As(err, new(*settings.CorruptError)) {
-			return place{}, err
-		}
-		fmt.Fprintf(e.Stderr, "hubextract %s: %v\n", name, err)
+	account := e.account
+	if args != nil {
+		account = accountArg(args)
 	}
-	return place{paths: paths, cfg: cfg}, nil
+	at, err := paths.Place(account)
+	if err != nil {
+		return place{}, err
+	}
+	if at.Warning != nil {
+		fmt.Fprintf(e.Stderr, "hubextract %s: %v\n", name, at.Warning)
+	}
+	return place{paths: paths, cfg: at.Settings, at: at}, nil
 }
 
-// dbFlag defines the --db flag every command that touches the database
-// accepts; place.database resolves it.
+// accountArg is the value of --account in args (before a "--"), "" when
+// there is none: the flag set parses it again, this only finds it early.
+func accountArg(args []string) string {
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || name != "account" {
+			continue
+		}
+		if hasValue {
+			return value
+		}
+		if i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return ""
+}
+
+// dbFlag defines the --db and --account flags every command that touches
+// the database accepts; place.database resolves them.
 func (e *Env) dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", "", "database `file` (default: $"+settings.EnvDatabase+", else the one chosen in the app's Settings, else hubextract.db in the app's folder)")
+	fs.StringVar(&e.account, "account", "", "the connected HubSpot account (`NAME_OR_ID`, see 'hubextract accounts') whose database, key and settings are used (default: the current one)")
+	return fs.String("db", "", "database `file` (default: the --account's, else $"+settings.EnvDatabase+", else the current account's, else the one chosen in the app's Settings, else hubextract.db in the app's folder)")
 }
 
-// database decides the command's database (--db, $HUBEXTRACT_DB, Settings,
-// the default) and says which it is when it is not the default.
+// database decides the command's database (--db, --account, $HUBEXTRACT_DB,
+// the current account's, Settings, the default) and says which it is when
+// it is not the default.
 func (p place) database(e *Env, flag string) (string, error) {
-	loc, err := p.paths.Database(flag, p.cfg)
+	loc, err := p.paths.Locate(flag, p.at)
 	if err != nil {
 		return "", err
 	}

@@ -13,8 +13,8 @@ import (
 	"hubextract/backend/store"
 )
 
-const exportUsage = "hubextract export [--db PATH] --object TYPE [--out FILE|-] [--force] [--labels] [--no-associations] [--form ID] [--bom] [--include-sensitive] [--history]\n" +
-	"       hubextract export [--db PATH] --all --dir DIR [--force] [--labels] [--no-associations] [--form ID] [--bom] [--include-sensitive] [--history]\n\n" +
+const exportUsage = "hubextract export [--db PATH] [--account NAME_OR_ID] --object TYPE [--out FILE|-] [--force] [--labels] [--no-associations] [--form ID] [--bom] [--include-sensitive] [--history]\n" +
+	"       hubextract export [--db PATH] [--account NAME_OR_ID] --all --dir DIR [--force] [--labels] [--no-associations] [--form ID] [--bom] [--include-sensitive] [--history]\n\n" +
 	"It writes only regular files: a folder, a symbolic link or a device given as --out (or found under a\n" +
 	"TYPE.csv name in --dir) is refused before anything is written, and a file already there is replaced\n" +
 	"only with --force. A file is written complete under a temporary name, then put in place.\n" +

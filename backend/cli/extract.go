@@ -23,7 +23,7 @@ import (
 	"hubextract/backend/store"
 )
 
-const extractUsage = "hubextract extract [--token-file PATH | --token - | --token KEY] [--base-url URL [--insecure]] [--db PATH] [--objects LIST]\n" +
+const extractUsage = "hubextract extract [--token-file PATH | --token - | --token KEY] [--base-url URL [--insecure]] [--db PATH] [--account NAME_OR_ID] [--scheduled] [--objects LIST]\n" +
 	"                          [--rate N] [--search-rate N] [--concurrency N] [--full] [--full-every DURATION] [--overlap DURATION] [--history TYPES]"
 
 func init() {
@@ -46,7 +46,7 @@ const (
 )
 
 func runExtract(ctx context.Context, env *Env, args []string) int {
-	pl, err := env.findPlace("extract")
+	pl, err := env.findPlace("extract", args...)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "hubextract extract: %v\n", err)
 		return exitFailure
@@ -59,6 +59,7 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 	baseURL := fs.String("base-url", hubspot.DefaultBaseURL, "HubSpot API base `URL`")
 	insecure := fs.Bool("insecure", false, "allow a plain http:// --base-url on another computer, which sends the key in clear text (a test server on a trusted network only)")
 	dbPath := env.dbFlag(fs)
+	scheduled := fs.Bool("scheduled", false, "run as the scheduled refresh of the account: only when its schedule says one is due, recorded as scheduled, a slot skipped when another extraction runs")
 	objects := fs.String("objects", "", "comma-separated `list` of types (default all: "+strings.Join(catalog.All(), ",")+")")
 	// The defaults are the app's Settings, so a scheduled command runs as
 	// the app would.
@@ -144,7 +145,7 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 		}
 		objs = nil
 	}
-	return extractInto(ctx, env, "extract", db, extract.Options{
+	return extractChecked(ctx, env, pl, db, *scheduled, extract.Options{
 		Client: hubspot.New(tok, hubspot.WithBaseURL(*baseURL), hubspot.WithRateLimit(*rate), hubspot.WithLogger(slog.Default()),
 			hubspot.WithSearchRate(*searchRate), hubspot.WithAPIVersion(version)),
 		Objects:     objs,
@@ -244,7 +245,7 @@ func findKey(env *Env, pl place, flagValue, file string) (string, int) {
 	if v := os.Getenv("HUBSPOT_TOKEN"); v != "" {
 		return usableKey(env, v, "$HUBSPOT_TOKEN")
 	}
-	tok, st, err := pl.paths.Tokens().Load()
+	tok, st, err := pl.at.Tokens.Load()
 	if err != nil {
 		return fail(exitFailure, "%v", err)
 	}

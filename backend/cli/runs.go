@@ -11,7 +11,7 @@ import (
 	"hubextract/backend/store"
 )
 
-const runsUsage = "hubextract runs [--db PATH] [--json] [--limit N]"
+const runsUsage = "hubextract runs [--db PATH] [--account NAME_OR_ID] [--json] [--limit N]"
 
 func init() {
 	register(command{
@@ -76,10 +76,29 @@ func runRuns(ctx context.Context, env *Env, args []string) int {
 	}
 	if len(runs) == 0 {
 		fmt.Fprintln(env.Stdout, "No runs yet: run 'hubextract extract' first.")
-		return exitOK
+	} else {
+		printRuns(env, runs)
 	}
+	// A scheduled slot that found another extraction running did not run:
+	// said here, since no run stands for it.
+	skipped, err := db.SkippedSlots(ctx, *limit)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "hubextract runs: %v\n", err)
+		return exitFailure
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintln(env.Stdout, "\nSkipped scheduled refreshes:")
+		for _, s := range skipped {
+			fmt.Fprintf(env.Stdout, "  %s  skipped: %s\n", s.At.Local().Format("2006-01-02 15:04:05"), oneLine(s.Reason))
+		}
+	}
+	return exitOK
+}
+
+// printRuns writes the runs as a table.
+func printRuns(env *Env, runs []store.Run) {
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTARTED\tDURATION\tSTATUS\tMODE\tRECORDS\tAPI CALLS\tRETRIES\tERROR")
+	fmt.Fprintln(tw, "ID\tSTARTED\tDURATION\tSTATUS\tMODE\tTRIGGER\tRECORDS\tAPI CALLS\tRETRIES\tERROR")
 	for _, r := range runs {
 		var records int64
 		for _, s := range r.Streams {
@@ -89,11 +108,10 @@ func runRuns(ctx context.Context, env *Env, args []string) int {
 		if !r.FinishedAt.IsZero() {
 			dur = fmtDuration(r.FinishedAt.Sub(r.StartedAt))
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.StartedAt.Local().Format("2006-01-02 15:04:05"),
-			dur, r.Status, r.Mode, fmtInt(records), fmtInt(r.APICalls), fmtInt(r.Retries), oneLine(r.Error))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.StartedAt.Local().Format("2006-01-02 15:04:05"),
+			dur, r.Status, r.Mode, r.Trigger, fmtInt(records), fmtInt(r.APICalls), fmtInt(r.Retries), oneLine(r.Error))
 	}
 	tw.Flush()
-	return exitOK
 }
 
 func toRunJSON(r store.Run) runJSON {

@@ -228,3 +228,16 @@ func (j Job) LaunchdPlist() (string, error) {
 	b.WriteString("  <key>RunAtLoad</key>\n  <false/>\n</dict>\n</plist>\n")
 	return b.String(), nil
 }
+
+// RefreshJob is the job that refreshes HubSpot account id while the app is
+// closed: exe (the hubextract program, a full path) runs
+// `extract --account ID --scheduled` with extra arguments after, and env.
+func RefreshJob(id int64, label, exe string, env map[string]string, extra []string, spec Spec) Job {
+	ids := strconv.FormatInt(id, 10)
+	return Job{
+		Name:    "hubextract-refresh-" + ids,
+		Title:   "HubSpot Extractor: scheduled refresh of " + label,
+		Command: append([]string{exe, "extract", "--account", ids, "--scheduled"}, extra...),
+		Env:     env, Spec: spec,
+	}
+}
