@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 )
 
 // AssocType is one HubSpot association type between two records, as v4
@@ -99,41 +100,52 @@ func (tx *Tx) AddAssociations(ctx context.Context, assocs []Association) error {
 	return nil
 }
 
-// putAssociations writes pairs (no two the same) with their types,
-// replacing the types of a pair already stored. A statement writes up to
-// putChunk pairs: one statement per pair cost more than the writing.
+// putAssociations writes pairs with their types, replacing the types of a
+// pair already stored. One prepared single-row statement, run per pair: a
+// multi-row statement with ON CONFLICT needs a statement journal, whose
+// savepoint makes records_fts flush its pending index data (a segment) in
+// the middle of the page's transaction.
 func (tx *Tx) putAssociations(ctx context.Context, pairs []Association) error {
+	if len(pairs) == 0 {
+		return nil
+	}
+	stmt, err := tx.tx.PrepareContext(ctx, `INSERT INTO associations (from_type, from_id, to_type, to_id, types)
+		VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (from_type, from_id, to_type, to_id) DO UPDATE SET types = excluded.types`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
 	var buf []byte
-	for start := 0; start < len(pairs); start += putChunk {
-		chunk := pairs[start:min(start+putChunk, len(pairs))]
-		args := make([]any, 0, 5*len(chunk))
-		for _, a := range chunk {
-			types, err := json.Marshal(a.Types)
-			if err != nil {
-				return fmt.Errorf("%s %s -> %s %s: %w", a.FromType, a.FromID, a.ToType, a.ToID, err)
-			}
-			args = append(args, a.FromType, a.FromID, a.ToType, a.ToID, string(types))
-		}
-		buf = append(buf[:0], `INSERT INTO associations (from_type, from_id, to_type, to_id, types) VALUES `...)
-		for i := range chunk {
-			if i > 0 {
-				buf = append(buf, ", "...)
-			}
-			buf = append(buf, "(?, ?, ?, ?, ?)"...)
-		}
-		buf = append(buf, ` ON CONFLICT (from_type, from_id, to_type, to_id) DO UPDATE SET types = excluded.types`...)
-		if _, err := tx.tx.ExecContext(ctx, string(buf), args...); err != nil {
-			first, last := chunk[0], chunk[len(chunk)-1]
-			return fmt.Errorf("%d pairs (%s %s -> %s %s .. %s %s -> %s %s): %w", len(chunk), first.FromType, first.FromID,
-				first.ToType, first.ToID, last.FromType, last.FromID, last.ToType, last.ToID, err)
+	for _, a := range pairs {
+		buf = appendAssocTypes(buf[:0], a.Types)
+		if _, err := stmt.ExecContext(ctx, a.FromType, a.FromID, a.ToType, a.ToID, string(buf)); err != nil {
+			return fmt.Errorf("%s %s -> %s %s: %w", a.FromType, a.FromID, a.ToType, a.ToID, err)
 		}
 	}
 	return nil
 }
 
-// putChunk keeps a statement's parameters (5 per pair) far below SQLite's
-// limit of 32766.
-const putChunk = 500
+// appendAssocTypes appends types as json.Marshal encodes them.
+func appendAssocTypes(dst []byte, types []AssocType) []byte {
+	if types == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '[')
+	for i, t := range types {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `{"category":`...)
+		dst = appendJSONString(dst, t.Category)
+		dst = append(dst, `,"typeId":`...)
+		dst = strconv.AppendInt(dst, int64(t.TypeID), 10)
+		dst = append(dst, `,"label":`...)
+		dst = appendJSONString(dst, t.Label)
+		dst = append(dst, '}')
+	}
+	return append(dst, ']')
+}
 
 // mergeAssociations folds duplicate pairs together, keeping first-seen order.
 func mergeAssociations(assocs []Association) ([]Association, error) {

@@ -37,8 +37,15 @@ var ErrNotFound = errors.New("not found")
 // _txlock=immediate makes write transactions take the write lock at BEGIN,
 // where busy_timeout applies, instead of failing with SQLITE_BUSY when a
 // read-then-write transaction finds another writer already committed.
+// An extraction commits a transaction per page: checkpointing the WAL every
+// 10,000 pages (40 MB) rather than SQLite's 1,000 writes the pages it
+// rewrites again and again (the search index's, the tables' upper levels)
+// to the database file once instead of many times, with a tenth of the
+// fsyncs; a 16 MB page cache (SQLite's is 2 MB) keeps those pages in
+// memory. Neither changes what a crash can lose.
 const dsnParams = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
-	"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(10000)" +
+	"&_pragma=cache_size(-16384)&_txlock=immediate"
 
 // DB is an open HubSpot Extractor database.
 type DB struct {

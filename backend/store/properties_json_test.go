@@ -89,3 +89,22 @@ func TestPropertiesJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestAssocTypesJSON: association types are written as json.Marshal
+// writes them.
+func TestAssocTypesJSON(t *testing.T) {
+	for _, types := range [][]AssocType{
+		nil,
+		{},
+		{{Category: "HUBSPOT_DEFINED", TypeID: 1}},
+		{{Category: "USER_DEFINED", TypeID: -7, Label: `Buyer <"decision" & co>`}, {Category: "x\u2028", TypeID: 1 << 40, Label: "Zoë"}},
+	} {
+		want, err := json.Marshal(types)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendAssocTypes(nil, types); string(got) != string(want) {
+			t.Errorf("wrote %s, want %s", got, want)
+		}
+	}
+}
