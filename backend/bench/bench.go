@@ -213,11 +213,13 @@ func chooseFactor(free measure, per10s int, latency time.Duration, capSeconds fl
 	// The run's expected length: at the budget, or at the latency with
 	// the product's concurrency, whichever is longer.
 	expected := max(float64(free.Calls-free.Exempt)/sustained, float64(free.Calls)*latency.Seconds()/extract.DefaultConcurrency)
+	// Half as fast again as the estimate asks: the start (property
+	// definitions, first pages) runs below the budget.
 	factor := 1.0
 	if capSeconds > 0 {
-		factor = math.Ceil(expected / capSeconds)
+		factor = math.Ceil(1.5 * expected / capSeconds)
 	} else {
-		factor = math.Ceil(expected / (4 * DefaultCap))
+		factor = math.Ceil(1.5 * expected / (4 * DefaultCap))
 	}
 	cpu := math.Floor(cpuShare * float64(free.Calls) / free.RealSeconds / sustained)
 	return max(1, min(factor, maxFactor, cpu))

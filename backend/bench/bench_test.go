@@ -172,15 +172,15 @@ func TestChooseFactor(t *testing.T) {
 		cap  float64
 		want float64
 	}{
-		// 960 charged calls: 100 s at 9.6/s; in 8 s needs ×13; the CPU
+		// 960 charged calls: 100 s at 9.6/s; in 8 s with half again needs ×19; the CPU
 		// served 10,000 calls/s, a quarter is 2,500/s: ×260 allowed.
-		{name: "Fits the cap", free: measure{Calls: 960, RealSeconds: 0.096}, cap: 8, want: 13},
+		{name: "Fits the cap", free: measure{Calls: 960, RealSeconds: 0.096}, cap: 8, want: 19},
 		{name: "At most maxFactor", free: measure{Calls: 96_000, RealSeconds: 9.6}, cap: 8, want: maxFactor},
 		// 100 calls/s served: a quarter is 25/s, ×2 of 9.6/s.
 		{name: "CPU bound", free: measure{Calls: 960, RealSeconds: 9.6}, cap: 8, want: 2},
 		{name: "Real time", free: measure{Calls: 10, RealSeconds: 1}, cap: 8, want: 1},
-		// No cap (the product): fits four caps.
-		{name: "Product", free: measure{Calls: 960, RealSeconds: 0.096}, cap: 0, want: 4},
+		// No cap (the product): fits four caps, half as fast again.
+		{name: "Product", free: measure{Calls: 960, RealSeconds: 0.096}, cap: 0, want: 5},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
