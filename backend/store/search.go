@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -49,7 +50,7 @@ func (db *DB) RecordsPage(ctx context.Context, q RecordQuery) ([]Record, *Cursor
 	s := search{match: ftsQuery(q.Search)}
 	if s.match != "" {
 		var err error
-		if s.fromFTS, err = db.fewMatches(ctx, s.match); err != nil {
+		if s.fromFTS, s.rowids, err = db.fewMatches(ctx, s.match); err != nil {
 			return nil, nil, fmt.Errorf("records page %s: search %q: %w", q.Type, q.Search, err)
 		}
 	}
@@ -73,6 +74,12 @@ func (db *DB) RecordsPage(ctx context.Context, q RecordQuery) ([]Record, *Cursor
 // pageRows reads up to n records after the cursor: first the dated ones,
 // then, once those run out, the undated ones.
 func (db *DB) pageRows(ctx context.Context, typ string, s search, after *Cursor, n int) ([]Record, error) {
+	if s.match != "" && s.fromFTS && s.rowids == "" {
+		var err error
+		if s.fromFTS, s.rowids, err = db.fewMatches(ctx, s.match); err != nil {
+			return nil, err
+		}
+	}
 	recs := []Record{}
 	if after == nil || !after.Undated {
 		where, args := `r.object_type = ? AND r.updated_at IS NOT NULL`, []any{typ}
@@ -104,16 +111,43 @@ func (db *DB) pageRows(ctx context.Context, typ string, s search, after *Cursor,
 type search struct {
 	match   string // FTS5 query; "" for none
 	fromFTS bool   // few matches: walk them instead of the type's index
+	// rowids are the matches (fromFTS) as a JSON array, read from
+	// records_fts once per page: a query of a long prefix costs tens of
+	// milliseconds at a million records each time it is run, and a page
+	// runs up to two queries.
+	rowids string
 }
 
 // fewMatches tells whether match hits at most searchDriveLimit records, in
 // which case reading those and sorting them beats walking the type's index in
-// order (which for a rare word means walking all of it).
-func (db *DB) fewMatches(ctx context.Context, match string) (bool, error) {
-	var n int
-	err := db.db.QueryRowContext(ctx, `SELECT count(*) FROM
-		(SELECT rowid FROM records_fts WHERE records_fts MATCH ? LIMIT ?)`, match, searchDriveLimit+1).Scan(&n)
-	return n <= searchDriveLimit, err
+// order (which for a rare word means walking all of it); if so it returns
+// their rowids as a JSON array.
+func (db *DB) fewMatches(ctx context.Context, match string) (bool, string, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT rowid FROM records_fts WHERE records_fts MATCH ? LIMIT ?`,
+		match, searchDriveLimit+1)
+	if err != nil {
+		return false, "", err
+	}
+	defer rows.Close()
+	buf := []byte{'['}
+	n := 0
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return false, "", err
+		}
+		if n++; n > searchDriveLimit {
+			return false, "", nil
+		}
+		if n > 1 {
+			buf = append(buf, ',')
+		}
+		buf = strconv.AppendInt(buf, id, 10)
+	}
+	if err := rows.Err(); err != nil {
+		return false, "", err
+	}
+	return true, string(append(buf, ']')), nil
 }
 
 // searchDriveLimit bounds the matches RecordsPage reads and sorts itself.
@@ -124,10 +158,9 @@ func (db *DB) queryPage(ctx context.Context, where string, args []any, s search,
 	switch {
 	case s.match == "":
 	case s.fromFTS:
-		// CROSS JOIN keeps records_fts the outer loop.
-		query = `SELECT ` + recordColumnsR + ` FROM records_fts f
-			CROSS JOIN records r ON r.rowid = f.rowid WHERE f.records_fts MATCH ? AND ` + where
-		args = append([]any{s.match}, args...)
+		// Looked up one by one by rowid, then sorted.
+		query += ` AND r.rowid IN (SELECT value FROM json_each(?))`
+		args = append(args, s.rowids)
 	default:
 		// Many matches: walk the type's index in page order, testing each
 		// row against the (once materialised) set of matches.
