@@ -3,6 +3,8 @@ package bench
 import (
 	"context"
 	"time"
+
+	"hubextract/backend/clock"
 )
 
 // scaledClock runs Factor times faster than the wall clock from Start on,
@@ -31,16 +33,7 @@ func (c scaledClock) Now() time.Time {
 	return c.Origin.Add(time.Duration(float64(real) * c.Factor))
 }
 
+// Sleep waits d on this clock: d/Factor of real time.
 func (c scaledClock) Sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(time.Duration(float64(d) / c.Factor))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return clock.Real{}.Sleep(ctx, time.Duration(float64(d)/c.Factor))
 }
