@@ -86,6 +86,15 @@ go_test_rest() {
   go test $GOTESTFLAGS -timeout 5m $(go list ./... | grep -v '^hubextract/backend/')
 }
 
+# reliability_fast runs the quick half of tests/reliability (a few seeded
+# kills, faults, bad input, files, leaks); make reliability runs all of it.
+reliability_fast() {
+  mkdir -p test-artifacts/reliability
+  HUBEXTRACT_RELIABILITY=fast HUBEXTRACT_RELIABILITY_RESULTS=test-artifacts/reliability/fast-results.jsonl \
+    HUBEXTRACT_RELIABILITY_REPORT=test-artifacts/reliability/fast.md \
+    go test $GOTESTFLAGS -count=1 -timeout 5m ./tests/reliability/
+}
+
 frontend() { (cd frontend && "$@"); }
 
 echo "make test:"
@@ -95,6 +104,7 @@ step "no dead code (deadcode)" deadcode_clean
 step "backend imports no Wails" backend_without_wails
 step "actionlint" workflows_lint
 step "go test (outside backend/)" go_test_rest
+step "reliability suite (fast)" reliability_fast
 step "go test -race ./backend/..." go test $GOTESTFLAGS -race -timeout 25m ./backend/...
 step "frontend: npm run check" frontend npm run --silent check
 step "frontend: vitest" frontend npx --no vitest run
