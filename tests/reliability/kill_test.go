@@ -37,16 +37,16 @@ func (k *killer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	n := k.calls.Add(1)
 	k.mu.Lock()
 	if k.at > 0 && n == k.at && k.proc != nil {
+		close(k.fired) // before the kill: the process may be reaped before Kill returns
 		_ = k.proc.Kill()
-		close(k.fired)
 		k.at = 0
 	}
 	k.mu.Unlock()
 	k.next.ServeHTTP(w, r)
 }
 
-// arm makes the at-th call from now kill the process cmd is about to
-// start; it returns the function that starts it.
+// start starts cmd, whose at-th call will kill it; the channel it returns
+// is closed when that call has come.
 func (k *killer) start(t *testing.T, cmd *exec.Cmd, at int64) chan struct{} {
 	t.Helper()
 	k.mu.Lock()

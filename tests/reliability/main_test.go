@@ -45,8 +45,13 @@ func TestMain(m *testing.M) {
 	if results = os.Getenv(envResults); results == "" {
 		results = filepath.Join(tmpRoot, "results.jsonl")
 	}
+	// The file holds this run's results only.
 	if err := os.MkdirAll(filepath.Dir(results), 0o755); err != nil {
-		fmt.Fprintln(os.Stderr, err)
+		fmt.Fprintln(os.Stderr, "reliability:", err)
+		os.Exit(1)
+	}
+	if err := os.Remove(results); err != nil && !os.IsNotExist(err) {
+		fmt.Fprintln(os.Stderr, "reliability:", err)
 		os.Exit(1)
 	}
 	code := 1
