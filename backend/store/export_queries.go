@@ -3,8 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"iter"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -127,42 +130,142 @@ func (db *DB) EachRecordValues(ctx context.Context, objectType string, names []s
 // objectType and a record of one of toTypes, from both directions of the
 // table and turned so that FromType is objectType (Types left empty). Pairs
 // come in EachRecord's order of FromID (numeric), then by ToType and numeric
-// ToID; a pair stored from both sides comes twice in a row. SQLite does the
-// sorting (spilling to disk if it must), so memory stays flat.
+// ToID; a pair stored from both sides comes twice in a row. Memory stays
+// flat: nothing but one record's pairs is held at a time.
+//
+// Numeric order is by length, then text. For each length of id, each
+// direction of the table is read in its own index's order (the primary key
+// for pairs stored from objectType's side, associations_to for the others),
+// which for ids of one length is numeric order, and the two are merged: no
+// sort of the whole set (what made SQLite spill hundreds of megabytes to
+// temporary files at a million records).
 func (db *DB) AssociationPairs(ctx context.Context, objectType string, toTypes []string) iter.Seq2[Association, error] {
 	return func(yield func(Association, error) bool) {
 		fail := func(err error) { yield(Association{}, fmt.Errorf("associations of %s: %w", objectType, err)) }
-		types, err := marshalList(toTypes)
+		lengths, err := db.queryInts(ctx, `SELECT DISTINCT length(from_id) FROM associations WHERE from_type = ?1
+			UNION SELECT DISTINCT length(to_id) FROM associations WHERE to_type = ?1 ORDER BY 1`, objectType)
 		if err != nil {
 			fail(err)
 			return
 		}
-		rows, err := db.db.QueryContext(ctx, `SELECT id, other_type, other_id FROM (
-				SELECT from_id AS id, to_type AS other_type, to_id AS other_id FROM associations
-					WHERE from_type = ?1 AND to_type IN (SELECT value FROM json_each(?2))
-				UNION ALL
-				SELECT to_id, from_type, from_id FROM associations
-					WHERE to_type = ?1 AND from_type IN (SELECT value FROM json_each(?2))
-			) ORDER BY length(id), id, other_type, length(other_id), other_id`, objectType, types)
-		if err != nil {
-			fail(err)
-			return
+		want := make(map[string]bool, len(toTypes))
+		for _, t := range toTypes {
+			want[t] = true
 		}
-		defer rows.Close()
-		for rows.Next() {
-			a := Association{FromType: objectType}
-			if err := rows.Scan(&a.FromID, &a.ToType, &a.ToID); err != nil {
-				fail(err)
+		for _, n := range lengths {
+			if err := db.pairsOfLength(ctx, objectType, n, want, yield); err != nil {
+				if !errors.Is(err, errStopped) {
+					fail(err)
+				}
 				return
 			}
-			if !yield(a, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			fail(err)
 		}
 	}
+}
+
+// errStopped is how pairsOfLength says the consumer stopped.
+var errStopped = errors.New("stopped")
+
+// pairsOfLength yields AssociationPairs' pairs whose objectType id has n
+// characters.
+func (db *DB) pairsOfLength(ctx context.Context, objectType string, n int64, want map[string]bool,
+	yield func(Association, error) bool) error {
+	from, err := newPairStream(ctx, db, `SELECT from_id, to_type, to_id FROM associations
+		WHERE from_type = ? AND length(from_id) = ? ORDER BY from_id`, objectType, n)
+	if err != nil {
+		return err
+	}
+	defer from.close()
+	to, err := newPairStream(ctx, db, `SELECT to_id, from_type, from_id FROM associations
+		WHERE to_type = ? AND length(to_id) = ? ORDER BY to_id`, objectType, n)
+	if err != nil {
+		return err
+	}
+	defer to.close()
+	var group []Association
+	for from.ok || to.ok {
+		// The next id: the smaller of the two streams' heads.
+		id := from.cur.FromID
+		if !from.ok || to.ok && to.cur.FromID < id {
+			id = to.cur.FromID
+		}
+		group = group[:0]
+		for _, s := range []*pairStream{from, to} {
+			for s.ok && s.cur.FromID == id {
+				if want[s.cur.ToType] {
+					a := s.cur
+					a.FromType = objectType
+					group = append(group, a)
+				}
+				if err := s.next(); err != nil {
+					return err
+				}
+			}
+		}
+		slices.SortStableFunc(group, func(a, b Association) int {
+			if c := strings.Compare(a.ToType, b.ToType); c != 0 {
+				return c
+			}
+			if len(a.ToID) != len(b.ToID) {
+				return len(a.ToID) - len(b.ToID)
+			}
+			return strings.Compare(a.ToID, b.ToID)
+		})
+		for _, a := range group {
+			if !yield(a, nil) {
+				return errStopped
+			}
+		}
+	}
+	return nil
+}
+
+// pairStream walks one query of (id, other type, other id) rows, holding
+// the current one.
+type pairStream struct {
+	rows *sql.Rows
+	cur  Association
+	ok   bool
+}
+
+func newPairStream(ctx context.Context, db *DB, query string, args ...any) (*pairStream, error) {
+	rows, err := db.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	s := &pairStream{rows: rows}
+	if err := s.next(); err != nil {
+		rows.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *pairStream) next() error {
+	if s.ok = s.rows.Next(); !s.ok {
+		return s.rows.Err()
+	}
+	return s.rows.Scan(&s.cur.FromID, &s.cur.ToType, &s.cur.ToID)
+}
+
+func (s *pairStream) close() { s.rows.Close() }
+
+// queryInts runs a query of one integer column and returns its rows.
+func (db *DB) queryInts(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := db.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
 }
 
 // FormSubmissionFields lists, sorted, the field names found on the stored
