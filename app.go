@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -130,11 +131,16 @@ func (a *App) FrontendReady(screen string) error {
 	return nil
 }
 
-// ChooseExportFile asks where to save one CSV; "" when the user cancels.
+// ChooseExportFile asks where to save one CSV (or Parquet file, by the
+// default name's extension); "" when the user cancels.
 func (a *App) ChooseExportFile(defaultName string) (string, error) {
+	title, filter := "Export to CSV", runtime.FileFilter{DisplayName: "CSV files (*.csv)", Pattern: "*.csv"}
+	if strings.HasSuffix(defaultName, ".parquet") {
+		title, filter = "Export to Parquet", runtime.FileFilter{DisplayName: "Parquet files (*.parquet)", Pattern: "*.parquet"}
+	}
 	return runtime.SaveFileDialog(a.ctx, runtime.SaveDialogOptions{
-		Title: "Export to CSV", DefaultFilename: defaultName, CanCreateDirectories: true,
-		Filters: []runtime.FileFilter{{DisplayName: "CSV files (*.csv)", Pattern: "*.csv"}},
+		Title: title, DefaultFilename: defaultName, CanCreateDirectories: true,
+		Filters: []runtime.FileFilter{filter},
 	})
 }
 

@@ -13,14 +13,15 @@ import (
 	"hubextract/backend/store"
 )
 
-const exportUsage = "hubextract export [--db PATH] [--account NAME_OR_ID] --object TYPE [--out FILE|-] [--force] [--labels] [--no-associations] [--form ID] [--bom] [--include-sensitive] [--history]\n" +
-	"       hubextract export [--db PATH] [--account NAME_OR_ID] --all --dir DIR [--force] [--labels] [--no-associations] [--form ID] [--bom] [--include-sensitive] [--history]\n\n" +
+const exportUsage = "hubextract export [--db PATH] [--account NAME_OR_ID] --object TYPE [--out FILE|-] [--force] [--labels] [--no-associations] [--form ID] [--bom] [--include-sensitive] [--history] [--format csv|parquet]\n" +
+	"       hubextract export [--db PATH] [--account NAME_OR_ID] --all --dir DIR [--force] [--labels] [--no-associations] [--form ID] [--bom] [--include-sensitive] [--history] [--format csv|parquet]\n\n" +
 	"It writes only regular files: a folder, a symbolic link or a device given as --out (or found under a\n" +
 	"TYPE.csv name in --dir) is refused before anything is written, and a file already there is replaced\n" +
 	"only with --force. A file is written complete under a temporary name, then put in place.\n" +
 	"Properties HubSpot marks sensitive or highly sensitive are left out unless --include-sensitive.\n" +
 	"--history writes the property history instead (extracted with extract --history): one row per value a\n" +
-	"property had (type, id, property, value, timestamp, source); --all writes TYPE_history.csv per type that has it."
+	"property had (type, id, property, value, timestamp, source); --all writes TYPE_history.csv per type that has it.\n" +
+	"--format parquet writes CRM records as Parquet (typed columns, TYPE.parquet with --all) for DuckDB, pandas, BigQuery."
 
 func init() {
 	register(command{
@@ -35,6 +36,7 @@ type exportFlags struct {
 	db, object, out, dir, form       string
 	all, labels, noAssociations, bom bool
 	force, includeSensitive, history bool
+	format                           string
 }
 
 func runExport(ctx context.Context, env *Env, args []string) int {
@@ -54,6 +56,7 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 		"also write the properties HubSpot marks sensitive or highly sensitive (left out by default)")
 	fs.BoolVar(&f.history, "history", false,
 		"write the property history instead of the records: one row per value a property had (type, id, property, value, timestamp, source)")
+	fs.StringVar(&f.format, "format", export.FormatCSV, "`csv` or parquet (CRM records only: typed columns, raw values)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -83,6 +86,7 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 		// Sensitive values leave the database only when asked for.
 		IncludeSensitive: f.includeSensitive,
 		History:          f.history,
+		Format:           f.format,
 	}
 	switch {
 	case f.all:
@@ -133,6 +137,12 @@ func (f *exportFlags) check(fs *flag.FlagSet) string {
 		return "--all needs --dir DIR"
 	case f.all && set["out"]:
 		return "--out does not go with --all (it writes TYPE.csv files into --dir)"
+	case f.format != export.FormatCSV && f.format != export.FormatParquet:
+		return fmt.Sprintf("--format is csv or parquet, not %q", f.format)
+	case f.format == export.FormatParquet && (f.labels || f.bom || f.history || f.form != ""):
+		return "--labels, --bom, --history and --form go with CSV; --format parquet writes raw, typed values"
+	case f.format == export.FormatParquet && !f.all && catalog.Valid(f.object) && !catalog.IsCRM(f.object):
+		return "--format parquet writes CRM records (" + strings.Join(catalog.CRM(), ", ") + "); " + f.object + " is CSV only"
 	case f.history && f.form != "":
 		return "--form does not go with --history (forms have no property history)"
 	case f.all:

@@ -31,12 +31,16 @@ type Options struct {
 	// so far and the rows expected in all (counted at the start). A UI
 	// throttles it further.
 	Progress func(done, total int64)
+	// Format is FormatCSV ("" too) or FormatParquet (CRM records only).
+	Format string
 }
 
 // Write exports opts.Type, whichever kind it is, as CSV to w and returns the
 // number of data rows written.
 func Write(ctx context.Context, db *store.DB, w io.Writer, opts Options) (int64, error) {
 	switch {
+	case opts.Format == FormatParquet:
+		return Parquet(ctx, db, w, opts)
 	case opts.History && catalog.IsCRM(opts.Type):
 		return history(ctx, db, w, opts)
 	case opts.History:
@@ -56,6 +60,8 @@ func Write(ctx context.Context, db *store.DB, w io.Writer, opts Options) (int64,
 // count is how many rows an export of opts.Type will write.
 func count(ctx context.Context, db *store.DB, opts Options) (int64, error) {
 	switch {
+	case opts.Format == FormatParquet && !catalog.IsCRM(opts.Type):
+		return 0, nil // written as CSV only
 	case opts.History && catalog.IsCRM(opts.Type):
 		return db.CountHistory(ctx, opts.Type)
 	case opts.History:

@@ -149,9 +149,12 @@ func place(tmp, path string, replace bool) error {
 }
 
 // fileName is the file All writes a type into: TYPE.csv, or
-// TYPE_history.csv for its property history.
-func fileName(typ string, history bool) string {
-	if history {
+// TYPE_history.csv for its property history, or TYPE.parquet.
+func fileName(typ string, opts Options) string {
+	if opts.Format == FormatParquet {
+		return typ + ".parquet"
+	}
+	if opts.History {
 		return typ + "_history.csv"
 	}
 	return typ + ".csv"
@@ -188,7 +191,7 @@ func All(ctx context.Context, db *store.DB, dir string, replace bool, opts Optio
 			jobs = append(jobs, job{typ, n})
 			total += n
 			var exists *ExistsError
-			if err := CheckTarget(filepath.Join(dir, fileName(typ, opts.History)), replace); errors.As(err, &exists) {
+			if err := CheckTarget(filepath.Join(dir, fileName(typ, opts)), replace); errors.As(err, &exists) {
 				existing = append(existing, exists.Paths...)
 			} else if err != nil {
 				return nil, err
@@ -207,7 +210,7 @@ func All(ctx context.Context, db *store.DB, dir string, replace bool, opts Optio
 			base := before
 			o.Progress = func(done, _ int64) { opts.Progress(base+done, total) }
 		}
-		path := filepath.Join(dir, fileName(j.typ, opts.History))
+		path := filepath.Join(dir, fileName(j.typ, opts))
 		n, err := ToFile(ctx, db, path, replace, o)
 		if err != nil {
 			return files, err

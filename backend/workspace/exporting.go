@@ -58,6 +58,8 @@ type ExportRequest struct {
 	// screen sends only once the user has confirmed it (see
 	// ExportResult.Existing). Folders, links and devices are never replaced.
 	Replace bool `json:"replace"`
+	// Format is "csv" ("" too) or "parquet" (CRM records, typed columns).
+	Format string `json:"format,omitempty"`
 }
 
 // ExportProgress is the export's bar.
@@ -128,6 +130,7 @@ func (s *ExportService) Start(req ExportRequest) (ExportResult, error) {
 	}
 	opts := export.Options{Type: req.Type, Labels: req.Labels, NoAssociations: !req.Associations, BOM: req.Excel,
 		IncludeSensitive: req.IncludeSensitive,
+		Format:           req.Format,
 		Progress:         throttled(func(p ExportProgress) { w.emit(EventExportProgress, p) })}
 	res := ExportResult{Files: []ExportFile{}, Existing: []string{}}
 	var files []export.File

@@ -14,6 +14,11 @@ export class ExportStore {
    * Off by default: a CSV travels further than the database does.
    */
   includeSensitive = $state(false);
+  /**
+   * CSV for spreadsheets, or Parquet (typed columns, raw values) for
+   * warehouses and dataframes; Parquet holds the CRM records only.
+   */
+  format = $state<'csv' | 'parquet'>('csv');
   running = $state(false);
   progress = $state<api.ExportProgress | null>(null);
   result = $state<api.ExportResult | null>(null);
@@ -33,16 +38,26 @@ export class ExportStore {
     }
   }
 
-  /** The types with something to export. */
+  /** The types with something to export (in Parquet, records only: not the marketing streams). */
   get exportable(): api.TypeInfo[] {
-    return this.types.filter((t) => t.rows > 0);
+    return this.types.filter((t) => t.rows > 0 && this.writes(t));
+  }
+
+  /** Whether the chosen format writes type t. */
+  writes(t: api.TypeInfo): boolean {
+    return this.format === 'csv' || t.group !== 'marketing';
+  }
+
+  /** The file name the save dialog proposes for the chosen type. */
+  get fileName(): string {
+    return `${this.type}.${this.format}`;
   }
 
   /** Asks where to save with the native dialog, then exports there. */
   async chooseAndExport(): Promise<void> {
     let path: string;
     try {
-      path = this.type ? await api.chooseExportFile(`${this.type}.csv`) : await api.chooseExportFolder();
+      path = this.type ? await api.chooseExportFile(this.fileName) : await api.chooseExportFolder();
     } catch (err) {
       this.error = api.messageOf(err);
       return;
@@ -63,18 +78,18 @@ export class ExportStore {
     this.progress = null;
     this.confirm = null;
     try {
-      const result = await api.exportCSV(
-        {
-          type: this.type,
-          path,
-          labels: this.labels,
-          associations: this.associations,
-          excel: this.excel,
-          includeSensitive: this.includeSensitive,
-          replace,
-        },
-        (p) => (this.progress = p),
-      );
+      const req = {
+        type: this.type,
+        path,
+        labels: this.labels,
+        associations: this.associations,
+        excel: this.excel,
+        includeSensitive: this.includeSensitive,
+        replace,
+      };
+      // Labels and the byte-order mark are CSV matters: Parquet holds raw, typed values.
+      const parquet = { ...req, labels: false, excel: false, format: 'parquet' };
+      const result = await api.exportCSV(this.format === 'parquet' ? parquet : req, (p) => (this.progress = p));
       if (!replace && result.existing?.length) {
         this.progress = null;
         this.confirm = { type: this.type, path, existing: result.existing };
