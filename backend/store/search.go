@@ -158,9 +158,12 @@ func (db *DB) queryPage(ctx context.Context, where string, args []any, s search,
 	switch {
 	case s.match == "":
 	case s.fromFTS:
-		// Looked up one by one by rowid, then sorted.
-		query += ` AND r.rowid IN (SELECT value FROM json_each(?))`
-		args = append(args, s.rowids)
+		// Looked up one by one by rowid, then sorted; CROSS JOIN keeps the
+		// list the outer loop (else SQLite may walk the type's index in
+		// page order, testing each row against the list).
+		query = `SELECT ` + recordColumnsR + ` FROM json_each(?) m
+			CROSS JOIN records r ON r.rowid = m.value WHERE ` + where
+		args = append([]any{s.rowids}, args...)
 	default:
 		// Many matches: walk the type's index in page order, testing each
 		// row against the (once materialised) set of matches.
