@@ -9,6 +9,7 @@ import (
 
 	"hubextract/backend/demo"
 	"hubextract/backend/extract"
+	"hubextract/backend/fakehub"
 	"hubextract/backend/hubspot"
 	"hubextract/backend/settings"
 )
@@ -38,6 +39,7 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	rate := fs.Int("rate", hubspot.DefaultRatePer10s, "calls per 10 seconds the fake allows and the extraction uses (`N`)")
 	seed := fs.Int64("seed", sample.Seed, "seed of the generated data (`N`)")
 	apiVersion := fs.String("api-version", string(hubspot.DefaultAPIVersion), "HubSpot API `VERSION` the extraction calls: 2026-09 or legacy")
+	economyFlag := economyFlag(fs, string(extract.EconomyTime), string(extract.EconomyTime))
 	chargeExempt := fs.Bool("charge-exempt", false, "charge the calls HubSpot exempts from its ten-second limit to it anyway, "+
 		"in the fake and the extraction, as before HubSpot published the exemptions (for comparison)")
 	history := historyFlag(fs, "", "none")
@@ -52,6 +54,11 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	historyTypes, err := parseHistory(*history)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "hubextract demo: --history: %v\n", err)
+		return exitUsage
+	}
+	economy, err := extract.ParseEconomy(*economyFlag)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "hubextract demo: --economy: %v\n", err)
 		return exitUsage
 	}
 	if fs.NArg() > 0 || *scale <= 0 || *latency < 0 || *rate <= 0 {
@@ -82,13 +89,17 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	}
 	defer db.Close()
 	shape := fmtInt(int64(*scale)) + " records per type"
-	if sample.Realistic {
+	switch {
+	case sample.Shape == fakehub.ShapeLopsided:
+		shape = fmtInt(int64(*scale)) + " contacts and far fewer of every other type, as in a lopsided account"
+	case sample.Realistic:
 		shape = fmtInt(int64(*scale)) + " contacts and the other types in a real account's proportions"
 	}
 	fmt.Fprintf(env.Stderr, "Demo: a fake HubSpot with %s at %s (%dms latency), into %s\n", shape, hub.URL, *latency, path)
 	return extractInto(ctx, env, "demo", db, extract.Options{
 		Client:  hubspot.New(hub.Token, demoClientOptions(hub.URL, *rate, version, *chargeExempt)...),
 		History: historyTypes,
+		Economy: economy,
 	})
 }
 

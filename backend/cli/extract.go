@@ -71,12 +71,18 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 	overlap := fs.Duration("overlap", extract.DefaultOverlap, "start reading changes this long before the last run's start (`DURATION`)")
 	apiVersion := fs.String("api-version", string(pl.cfg.HubSpotAPIVersion()), "HubSpot API `VERSION`: 2026-09, or legacy for support cases (default: the app's Settings)")
 	history := historyFlag(fs, strings.Join(pl.cfg.HistoryTypes, ","), "the app's Settings")
+	economyFlag := economyFlag(fs, pl.cfg.Economy, "the app's Settings")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(env.Stderr, "hubextract extract: unexpected argument %q\n", fs.Arg(0))
 		fs.Usage()
+		return exitUsage
+	}
+	economy, err := extract.ParseEconomy(*economyFlag)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "hubextract extract: --economy: %v\n", err)
 		return exitUsage
 	}
 	historyTypes, err := parseHistory(*history)
@@ -154,7 +160,15 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 		FullEvery:   *fullEvery,
 		Overlap:     *overlap,
 		History:     historyTypes,
+		Economy:     economy,
 	})
+}
+
+// economyFlag is --economy, shared by extract and demo.
+func economyFlag(fs *flag.FlagSet, def, defName string) *string {
+	return fs.String("economy", def, "`ECONOMY`: time (fastest: part of the largest types is read through search ranges, "+
+		"on budgets the list pages leave free) or calls (fewest calls: list pages only); default: "+defName+
+		", and the fewest calls when the account is near its daily limit")
 }
 
 // historyFlag is --history, shared by extract and demo.
@@ -336,8 +350,13 @@ func printSummary(env *Env, dbPath string, res extract.Result) {
 			fmtInt(res.APICalls), fmtInt(res.MinimumCalls))
 	}
 	if res.APICalls > 0 {
-		fmt.Fprintf(w, "Rate-limit floor: %s; %s of the calls are exempt from HubSpot's ten-second limit, the other %s take at least that long.\n",
-			fmtDuration(time.Duration(res.FloorSeconds*float64(time.Second))), fmtInt(res.ExemptCalls), fmtInt(res.APICalls-res.ExemptCalls))
+		fmt.Fprintf(w, "Rate-limit floor: %s on the busiest budget (%s calls charged to HubSpot's ten-second limit, %s searches at their own); "+
+			"every call at the ten-second rate would take %s.\n",
+			fmtDuration(time.Duration(res.FloorSeconds*float64(time.Second))), fmtInt(res.APICalls-res.ExemptCalls), fmtInt(res.SearchCalls),
+			fmtDuration(time.Duration(res.NaiveFloorSeconds*float64(time.Second))))
+	}
+	if res.Plan != "" {
+		fmt.Fprintln(w, res.Plan)
 	}
 	for _, s := range streams {
 		// An unavailable type is not a failure: the warnings say it.

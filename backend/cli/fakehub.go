@@ -36,7 +36,9 @@ func runFakehub(ctx context.Context, env *Env, args []string) int {
 	addr := fs.String("addr", "127.0.0.1:0", "`host:port` to listen on; loopback unless told otherwise, port 0 picks a free one")
 	token := fs.String("token", "demo-token", "bearer `token` the fake accepts")
 	seed := fs.Int64("seed", 1, "`seed` of the generated data and of the faults")
-	scale := fs.Int("scale", 2000, "`records` per object type (about 2% more are archived)")
+	scale := fs.Int("scale", 2000, "`records` per object type, or with --sizes realistic or lopsided the contacts, the other types in proportion (about 2% more are archived)")
+	shape := fs.String("sizes", fakehub.ShapeEven, "`SHAPE` of the types' sizes: even (every type --scale records), realistic (a real account's proportions) "+
+		"or lopsided (contacts far ahead of every other type)")
 	faults := fs.Float64("faults", 0, "`fraction` of calls (0 to 1) answered with a random fault")
 	rate := fs.Int("rate", 100, "`calls` per rolling 10 seconds before 429 (0 = unlimited)")
 	searchRate := fs.Int("search-rate", 5, "search `calls` per second before 429 (0 = unlimited)")
@@ -67,6 +69,10 @@ func runFakehub(ctx context.Context, env *Env, args []string) int {
 	case *token == "":
 		problem = "--token cannot be empty"
 	}
+	sizes, err := fakehub.SizesOf(*shape, *scale)
+	if problem == "" && err != nil {
+		problem = "--" + err.Error()
+	}
 	if problem != "" {
 		fmt.Fprintf(env.Stderr, "hubextract fakehub: %s\n", problem)
 		fs.Usage()
@@ -77,6 +83,8 @@ func runFakehub(ctx context.Context, env *Env, args []string) int {
 		Token:            *token,
 		Seed:             *seed,
 		Scale:            *scale,
+		Sizes:            sizes,
+		Growth:           sizes != nil,
 		ExtraProperties:  *extra,
 		RatePer10s:       *rate,
 		SearchRatePerSec: *searchRate,
@@ -99,8 +107,8 @@ func runFakehub(ctx context.Context, env *Env, args []string) int {
 	if *legacyOnly {
 		paths = "legacy paths only"
 	}
-	fmt.Fprintf(env.Stderr, "fakehub: serving a fake HubSpot at %s (listening on %s; token %q, seed %d, %d records per type, %s); call counts at %s/__stats; stop with Ctrl-C\n",
-		base, ln.Addr(), *token, *seed, *scale, paths, base)
+	fmt.Fprintf(env.Stderr, "fakehub: serving a fake HubSpot at %s (listening on %s; token %q, seed %d, %d records per type (%s sizes), %s); call counts at %s/__stats; stop with Ctrl-C\n",
+		base, ln.Addr(), *token, *seed, *scale, *shape, paths, base)
 	if w := exposure(ln.Addr()); w != "" {
 		fmt.Fprintf(env.Stderr, "fakehub: warning: %s\n", w)
 	}

@@ -26,7 +26,7 @@ const Token = "demo-token"
 const (
 	EnvScale     = "HUBEXTRACT_SAMPLE_SCALE"      // records per type (contacts, with realistic sizes)
 	EnvLatencyMS = "HUBEXTRACT_SAMPLE_LATENCY_MS" // mean latency of a call
-	EnvSizes     = "HUBEXTRACT_SAMPLE_SIZES"      // "realistic" (the default) or "even"
+	EnvSizes     = "HUBEXTRACT_SAMPLE_SIZES"      // "realistic" (the default), "lopsided" or "even"
 )
 
 // Options shape the fake portal.
@@ -35,6 +35,9 @@ type Options struct {
 	// are archived); with Realistic, the number of contacts, the other
 	// types sized from it (fakehub.RealisticSizes).
 	Scale int
+	// Shape, with Realistic, is fakehub.ShapeRealistic (the default) or
+	// fakehub.ShapeLopsided (contacts far ahead of every other type).
+	Shape string
 	// Realistic gives the types a real account's uneven sizes and
 	// spreads records over time with more in recent months
 	// (fakehub.RealisticSizes, fakehub.Config.Growth); without it every
@@ -63,10 +66,13 @@ func Defaults() Options {
 
 // Sizes is the number of active records of each type the sample holds.
 func (o Options) Sizes() map[string]int {
-	if o.Realistic {
-		return fakehub.RealisticSizes(o.Scale)
+	if !o.Realistic {
+		return nil
 	}
-	return nil
+	if o.Shape == fakehub.ShapeLopsided {
+		return fakehub.LopsidedSizes(o.Scale)
+	}
+	return fakehub.RealisticSizes(o.Scale)
 }
 
 // WithLatency sets the mean latency, with a jitter of up to ±100 ms that
@@ -78,7 +84,8 @@ func (o Options) WithLatency(d time.Duration) Options {
 
 // FromEnv is Defaults changed by $HUBEXTRACT_SAMPLE_SCALE,
 // $HUBEXTRACT_SAMPLE_LATENCY_MS and $HUBEXTRACT_SAMPLE_SIZES; a value that
-// is not a number (or, for the sizes, not "realistic" or "even") is an
+// is not a number (or, for the sizes, not "realistic", "lopsided" or
+// "even") is an
 // error.
 func FromEnv(getenv func(string) string) (Options, error) {
 	o := Defaults()
@@ -98,10 +105,10 @@ func FromEnv(getenv func(string) string) (Options, error) {
 	}
 	switch v := getenv(EnvSizes); v {
 	case "":
-	case "realistic", "even":
-		o.Realistic = v == "realistic"
+	case fakehub.ShapeRealistic, fakehub.ShapeLopsided, fakehub.ShapeEven:
+		o.Realistic, o.Shape = v != fakehub.ShapeEven, v
 	default:
-		return o, fmt.Errorf("%s=%q: want realistic or even", EnvSizes, v)
+		return o, fmt.Errorf("%s=%q: want realistic, lopsided or even", EnvSizes, v)
 	}
 	return o, nil
 }

@@ -116,8 +116,18 @@ func listingOf(props []string, history bool) listing {
 // only its pages reveal): the active records listed with history or
 // without, the archived pass always without.
 func fullReadCalls(objectType string, active, archived int64, props []string, history bool) int64 {
-	return propertiesCalls(objectType) + planningCalls + listingOf(props, history).listCalls(active) +
+	l := listingOf(props, history)
+	return propertiesCalls(objectType) + planningFor(active, l) + l.listCalls(active) +
 		listingOf(props, false).listCalls(archived)
+}
+
+// planningFor is the planning call of a full read of active records: only
+// a type whose first page is not its last is counted.
+func planningFor(active int64, l listing) int64 {
+	if active > l.size() {
+		return planningCalls
+	}
+	return 0
 }
 
 // metadataCalls is what the metadata stream costs: the custom objects'

@@ -78,6 +78,10 @@ type Options struct {
 	// property's earlier values, when and from which source, in
 	// store.HistoryEntry rows. Types not selected are ignored.
 	History []string
+	// Economy chooses between the fewest calls and the least time where
+	// they differ (split.go); "": EconomyTime, unless the account is near
+	// its daily limit.
+	Economy Economy
 
 	// pageSaved, when set (tests), runs after every page is committed.
 	pageSaved func()
@@ -94,9 +98,19 @@ type Result struct {
 	// ExemptCalls is how many of the run's calls HubSpot does not charge to
 	// the ten-second budget (searches, 2026-09 association reads).
 	ExemptCalls int64 `json:"exempt_calls"`
-	// FloorSeconds is the rate-limit floor: the least time the other calls
-	// take at the rate the client keeps (hubspot.SustainedRate).
+	// FloorSeconds is the rate-limit floor: the least time the run's
+	// calls take on their busiest budget, the calls charged to the
+	// ten-second budget at the rate the client keeps
+	// (hubspot.SustainedRate) or the searches at theirs.
 	FloorSeconds float64 `json:"floor_seconds"`
+	// NaiveFloorSeconds is every call at the ten-second rate, as if no
+	// call were exempt: a plan that spends the other budgets ends below it.
+	NaiveFloorSeconds float64 `json:"naive_floor_seconds"`
+	// SearchCalls are the run's searches (their own budget).
+	SearchCalls int64 `json:"search_calls"`
+	// Plan is the split plan as the run log said it ("" when none was
+	// made: no type was read in full from the start).
+	Plan string `json:"plan"`
 	// ResumedFrom is the interrupted run this one continued (0: none).
 	ResumedFrom int64 `json:"resumed_from"`
 }
@@ -135,12 +149,15 @@ type engine struct {
 	fatal error
 
 	streams map[string]*stream // by name, metadata included
-	walks   map[string]*task   // queued walks by type, reprioritized by planning
 	groups  []*assocGroup
+	planner *planner
+	economy Economy
 
 	mu       sync.Mutex
 	warnings []string
 	minimum  int64
+	walks    map[string]*task // queued walks by type, reprioritized by planning
+	split    splitPlan        // once made
 }
 
 // Run extracts the selected types from HubSpot into db and records the run.
@@ -199,9 +216,14 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	meter.selected(selection)
+	economy, err := ParseEconomy(string(opts.Economy))
+	if err != nil {
+		return Result{}, err
+	}
 	e := &engine{db: db, clk: clk, rep: rep, selection: selection, streams: map[string]*stream{}, walks: map[string]*task{},
 		overlap: cmp.Or(opts.Overlap, DefaultOverlap), fullEvery: cmp.Or(opts.FullEvery, DefaultFullEvery),
-		pageSaved: opts.pageSaved, history: map[string]bool{}}
+		pageSaved: opts.pageSaved, history: map[string]bool{}, economy: economy}
+	e.planner = newPlanner(e)
 	for _, t := range selection {
 		if catalog.IsCRM(t) {
 			e.crm = append(e.crm, t)
@@ -251,7 +273,13 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 		})
 	e.sched = newScheduler()
 	e.setup(rctx)
-	planned := e.startPlanner(rctx)
+	// The scheduler stays up while the planner may still queue ranges.
+	e.sched.hold()
+	planned := e.planner.start(rctx)
+	go func() {
+		<-planned
+		e.sched.unhold()
+	}()
 	e.sched.run(rctx, conc)
 	<-planned
 	e.fatal = fatalCause(rctx)
@@ -349,6 +377,20 @@ func (e *engine) setup(ctx context.Context) {
 	}
 }
 
+// setWalk and walkTask keep each type's queued walk, which its planning
+// call may reorder.
+func (e *engine) setWalk(name string, t *task) {
+	e.mu.Lock()
+	e.walks[name] = t
+	e.mu.Unlock()
+}
+
+func (e *engine) walkTask(name string) *task {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.walks[name]
+}
+
 // ordered lists the streams: metadata, then the selection in canonical
 // order.
 func (e *engine) ordered() []*stream {
@@ -393,9 +435,18 @@ func (e *engine) finish(ctx context.Context, setupErr error) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	exempt := e.meter.exempt()
-	floor := float64(run.APICalls-exempt) / hubspot.SustainedRate(e.client.RatePer10s())
-	return Result{Run: run, MinimumCalls: minimum, ExemptCalls: exempt, FloorSeconds: floor, ResumedFrom: e.plan.from}, nil
+	all := e.meter.all()
+	rate := hubspot.SustainedRate(e.client.RatePer10s())
+	floor := max(float64(run.APICalls-all.exempt)/rate, float64(all.search)/e.client.SearchRate())
+	e.mu.Lock()
+	plan := e.split
+	e.mu.Unlock()
+	r := Result{Run: run, MinimumCalls: minimum, ExemptCalls: all.exempt, SearchCalls: all.search, FloorSeconds: floor,
+		NaiveFloorSeconds: float64(run.APICalls) / rate, ResumedFrom: e.plan.from}
+	if plan.Economy != "" {
+		r.Plan = plan.describe()
+	}
+	return r, nil
 }
 
 // outcome: cancelled beats everything; otherwise succeeded, partial (some

@@ -16,10 +16,17 @@ import (
 // Estimate is the expected cost of a run of a selection, as the Extract
 // screen shows it.
 type Estimate struct {
-	Calls      int64          `json:"calls"`
-	Seconds    float64        `json:"seconds"`    // at the rate the client keeps (hubspot.SustainedRate)
-	RatePer10s int            `json:"ratePer10s"` // the budget that rate keeps under
-	Types      []TypeEstimate `json:"types"`
+	Calls int64 `json:"calls"`
+	// Seconds is the run's plan's (split.go): its busiest budget at the
+	// rates the client keeps (hubspot.SustainedRate), or its longest chain
+	// of calls.
+	Seconds float64 `json:"seconds"`
+	// Economy is what the plan saves; Split names the types it reads
+	// partly by search ranges, with how many of their records.
+	Economy    Economy          `json:"economy"`
+	Split      map[string]int64 `json:"split"`
+	RatePer10s int              `json:"ratePer10s"` // the budget that rate keeps under
+	Types      []TypeEstimate   `json:"types"`
 	// Complete is false when some type's size is unknown (not connected and
 	// never extracted): Calls then counts it at its least.
 	Complete bool `json:"complete"`
@@ -87,7 +94,7 @@ func NewEstimator(c *hubspot.Client) *Estimator {
 // stored (the last runs read none, so their calls say nothing of its
 // cost), such a type is priced by the paging model. db may be nil (no
 // database yet); ratePer10s is the account's budget (0: the default).
-func (e *Estimator) Estimate(ctx context.Context, db *store.DB, objects, history []string, ratePer10s int) (Estimate, error) {
+func (e *Estimator) Estimate(ctx context.Context, db *store.DB, objects, history []string, ratePer10s int, economy Economy) (Estimate, error) {
 	objs, err := catalog.Normalize(objects)
 	if err != nil {
 		return Estimate{}, err
@@ -98,7 +105,10 @@ func (e *Estimator) Estimate(ctx context.Context, db *store.DB, objects, history
 	if ratePer10s <= 0 {
 		ratePer10s = hubspot.DefaultRatePer10s
 	}
-	est := Estimate{RatePer10s: ratePer10s, Complete: true, Types: []TypeEstimate{}}
+	if economy, err = ParseEconomy(string(economy)); err != nil {
+		return Estimate{}, err
+	}
+	est := Estimate{RatePer10s: ratePer10s, Complete: true, Types: []TypeEstimate{}, Economy: economy}
 	var runs []store.Run
 	if db != nil {
 		if runs, err = db.Runs(ctx, 50); err != nil {
@@ -138,8 +148,31 @@ func (e *Estimator) Estimate(ctx context.Context, db *store.DB, objects, history
 		est.Complete = est.Complete && te.Basis != BasisUnknown
 		est.Types = append(est.Types, te)
 	}
-	est.Seconds = math.Ceil(float64(est.Calls-exempt) / hubspot.SustainedRate(ratePer10s))
+	plan := estimatePlan(est, exempt, history, economy)
+	est.Calls, est.Seconds, est.Split = plan.Calls, math.Ceil(plan.Seconds), plan.Moved
 	return est, nil
+}
+
+// estimatePlan is the split plan (split.go) a run of the estimated types
+// would make, at the rates the client keeps and a typical round trip: the
+// types of known size whose records a run lists, the rest of the calls
+// (metadata, properties, archived pages, marketing) around them.
+func estimatePlan(est Estimate, exempt int64, history []string, economy Economy) splitPlan {
+	var sizes []sizing
+	other := est.Calls - exempt
+	for _, te := range est.Types {
+		if !catalog.IsCRM(te.Type) || te.Records <= 0 {
+			continue
+		}
+		withHistory := slices.Contains(history, te.Type)
+		z := sizing{Type: te.Type, Records: te.Records, PageSize: listingOf(nil, withHistory).size(), Splittable: !withHistory,
+			Chunks: 1, Inline: int64(len(catalog.Inline(te.Type)))}
+		other -= int64(z.listCost(z.Records))
+		sizes = append(sizes, z)
+	}
+	b := budgets{General: hubspot.SustainedRate(est.RatePer10s), Search: hubspot.SustainedSearchRate(0),
+		Other: max(other, 0), Searches: exempt}
+	return planSplit(sizes, b, economy)
 }
 
 // lastSucceeded finds the newest result of stream that succeeded in runs
@@ -202,18 +235,21 @@ func (e *Estimator) crmEstimate(ctx context.Context, db *store.DB, te *TypeEstim
 	}
 	// The planning search is exempt from the ten-second limit, in every
 	// version HubSpot publishes.
-	te.Exempt = planningCalls
+	price := func(active, archived int64) {
+		te.Calls = fullReadCalls(te.Type, active, archived, names, history)
+		te.Exempt = planningFor(active, listingOf(names, history))
+	}
 	if active+archived > 0 {
 		te.Records, te.Basis = active, BasisStored
-		te.Calls = fullReadCalls(te.Type, active, archived, names, history)
+		price(active, archived)
 		return nil
 	}
 	if total, ok := e.total(ctx, te.Type); ok {
 		te.Records, te.Basis = total, BasisHubSpot
-		te.Calls = fullReadCalls(te.Type, total, 0, names, history)
+		price(total, 0)
 		return nil
 	}
-	te.Calls = fullReadCalls(te.Type, 0, 0, names, history)
+	price(0, 0)
 	return nil
 }
 
@@ -294,7 +330,7 @@ func (e *Estimator) total(ctx context.Context, objectType string) (int64, bool) 
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if !a.asked {
-		a.n, a.err = countTotal(ctx, e.client, objectType)
+		a.n, _, a.err = countTotal(ctx, e.client, objectType)
 		// A refusal (a scope, the token) would repeat: keep it. Trouble
 		// that may pass, or a cancel, is asked about again next time.
 		a.asked = a.err == nil || (!transient(a.err) && ctx.Err() == nil)

@@ -228,7 +228,8 @@ func head(s []string) []string { return s[:min(len(s), 3)] }
 
 // minimumCalls is the formula computed from the ground truth: per
 // type one properties call (two more, sensitive and highly sensitive, for
-// a type that has them), one planning call and ceil(records/100) list
+// a type that has them), one planning call when its first page is not its
+// last (more than 100 active records), and ceil(records/100) list
 // pages (at least one) for the active and the archived records (each page
 // also a batch read when the properties do not fit a URL); owners pages of
 // 500, active and archived; a pipelines call per selected type that has
@@ -264,7 +265,11 @@ func minimumCalls(tr *fakehub.Truth, cfg fakehub.Config, types []string, batchMo
 	}
 	types = slices.DeleteFunc(slices.Clone(types), func(s string) bool { return !catalog.IsCRM(s) })
 	for _, typ := range types {
-		calls += 2 + sensitiveLists(typ) + listCalls(len(tr.IDs(typ, false))) + listCalls(len(tr.IDs(typ, true)))
+		active := len(tr.IDs(typ, false))
+		calls += 1 + sensitiveLists(typ) + listCalls(active) + listCalls(len(tr.IDs(typ, true)))
+		if active > 100 {
+			calls++ // the planning call
+		}
 		if slices.Contains(catalog.PipelineTypes(), typ) {
 			calls++
 		}

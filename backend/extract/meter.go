@@ -25,11 +25,16 @@ type meter struct {
 
 	mu     sync.Mutex
 	counts map[string]*callCount
+	// trips are the round trips of the last answered calls, for the
+	// split planner.
+	trips [64]time.Duration
+	nTrip int
 }
 
 // callCount: exempt calls are those HubSpot does not charge to the
-// ten-second budget (the client did not either).
-type callCount struct{ calls, retries, exempt int64 }
+// ten-second budget (the client did not either); searches spend the
+// search endpoints' own.
+type callCount struct{ calls, retries, exempt, search int64 }
 
 func newMeter(report func(progress.Event), now func() time.Time) *meter {
 	return &meter{report: report, now: now, counts: map[string]*callCount{}, formsList: catalog.Forms}
@@ -85,6 +90,13 @@ func (m *meter) ObserveCall(ci hubspot.CallInfo) {
 	if ci.Exempt {
 		c.exempt++
 	}
+	if strings.HasPrefix(ci.Endpoint, "search ") {
+		c.search++
+	}
+	if ci.Status >= 200 && ci.Status < 300 && ci.Duration > 0 {
+		m.trips[m.nTrip%len(m.trips)] = ci.Duration
+		m.nTrip++
+	}
 	m.mu.Unlock()
 	if ci.FallbackTo != "" {
 		m.report(progress.Event{
@@ -113,13 +125,28 @@ func (m *meter) of(stream string) callCount {
 	return callCount{}
 }
 
-// exempt is how many calls of the whole run were exempt.
-func (m *meter) exempt() int64 {
+// all is the whole run's counts.
+func (m *meter) all() callCount {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var n int64
+	var n callCount
 	for _, c := range m.counts {
-		n += c.exempt
+		n.calls += c.calls
+		n.retries += c.retries
+		n.exempt += c.exempt
+		n.search += c.search
 	}
 	return n
+}
+
+// rtt is the median round trip of the last answered calls; 0 before any.
+func (m *meter) rtt() time.Duration {
+	m.mu.Lock()
+	trips := slices.Clone(m.trips[:min(m.nTrip, len(m.trips))])
+	m.mu.Unlock()
+	if len(trips) == 0 {
+		return 0
+	}
+	slices.Sort(trips)
+	return trips[len(trips)/2]
 }

@@ -11,16 +11,23 @@ import (
 
 // queueObjects queues the walk of one type: its property definitions, its
 // records (with their associations inline; in an incremental run, the
-// records changed since the last one), then its archived records.
+// records changed since the last one), then its archived records. A full
+// walk that starts from the beginning reads its first page in a task of its
+// own, queued before every longer walk: the first pages say which types
+// have more (only those are counted, by the planner) and, once every type
+// has said, the planner may give part of a large type to search ranges
+// (split.go), which the rest of the walk then leaves alone. A type's lists
+// are done when its walk, its plan and its ranges all are.
 func (e *engine) queueObjects(ctx context.Context, s *stream) {
-	s.hold()
 	key := listKey(s.name)
 	if e.incremental(s.name) {
 		key = changesKey(s.name)
 	}
-	_, activeDone := e.plan.checkpoint(key)
+	after, activeDone := e.plan.checkpoint(key)
 	_, archivedDone := e.plan.checkpoint(archivedKey(s.name))
-	if activeDone && archivedDone {
+	ranges := e.resumeSplit(s)
+	if activeDone && archivedDone && len(ranges) == 0 {
+		s.hold()
 		s.mu.Lock()
 		s.listsDone, s.listedBefore = true, true
 		s.mu.Unlock()
@@ -28,23 +35,28 @@ func (e *engine) queueObjects(ctx context.Context, s *stream) {
 		s.release(ctx)
 		return
 	}
-	t := &task{name: s.name, priority: e.estimate(ctx, s.name), run: func(ctx context.Context) {
-		err := e.walkObjects(ctx, s)
-		s.fail(ctx, err)
-		if ctx.Err() == nil {
-			ok := err == nil
-			if ok {
-				s.mu.Lock()
-				s.listsDone = true
-				s.mu.Unlock()
-			}
-			e.listsFinished(ctx, s, ok)
+	s.addPart()
+	firstPage := !e.incremental(s.name) && after == "" && !activeDone
+	priority := e.estimate(ctx, s.name)
+	if firstPage {
+		priority = firstPagePriority
+		s.addPart() // the split plan, which the planner settles
+		e.planner.await(s)
+	}
+	t := &task{name: s.name, priority: priority, run: func(ctx context.Context) {
+		err := e.walkObjects(ctx, s, firstPage, ranges)
+		if firstPage {
+			e.planner.sizeUnknown(s) // a walk that failed before its size said nothing
 		}
-		s.release(ctx)
+		s.partDone(ctx, err)
 	}}
-	e.walks[s.name] = t
+	e.setWalk(s.name, t)
 	e.sched.add(t)
 }
+
+// firstPagePriority queues first pages after the metadata and before every
+// longer walk.
+const firstPagePriority = metadataPriority / 4
 
 // estimate is the calls a type's walk will take, from what the last runs
 // stored, until the planning call says better. An incremental walk reads
@@ -63,8 +75,11 @@ func (e *engine) estimate(ctx context.Context, objectType string) float64 {
 // walkObjects reads one type: its property definitions, its records (all
 // of them, or in an incremental run those changed since the last one),
 // then its archived records (the one archived list pass also marks those
-// archived since the last run).
-func (e *engine) walkObjects(ctx context.Context, s *stream) error {
+// archived since the last run). With firstPage, it reads the first page of
+// records only, tells the planner the type's size, and queues the rest of
+// the walk as a task of its own. ranges are an interrupted run's search
+// ranges of the type still to read: they need the property names.
+func (e *engine) walkObjects(ctx context.Context, s *stream, firstPage bool, ranges []idRange) error {
 	tctx, cancel := s.taskContext(ctx)
 	defer cancel()
 	s.setPhase(progress.PhasePlanning)
@@ -76,9 +91,15 @@ func (e *engine) walkObjects(ctx context.Context, s *stream) error {
 	s.mu.Lock()
 	s.props = props
 	s.mu.Unlock()
-	if e.incremental(s.name) {
+	for _, r := range ranges {
+		e.queueRange(ctx, s, r)
+	}
+	switch {
+	case e.incremental(s.name):
 		err = e.searchChanges(tctx, s)
-	} else {
+	case firstPage:
+		return e.walkFirst(tctx, s)
+	default:
 		err = e.walk(tctx, s, false)
 	}
 	if err != nil {
@@ -87,32 +108,101 @@ func (e *engine) walkObjects(ctx context.Context, s *stream) error {
 	return e.walk(tctx, s, true)
 }
 
-// walk lists every page of records (or of archived records) from the saved
-// cursor on. It is pipelined: the next page is fetched while the writer
-// saves the last one, and never more than that, so a stream holds at most
-// two pages and an interruption loses at most the page in flight.
-func (e *engine) walk(ctx context.Context, s *stream, archived bool) error {
-	key, phase := listKey(s.name), progress.PhaseRecords
-	if archived {
-		key, phase = archivedKey(s.name), progress.PhaseArchived
+// walkFirst reads a type's first page of records and queues the rest of
+// its walk (the archived records at least), which its part passes on to.
+func (e *engine) walkFirst(ctx context.Context, s *stream) error {
+	s.setPhase(progress.PhaseRecords)
+	l := listingOf(s.props, e.history[s.name])
+	page, err := e.fetchPage(ctx, s, "", false, l)
+	if err != nil {
+		return err
 	}
-	after, done := e.plan.checkpoint(key)
+	s.listed(page.Results)
+	if err := <-s.submitPage(listKey(s.name), page, false); err != nil {
+		return err
+	}
+	// The rest first, so that the count the planner asks for next can
+	// reorder it.
+	s.addPart()
+	rest := &task{name: s.name, priority: 1, run: func(ctx context.Context) {
+		tctx, cancel := s.taskContext(ctx)
+		defer cancel()
+		var err error
+		if page.Next != "" {
+			err = e.walkFrom(tctx, s, page.Next)
+		}
+		if err == nil {
+			err = e.walk(tctx, s, true)
+		}
+		s.partDone(ctx, err)
+	}}
+	e.setWalk(s.name, rest)
+	e.sched.add(rest)
+	e.planner.sized(ctx, s, page)
+	return nil
+}
+
+// walk lists every page of records (or of archived records) from the saved
+// cursor on.
+func (e *engine) walk(ctx context.Context, s *stream, archived bool) error {
+	if !archived {
+		after, done := e.plan.checkpoint(listKey(s.name))
+		if done {
+			return nil
+		}
+		return e.walkFrom(ctx, s, after)
+	}
+	after, done := e.plan.checkpoint(archivedKey(s.name))
 	if done {
 		return nil
 	}
-	s.setPhase(phase)
+	s.setPhase(progress.PhaseArchived)
 	s.report(false)
-	l := listingOf(s.props, e.history[s.name] && !archived)
+	l := listingOf(s.props, false)
 	var saving pending
 	for {
-		page, err := e.fetchPage(ctx, s, after, archived, l)
+		page, err := e.fetchPage(ctx, s, after, true, l)
 		if werr := saving.wait(s); werr != nil {
 			return werr
 		}
 		if err != nil {
 			return err
 		}
-		saving = s.submitPage(key, page, archived)
+		saving = s.submitPage(archivedKey(s.name), page, true)
+		if page.Next == "" {
+			return saving.wait(s)
+		}
+		after = page.Next
+	}
+}
+
+// walkFrom lists the active records from after on, until the last page or
+// the split's cut (the ids from there on are the ranges'). It is
+// pipelined: the next page is fetched while the writer saves the last one,
+// and never more than that, so a stream holds at most two pages and an
+// interruption loses at most the page in flight.
+func (e *engine) walkFrom(ctx context.Context, s *stream, after string) error {
+	s.setPhase(progress.PhaseRecords)
+	s.report(false)
+	l := listingOf(s.props, e.history[s.name])
+	var saving pending
+	for {
+		page, err := e.fetchPage(ctx, s, after, false, l)
+		if werr := saving.wait(s); werr != nil {
+			return werr
+		}
+		if err != nil {
+			return err
+		}
+		s.splitMu.Lock()
+		page = s.listed(page.Results).trim(page)
+		if page.Next == "" {
+			s.mu.Lock()
+			s.listEnded = true
+			s.mu.Unlock()
+		}
+		saving = s.submitPage(listKey(s.name), page, false)
+		s.splitMu.Unlock()
 		if page.Next == "" {
 			return saving.wait(s)
 		}
@@ -202,64 +292,81 @@ func (e *engine) readProperties(ctx context.Context, s *stream, objs []hubspot.O
 	return kept, nil
 }
 
-// submitPage hands one page to the writer: records, their inline
-// associations (replacing what each record had), the ids whose inline
-// associations overflowed, the walk's cursor and the stream's counts, all
-// in one transaction. The counts move on once it committed.
+// pageWrite is one page as the writer saves it: records, their history,
+// their associations (replacing what each record had), the ids whose
+// associations are still to complete, and the walk's checkpoint.
+type pageWrite struct {
+	key, next string
+	done      bool
+	archived  bool
+	recs      []store.Record
+	ids       []string
+	hist      []store.HistoryEntry
+	toTypes   []string
+	assocs    []store.Association
+	overflow  map[string][]string // associated type → ids still to complete
+}
+
+// submitPage hands one list page to the writer: records, their inline
+// associations, the ids whose inline associations overflowed, the walk's
+// cursor and the stream's counts, all in one transaction.
 func (s *stream) submitPage(key string, page hubspot.ObjectPage, archived bool) <-chan error {
-	recs := make([]store.Record, len(page.Results))
-	ids := make([]string, len(page.Results))
-	var assocs []store.Association
-	overflow := map[string][]string{}
-	toTypes := catalog.Inline(s.name)
-	hist := historyEntries(s.name, page.Results)
+	w := pageWrite{key: key, next: page.Next, done: page.Next == "", archived: archived,
+		recs: make([]store.Record, len(page.Results)), ids: make([]string, len(page.Results)),
+		hist: historyEntries(s.name, page.Results), overflow: map[string][]string{}}
+	if !archived {
+		w.toTypes = catalog.Inline(s.name)
+	}
 	for i, o := range page.Results {
-		recs[i] = record(s.name, o)
-		recs[i].Archived = recs[i].Archived || archived
-		ids[i] = o.ID
-		if archived {
-			continue
-		}
-		for _, to := range toTypes {
+		w.recs[i] = record(s.name, o)
+		w.recs[i].Archived = w.recs[i].Archived || archived
+		w.ids[i] = o.ID
+		for _, to := range w.toTypes {
 			coll, ok := o.Associations[to]
 			if !ok {
 				continue
 			}
 			for _, ref := range coll.Results {
-				assocs = append(assocs, store.Association{FromType: s.name, FromID: o.ID, ToType: to, ToID: ref.ID,
+				w.assocs = append(w.assocs, store.Association{FromType: s.name, FromID: o.ID, ToType: to, ToID: ref.ID,
 					Types: []store.AssocType{inlineType(ref.Type)}})
 			}
 			if coll.Next != "" {
-				overflow[to] = append(overflow[to], o.ID)
+				w.overflow[to] = append(w.overflow[to], o.ID)
 			}
 		}
 	}
-	n := int64(len(recs))
+	return s.submitWrite(w)
+}
+
+// submitWrite saves w in one transaction; the stream's counts move on once
+// it committed.
+func (s *stream) submitWrite(w pageWrite) <-chan error {
+	n := int64(len(w.recs))
 	return s.e.w.submit(func(ctx context.Context, tx *store.Tx) error {
-		if err := tx.UpsertRecords(ctx, s.e.runID, recs); err != nil {
+		if err := tx.UpsertRecords(ctx, s.e.runID, w.recs); err != nil {
 			return err
 		}
-		if err := tx.AddHistory(ctx, hist); err != nil {
+		if err := tx.AddHistory(ctx, w.hist); err != nil {
 			return err
 		}
-		if archived {
+		if w.archived {
 			// An archived record has no associations any more, from
 			// either side: drop what earlier runs stored.
-			if err := tx.DropAssociations(ctx, s.name, ids); err != nil {
+			if err := tx.DropAssociations(ctx, s.name, w.ids); err != nil {
 				return err
 			}
 		} else {
-			if err := tx.ReplaceAssociations(ctx, s.name, ids, toTypes, assocs); err != nil {
+			if err := tx.ReplaceAssociations(ctx, s.name, w.ids, w.toTypes, w.assocs); err != nil {
 				return err
 			}
-			for to, from := range overflow {
+			for to, from := range w.overflow {
 				if err := tx.AddOverflow(ctx, s.name, to, from); err != nil {
 					return err
 				}
 			}
 		}
-		return s.commitPage(ctx, tx, store.Checkpoint{Stream: key, Cursor: page.Next, Done: page.Next == ""}, n)
-	}, func() { s.count(n, archived) })
+		return s.commitPage(ctx, tx, store.Checkpoint{Stream: w.key, Cursor: w.next, Done: w.done}, n)
+	}, func() { s.count(n, w.archived) })
 }
 
 // commitPage ends a page's transaction: the walk's checkpoint, and the

@@ -27,8 +27,10 @@ type scheduler struct {
 	mu      sync.Mutex
 	cond    *sync.Cond
 	queue   taskQueue
-	running int
+	running int // tasks running, and holds (see hold)
 	seq     int
+	ctx     context.Context // the run's, once run started
+	wg      sync.WaitGroup
 }
 
 func newScheduler() *scheduler {
@@ -55,6 +57,21 @@ func (s *scheduler) reprioritize(t *task, priority float64) {
 	heap.Init(&s.queue)
 }
 
+// hold keeps the workers up, waiting for tasks, until unhold: for work
+// that may queue tasks from outside a task.
+func (s *scheduler) hold() {
+	s.mu.Lock()
+	s.running++
+	s.mu.Unlock()
+}
+
+func (s *scheduler) unhold() {
+	s.mu.Lock()
+	s.running--
+	s.cond.Broadcast()
+	s.mu.Unlock()
+}
+
 // run starts workers and returns once every task is finished (or, after
 // ctx ends, every running task returned: queued ones are dropped).
 func (s *scheduler) run(ctx context.Context, workers int) {
@@ -64,11 +81,30 @@ func (s *scheduler) run(ctx context.Context, workers int) {
 		s.cond.Broadcast()
 	})
 	defer stop()
-	var wg sync.WaitGroup
-	for range max(workers, 1) {
-		wg.Add(1)
+	s.mu.Lock()
+	s.ctx = ctx
+	s.start(max(workers, 1))
+	s.mu.Unlock()
+	s.wg.Wait()
+}
+
+// grow adds n workers to a running pool (more requests in flight), while
+// a hold or a task keeps it up.
+func (s *scheduler) grow(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ctx != nil && s.running > 0 {
+		s.start(n)
+	}
+}
+
+// start starts n workers (s.mu held).
+func (s *scheduler) start(n int) {
+	ctx := s.ctx
+	for range n {
+		s.wg.Add(1)
 		go func() {
-			defer wg.Done()
+			defer s.wg.Done()
 			for {
 				t := s.next(ctx)
 				if t == nil {
@@ -82,7 +118,6 @@ func (s *scheduler) run(ctx context.Context, workers int) {
 			}
 		}()
 	}
-	wg.Wait()
 }
 
 // next waits for a task; nil when all work is done or ctx ended.

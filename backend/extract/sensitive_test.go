@@ -179,8 +179,13 @@ func TestPropertiesCalls(t *testing.T) {
 		if got := propertiesCalls(typ); got != want {
 			t.Errorf("propertiesCalls(%s) = %d, want %d", typ, got, want)
 		}
-		// properties, planning, one list page each of active and archived.
-		if got, want := fullReadCalls(typ, 0, 0, nil, false), want+3; catalog.IsCRM(typ) && got != want {
+		// properties, one list page each of active and archived (one page
+		// needs no planning call).
+		if got, want := fullReadCalls(typ, 0, 0, nil, false), want+2; catalog.IsCRM(typ) && got != want {
+			t.Errorf("fullReadCalls(%s, 0, 0) = %d, want %d", typ, got, want)
+		}
+		// With a second page, the planning call.
+		if got, want := fullReadCalls(typ, 101, 0, nil, false), want+4; catalog.IsCRM(typ) && got != want {
 			t.Errorf("fullReadCalls(%s, 0, 0) = %d, want %d", typ, got, want)
 		}
 	}

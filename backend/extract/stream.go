@@ -46,6 +46,23 @@ type stream struct {
 	// or one it resumes); listed: they were at the start of this run.
 	listsDone, listedBefore bool
 	props                   []string
+	// parts of the lists still running (the walk, the split plan, the
+	// ranges), and whether one failed.
+	parts      int
+	partFailed bool
+	// The split (ranges.go): the lowest id and the last id listed, the
+	// highest id counted, the cut (0: none), and whether HubSpot listed
+	// out of id order.
+	minID, listedTo, maxID, cut int64
+	unordered                   bool
+	// listEnded: the list walk of active records reached its end or the
+	// cut; stealable: ranges may take the top of what it has left (see
+	// steal).
+	listEnded, stealable bool
+	// splitMu orders a new cut before the list page that meets it: the
+	// walk holds it from reading the cut to handing its page to the
+	// writer, a steal from setting the cut to handing its checkpoints.
+	splitMu sync.Mutex
 }
 
 func (e *engine) newStream(name string) *stream {

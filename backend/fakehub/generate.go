@@ -1,6 +1,7 @@
 package fakehub
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -78,6 +79,54 @@ func (cfg Config) sizes() [numTypes]int {
 		out[tProjects] = 0
 	}
 	return out
+}
+
+// Shapes of a portal's sizes, by name (SizesOf).
+const (
+	ShapeEven      = "even"      // every type the same size
+	ShapeRealistic = "realistic" // RealisticSizes
+	ShapeLopsided  = "lopsided"  // LopsidedSizes
+)
+
+// SizesOf is the Config.Sizes of a portal of shape at scale (nil: even).
+func SizesOf(shape string, scale int) (map[string]int, error) {
+	switch shape {
+	case ShapeEven:
+		return nil, nil
+	case ShapeRealistic:
+		return RealisticSizes(scale), nil
+	case ShapeLopsided:
+		return LopsidedSizes(scale), nil
+	}
+	return nil, fmt.Errorf("sizes %q: want %s, %s or %s", shape, ShapeRealistic, ShapeLopsided, ShapeEven)
+}
+
+// LopsidedSizes gives a portal whose contacts (scale of them) outnumber
+// every other type by far, as a sales team's account often is: emails
+// 3/5 of the contacts, deals 2/5, calls 7/20, notes 3/10, companies 1/4,
+// and fewer of the rest. At 20,000 contacts it is the account the issue on
+// lopsided accounts measured.
+func LopsidedSizes(scale int) map[string]int {
+	scale = max(scale, 1)
+	part := func(num, den, least int) int { return max(scale*num/den, least) }
+	return map[string]int{
+		"contacts":       scale,
+		"emails":         part(3, 5, 1),
+		"deals":          part(2, 5, 1),
+		"calls":          part(7, 20, 1),
+		"notes":          part(3, 10, 1),
+		"companies":      part(1, 4, 1),
+		"tasks":          part(1, 10, 1),
+		"tickets":        part(1, 20, 1),
+		"meetings":       part(1, 20, 1),
+		"line_items":     part(1, 10, 1),
+		"leads":          part(1, 20, 1),
+		"quotes":         part(1, 50, 1),
+		"products":       part(1, 200, 5),
+		"communications": part(1, 100, 1),
+		"postal_mail":    part(1, 200, 1),
+		customName:       part(1, 50, 1),
+	}
 }
 
 // RealisticSizes gives a portal of the given scale (about its number of

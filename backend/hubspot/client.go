@@ -174,6 +174,10 @@ func (c *Client) Session(obs Observer, retry RetryPolicy) *Client {
 // rolling 10 s (see WithRateLimit).
 func (c *Client) RatePer10s() int { return int(c.limits.configured.calls) }
 
+// ChargesExempt reports whether the client charges every call to the
+// ten-second budget (ChargeExemptCalls): exempt budgets then buy nothing.
+func (c *Client) ChargesExempt() bool { return c.chargeExempt }
+
 // APIVersion is the version of HubSpot's API the client calls.
 func (c *Client) APIVersion() APIVersion { return c.version }
 

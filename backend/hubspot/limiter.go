@@ -19,6 +19,9 @@ const (
 	hdrMax       = "X-HubSpot-RateLimit-Max"
 	hdrRemaining = "X-HubSpot-RateLimit-Remaining"
 	hdrInterval  = "X-HubSpot-RateLimit-Interval-Milliseconds"
+	// Private apps' daily allowance: the day's calls and those left.
+	hdrDaily          = "X-HubSpot-RateLimit-Daily"
+	hdrDailyRemaining = "X-HubSpot-RateLimit-Daily-Remaining"
 )
 
 // networkJitter is the latency spread allowed for (±100 ms): a request sent
@@ -62,6 +65,16 @@ func SustainedRate(perTenSeconds int) float64 {
 // HubSpot's 5 at the default 4.
 func searchLimit(perSecond float64) rate.Limit { return rate.Limit(perSecond * 0.99) }
 
+// SustainedSearchRate is the most searches per second the client sends,
+// sustained, at a search setting of perSecond (DefaultSearchRate when not
+// positive).
+func SustainedSearchRate(perSecond float64) float64 {
+	if perSecond <= 0 {
+		perSecond = DefaultSearchRate
+	}
+	return float64(searchLimit(perSecond))
+}
+
 // limits holds the two limiters every request waits on: the account's
 // burst budget and the search endpoints' own. Both run on the injected
 // clock: ReserveN at clock.Now, then clock.Sleep for the delay.
@@ -80,6 +93,9 @@ type limits struct {
 	effective   budget // what the limiter follows now (headers may lower it)
 	generalHold time.Time
 	searchHold  time.Time
+	// daily is the day's allowance and what is left of it, as the last
+	// response that said so (zero: never said).
+	daily, dailyLeft int64
 }
 
 func newLimits(clk clock.Clock, log *slog.Logger, per10s int, searchPerSec float64) *limits {
@@ -211,6 +227,7 @@ func extendHold(hold *time.Time, until time.Time) {
 // shares the budget, so new requests pause for two slots' worth of the
 // window to let it free up.
 func (l *limits) observe(h http.Header) {
+	l.observeDaily(h)
 	maxCalls, err1 := strconv.ParseFloat(h.Get(hdrMax), 64)
 	ms, err2 := strconv.ParseInt(h.Get(hdrInterval), 10, 64)
 	// Less than one call per window (or NaN, or infinity) is no budget to
@@ -239,3 +256,28 @@ func (l *limits) observe(h http.Header) {
 			"max", maxCalls, "interval", told.window, "callsPer10s", float64(target.bucket())*10)
 	}
 }
+
+// observeDaily keeps the daily allowance the headers tell (private apps
+// only; others never say).
+func (l *limits) observeDaily(h http.Header) {
+	day, err1 := strconv.ParseInt(h.Get(hdrDaily), 10, 64)
+	left, err2 := strconv.ParseInt(h.Get(hdrDailyRemaining), 10, 64)
+	if err1 != nil || err2 != nil || day <= 0 || left < 0 {
+		return
+	}
+	l.mu.Lock()
+	l.daily, l.dailyLeft = day, left
+	l.mu.Unlock()
+}
+
+// DailyRemaining is the account's daily allowance and what is left of it,
+// as HubSpot's last response said; ok is false until one said it.
+func (c *Client) DailyRemaining() (left, daily int64, ok bool) {
+	c.limits.mu.Lock()
+	defer c.limits.mu.Unlock()
+	return c.limits.dailyLeft, c.limits.daily, c.limits.daily > 0
+}
+
+// SearchRate is the searches per second the client sends at most,
+// sustained (a little under its search setting, see searchLimit).
+func (c *Client) SearchRate() float64 { return float64(c.limits.search.Limit()) }

@@ -89,3 +89,34 @@ func (c *Client) SearchObjects(ctx context.Context, objectType string, req Searc
 	}
 	return SearchPage{Total: r.Total, Results: r.Results, Next: r.Paging.after()}, nil
 }
+
+// SearchPropertyChunks splits props into the fewest lists that each fit a
+// search body of MaxSearchBody characters beside req's filters and sorts
+// (a long property list is read by several searches of the same records).
+func SearchPropertyChunks(req SearchRequest, props []string) ([][]string, error) {
+	req.Properties = []string{}
+	req.Limit = MaxSearchLimit
+	base, err := json.Marshal(req)
+	if err != nil {
+		return nil, fmt.Errorf("search properties: %w", err)
+	}
+	room := MaxSearchBody - len(base) - len(`"99999999999999999999"`) // the keyset filter's widest value
+	var chunks [][]string
+	start, size := 0, 0
+	for i, p := range props {
+		q, err := json.Marshal(p)
+		if err != nil {
+			return nil, fmt.Errorf("search properties: %w", err)
+		}
+		n := len(q) + 1 // the comma
+		if n > room {
+			return nil, fmt.Errorf("search properties: the name %.40q alone is longer than a search body allows", p)
+		}
+		if i > start && size+n > room {
+			chunks = append(chunks, props[start:i])
+			start, size = i, 0
+		}
+		size += n
+	}
+	return append(chunks, props[start:]), nil
+}

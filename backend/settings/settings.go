@@ -23,6 +23,7 @@ import (
 	"slices"
 	"strings"
 
+	"hubextract/backend/extract"
 	"hubextract/backend/hubspot"
 )
 
@@ -67,6 +68,10 @@ type Settings struct {
 	// instead of 100). This package knows no types: Validate checks the
 	// names' form, the workspace checks them against the catalog.
 	HistoryTypes []string `json:"history_types"`
+	// Economy is what extractions save where calls and time differ:
+	// "" or "time" (fastest: part of the largest types through search
+	// ranges), "calls" (fewest calls: list pages only).
+	Economy string `json:"economy"`
 	// TeamDB is the team database the extracted data is mirrored to.
 	TeamDB TeamDB `json:"team_db"`
 }
@@ -117,6 +122,9 @@ func (s Settings) Validate() error {
 		problems = append(problems, fmt.Sprintf("unknown data source %q", s.Source))
 	}
 	if _, err := hubspot.ParseAPIVersion(s.APIVersion); err != nil {
+		problems = append(problems, err.Error())
+	}
+	if _, err := extract.ParseEconomy(s.Economy); err != nil {
 		problems = append(problems, err.Error())
 	}
 	seen := map[string]bool{}

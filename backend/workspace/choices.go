@@ -105,7 +105,7 @@ func (s *ExtractService) Estimate(objects []string) (extract.Estimate, error) {
 	err = w.read(w.base, func(db *store.DB) error {
 		var err error
 		cfg := w.settings()
-		out, err = est.Estimate(w.base, db, objs, cfg.HistoryTypes, cfg.RatePer10s)
+		out, err = est.Estimate(w.base, db, objs, cfg.HistoryTypes, cfg.RatePer10s, extract.Economy(cfg.Economy))
 		return err
 	})
 	return out, err

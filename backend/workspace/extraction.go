@@ -136,6 +136,7 @@ func (w *Workspace) runExtraction(ctx context.Context, j *job, objects []string,
 		FullEvery:   fullEvery(cfg.FullRunEveryDays),
 		Owner:       extract.OwnerApp,
 		History:     cfg.HistoryTypes,
+		Economy:     extract.Economy(cfg.Economy),
 	})
 	close(stop)
 	<-flushed

@@ -94,7 +94,7 @@ describe('the services of backend/workspace', () => {
     expect(ExtractStart.mock.calls[0][0]).toBeInstanceOf(workspace.ExtractRequest);
     expect(ExtractStart.mock.calls[0][0]).toEqual({ objects: ['deals'], fresh: false, full: true });
 
-    const s = { rate_per_10s: 100, search_rate: 4, concurrency: 6, database_path: '', full_run_every_days: 7, source: 'hubspot', objects: [], api_version: '', history_types: [] };
+    const s = { rate_per_10s: 100, search_rate: 4, concurrency: 6, database_path: '', full_run_every_days: 7, source: 'hubspot', objects: [], api_version: '', history_types: [], economy: '' };
     await saveSettings(s);
     expect(Save.mock.calls[0][0]).toBeInstanceOf(settings.Settings);
   });

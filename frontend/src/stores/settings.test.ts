@@ -4,7 +4,7 @@ import { SettingsStore } from './settings.svelte';
 
 afterEach(() => vi.unstubAllGlobals());
 
-const defaults = { rate_per_10s: 100, search_rate: 4, concurrency: 6, database_path: '', full_run_every_days: 7, source: 'hubspot', objects: null, api_version: '' };
+const defaults = { rate_per_10s: 100, search_rate: 4, concurrency: 6, database_path: '', full_run_every_days: 7, source: 'hubspot', objects: null, api_version: '', economy: '' };
 const versions = [
   { value: '', label: '2026-09 (current, recommended)' },
   { value: 'legacy', label: 'Legacy v3/v4 paths (for support cases)' },

@@ -15,7 +15,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const saved = { rate_per_10s: 100, search_rate: 4, concurrency: 6, database_path: '/data/chosen.db', full_run_every_days: 7, source: 'hubspot', objects: null, api_version: '' };
+const saved = { rate_per_10s: 100, search_rate: 4, concurrency: 6, database_path: '/data/chosen.db', full_run_every_days: 7, source: 'hubspot', objects: null, api_version: '', economy: '' };
 
 /** The API versions the backend offers (workspace.SettingsService.APIVersions). */
 const versions = [
@@ -103,6 +103,23 @@ describe('Settings', () => {
     save.click();
     await vi.waitFor(() => expect(Save).toHaveBeenCalledTimes(1));
     expect(Save.mock.calls[0][0]).toMatchObject({ api_version: 'legacy', rate_per_10s: 100 });
+  });
+
+  it('offers the fastest plan by default, and saves fewest calls when chosen', async () => {
+    const Save = vi.fn(async (s: unknown) => s);
+    const el = await settingsScreen('/data/chosen.db', 'settings', false, {}, Save);
+    const select = el.querySelector<HTMLSelectElement>('[data-testid="settings-economy"]')!;
+    expect([...select.options].map((o) => [o.value, o.textContent])).toEqual([
+      ['', 'Fastest (recommended)'],
+      ['calls', 'Fewest calls'],
+    ]);
+    expect(select.value).toBe('');
+    select.value = 'calls';
+    select.dispatchEvent(new Event('change'));
+    flushSync();
+    el.querySelector<HTMLButtonElement>('[data-testid="settings-save"]')!.click();
+    await vi.waitFor(() => expect(Save).toHaveBeenCalledTimes(1));
+    expect(Save.mock.calls[0][0]).toMatchObject({ economy: 'calls' });
   });
 
   it.each([

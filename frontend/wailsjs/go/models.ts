@@ -25,6 +25,8 @@ export namespace extract {
 	export class Estimate {
 	    calls: number;
 	    seconds: number;
+	    economy: string;
+	    split: Record<string, number>;
 	    ratePer10s: number;
 	    types: TypeEstimate[];
 	    complete: boolean;
@@ -37,6 +39,8 @@ export namespace extract {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.calls = source["calls"];
 	        this.seconds = source["seconds"];
+	        this.economy = source["economy"];
+	        this.split = source["split"];
 	        this.ratePer10s = source["ratePer10s"];
 	        this.types = this.convertValues(source["types"], TypeEstimate);
 	        this.complete = source["complete"];
@@ -120,6 +124,7 @@ export namespace settings {
 	    objects: string[];
 	    api_version: string;
 	    history_types: string[];
+	    economy: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -136,6 +141,7 @@ export namespace settings {
 	        this.objects = source["objects"];
 	        this.api_version = source["api_version"];
 	        this.history_types = source["history_types"];
+	        this.economy = source["economy"];
 	    }
 	}
 	export class TokenStatus {

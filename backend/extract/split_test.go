@@ -1,0 +1,225 @@
+package extract
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"hubextract/backend/fakehub"
+	"hubextract/backend/hubspot"
+	"hubextract/backend/store"
+	"hubextract/backend/testkit"
+)
+
+// TestPlanSplit: the planner's decisions on typical accounts.
+func TestPlanSplit(t *testing.T) {
+	rates := budgets{General: hubspot.SustainedRate(100), Search: hubspot.SustainedSearchRate(0), RTT: 300 * time.Millisecond, Other: 40}
+	z := func(name string, n int64) sizing {
+		return sizing{Type: name, Records: n, PageSize: 100, Splittable: true, Chunks: 1, Inline: 1}
+	}
+	lopsided := []sizing{z("contacts", 20_000), z("emails", 12_000), z("deals", 8_000), z("calls", 7_000), z("notes", 6_000), z("companies", 5_000)}
+	tests := []struct {
+		name    string
+		sizes   []sizing
+		economy Economy
+		check   func(t *testing.T, p splitPlan)
+	}{
+		{"calls economy moves nothing", lopsided, EconomyCalls, func(t *testing.T, p splitPlan) {
+			if len(p.Moved) != 0 || p.Calls != p.Minimum {
+				t.Errorf("moved %v, %d calls of %d", p.Moved, p.Calls, p.Minimum)
+			}
+		}},
+		{"a lopsided account goes below the naive floor", lopsided, EconomyTime, func(t *testing.T, p splitPlan) {
+			if p.Moved["contacts"] == 0 || p.Seconds > 0.8*p.NaiveSeconds {
+				t.Errorf("moved %v: %.1f s against %.1f s", p.Moved, p.Seconds, p.NaiveSeconds)
+			}
+			// The largest list part left is the one that still fits.
+			if left := 20_000 - p.Moved["contacts"]; float64(left/100)*0.3 > p.Seconds {
+				t.Errorf("contacts keeps %d records for its list: %.1f s of pages, plan %.1f s", left, float64(left/100)*0.3, p.Seconds)
+			}
+			if p.Calls > p.Minimum*11/10 {
+				t.Errorf("%d calls, minimum %d", p.Calls, p.Minimum)
+			}
+		}},
+		{"small types stay whole", []sizing{z("contacts", 1_500), z("deals", 300)}, EconomyTime, func(t *testing.T, p splitPlan) {
+			if len(p.Moved) != 0 {
+				t.Errorf("moved %v", p.Moved)
+			}
+		}},
+		{"history is not splittable", []sizing{{Type: "contacts", Records: 30_000, PageSize: 50, Chunks: 1, Inline: 1}}, EconomyTime,
+			func(t *testing.T, p splitPlan) {
+				if len(p.Moved) != 0 {
+					t.Errorf("moved %v", p.Moved)
+				}
+			}},
+		{"two searches a page still pay", []sizing{{Type: "contacts", Records: 50_000, PageSize: 100, Splittable: true, Chunks: 2, Inline: 1}},
+			EconomyTime, func(t *testing.T, p splitPlan) {
+				if p.Calls > p.Minimum*11/10 || p.Moved["contacts"] == 0 {
+					t.Errorf("moved %v: %d calls, minimum %d", p.Moved, p.Calls, p.Minimum)
+				}
+			}},
+		// Four searches a page and three association reads per 1,000
+		// cost more than the 10% the time economy may add for the few
+		// seconds they would save: the plan keeps to the list.
+		{"dear ranges are not bought", []sizing{{Type: "contacts", Records: 50_000, PageSize: 100, Splittable: true, Chunks: 4, Inline: 3}},
+			EconomyTime, func(t *testing.T, p splitPlan) {
+				if p.Calls > p.Minimum*11/10 {
+					t.Errorf("moved %v: %d calls, minimum %d", p.Moved, p.Calls, p.Minimum)
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := planSplit(tt.sizes, rates, tt.economy)
+			t.Log(p.describe())
+			tt.check(t, p)
+		})
+	}
+}
+
+// splitCfg is an account with one dominant type, HubSpot's latency, and
+// HubSpot's limits, on the virtual clock.
+var splitCfg = fakehub.Config{Sizes: map[string]int{"contacts": 6_000, "companies": 400, "deals": 700},
+	Latency: 250 * time.Millisecond, Jitter: 100 * time.Millisecond, RatePer10s: 100, SearchRatePerSec: 5}
+
+var splitObjects = []string{"contacts", "companies", "deals"}
+
+// TestSplitReadsWhatASequentialRunReads: with the time economy the
+// dominant type is cut into search ranges; the data (every id, property
+// and association pair) is exactly what the calls economy's list walks
+// read and the fake holds, in calls within 10% of the minimum. (The
+// virtual clock adds concurrent sleeps up, so the time gained is measured
+// by `hubextract bench` and the demo, not here.)
+func TestSplitReadsWhatASequentialRunReads(t *testing.T) {
+	run := func(economy Economy) (Result, string, *fakehub.Server) {
+		f := newFixture(t, splitCfg)
+		db := testkit.OpenDB(t)
+		res := f.run(t.Context(), db, Options{Objects: splitObjects, Economy: economy})
+		if res.Status != store.StatusSucceeded || len(res.Warnings) > 0 {
+			t.Fatalf("%s: %s %s %q", economy, res.Status, res.Error, res.Warnings)
+		}
+		checkTruth(t, db, f.fake.Truth(), splitObjects)
+		return res, pairsDump(t, db), f.fake
+	}
+	calls, want, _ := run(EconomyCalls)
+	timed, got, fake := run(EconomyTime)
+	if got != want {
+		t.Error("the split run's records or pairs differ from the list walks'")
+	}
+	if calls.APICalls != calls.MinimumCalls || !strings.Contains(calls.Plan, "every type through its list pages") {
+		t.Errorf("calls economy: %d calls, minimum %d; %q", calls.APICalls, calls.MinimumCalls, calls.Plan)
+	}
+	if n := fake.Stats().ByType["search contacts"]; n < 10 || !strings.Contains(timed.Plan, "contacts:") {
+		t.Errorf("time economy: %d contacts searches; plan %q", n, timed.Plan)
+	}
+	if float64(timed.APICalls) > 1.1*float64(timed.MinimumCalls) {
+		t.Errorf("time economy: %d calls, minimum %d", timed.APICalls, timed.MinimumCalls)
+	}
+	t.Logf("calls economy: %d calls; time economy: %d calls (minimum %d); %s", calls.APICalls, timed.APICalls, timed.MinimumCalls, timed.Plan)
+}
+
+// TestSplitRangesResume: a split run cancelled while its ranges read
+// resumes each range (and the list walk) where it stopped, with the same
+// ranges, and ends with exactly the data of an uninterrupted run.
+func TestSplitRangesResume(t *testing.T) {
+	ref := newFixture(t, splitCfg)
+	refDB := testkit.OpenDB(t)
+	res := ref.run(t.Context(), refDB, Options{Objects: splitObjects})
+	if res.Status != store.StatusSucceeded || !strings.Contains(res.Plan, "contacts:") {
+		t.Fatalf("reference run: %s %s; plan %q", res.Status, res.Error, res.Plan)
+	}
+	want := pairsDump(t, refDB)
+	// k pages saved after the split was: while the ranges read.
+	for _, k := range []int64{1, 4, 9} {
+		t.Run(fmt.Sprint(k, " pages into the ranges"), func(t *testing.T) {
+			f := newFixture(t, splitCfg)
+			db := testkit.OpenDB(t)
+			ctx, cancel := context.WithCancel(t.Context())
+			var saved atomic.Int64
+			first := f.run(ctx, db, Options{Objects: splitObjects, pageSaved: func() {
+				var split int
+				if err := db.SQL().QueryRow(`SELECT count(*) FROM checkpoints WHERE stream LIKE '%:range:%'`).Scan(&split); err != nil {
+					t.Error(err)
+				}
+				if split > 0 && saved.Add(1) == k {
+					cancel()
+				}
+			}})
+			cancel()
+			ranges := rangeCheckpoints(t, db, first.ID)
+			if first.Status != store.StatusCancelled || len(ranges) == 0 {
+				t.Fatalf("first run %s with ranges %v: want cancelled while ranges read", first.Status, ranges)
+			}
+			second := f.run(t.Context(), db, Options{Objects: splitObjects})
+			if second.Status != store.StatusSucceeded || second.ResumedFrom != first.ID {
+				t.Fatalf("second run %s (%s), resumed from %d", second.Status, second.Error, second.ResumedFrom)
+			}
+			after := rangeCheckpoints(t, db, second.ID)
+			for key := range ranges {
+				if !after[key] {
+					t.Errorf("range %s of the first run is not done by the second (%v)", key, after)
+				}
+			}
+			if len(after) != len(ranges) {
+				t.Errorf("the second run has ranges %v, the first %v: want the same", after, ranges)
+			}
+			if got := pairsDump(t, db); got != want {
+				t.Error("the resumed database differs from an uninterrupted run's")
+			}
+			checkTruth(t, db, f.fake.Truth(), splitObjects)
+		})
+	}
+}
+
+// rangeCheckpoints are a run's range checkpoints, by key, with whether
+// each is done.
+func rangeCheckpoints(t *testing.T, db *store.DB, runID int64) map[string]bool {
+	t.Helper()
+	cps, err := db.Checkpoints(t.Context(), runID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, cp := range cps {
+		if strings.Contains(cp.Stream, ":range:") {
+			out[cp.Stream] = cp.Done
+		}
+	}
+	return out
+}
+
+// pairsDump renders every record and association pair (not the pairs'
+// types: a list names them, the association read gives their ids).
+func pairsDump(t *testing.T, db *store.DB) string {
+	t.Helper()
+	var b strings.Builder
+	rows, err := db.SQL().Query(`SELECT object_type, id, properties, archived FROM records ORDER BY object_type, length(id), id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var typ, id, props string
+		var archived bool
+		if err := rows.Scan(&typ, &id, &props, &archived); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "R %s %s %t %s\n", typ, id, archived, props)
+	}
+	rows.Close()
+	rows, err = db.SQL().Query(`SELECT from_type, from_id, to_type, to_id FROM associations ORDER BY 1, 2, 3, 4`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var ft, fid, tt, tid string
+		if err := rows.Scan(&ft, &fid, &tt, &tid); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "A %s %s %s %s\n", ft, fid, tt, tid)
+	}
+	rows.Close()
+	return b.String()
+}
