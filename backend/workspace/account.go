@@ -101,7 +101,7 @@ func (w *Workspace) current() (*account, error) {
 	}
 	w.mu.Unlock()
 	// Outside the lock: a keychain may take its time (it can ask the user).
-	token, st, err := w.tokens.Load()
+	token, st, err := w.keys().Load()
 	if err != nil {
 		return nil, fmt.Errorf("read the saved key: %w", err)
 	}
@@ -141,7 +141,7 @@ func (s *ConnectionService) Disconnect() (Status, error) {
 	if s.w.Busy() {
 		return Status{}, ErrBusy
 	}
-	if err := s.w.tokens.Forget(); err != nil {
+	if err := s.w.keys().Forget(); err != nil {
 		return Status{}, err
 	}
 	s.w.mu.Lock()

@@ -201,7 +201,7 @@ func (s *ConnectionService) Test(token string) (Connection, error) {
 	if !res.OK {
 		return res, nil
 	}
-	st, err := w.tokens.Save(token)
+	st, err := w.saveKey(token, res.Account)
 	if err != nil {
 		return res, err
 	}

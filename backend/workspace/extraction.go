@@ -23,6 +23,8 @@ type ExtractRequest struct {
 	// Full reads every selected type in full, not only what changed since
 	// the last run.
 	Full bool `json:"full"`
+	// Scheduled: the scheduled refresh started it (never the window).
+	Scheduled bool `json:"-"`
 }
 
 // Summary is how an extraction ended, for the Extract screen's end view.
@@ -125,6 +127,11 @@ func (w *Workspace) runExtraction(ctx context.Context, j *job, objects []string,
 		defer close(flushed)
 		j.batch.run(UpdateInterval, stop)
 	}()
+	if err := w.checkKeyAccount(ctx, acct, db); err != nil {
+		close(stop)
+		<-flushed
+		return Summary{}, err
+	}
 	cfg := w.settings()
 	res, err := extract.Run(ctx, db, extract.Options{
 		Client:      acct.client,
@@ -140,6 +147,9 @@ func (w *Workspace) runExtraction(ctx context.Context, j *job, objects []string,
 	})
 	close(stop)
 	<-flushed
+	if req.Scheduled {
+		err = w.scheduledOutcome(context.WithoutCancel(ctx), db, res, err)
+	}
 	if err != nil {
 		return Summary{}, fmt.Errorf("extraction: %w", err)
 	}

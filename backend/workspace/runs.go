@@ -16,8 +16,9 @@ type Run struct {
 	StartedAt  string   `json:"startedAt"`  // RFC 3339
 	FinishedAt string   `json:"finishedAt"` // "" while running
 	Seconds    float64  `json:"seconds"`
-	Status     string   `json:"status"` // running, succeeded, partial, failed, cancelled
-	Mode       string   `json:"mode"`   // full, incremental
+	Status     string   `json:"status"`  // running, succeeded, partial, failed, cancelled
+	Mode       string   `json:"mode"`    // full, incremental
+	Trigger    string   `json:"trigger"` // manual, scheduled
 	Objects    []string `json:"objects"`
 	Records    int64    `json:"records"` // records written, over the object streams
 	APICalls   int64    `json:"apiCalls"`
@@ -48,7 +49,7 @@ type Stream struct {
 func runOf(r store.Run) Run {
 	out := Run{
 		ID: r.ID, StartedAt: timeText(r.StartedAt), FinishedAt: timeText(r.FinishedAt), Status: r.Status,
-		Mode: r.Mode, Objects: nonNil(r.Objects), APICalls: r.APICalls, Retries: r.Retries, Error: r.Error,
+		Mode: r.Mode, Trigger: r.Trigger, Objects: nonNil(r.Objects), APICalls: r.APICalls, Retries: r.Retries, Error: r.Error,
 		Warnings: nonNil(r.Warnings), Streams: []Stream{},
 	}
 	if !r.FinishedAt.IsZero() {

@@ -26,6 +26,7 @@ import (
 	"hubextract/backend/demo"
 	"hubextract/backend/extract"
 	"hubextract/backend/hubspot"
+	"hubextract/backend/schedule"
 	"hubextract/backend/settings"
 	"hubextract/backend/store"
 )
@@ -42,6 +43,9 @@ type Config struct {
 	// Logger receives the clients' warnings (retries, failures); nil is
 	// slog's default, the app's log.
 	Logger *slog.Logger
+	// ScheduleClock, when set, paces the scheduled refresh and the loop is
+	// not started (a test steps it); nil: the real clock, running.
+	ScheduleClock clock.Clock
 }
 
 // Window events, colon-namespaced.
@@ -74,7 +78,7 @@ type Workspace struct {
 	base   context.Context // ends when the workspace closes
 	stop   context.CancelFunc
 	paths  settings.Paths
-	file   settings.File
+	file   settings.SettingsStore // settings.json, or the current account's
 	tokens *settings.Tokens
 	sample demo.Options
 	apiURL string
@@ -88,6 +92,8 @@ type Workspace struct {
 	cfg         settings.Settings
 	warning     string // why settings.json could not be used
 	tokenStatus settings.TokenStatus
+	account     *settings.Account // the current account; nil: the folder's own, or none yet
+	refresh     *schedule.Loop    // the scheduled refresh while the app is open
 	db          *store.DB
 	hub         *demo.Hub
 	accounts    map[accountKey]*account // one client per account, for the workspace's life
@@ -104,6 +110,7 @@ type Workspace struct {
 	Records    *RecordsService
 	Export     *ExportService
 	Settings   *SettingsService
+	Accounts   *AccountsService
 }
 
 // job is a running extraction or export.
@@ -135,6 +142,12 @@ func Open(cfg Config) (*Workspace, error) {
 	if w.apiURL == "" {
 		w.apiURL = hubspot.DefaultBaseURL
 	}
+	// The current account's settings and key (settings.Paths.Place).
+	if pl, err := cfg.Paths.Place(""); err == nil {
+		w.file, w.tokens, w.account = pl.Store, pl.Tokens, pl.Account
+	} else {
+		w.warning = err.Error()
+	}
 	s, err := w.file.Load()
 	var corrupt *settings.CorruptError
 	switch {
@@ -152,12 +165,14 @@ func Open(cfg Config) (*Workspace, error) {
 	w.tokenStatus = st
 	w.Connection, w.Extract, w.Runs = &ConnectionService{w}, &ExtractService{w}, &RunsService{w}
 	w.Records, w.Export, w.Settings = &RecordsService{w}, &ExportService{w}, &SettingsService{w}
+	w.Accounts = &AccountsService{w}
+	w.startScheduler(cfg.ScheduleClock)
 	return w, nil
 }
 
 // Services are the objects the window binds.
 func (w *Workspace) Services() []any {
-	return []any{w.Connection, w.Extract, w.Runs, w.Records, w.Export, w.Settings}
+	return []any{w.Connection, w.Extract, w.Runs, w.Records, w.Export, w.Settings, w.Accounts}
 }
 
 // SetEmitter sends the workspace's events to e from now on (the window

@@ -330,7 +330,7 @@ func TestConnection(t *testing.T) {
 		t.Fatalf("extract with the saved key: %+v, %v", sum.Run, err)
 	}
 	path := st.Database.Path
-	for _, f := range []string{path, path + "-wal", w.file.Path()} {
+	for _, f := range []string{path, path + "-wal", w.paths.File().Path(), filepath.Join(w.paths.Dir, "accounts.json")} {
 		b, err := os.ReadFile(f)
 		if err != nil && !os.IsNotExist(err) {
 			t.Fatal(err)
@@ -415,7 +415,7 @@ func TestSettingsSaveAndSwitchDatabase(t *testing.T) {
 	if err != nil || st.Database.Path != s.DatabasePath {
 		t.Errorf("database after the change: %+v, %v", st.Database, err)
 	}
-	loaded, err := (settings.File{Dir: filepath.Dir(w.file.Path())}).Load()
+	loaded, err := w.file.Load()
 	if err != nil || loaded.DatabasePath != s.DatabasePath {
 		t.Errorf("saved settings %+v, %v", loaded, err)
 	}
