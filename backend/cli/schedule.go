@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"hubextract/backend/hubspot"
@@ -151,29 +150,9 @@ func showSchedule(ctx context.Context, env *Env, inst schedule.Installer, acct s
 }
 
 // refreshJob is the job that refreshes acct while the app is closed, run by
-// this very program; the app's folder goes with it when it is not the
-// default one.
+// this very program.
 func refreshJob(acct settings.Account, spec schedule.Spec, baseURL string) (schedule.Job, error) {
-	exe, err := os.Executable()
-	if err == nil {
-		exe, err = filepath.EvalSymlinks(exe)
-	}
-	if err != nil {
-		return schedule.Job{}, fmt.Errorf("find this program: %w", err)
-	}
-	env := map[string]string{}
-	if d := os.Getenv(settings.EnvConfigDir); d != "" {
-		abs, err := filepath.Abs(d)
-		if err != nil {
-			return schedule.Job{}, err
-		}
-		env[settings.EnvConfigDir] = abs
-	}
-	var extra []string
-	if baseURL != "" {
-		extra = []string{"--base-url", baseURL}
-	}
-	return schedule.RefreshJob(acct.ID, acct.Label(), exe, env, extra, spec), nil
+	return schedule.RefreshJob(acct.ID, acct.Label(), spec, os.Getenv(settings.EnvConfigDir), baseURL)
 }
 
 // removeJob takes acct's job for when the app is closed out of this

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -229,15 +231,32 @@ func (j Job) LaunchdPlist() (string, error) {
 	return b.String(), nil
 }
 
-// RefreshJob is the job that refreshes HubSpot account id while the app is
-// closed: exe (the hubextract program, a full path) runs
-// `extract --account ID --scheduled` with extra arguments after, and env.
-func RefreshJob(id int64, label, exe string, env map[string]string, extra []string, spec Spec) Job {
-	ids := strconv.FormatInt(id, 10)
-	return Job{
-		Name:    "hubextract-refresh-" + ids,
-		Title:   "HubSpot Extractor: scheduled refresh of " + label,
-		Command: append([]string{exe, "extract", "--account", ids, "--scheduled"}, extra...),
-		Env:     env, Spec: spec,
+// RefreshJob is the job that refreshes HubSpot account id (label names it
+// for the user) while the app is closed: this very program runs
+// `extract --account ID --scheduled`, with the app's folder when it is not
+// the default one (configDir, "" for the default) and the HubSpot address
+// when it is not HubSpot's own (baseURL, "" for HubSpot's).
+func RefreshJob(id int64, label string, spec Spec, configDir, baseURL string) (Job, error) {
+	exe, err := os.Executable()
+	if err == nil {
+		exe, err = filepath.EvalSymlinks(exe)
 	}
+	if err != nil {
+		return Job{}, fmt.Errorf("find this program: %w", err)
+	}
+	env := map[string]string{}
+	if configDir != "" {
+		abs, err := filepath.Abs(configDir)
+		if err != nil {
+			return Job{}, err
+		}
+		env["HUBEXTRACT_CONFIG_DIR"] = abs
+	}
+	ids := strconv.FormatInt(id, 10)
+	cmd := []string{exe, "extract", "--account", ids, "--scheduled"}
+	if baseURL != "" {
+		cmd = append(cmd, "--base-url", baseURL)
+	}
+	return Job{Name: "hubextract-refresh-" + ids, Title: "HubSpot Extractor: scheduled refresh of " + label,
+		Command: cmd, Env: env, Spec: spec}, nil
 }
