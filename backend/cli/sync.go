@@ -11,7 +11,7 @@ import (
 	"hubextract/backend/settings"
 )
 
-const syncUsage = "hubextract sync [--db PATH] [--to postgres://USER:PASSWORD@HOST:5432/DATABASE | --to-env NAME] [--schema NAME]\n\n" +
+const syncUsage = "hubextract sync [--db PATH] [--account NAME_OR_ID] [--to postgres://USER:PASSWORD@HOST:5432/DATABASE | --to-env NAME] [--schema NAME]\n\n" +
 	"Sends what the database changed since the last sync to a PostgreSQL team database (everything, the\n" +
 	"first time): one table per type with typed columns, association tables, owners, pipelines, runs.\n" +
 	"Without --to or --to-env, the team database set up in the app's Settings is used. --to-env reads\n" +
@@ -71,7 +71,7 @@ func runSync(ctx context.Context, env *Env, args []string) int {
 		}
 	}
 	if *schema == "" {
-		*schema = pl.cfg.TeamDB.Schema
+		*schema = pl.cfg.TeamDBSchema
 	}
 	path, err := pl.database(env, *dbPath)
 	if err != nil {
@@ -105,14 +105,14 @@ func runSync(ctx context.Context, env *Env, args []string) int {
 	return exitOK
 }
 
-// settingsURL is the team database set up in the app, its password from
-// the keychain.
+// settingsURL is the account's team database as set up in the app, its
+// password from the keychain (beside the account's key).
 func settingsURL(pl place) (string, error) {
-	team := pl.cfg.TeamDB
+	team := pl.cfg.Team()
 	if team.URL == "" {
 		return "", errors.New("no team database: pass --to URL or --to-env NAME, or set one up in the app's Settings")
 	}
-	password, _, err := settings.TeamDBPasswords(pl.paths.Dir).Load()
+	password, _, err := settings.TeamDBPasswords(pl.at.Tokens).Load()
 	if err != nil {
 		return "", err
 	}

@@ -232,24 +232,26 @@ func number(v *string) (parquet.Value, bool) {
 	return parquet.DoubleValue(f), true
 }
 
-func datetime(v *string) (parquet.Value, bool) {
+// moment reads a datetime or date property's text.
+func moment(v *string) (time.Time, bool) {
 	s, ok := typed(v)
 	if !ok {
-		return parquet.Value{}, false
+		return time.Time{}, false
 	}
-	t, ok := ParseTime(s)
+	return ParseTime(s)
+}
+
+func datetime(v *string) (parquet.Value, bool) {
+	t, ok := moment(v)
 	if !ok {
 		return parquet.Value{}, false
 	}
 	return parquet.Int64Value(t.UnixMilli()), true
 }
 
+// date is the day a date property names, as days since 1970-01-01.
 func date(v *string) (parquet.Value, bool) {
-	s, ok := typed(v)
-	if !ok {
-		return parquet.Value{}, false
-	}
-	t, ok := ParseTime(s)
+	t, ok := moment(v)
 	if !ok {
 		return parquet.Value{}, false
 	}

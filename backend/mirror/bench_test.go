@@ -38,8 +38,7 @@ func benchDB(b *testing.B, n int) *store.DB {
 		var links []store.Association
 		for i := start; i < start+page && i <= n; i++ {
 			recs = append(recs, benchRecord(i, 0))
-			links = append(links, store.Association{FromType: "contacts", FromID: fmt.Sprint(i),
-				ToType: "companies", ToID: fmt.Sprint(i % 1000), Types: []store.AssocType{{Category: "HUBSPOT_DEFINED", TypeID: 1}}})
+			links = append(links, benchLink(i, i%1000))
 		}
 		if err := db.TransactionContext(ctx, func(tx *store.Tx) error {
 			if err := tx.UpsertRecords(ctx, 1, recs); err != nil {
@@ -51,6 +50,12 @@ func benchDB(b *testing.B, n int) *store.DB {
 		}
 	}
 	return db
+}
+
+// benchLink associates contact i with company to.
+func benchLink(i, to int) store.Association {
+	return store.Association{FromType: "contacts", FromID: fmt.Sprint(i), ToType: "companies", ToID: fmt.Sprint(to),
+		Types: []store.AssocType{{Category: "HUBSPOT_DEFINED", TypeID: 1}}}
 }
 
 func benchRecord(i, edit int) store.Record {
@@ -109,8 +114,7 @@ func BenchmarkSyncIncremental(b *testing.B) {
 		var links []store.Association
 		for i := edit; i <= *benchRecords; i += 100 {
 			recs = append(recs, benchRecord(i, edit))
-			links = append(links, store.Association{FromType: "contacts", FromID: fmt.Sprint(i),
-				ToType: "companies", ToID: fmt.Sprint((i + edit) % 1000)})
+			links = append(links, benchLink(i, (i+edit)%1000))
 		}
 		if err := db.TransactionContext(ctx, func(tx *store.Tx) error {
 			if err := tx.UpsertRecords(ctx, 2, recs); err != nil {

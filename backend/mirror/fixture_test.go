@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
+	"hubextract/backend/export"
 	"hubextract/backend/store"
 )
 
@@ -256,31 +258,9 @@ func checkPairs(t testing.TB, ctx context.Context, db *store.DB, conn *pgx.Conn,
 			t.Fatal(rows.Err())
 		}
 	}
-	if !mapsEqual(got, want) {
-		t.Errorf("association pairs in the mirror %v, stored %v", slices.Sorted(keys(got)), slices.Sorted(keys(want)))
+	if !maps.Equal(got, want) {
+		t.Errorf("association pairs in the mirror %v, stored %v", slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want)))
 	}
-}
-
-func keys(m map[string]bool) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
-}
-
-func mapsEqual(a, b map[string]bool) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k := range a {
-		if !b[k] {
-			return false
-		}
-	}
-	return true
 }
 
 func deref(v *string) any {
@@ -322,10 +302,10 @@ func sameValue(pgType string, got any, stored *string) bool {
 		g, ok := new(big.Rat).SetString(strings.Trim(string(f), `"`))
 		return ok && g.Cmp(want) == 0
 	case "timestamptz":
-		want, ok := parseTime(s)
+		want, ok := export.ParseTime(s)
 		return (!ok && got == nil) || (ok && sameTime(got, want))
 	case "date":
-		want, ok := parseTime(s)
+		want, ok := export.ParseTime(s)
 		g, isTime := got.(time.Time)
 		return (!ok && got == nil) || (ok && isTime && g.Format("2006-01-02") == want.Format("2006-01-02"))
 	case "boolean":

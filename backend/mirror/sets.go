@@ -94,13 +94,9 @@ func (m *mirror) sendPipelines(ctx context.Context, tx pgx.Tx, typ string) error
 		for _, s := range p.Stages {
 			meta := s.Metadata
 			if meta == nil {
-				meta = map[string]string{}
+				meta = map[string]string{} // jsonb {}, not null
 			}
-			body, err := json.Marshal(meta)
-			if err != nil {
-				return err
-			}
-			stages = append(stages, []any{typ, p.ID, s.ID, s.Label, int32(s.DisplayOrder), s.Archived, string(body)})
+			stages = append(stages, []any{typ, p.ID, s.ID, s.Label, int32(s.DisplayOrder), s.Archived, meta})
 		}
 	}
 	where, args := "object_type = $1", []any{typ}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
+
+	"hubextract/backend/export"
 )
 
 // value turns a HubSpot property value (text, as HubSpot sends it) into
@@ -33,13 +35,13 @@ func value(pgType string, v *string) (out any, ok bool) {
 		}
 		return n, true
 	case "timestamptz":
-		t, ok := parseTime(s)
+		t, ok := export.ParseTime(s)
 		if !ok {
 			return nil, false
 		}
 		return t, true
 	case "date":
-		t, ok := parseTime(s)
+		t, ok := export.ParseTime(s)
 		if !ok {
 			return nil, false
 		}
@@ -52,21 +54,6 @@ func value(pgType string, v *string) (out any, ok bool) {
 		return b, true
 	}
 	return s, true
-}
-
-// parseTime reads the ways HubSpot writes a moment: RFC 3339 (the v3
-// APIs), a bare date (date properties), or unix milliseconds (older
-// properties and the v1 APIs). Times are UTC.
-func parseTime(s string) (time.Time, bool) {
-	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return time.UnixMilli(ms).UTC(), true
-	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), true
-		}
-	}
-	return time.Time{}, false
 }
 
 // moment is a stored time as a column value: NULL when unknown.

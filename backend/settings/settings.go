@@ -72,8 +72,10 @@ type Settings struct {
 	// "" or "time" (fastest: part of the largest types through search
 	// ranges), "calls" (fewest calls: list pages only).
 	Economy string `json:"economy"`
-	// TeamDB is the team database the extracted data is mirrored to.
-	TeamDB TeamDB `json:"team_db"`
+	// The team database the extracted data is mirrored to (see TeamDB).
+	TeamDBURL          string `json:"team_db_url,omitempty"`
+	TeamDBSchema       string `json:"team_db_schema,omitempty"`
+	TeamDBSyncAfterRun bool   `json:"team_db_sync_after_run,omitempty"`
 }
 
 // Limits of the numeric settings.
@@ -137,7 +139,7 @@ func (s Settings) Validate() error {
 		}
 		seen[t] = true
 	}
-	problems = append(problems, s.TeamDB.problems()...)
+	problems = append(problems, s.Team().problems()...)
 	if s.DatabasePath != "" {
 		if !filepath.IsAbs(s.DatabasePath) {
 			problems = append(problems, fmt.Sprintf("the database location must be a full path, not %q", s.DatabasePath))

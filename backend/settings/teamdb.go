@@ -4,21 +4,33 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"path/filepath"
 	"strings"
 )
 
 // TeamDB is the team database (the PostgreSQL mirror) as Settings keeps
 // it: the URL without its password, which is kept apart like the HubSpot
-// key (TeamDBPasswords), so that settings.json holds no secret.
+// key (TeamDBPasswords), so that settings.json holds no secret. Settings
+// keeps its fields flat (TeamDB*), which the window's models read as
+// optional.
 type TeamDB struct {
-	URL string `json:"url"` // postgres://USER@HOST:PORT/DATABASE; "" when none is set up
+	URL string // postgres://USER@HOST:PORT/DATABASE; "" when none is set up
 	// Schema is the PostgreSQL schema written to; "" is the mirror's
 	// default (hubspot).
-	Schema string `json:"schema"`
+	Schema string
 	// SyncAfterRun: every extraction that ends well syncs the team
 	// database.
-	SyncAfterRun bool `json:"sync_after_run"`
+	SyncAfterRun bool
+}
+
+// Team is the team database of s.
+func (s Settings) Team() TeamDB {
+	return TeamDB{URL: s.TeamDBURL, Schema: s.TeamDBSchema, SyncAfterRun: s.TeamDBSyncAfterRun}
+}
+
+// WithTeam is s with the team database t.
+func (s Settings) WithTeam(t TeamDB) Settings {
+	s.TeamDBURL, s.TeamDBSchema, s.TeamDBSyncAfterRun = t.URL, t.Schema, t.SyncAfterRun
+	return s
 }
 
 // maxSchemaName is PostgreSQL's identifier length in bytes.
@@ -80,9 +92,14 @@ func (t TeamDB) WithPassword(password string) (string, error) {
 	return u.String(), nil
 }
 
-// TeamDBPasswords keeps the team database's password of the settings
-// folder dir as the HubSpot key is kept: in the system keychain under an
-// item of its own, else in a 0600 file in a folder of its own.
-func TeamDBPasswords(dir string) *Tokens {
-	return &Tokens{Dir: filepath.Join(dir, "teamdb"), Account: "teamdb-password:" + filepath.Clean(dir)}
+// TeamDBPasswords keeps the team database's password of the account whose
+// HubSpot key key keeps (an account's, or the app folder's own), as the
+// key is kept: in the system keychain under an item of its own, else in a
+// 0600 file of its own beside the key's.
+func TeamDBPasswords(key *Tokens) *Tokens {
+	name := key.FileName
+	if name == "" {
+		name = "token"
+	}
+	return &Tokens{Dir: key.Dir, Account: key.Account + ":teamdb-password", FileName: "teamdb-password-" + name}
 }

@@ -53,8 +53,10 @@ func TestTeamDBValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := Defaults()
-			s.TeamDB = tt.team
+			s := Defaults().WithTeam(tt.team)
+			if s.Team() != tt.team {
+				t.Fatalf("settings keep %+v, not %+v", s.Team(), tt.team)
+			}
 			err := s.Validate()
 			if (tt.err == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.err)) {
 				t.Errorf("Validate: %v, want %q", err, tt.err)
@@ -66,9 +68,16 @@ func TestTeamDBValidate(t *testing.T) {
 // TestTeamDBPasswordApart: the team database's password is an item of its
 // own, never the HubSpot key's.
 func TestTeamDBPasswordApart(t *testing.T) {
-	dir := t.TempDir()
-	team, key := TeamDBPasswords(dir), NewTokens(dir)
-	if team.Account == key.Account || team.filePath() == key.filePath() {
-		t.Fatalf("team database password and HubSpot key share %q / %q", team.Account, team.filePath())
+	paths := Paths{Dir: t.TempDir()}
+	own, first, second := paths.Tokens(), paths.AccountTokens(1), paths.AccountTokens(2)
+	seen := map[string]bool{}
+	for _, key := range []*Tokens{own, first, second} {
+		team := TeamDBPasswords(key)
+		for _, id := range []string{team.Account, team.filePath(), key.Account, key.filePath()} {
+			if seen[id] {
+				t.Errorf("%q serves two secrets", id)
+			}
+			seen[id] = true
+		}
 	}
 }

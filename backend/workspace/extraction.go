@@ -97,6 +97,9 @@ func (s *ExtractService) Start(req ExtractRequest) (Summary, error) {
 	cancel()
 	close(j.done)
 	w.emit(EventExtractEnded, *snap)
+	if err == nil {
+		w.TeamDB.afterRun()
+	}
 	return sum, err
 }
 

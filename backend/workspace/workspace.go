@@ -111,6 +111,7 @@ type Workspace struct {
 	Export     *ExportService
 	Settings   *SettingsService
 	Accounts   *AccountsService
+	TeamDB     *TeamDatabaseService
 }
 
 // job is a running extraction or export.
@@ -167,12 +168,13 @@ func Open(cfg Config) (*Workspace, error) {
 	w.Records, w.Export, w.Settings = &RecordsService{w}, &ExportService{w}, &SettingsService{w}
 	w.Accounts = &AccountsService{w}
 	w.startScheduler(cfg.ScheduleClock)
+	w.TeamDB = &TeamDatabaseService{w: w}
 	return w, nil
 }
 
 // Services are the objects the window binds.
 func (w *Workspace) Services() []any {
-	return []any{w.Connection, w.Extract, w.Runs, w.Records, w.Export, w.Settings, w.Accounts}
+	return []any{w.Connection, w.Extract, w.Runs, w.Records, w.Export, w.Settings, w.Accounts, w.TeamDB}
 }
 
 // SetEmitter sends the workspace's events to e from now on (the window
@@ -417,7 +419,9 @@ func (s *SettingsService) Save(next settings.Settings) (settings.Settings, error
 	if err := extract.ValidateHistory(next.HistoryTypes); err != nil {
 		return s.w.settings(), &settings.InvalidError{Problems: []string{err.Error()}}
 	}
-	if err := s.w.apply(func(settings.Settings) settings.Settings { return next }); err != nil {
+	// The team database is saved by its own panel (TeamDatabaseService): a
+	// screen holding an older copy must not undo that.
+	if err := s.w.apply(func(cur settings.Settings) settings.Settings { return next.WithTeam(cur.Team()) }); err != nil {
 		return s.w.settings(), err
 	}
 	return s.w.settings(), nil
