@@ -9,6 +9,7 @@ import * as Export from '../../wailsjs/go/workspace/ExportService';
 import * as Records from '../../wailsjs/go/workspace/RecordsService';
 import * as Runs from '../../wailsjs/go/workspace/RunsService';
 import * as Settings from '../../wailsjs/go/workspace/SettingsService';
+import * as TeamDB from '../../wailsjs/go/workspace/TeamDatabaseService';
 import { settings, workspace } from '../../wailsjs/go/models';
 import type { extract as engine, main } from '../../wailsjs/go/models';
 import { EventsOn } from '../../wailsjs/runtime/runtime';
@@ -49,6 +50,9 @@ export type ExportRequest = workspace.ExportRequest;
 export type ExportResult = workspace.ExportResult;
 export type AppSettings = settings.Settings;
 export type APIVersionChoice = workspace.APIVersionChoice;
+export type TeamDatabase = workspace.TeamDatabase;
+export type TeamDatabaseRequest = workspace.TeamDatabaseRequest;
+export type TeamDBSync = workspace.TeamDBSync;
 
 /**
  * An "export:progress" event (workspace.ExportProgress). Wails generates
@@ -220,3 +224,19 @@ export const saveSettings = (s: Fields<AppSettings>): Promise<AppSettings> =>
   call(() => Settings.Save(settings.Settings.createFrom(s)));
 /** The HubSpot API versions Settings → Advanced offers, the recommended one first. */
 export const apiVersions = (): Promise<APIVersionChoice[]> => call(() => Settings.APIVersions());
+
+// --- team database ----------------------------------------------------------
+
+/** The team database (PostgreSQL mirror) as set up, and its last sync. */
+export const getTeamDatabase = (): Promise<TeamDatabase> => call(() => TeamDB.Get());
+/** Saves the form; a password in the URL or the field goes to the keychain, not the settings. */
+export const saveTeamDatabase = (req: Fields<TeamDatabaseRequest>): Promise<TeamDatabase> =>
+  call(() => TeamDB.Save(workspace.TeamDatabaseRequest.createFrom(req)));
+/** Connects with the form's values and says whether a sync could write there (it writes nothing). */
+export const testTeamDatabase = (req: Fields<TeamDatabaseRequest>): Promise<string> =>
+  call(() => TeamDB.Test(workspace.TeamDatabaseRequest.createFrom(req)));
+/** Sends what changed since the last sync; rejects with the sync's plain message. */
+export const syncTeamDatabase = (): Promise<TeamDBSync> => call(() => TeamDB.SyncNow());
+/** The end of any sync (one after an extraction included). */
+export const onTeamDatabaseSynced = (handler: (s: TeamDBSync) => void): (() => void) =>
+  on<TeamDBSync>('teamdb:synced', handler);

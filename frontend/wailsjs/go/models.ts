@@ -112,6 +112,29 @@ export namespace main {
 
 }
 
+export namespace schedule {
+	
+	export class Spec {
+	    kind: string;
+	    every_hours?: number;
+	    at?: string;
+	    when_closed?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Spec(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.every_hours = source["every_hours"];
+	        this.at = source["at"];
+	        this.when_closed = source["when_closed"];
+	    }
+	}
+
+}
+
 export namespace settings {
 	
 	export class Settings {
@@ -125,6 +148,9 @@ export namespace settings {
 	    api_version: string;
 	    history_types: string[];
 	    economy: string;
+	    team_db_url?: string;
+	    team_db_schema?: string;
+	    team_db_sync_after_run?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -142,6 +168,9 @@ export namespace settings {
 	        this.api_version = source["api_version"];
 	        this.history_types = source["history_types"];
 	        this.economy = source["economy"];
+	        this.team_db_url = source["team_db_url"];
+	        this.team_db_schema = source["team_db_schema"];
+	        this.team_db_sync_after_run = source["team_db_sync_after_run"];
 	    }
 	}
 	export class TokenStatus {
@@ -206,6 +235,84 @@ export namespace workspace {
 	        this.uiDomain = source["uiDomain"];
 	        this.dataHosting = source["dataHosting"];
 	    }
+	}
+	export class AccountInfo {
+	    id: number;
+	    name: string;
+	    label: string;
+	    database: string;
+	    current: boolean;
+	    schedule: schedule.Spec;
+	    scheduleText: string;
+	    jobInstalled: boolean;
+	    jobKind: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AccountInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.label = source["label"];
+	        this.database = source["database"];
+	        this.current = source["current"];
+	        this.schedule = this.convertValues(source["schedule"], schedule.Spec);
+	        this.scheduleText = source["scheduleText"];
+	        this.jobInstalled = source["jobInstalled"];
+	        this.jobKind = source["jobKind"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Accounts {
+	    list: AccountInfo[];
+	    sample: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Accounts(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.list = this.convertValues(source["list"], AccountInfo);
+	        this.sample = source["sample"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Ref {
 	    type: string;
@@ -567,6 +674,7 @@ export namespace workspace {
 	    excel: boolean;
 	    includeSensitive: boolean;
 	    replace: boolean;
+	    format?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ExportRequest(source);
@@ -581,6 +689,7 @@ export namespace workspace {
 	        this.excel = source["excel"];
 	        this.includeSensitive = source["includeSensitive"];
 	        this.replace = source["replace"];
+	        this.format = source["format"];
 	    }
 	}
 	export class ExportResult {
@@ -778,6 +887,7 @@ export namespace workspace {
 	    seconds: number;
 	    status: string;
 	    mode: string;
+	    trigger: string;
 	    objects: string[];
 	    records: number;
 	    apiCalls: number;
@@ -798,6 +908,7 @@ export namespace workspace {
 	        this.seconds = source["seconds"];
 	        this.status = source["status"];
 	        this.mode = source["mode"];
+	        this.trigger = source["trigger"];
 	        this.objects = source["objects"];
 	        this.records = source["records"];
 	        this.apiCalls = source["apiCalls"];
@@ -1003,6 +1114,20 @@ export namespace workspace {
 	
 	
 	
+	export class SkippedSlot {
+	    at: string;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SkippedSlot(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.at = source["at"];
+	        this.reason = source["reason"];
+	    }
+	}
 	export class Summary {
 	    run: Run;
 	    minimumCalls: number;
@@ -1192,6 +1317,109 @@ export namespace workspace {
 	
 	
 	
+	export class TeamDBSync {
+	    // Go type: time
+	    at: any;
+	    target: string;
+	    schema: string;
+	    changes: number;
+	    rows: number;
+	    seconds: number;
+	    error: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TeamDBSync(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.at = this.convertValues(source["at"], null);
+	        this.target = source["target"];
+	        this.schema = source["schema"];
+	        this.changes = source["changes"];
+	        this.rows = source["rows"];
+	        this.seconds = source["seconds"];
+	        this.error = source["error"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class TeamDatabase {
+	    url: string;
+	    schema: string;
+	    syncAfterRun: boolean;
+	    passwordSaved: boolean;
+	    passwordWhere: string;
+	    running: boolean;
+	    last?: TeamDBSync;
+	
+	    static createFrom(source: any = {}) {
+	        return new TeamDatabase(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.url = source["url"];
+	        this.schema = source["schema"];
+	        this.syncAfterRun = source["syncAfterRun"];
+	        this.passwordSaved = source["passwordSaved"];
+	        this.passwordWhere = source["passwordWhere"];
+	        this.running = source["running"];
+	        this.last = this.convertValues(source["last"], TeamDBSync);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class TeamDatabaseRequest {
+	    url: string;
+	    password: string;
+	    schema: string;
+	    syncAfterRun: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new TeamDatabaseRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.url = source["url"];
+	        this.password = source["password"];
+	        this.schema = source["schema"];
+	        this.syncAfterRun = source["syncAfterRun"];
+	    }
+	}
 	
 	
 	
