@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -48,11 +50,8 @@ func (db *DB) RecordsPage(ctx context.Context, q RecordQuery) ([]Record, *Cursor
 		limit = MaxPageSize
 	}
 	s := search{match: ftsQuery(q.Search)}
-	if s.match != "" {
-		var err error
-		if s.fromFTS, s.rowids, err = db.fewMatches(ctx, s.match); err != nil {
-			return nil, nil, fmt.Errorf("records page %s: search %q: %w", q.Type, q.Search, err)
-		}
+	if err := db.readMatches(ctx, &s, true); err != nil {
+		return nil, nil, fmt.Errorf("records page %s: search %q: %w", q.Type, q.Search, err)
 	}
 	// One row more than asked tells whether another page follows.
 	recs, err := db.pageRows(ctx, q.Type, s, q.After, limit+1)
@@ -74,9 +73,9 @@ func (db *DB) RecordsPage(ctx context.Context, q RecordQuery) ([]Record, *Cursor
 // pageRows reads up to n records after the cursor: first the dated ones,
 // then, once those run out, the undated ones.
 func (db *DB) pageRows(ctx context.Context, typ string, s search, after *Cursor, n int) ([]Record, error) {
-	if s.match != "" && s.fromFTS && s.rowids == "" {
-		var err error
-		if s.fromFTS, s.rowids, err = db.fewMatches(ctx, s.match); err != nil {
+	if s.match != "" && s.rowids == "" && s.all == nil {
+		// The plan s names (tests choose one).
+		if err := db.readMatches(ctx, &s, false); err != nil {
 			return nil, err
 		}
 	}
@@ -109,66 +108,80 @@ func (db *DB) pageRows(ctx context.Context, typ string, s search, after *Cursor,
 
 // search is a RecordsPage text filter and the plan chosen for it.
 type search struct {
-	match   string // FTS5 query; "" for none
-	fromFTS bool   // few matches: walk them instead of the type's index
-	// rowids are the matches (fromFTS) as a JSON array, read from
-	// records_fts once per page: a query of a long prefix costs tens of
-	// milliseconds at a million records each time it is run, and a page
-	// runs up to two queries.
-	rowids string
+	match string // FTS5 query; "" for none
+	// fromFTS: few matches (at most searchDriveLimit), read and sorted; else
+	// the type's index is walked in page order, each row tested against
+	// all. The matches are read from records_fts once per page (a query of
+	// a long prefix such as user12345@example costs tens of milliseconds at
+	// a million records each time it is run, and a page runs up to two
+	// queries).
+	fromFTS bool
+	rowids  string  // fromFTS: the matches' rowids as a JSON array
+	all     []int64 // !fromFTS: the matches' rowids, ascending
 }
 
-// fewMatches tells whether match hits at most searchDriveLimit records, in
-// which case reading those and sorting them beats walking the type's index in
-// order (which for a rare word means walking all of it); if so it returns
-// their rowids as a JSON array.
-func (db *DB) fewMatches(ctx context.Context, match string) (bool, string, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT rowid FROM records_fts WHERE records_fts MATCH ? LIMIT ?`,
-		match, searchDriveLimit+1)
-	if err != nil {
-		return false, "", err
+// readMatches reads the rowids s.match hits and, with choose, the plan
+// (else it follows s.fromFTS). They come
+// as one string from group_concat: at a million records a common word has
+// hundreds of thousands of matches, which SQLite lists in a few
+// milliseconds but database/sql would take a quarter of a second to hand
+// over row by row (and SQLite as long to make a temporary index of, for an
+// IN (subquery)).
+func (db *DB) readMatches(ctx context.Context, s *search, choose bool) error {
+	if s.match == "" {
+		return nil
 	}
-	defer rows.Close()
-	buf := []byte{'['}
+	var list sql.NullString
+	if err := db.db.QueryRowContext(ctx, `SELECT group_concat(rowid) FROM
+		(SELECT rowid FROM records_fts WHERE records_fts MATCH ? ORDER BY rowid)`, s.match).Scan(&list); err != nil {
+		return err
+	}
 	n := 0
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return false, "", err
-		}
-		if n++; n > searchDriveLimit {
-			return false, "", nil
-		}
-		if n > 1 {
-			buf = append(buf, ',')
-		}
-		buf = strconv.AppendInt(buf, id, 10)
+	if list.String != "" {
+		n = strings.Count(list.String, ",") + 1
 	}
-	if err := rows.Err(); err != nil {
-		return false, "", err
+	if choose {
+		s.fromFTS = n <= searchDriveLimit
 	}
-	return true, string(append(buf, ']')), nil
+	if s.fromFTS {
+		s.rowids = "[" + list.String + "]"
+		return nil
+	}
+	s.all = make([]int64, 0, n)
+	if n == 0 {
+		return nil
+	}
+	for f := range strings.SplitSeq(list.String, ",") {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return fmt.Errorf("read matches: %w", err)
+		}
+		s.all = append(s.all, id)
+	}
+	return nil
 }
 
 // searchDriveLimit bounds the matches RecordsPage reads and sorts itself.
 const searchDriveLimit = 5000
 
 func (db *DB) queryPage(ctx context.Context, where string, args []any, s search, n int) ([]Record, error) {
+	if s.match != "" && !s.fromFTS {
+		// Many matches: the first n rows in page order that are matches,
+		// then read as few.
+		picked, err := db.pickMatches(ctx, where, args, s.all, n)
+		if err != nil {
+			return nil, err
+		}
+		s.fromFTS, s.rowids = true, picked
+	}
 	query := `SELECT ` + recordColumnsR + ` FROM records r WHERE ` + where
-	switch {
-	case s.match == "":
-	case s.fromFTS:
+	if s.match != "" {
 		// Looked up one by one by rowid, then sorted; CROSS JOIN keeps the
 		// list the outer loop (else SQLite may walk the type's index in
 		// page order, testing each row against the list).
 		query = `SELECT ` + recordColumnsR + ` FROM json_each(?) m
 			CROSS JOIN records r ON r.rowid = m.value WHERE ` + where
 		args = append([]any{s.rowids}, args...)
-	default:
-		// Many matches: walk the type's index in page order, testing each
-		// row against the (once materialised) set of matches.
-		query += ` AND r.rowid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)`
-		args = append(args, s.match)
 	}
 	query += ` ORDER BY r.updated_at DESC, r.id DESC LIMIT ?`
 	args = append(args, n)
@@ -187,6 +200,35 @@ func (db *DB) queryPage(ctx context.Context, where string, args []any, s search,
 		recs = append(recs, r)
 	}
 	return recs, rows.Err()
+}
+
+// pickMatches walks the rowids of where's rows in page order (the type's
+// index alone) and returns, as a JSON array, the first n found in all.
+func (db *DB) pickMatches(ctx context.Context, where string, args []any, all []int64, n int) (string, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT r.rowid FROM records r WHERE `+where+`
+		ORDER BY r.updated_at DESC, r.id DESC`, args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	buf := []byte{'['}
+	for found := 0; found < n && rows.Next(); {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return "", err
+		}
+		if _, ok := slices.BinarySearch(all, id); !ok {
+			continue
+		}
+		if found++; found > 1 {
+			buf = append(buf, ',')
+		}
+		buf = strconv.AppendInt(buf, id, 10)
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	return string(append(buf, ']')), nil
 }
 
 // recordColumnsR is recordColumns qualified with the alias r, for the joins
