@@ -144,10 +144,13 @@ func runStatus(t *testing.T, path string, id int64) (status, msg string) {
 // own bookkeeping, which differs by design.
 var (
 	dataTables = []string{"records", "associations", "properties", "owners", "pipelines", "pipeline_stages",
-		"forms", "form_submissions", "email_events", "property_history", "object_schemas"}
+		"forms", "form_submissions", "email_events", "property_history", "object_schemas", "record_property_names"}
 	// type_access is what connection tests found a key may read: no run
-	// writes it.
-	runTables = []string{"runs", "run_streams", "checkpoints", "watermarks", "extract_overflow", "schema_migrations", "type_access"}
+	// writes it. changes orders what changed by a sequence the runs' order
+	// decides; change_source and account_identity are the file's identity
+	// and claim, skipped_slots the scheduler's.
+	runTables = []string{"runs", "run_streams", "checkpoints", "watermarks", "extract_overflow", "schema_migrations", "type_access",
+		"changes", "change_source", "account_identity", "skipped_slots"}
 )
 
 // sameData checks that the database at got holds exactly the rows of want
