@@ -16,11 +16,14 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-out=test-artifacts/reliability
+out=$PWD/test-artifacts/reliability # absolute: go test runs in the package's folder
 rm -rf "$out"
 mkdir -p "$out"
 other=$out/other-tests.jsonl
 failed=()
+
+# slug turns a step's name into a file name.
+slug() { local s; s=$(tr -cs 'a-zA-Z0-9' '-' <<<"$1"); echo "${s%-}"; }
 
 run() {
   local name=$1
@@ -29,21 +32,21 @@ run() {
   if "$@"; then
     printf '  PASS  %-40s %5ss\n' "$name" $((SECONDS - t0))
   else
-    printf '  FAIL  %-40s %5ss   log: %s\n' "$name" $((SECONDS - t0)) "$out/${name// /-}.log"
+    printf '  FAIL  %-40s %5ss   log: %s\n' "$name" $((SECONDS - t0)) "$out/$(slug "$name").log"
     failed+=("$name")
   fi
 }
 
-# gotest_json NAME ARGS...: go test -json appended to $other; the package
-# output also goes to its own log.
+# gotest_json NAME ARGS...: go test -json appended to $other; the tests'
+# output also goes to the step's log.
 gotest_json() {
-  local name=$1
+  local base
+  base=$out/$(slug "$1")
   shift
-  go test -json -count=1 "$@" >"$out/${name// /-}.json"
+  go test -json -count=1 "$@" >"$base.json"
   local code=$?
-  cat "$out/${name// /-}.json" >>"$other"
-  jq -r 'select(.Action == "output") | .Output' <"$out/${name// /-}.json" >"$out/${name// /-}.log" 2>/dev/null ||
-    cp "$out/${name// /-}.json" "$out/${name// /-}.log"
+  cat "$base.json" >>"$other"
+  jq -r 'select(.Action == "output") | .Output' <"$base.json" >"$base.log" 2>/dev/null || cp "$base.json" "$base.log"
   return $code
 }
 
@@ -51,8 +54,8 @@ gotest_json() {
 # report.
 reliability_full() {
   HUBEXTRACT_RELIABILITY=full HUBEXTRACT_RELIABILITY_RESULTS="$out/results.jsonl" \
-    HUBEXTRACT_RELIABILITY_REPORT=docs/reliability.md HUBEXTRACT_RELIABILITY_GOTEST="$other" \
-    go test -count=1 -v -timeout 30m ./tests/reliability/ >"$out/tests-reliability.log" 2>&1
+    HUBEXTRACT_RELIABILITY_REPORT="$PWD/docs/reliability.md" HUBEXTRACT_RELIABILITY_GOTEST="$other" \
+    go test -count=1 -v -timeout 30m ./tests/reliability/ >"$out/$(slug "tests/reliability (full)").log" 2>&1
 }
 
 echo "make reliability:"

@@ -90,8 +90,8 @@ go_test_rest() {
 # kills, faults, bad input, files, leaks); make reliability runs all of it.
 reliability_fast() {
   mkdir -p test-artifacts/reliability
-  HUBEXTRACT_RELIABILITY=fast HUBEXTRACT_RELIABILITY_RESULTS=test-artifacts/reliability/fast-results.jsonl \
-    HUBEXTRACT_RELIABILITY_REPORT=test-artifacts/reliability/fast.md \
+  HUBEXTRACT_RELIABILITY=fast HUBEXTRACT_RELIABILITY_RESULTS="$PWD/test-artifacts/reliability/fast-results.jsonl" \
+    HUBEXTRACT_RELIABILITY_REPORT="$PWD/test-artifacts/reliability/fast.md" \
     go test $GOTESTFLAGS -count=1 -timeout 5m ./tests/reliability/
 }
 
