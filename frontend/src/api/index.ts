@@ -10,7 +10,8 @@ import * as Records from '../../wailsjs/go/workspace/RecordsService';
 import * as Runs from '../../wailsjs/go/workspace/RunsService';
 import * as Settings from '../../wailsjs/go/workspace/SettingsService';
 import * as TeamDB from '../../wailsjs/go/workspace/TeamDatabaseService';
-import { settings, workspace } from '../../wailsjs/go/models';
+import * as Accounts from '../../wailsjs/go/workspace/AccountsService';
+import { schedule, settings, workspace } from '../../wailsjs/go/models';
 import type { extract as engine, main } from '../../wailsjs/go/models';
 import { EventsOn } from '../../wailsjs/runtime/runtime';
 
@@ -240,3 +241,32 @@ export const syncTeamDatabase = (): Promise<TeamDBSync> => call(() => TeamDB.Syn
 /** The end of any sync (one after an extraction included). */
 export const onTeamDatabaseSynced = (handler: (s: TeamDBSync) => void): (() => void) =>
   on<TeamDBSync>('teamdb:synced', handler);
+
+// --- accounts and scheduled refresh -----------------------------------------
+
+export type AccountInfo = workspace.AccountInfo;
+export type AccountList = workspace.Accounts;
+export type ScheduleSpec = schedule.Spec;
+export type SkippedSlot = workspace.SkippedSlot;
+
+/** A scheduled refresh that failed ("refresh:failed", workspace.RefreshFailure; no method returns it). */
+export interface RefreshFailure {
+  account: string;
+  message: string;
+}
+
+/** The connected HubSpot accounts, and whether the sample data is shown. */
+export const listAccounts = (): Promise<AccountList> => call(() => Accounts.List());
+/** Shows account id (its database closes the other's first); refused while a job runs. */
+export const switchAccount = (id: number): Promise<Status> => call(() => Accounts.Switch(id));
+/** Forgets account id's key and scheduled job; deletes its database only when asked. */
+export const removeAccount = (id: number, deleteDatabase: boolean): Promise<Status> =>
+  call(() => Accounts.Remove(id, deleteDatabase));
+/** Saves an account's scheduled refresh (and installs or removes its job for when the app is closed). */
+export const setSchedule = (id: number, spec: Fields<ScheduleSpec>): Promise<AccountInfo> =>
+  call(() => Accounts.SetSchedule(id, schedule.Spec.createFrom(spec)));
+/** Scheduled refreshes that skipped their slot because another extraction ran, newest first. */
+export const listSkipped = (limit: number): Promise<SkippedSlot[]> => call(() => Runs.Skipped(limit));
+/** A scheduled refresh failed while the app was open. */
+export const onRefreshFailed = (handler: (f: RefreshFailure) => void): (() => void) =>
+  on<RefreshFailure>('refresh:failed', handler);

@@ -3,6 +3,8 @@ import * as api from '../api';
 
 export class HistoryStore {
   runs = $state<api.Run[]>([]);
+  /** Scheduled refreshes that skipped their slot (another extraction ran). */
+  skipped = $state<api.SkippedSlot[]>([]);
   open = $state<api.Run | null>(null);
   error = $state<string | null>(null);
   loading = $state(false);
@@ -12,6 +14,8 @@ export class HistoryStore {
     try {
       this.runs = await api.listRuns(limit);
       this.error = null;
+      // Secondary to the runs: a failure here leaves them shown.
+      this.skipped = await api.listSkipped(limit).catch(() => []);
     } catch (err) {
       this.error = api.messageOf(err);
     } finally {

@@ -7,3 +7,5 @@ export function Get(arg1:number):Promise<workspace.Run>;
 export function List(arg1:number):Promise<Array<workspace.Run>>;
 
 export function Overview():Promise<workspace.Overview>;
+
+export function Skipped(arg1:number):Promise<Array<workspace.SkippedSlot>>;

@@ -13,3 +13,7 @@ export function List(arg1) {
 export function Overview() {
   return window['go']['workspace']['RunsService']['Overview']();
 }
+
+export function Skipped(arg1) {
+  return window['go']['workspace']['RunsService']['Skipped'](arg1);
+}
