@@ -201,7 +201,10 @@ func TestBadAnswers(t *testing.T) {
 		say        string // in the run's error ("" when it succeeded)
 		warn       string // in one of its warnings
 		fresh      bool   // into a new database rather than over a saved one
-		check      func(t *testing.T, path string) string
+		// changesContacts: the case changes contacts' values on purpose, so
+		// only the other rows must be as saved.
+		changesContacts bool
+		check           func(t *testing.T, path string) string
 	}{
 		{name: "NotHubSpot", what: "a base URL that is not HubSpot (a web site answering HTML pages)", status: "failed",
 			say: "not HubSpot's API", handler: func(http.Handler) http.Handler {
@@ -222,7 +225,7 @@ func TestBadAnswers(t *testing.T) {
 				return &rewriter{next: fake, match: contactsList, edit: func(b map[string]any, n int) { b["results"] = map[string]any{"id": "1"} }}
 			}},
 		{name: "PropertyAnObject", what: "JSON of unexpected types: a property value an object, another a number", status: "partial",
-			say: "send the log file",
+			say: "send the log file", changesContacts: true,
 			handler: func(fake http.Handler) http.Handler {
 				return &rewriter{next: fake, match: contactsList, edit: func(b map[string]any, n int) {
 					if rs := resultsOf(b); n == 1 && len(rs) > 1 {
@@ -246,7 +249,7 @@ func TestBadAnswers(t *testing.T) {
 					}
 				}}
 			}},
-		{name: "TenMegabyteValue", what: "a property value of 10 MB", status: "",
+		{name: "TenMegabyteValue", what: "a property value of 10 MB", changesContacts: true,
 			handler: func(fake http.Handler) http.Handler {
 				return &rewriter{next: fake, match: contactsList, edit: func(b map[string]any, n int) {
 					if rs := resultsOf(b); n == 1 && len(rs) > 0 {
@@ -293,7 +296,7 @@ func TestBadAnswers(t *testing.T) {
 			}
 			after := snap(t, path)
 			lost, _, sample := diff(pairsOnly(saved), pairsOnly(after))
-			if tc.name == "TenMegabyteValue" || tc.name == "PropertyAnObject" {
+			if tc.changesContacts {
 				lost = lostBesidesContacts(saved, after)
 			}
 			f.Lost = lost
