@@ -323,12 +323,22 @@ func benchContact(j, n int, updated time.Time) Record {
 }
 
 // BenchmarkIngestPages is the extractor's writer alone: 50,000 contacts of
-// 20 properties written as it writes them, a transaction per page of 100
-// holding the records, their company associations and the checkpoint, on
-// one goroutine. Its records/s is the most a run can reach with the
-// writer as its bottleneck (BenchmarkIngestUnthrottled in backend/extract
-// measures a whole run).
+// 20 properties written as it writes them, a page of 100 with its company
+// associations and checkpoint at a time, on one goroutine. Its records/s
+// is the most a run can reach with the writer as its bottleneck
+// (BenchmarkIngestUnthrottled in backend/extract measures a whole run).
+// PagesPerTx8 commits eight pages per transaction instead of one, to show
+// what grouping pages would gain (the search index writes a segment, and
+// merges segments, per transaction).
+//
+//	go test -run '^$' -bench IngestPages -benchtime 2x ./backend/store
 func BenchmarkIngestPages(b *testing.B) {
+	for _, perTx := range []int{1, 8} {
+		b.Run(fmt.Sprintf("PagesPerTx%d", perTx), func(b *testing.B) { benchIngestPages(b, perTx) })
+	}
+}
+
+func benchIngestPages(b *testing.B, perTx int) {
 	ctx := context.Background()
 	const total, pageSize, nProps = 50_000, 100, 20
 	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -350,22 +360,28 @@ func BenchmarkIngestPages(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		for p, page := range pages {
-			ids := make([]string, len(page))
-			assocs := make([]Association, len(page))
-			for j, r := range page {
-				ids[j] = r.ID
-				assocs[j] = Association{FromType: "contacts", FromID: r.ID, ToType: "companies",
-					ToID: strconv.Itoa(1 + p), Types: []AssocType{{Category: "HUBSPOT_DEFINED", TypeID: 1}}}
-			}
+		for first := 0; first < len(pages); first += perTx {
 			err := db.TransactionContext(ctx, func(tx *Tx) error {
-				if err := tx.UpsertRecords(ctx, runID, page); err != nil {
-					return err
+				for p := first; p < min(first+perTx, len(pages)); p++ {
+					page := pages[p]
+					ids := make([]string, len(page))
+					assocs := make([]Association, len(page))
+					for j, r := range page {
+						ids[j] = r.ID
+						assocs[j] = Association{FromType: "contacts", FromID: r.ID, ToType: "companies",
+							ToID: strconv.Itoa(1 + p), Types: []AssocType{{Category: "HUBSPOT_DEFINED", TypeID: 1}}}
+					}
+					if err := tx.UpsertRecords(ctx, runID, page); err != nil {
+						return err
+					}
+					if err := tx.ReplaceAssociations(ctx, "contacts", ids, []string{"companies"}, assocs); err != nil {
+						return err
+					}
+					if err := tx.SaveCheckpoint(ctx, Checkpoint{RunID: runID, Stream: "contacts", Cursor: strconv.Itoa(p)}); err != nil {
+						return err
+					}
 				}
-				if err := tx.ReplaceAssociations(ctx, "contacts", ids, []string{"companies"}, assocs); err != nil {
-					return err
-				}
-				return tx.SaveCheckpoint(ctx, Checkpoint{RunID: runID, Stream: "contacts", Cursor: strconv.Itoa(p)})
+				return nil
 			})
 			if err != nil {
 				b.Fatal(err)
