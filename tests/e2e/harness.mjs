@@ -234,3 +234,30 @@ export function readCSV(path) {
   }
   return rows;
 }
+
+/**
+ * One HubSpot address for several fake accounts, as HubSpot serves every
+ * account at one address: each request goes to the fakehub whose key it
+ * carries (byToken: key → that fakehub's URL). Returns { url, stop }.
+ */
+export async function startAccountRouter(byToken) {
+  const { createServer: createHTTPServer, request } = await import('node:http');
+  const targets = Object.entries(byToken);
+  const srv = createHTTPServer((req, res) => {
+    const auth = req.headers.authorization ?? '';
+    const target = (targets.find(([key]) => auth.endsWith(key)) ?? targets[0])[1];
+    const u = new URL(req.url, target);
+    const fwd = request(u, { method: req.method, headers: { ...req.headers, host: u.host } }, (r) => {
+      res.writeHead(r.statusCode, r.headers);
+      r.pipe(res);
+    });
+    fwd.on('error', (e) => {
+      res.writeHead(502);
+      res.end(String(e));
+    });
+    req.pipe(fwd);
+  });
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  return { url: `http://127.0.0.1:${srv.address().port}`, stop: () => new Promise((r) => srv.close(r)) };
+}
