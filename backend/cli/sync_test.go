@@ -7,7 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"hubextract/backend/mirror/pgtest"
+	"hubextract/backend/testkit"
 )
 
 // TestSync: the command sends the database to the URL of --to or of the
@@ -16,7 +16,7 @@ import (
 func TestSync(t *testing.T) {
 	ctx := context.Background()
 	db := exportDB(t)
-	srv := pgtest.Start(t)
+	srv := testkit.StartPostgres(t)
 	_, url := srv.NewDatabase(t)
 
 	code, stdout, stderr := runMain(ctx, "sync", "--db", db, "--to", url, "--schema", "crm")

@@ -4,11 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"hubextract/backend/testkit"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"hubextract/backend/mirror/pgtest"
 	"hubextract/backend/store"
 )
 
@@ -79,7 +79,7 @@ func benchRecord(i, edit int) store.Record {
 // PostgreSQL database; rows/s counts records and association pairs.
 func BenchmarkSyncFull(b *testing.B) {
 	db := benchDB(b, *benchRecords)
-	srv := pgtest.Shared(b)
+	srv := testkit.SharedPostgres(b)
 	b.ResetTimer()
 	var rows int64
 	var secs float64
@@ -99,7 +99,7 @@ func BenchmarkSyncFull(b *testing.B) {
 func BenchmarkSyncIncremental(b *testing.B) {
 	ctx := context.Background()
 	db := benchDB(b, *benchRecords)
-	srv := pgtest.Shared(b)
+	srv := testkit.SharedPostgres(b)
 	_, url := srv.NewDatabase(b)
 	if _, err := Sync(ctx, db, Options{URL: url}); err != nil {
 		b.Fatal(err)

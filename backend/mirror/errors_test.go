@@ -9,7 +9,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"hubextract/backend/mirror/pgtest"
 	"hubextract/backend/testkit"
 )
 
@@ -17,17 +16,17 @@ import (
 // of its own, without the password, and writes nothing: neither Test nor
 // Sync leaves a schema behind.
 func TestBadTargets(t *testing.T) {
-	name, url := pgtest.Shared(t).NewDatabase(t)
+	name, url := testkit.SharedPostgres(t).NewDatabase(t)
 	// A user who may log in but create nothing in this database (PostgreSQL
 	// 15 grants no CREATE to PUBLIC), and a schema of someone else's.
 	reader := "reader_" + name
-	pgtest.Shared(t).Exec(t, name, fmt.Sprintf(`CREATE ROLE %[1]s LOGIN PASSWORD 'reader-pw';
+	testkit.SharedPostgres(t).Exec(t, name, fmt.Sprintf(`CREATE ROLE %[1]s LOGIN PASSWORD 'reader-pw';
 		CREATE SCHEMA theirs; GRANT USAGE ON SCHEMA theirs TO %[1]s`, reader))
 	t.Cleanup(func() {
-		pgtest.Shared(t).Exec(t, name, "DROP OWNED BY "+reader)
-		pgtest.Shared(t).Exec(t, "postgres", "DROP ROLE "+reader)
+		testkit.SharedPostgres(t).Exec(t, name, "DROP OWNED BY "+reader)
+		testkit.SharedPostgres(t).Exec(t, "postgres", "DROP ROLE "+reader)
 	})
-	readerURL := fmt.Sprintf("postgres://%s:reader-pw@%s/%s?sslmode=disable", reader, pgtest.Shared(t).Addr(), name)
+	readerURL := fmt.Sprintf("postgres://%s:reader-pw@%s/%s?sslmode=disable", reader, testkit.SharedPostgres(t).Addr(), name)
 	cases := []struct {
 		name, url, schema string
 		want              Reason
@@ -37,8 +36,8 @@ func TestBadTargets(t *testing.T) {
 		{"unreadable", "postgres://u:pw@host:port/db", "", BadURL, "cannot be read"},
 		{"nothing listens", "postgres://u:pw@127.0.0.1:1/db?sslmode=disable", "", Unreachable, "no PostgreSQL server answers at 127.0.0.1:1"},
 		{"wrong password", strings.Replace(url, "s3cret%20pass", "wrong", 1), "", Refused, `refused user "postgres"`},
-		{"no such user", fmt.Sprintf("postgres://nobody_here:x@%s/%s?sslmode=disable", pgtest.Shared(t).Addr(), name), "", Refused, "nobody_here"},
-		{"no such database", pgtest.Shared(t).SuperURL("missing_db"), "", NoDatabase, `no database "missing_db"`},
+		{"no such user", fmt.Sprintf("postgres://nobody_here:x@%s/%s?sslmode=disable", testkit.SharedPostgres(t).Addr(), name), "", Refused, "nobody_here"},
+		{"no such database", testkit.SharedPostgres(t).SuperURL("missing_db"), "", NoDatabase, `no database "missing_db"`},
 		{"may not create the schema", readerURL, "", NoPrivilege, "GRANT CREATE ON DATABASE"},
 		{"may not create in the schema", readerURL, "theirs", NoPrivilege, "GRANT CREATE ON SCHEMA"},
 	}
@@ -80,7 +79,7 @@ func TestBadTargets(t *testing.T) {
 // TestTestConnection: a target a sync can write to passes, and Test writes
 // nothing there.
 func TestTestConnection(t *testing.T) {
-	_, url := pgtest.Shared(t).NewDatabase(t)
+	_, url := testkit.SharedPostgres(t).NewDatabase(t)
 	target, err := Test(context.Background(), url, "")
 	if err != nil || !strings.HasPrefix(target, "postgres@127.0.0.1:") || strings.Contains(target, "s3cret") {
 		t.Fatalf("test: %q, %v", target, err)

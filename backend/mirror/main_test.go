@@ -3,7 +3,7 @@ package mirror
 import (
 	"testing"
 
-	"hubextract/backend/mirror/pgtest"
+	"hubextract/backend/testkit"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) { testkit.PostgresMain(m) }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"hubextract/backend/mirror/pgtest"
 	"hubextract/backend/store"
 	"hubextract/backend/testkit"
 )
@@ -29,7 +28,7 @@ func TestSyncFullThenIncremental(t *testing.T) {
 	ctx := context.Background()
 	db := testkit.OpenDB(t)
 	writeFixture(t, db, 30)
-	_, url := pgtest.Shared(t).NewDatabase(t)
+	_, url := testkit.SharedPostgres(t).NewDatabase(t)
 	opts := Options{URL: url, Batch: 7} // several batches, each its own transaction
 
 	sum := syncOK(t, db, opts)
@@ -107,7 +106,7 @@ func TestSyncResumesAfterCut(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			db := testkit.OpenDB(t)
 			writeFixture(t, db, 40)
-			_, url := pgtest.Shared(t).NewDatabase(t)
+			_, url := testkit.SharedPostgres(t).NewDatabase(t)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			batches := 0
@@ -157,7 +156,7 @@ func TestSyncResumesAfterCut(t *testing.T) {
 func TestSyncOwnSchema(t *testing.T) {
 	db := testkit.OpenDB(t)
 	writeFixture(t, db, 3)
-	_, url := pgtest.Shared(t).NewDatabase(t)
+	_, url := testkit.SharedPostgres(t).NewDatabase(t)
 	schema := `Team "CRM"`
 	syncOK(t, db, Options{URL: url, Schema: schema})
 	checkMirror(t, db, url, schema)

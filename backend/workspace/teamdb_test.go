@@ -9,8 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"hubextract/backend/demo"
-	"hubextract/backend/mirror/pgtest"
 	"hubextract/backend/settings"
+	"hubextract/backend/testkit"
 )
 
 // syncEvents passes the team database's sync endings to a channel.
@@ -26,7 +26,7 @@ func (c syncEvents) Emit(event string, data any) {
 // goes to the keychain), tests it, and an extraction that ends well syncs
 // the team database when asked to; a sync now sends nothing new after it.
 func TestTeamDatabase(t *testing.T) {
-	srv := pgtest.Start(t)
+	srv := testkit.StartPostgres(t)
 	_, url := srv.NewDatabase(t)
 	w, _ := open(t, demo.Options{Scale: 5, Seed: 3}, "")
 	events := make(syncEvents, 4)
@@ -43,7 +43,7 @@ func TestTeamDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(got.URL, pgtest.SuperPassword) || strings.Contains(got.URL, "s3cret") || !got.PasswordSaved {
+	if strings.Contains(got.URL, testkit.PostgresPassword) || strings.Contains(got.URL, "s3cret") || !got.PasswordSaved {
 		t.Errorf("saved: %+v; want the URL without its password, the password saved apart", got)
 	}
 	if s, _ := (settings.File{Dir: w.paths.Dir}).Load(); strings.Contains(s.TeamDBURL, "s3cret") || !s.TeamDBSyncAfterRun {

@@ -1,10 +1,11 @@
-// Package pgtest runs a throw-away PostgreSQL server for the tests of the
-// packages that talk to one (the mirror, the sync command): a cluster made
-// under a temporary folder by Main and removed when the tests end. Only
-// tests import it. initdb and postgres refuse to run as root, so as root
-// (CI) the cluster runs as nobody. Without PostgreSQL the tests that need
-// it skip, saying why, except under CI=true, where they fail loudly.
-package pgtest
+package testkit
+
+// A throw-away PostgreSQL server for the tests that talk to one (the team
+// database's mirror, the sync command, the app's Team database panel): a
+// cluster made under a temporary folder and removed when the tests end.
+// initdb and postgres refuse to run as root, so as root (CI) the cluster
+// runs as nobody. Without PostgreSQL the tests that need it skip, saying
+// why, except under CI=true, where they fail loudly.
 
 import (
 	"context"
@@ -21,63 +22,64 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Bin is where Debian installs the server's programs.
-const Bin = "/usr/lib/postgresql/15/bin"
+// PostgresBin is where Debian installs the server's programs.
+const PostgresBin = "/usr/lib/postgresql/15/bin"
 
-// SuperPassword is the password of the cluster's superuser, postgres (with
+// PostgresPassword is the password of the cluster's superuser, postgres (with
 // a space, so that URLs must escape it).
-const SuperPassword = "s3cret pass"
+const PostgresPassword = "s3cret pass"
 
-// Server is a running cluster.
-type Server struct {
+// PGServer is a running PostgreSQL cluster.
+type PGServer struct {
 	addr  string // host:port on loopback
 	count atomic.Int64
 	stop  func()
 }
 
 var (
-	shared    *Server
-	sharedErr error
+	sharedPG    *PGServer // PostgresMain's
+	sharedPGErr error
 )
 
-// Main starts the cluster a package's tests share (Shared), runs the tests
-// and stops it: the package's TestMain calls it.
-func Main(m *testing.M) {
-	shared, sharedErr = start()
-	if sharedErr != nil && os.Getenv("CI") == "true" {
-		fmt.Fprintf(os.Stderr, "these tests need PostgreSQL 15 (apt-get install postgresql): %v\n", sharedErr)
+// PostgresMain starts the cluster a package's tests share
+// (SharedPostgres), runs the tests and stops it: the package's TestMain
+// calls it.
+func PostgresMain(m *testing.M) {
+	sharedPG, sharedPGErr = startPostgres()
+	if sharedPGErr != nil && os.Getenv("CI") == "true" {
+		fmt.Fprintf(os.Stderr, "these tests need PostgreSQL 15 (apt-get install postgresql): %v\n", sharedPGErr)
 		os.Exit(1)
 	}
 	code := m.Run()
-	if shared != nil {
-		shared.stop()
+	if sharedPG != nil {
+		sharedPG.stop()
 	}
 	os.Exit(code)
 }
 
-// Shared is the cluster Main started.
-func Shared(t testing.TB) *Server {
+// SharedPostgres is the cluster PostgresMain started.
+func SharedPostgres(t testing.TB) *PGServer {
 	t.Helper()
-	if shared == nil {
-		unavailable(t, sharedErr)
+	if sharedPG == nil {
+		noPostgres(t, sharedPGErr)
 	}
-	return shared
+	return sharedPG
 }
 
-// Start starts a cluster of the test's own, stopped when it ends: for a
-// package whose TestMain is not Main.
-func Start(t testing.TB) *Server {
+// StartPostgres starts a cluster of the test's own, stopped when it ends:
+// for a package whose TestMain is not PostgresMain.
+func StartPostgres(t testing.TB) *PGServer {
 	t.Helper()
-	s, err := start()
+	s, err := startPostgres()
 	if err != nil {
-		unavailable(t, err)
+		noPostgres(t, err)
 	}
 	t.Cleanup(s.stop)
 	return s
 }
 
-// unavailable skips the test, saying why, or fails it under CI=true.
-func unavailable(t testing.TB, err error) {
+// noPostgres skips the test, saying why, or fails it under CI=true.
+func noPostgres(t testing.TB, err error) {
 	t.Helper()
 	if os.Getenv("CI") == "true" {
 		t.Fatalf("this test needs PostgreSQL 15 (apt-get install postgresql): %v", err)
@@ -85,17 +87,19 @@ func unavailable(t testing.TB, err error) {
 	t.Skipf("no PostgreSQL server for this test (apt-get install postgresql): %v", err)
 }
 
-// start makes and starts a cluster: password authentication over TCP on a
+// startPostgres makes and starts a cluster: password authentication over TCP on a
 // free loopback port, the socket in the cluster's folder, no fsync.
-func start() (*Server, error) {
-	if _, err := os.Stat(filepath.Join(Bin, "postgres")); err != nil {
+func startPostgres() (*PGServer, error) {
+	if _, err := os.Stat(filepath.Join(PostgresBin, "postgres")); err != nil {
 		return nil, err
 	}
 	dir, err := os.MkdirTemp("", "hubextract-pg-*")
 	if err != nil {
 		return nil, err
 	}
-	as := func(name string, args ...string) *exec.Cmd { return exec.Command(filepath.Join(Bin, name), args...) }
+	as := func(name string, args ...string) *exec.Cmd {
+		return exec.Command(filepath.Join(PostgresBin, name), args...)
+	}
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("nobody")
 		if err != nil {
@@ -107,11 +111,11 @@ func start() (*Server, error) {
 			return nil, err
 		}
 		as = func(name string, args ...string) *exec.Cmd {
-			return exec.Command("runuser", append([]string{"-u", "nobody", "--", filepath.Join(Bin, name)}, args...)...)
+			return exec.Command("runuser", append([]string{"-u", "nobody", "--", filepath.Join(PostgresBin, name)}, args...)...)
 		}
 	}
 	pw := filepath.Join(dir, "pw")
-	if err := os.WriteFile(pw, []byte(SuperPassword+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(pw, []byte(PostgresPassword+"\n"), 0o644); err != nil {
 		return nil, err
 	}
 	data := filepath.Join(dir, "data")
@@ -133,22 +137,22 @@ func start() (*Server, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("pg_ctl start: %v: %s %s", err, out, log)
 	}
-	return &Server{addr: fmt.Sprintf("127.0.0.1:%d", port), stop: func() {
+	return &PGServer{addr: fmt.Sprintf("127.0.0.1:%d", port), stop: func() {
 		as("pg_ctl", "-D", data, "-m", "immediate", "stop").Run()
 		os.RemoveAll(dir)
 	}}, nil
 }
 
 // Addr is the server's host:port.
-func (s *Server) Addr() string { return s.addr }
+func (s *PGServer) Addr() string { return s.addr }
 
 // SuperURL is the URL of database as the superuser.
-func (s *Server) SuperURL(database string) string {
+func (s *PGServer) SuperURL(database string) string {
 	return fmt.Sprintf("postgres://postgres:%s@%s/%s?sslmode=disable", "s3cret%20pass", s.addr, database)
 }
 
 // Exec runs statements as the superuser on database.
-func (s *Server) Exec(t testing.TB, database, sql string) {
+func (s *PGServer) Exec(t testing.TB, database, sql string) {
 	t.Helper()
 	conn, err := pgx.Connect(context.Background(), s.SuperURL(database))
 	if err != nil {
@@ -162,7 +166,7 @@ func (s *Server) Exec(t testing.TB, database, sql string) {
 
 // NewDatabase makes an empty database of the test's own and returns its
 // name and the superuser's URL of it.
-func (s *Server) NewDatabase(t testing.TB) (name, url string) {
+func (s *PGServer) NewDatabase(t testing.TB) (name, url string) {
 	t.Helper()
 	name = fmt.Sprintf("t%d", s.count.Add(1))
 	s.Exec(t, "postgres", "CREATE DATABASE "+name)
