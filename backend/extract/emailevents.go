@@ -71,10 +71,10 @@ func (e *engine) queueEmailEvents(ctx context.Context, s *stream) {
 		s.release(ctx)
 		return
 	}
-	priority := 1.0
+	priority := marketingPriority
 	if !e.incremental(s.name) {
 		if n, err := e.db.CountEmailEvents(ctx); err == nil {
-			priority = float64(pages(n, eventsPage))
+			priority += float64(pages(n, eventsPage))
 		}
 	}
 	e.sched.add(&task{name: catalog.EmailEvents, priority: priority, run: func(ctx context.Context) {

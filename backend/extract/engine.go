@@ -124,6 +124,7 @@ type engine struct {
 	meter  *meter
 	w      *writer
 	sched  *scheduler
+	ranges *scheduler // the search ranges' workers
 
 	runID int64
 	// selection is every selected stream, crm the CRM types among them
@@ -271,16 +272,27 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 				abort(err)
 			}
 		})
-	e.sched = newScheduler()
-	e.setup(rctx)
-	// The scheduler stays up while the planner may still queue ranges.
+	// Search ranges have workers of their own: waiting on the search
+	// limiter, they must not hold the list walks' workers.
+	e.sched, e.ranges = newScheduler(), newScheduler()
+	// Both pools stay up while the planner may still queue work: ranges,
+	// and the association completions its settling may start.
 	e.sched.hold()
+	e.ranges.hold()
+	e.setup(rctx)
 	planned := e.planner.start(rctx)
+	rangesDone := make(chan struct{})
 	go func() {
 		<-planned
+		e.ranges.unhold()
 		e.sched.unhold()
 	}()
+	go func() {
+		defer close(rangesDone)
+		e.ranges.run(rctx, 1)
+	}()
 	e.sched.run(rctx, conc)
+	<-rangesDone
 	<-planned
 	e.fatal = fatalCause(rctx)
 	for _, s := range e.ordered() {

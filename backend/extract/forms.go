@@ -171,10 +171,10 @@ func hasSubmissions(formType string) bool { return formType != hubspot.FormTypeB
 // queueSubmissions queues the read of one form's submissions, the forms
 // with the most stored submissions first.
 func (e *engine) queueSubmissions(ctx context.Context, s *stream, formID string) {
-	priority := 1.0
+	priority := marketingPriority
 	if !e.incremental(s.name) {
 		if n, err := e.db.CountFormSubmissions(ctx, formID); err == nil {
-			priority = float64(submissionsCalls([]int64{n}))
+			priority += float64(submissionsCalls([]int64{n}))
 		}
 	}
 	s.hold()

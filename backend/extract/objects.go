@@ -43,8 +43,14 @@ func (e *engine) queueObjects(ctx context.Context, s *stream) {
 		s.addPart() // the split plan, which the planner settles
 		e.planner.await(s)
 	}
+	if len(ranges) > 0 {
+		e.ranges.hold() // until the walk, once it has the property names, queued them
+	}
 	t := &task{name: s.name, priority: priority, run: func(ctx context.Context) {
 		err := e.walkObjects(ctx, s, firstPage, ranges)
+		if len(ranges) > 0 {
+			e.ranges.unhold()
+		}
 		if firstPage {
 			e.planner.sizeUnknown(s) // a walk that failed before its size said nothing
 		}
@@ -55,8 +61,13 @@ func (e *engine) queueObjects(ctx context.Context, s *stream) {
 }
 
 // firstPagePriority queues first pages after the metadata and before every
-// longer walk.
-const firstPagePriority = metadataPriority / 4
+// longer walk; marketingPriority the marketing reads (a few calls each,
+// longest first) before the walks of records, so that the run does not end
+// on them: the walks' tails, the search ranges can take over.
+const (
+	firstPagePriority = metadataPriority / 4
+	marketingPriority = firstPagePriority / 4
+)
 
 // estimate is the calls a type's walk will take, from what the last runs
 // stored, until the planning call says better. An incremental walk reads

@@ -158,10 +158,14 @@ func (e *engine) resumeSplit(s *stream) []idRange {
 	return out
 }
 
-// queueRange queues the reading of one range of s.
+// queueRange queues the reading of one range of s. The main pool stays up
+// until the range is done: the type's association completion, which its
+// end may start, runs there.
 func (e *engine) queueRange(ctx context.Context, s *stream, r idRange) {
 	s.addPart()
-	e.sched.add(&task{name: rangeKey(s.name, r), priority: firstPagePriority / 2, run: func(ctx context.Context) {
+	e.sched.hold()
+	e.ranges.add(&task{name: rangeKey(s.name, r), priority: float64(rangeBatch), run: func(ctx context.Context) {
+		defer e.sched.unhold()
 		err := e.readRange(ctx, s, r)
 		if err == nil {
 			e.steal(ctx)

@@ -49,6 +49,13 @@ func (s *scheduler) add(t *task) {
 	s.cond.Signal()
 }
 
+// load is how many tasks are queued or running (holds count as tasks).
+func (s *scheduler) load() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.queue.Len() + s.running
+}
+
 // reprioritize changes the priority of a task still queued.
 func (s *scheduler) reprioritize(t *task, priority float64) {
 	s.mu.Lock()
@@ -57,7 +64,7 @@ func (s *scheduler) reprioritize(t *task, priority float64) {
 	heap.Init(&s.queue)
 }
 
-// hold keeps the workers up, waiting for tasks, until unhold: for work
+// hold keeps the workers up (or, before run, the pool to come), waiting for tasks, until unhold: for work
 // that may queue tasks from outside a task.
 func (s *scheduler) hold() {
 	s.mu.Lock()

@@ -65,6 +65,10 @@ const (
 	// minSaving: a plan that saves less than this share of the time is
 	// not worth its ranges.
 	minSaving = 0.05
+	// searchShare is the part of the search budget a plan fills: ranges
+	// end on partial pages, and what a steal (split_apply.go) moves later
+	// goes to the search budget only, never back.
+	searchShare = 0.85
 )
 
 // sizing is what the split planner knows of one CRM type's walk still to
@@ -217,7 +221,7 @@ func movesFor(sizes []sizing, b budgets, t, rtt, minimum float64) (map[string]in
 		listCalls -= before - after
 		extra -= before - after
 	}
-	return moved, listCalls <= t*b.General && searches <= t*b.Search && extra <= maxExtraCalls*minimum
+	return moved, listCalls <= t*b.General && searches <= t*b.Search*searchShare && extra <= maxExtraCalls*minimum
 }
 
 // rangesFor is how many ranges read m records of z within t: each range a

@@ -66,8 +66,8 @@ func (e *engine) decideSplit(ctx context.Context, planned []*stream) {
 			added += e.cut(ctx, e.streams[t], moved, plan.Ranges[t])
 		}
 	}
-	if added > 0 {
-		e.sched.grow(min(added, maxRangeWorkers))
+	if added > 1 {
+		e.ranges.grow(min(added, maxRangeWorkers) - 1) // it has one
 	}
 }
 
@@ -152,15 +152,20 @@ func (e *engine) steal(ctx context.Context) {
 		return
 	}
 	var best *stream
-	var bestLeft float64
+	var bestLeft, listLeft float64
 	for _, t := range e.crm {
 		if s := e.streams[t]; s.failedErr() == nil {
-			if left, _, _ := s.stealRange(); left > bestLeft {
+			left, _, _ := s.stealRange()
+			listLeft += left
+			if left > bestLeft {
 				best, bestLeft = s, left
 			}
 		}
 	}
-	if best == nil || bestLeft < 2*minSteal {
+	// Only while the searches have time to spare: the ranges left take
+	// less than the list pages left (each at its budget's rate).
+	searchLeft := float64(e.ranges.load()) * rangeMaxRecords / 2 / hubspot.MaxSearchLimit / e.client.SearchRate()
+	if best == nil || bestLeft < 2*minSteal || searchLeft >= listLeft/pageSize/hubspot.SustainedRate(e.client.RatePer10s()) {
 		return
 	}
 	best.splitMu.Lock()

@@ -80,9 +80,10 @@ func TestPlanSplit(t *testing.T) {
 	}
 }
 
-// splitCfg is an account with one dominant type, HubSpot's latency, and
+// splitCfg is an account with one dominant type, overflowing inline
+// associations (completed after the ranges), HubSpot's latency, and
 // HubSpot's limits, on the virtual clock.
-var splitCfg = fakehub.Config{Sizes: map[string]int{"contacts": 6_000, "companies": 400, "deals": 700},
+var splitCfg = fakehub.Config{Sizes: map[string]int{"contacts": 6_000, "companies": 400, "deals": 700}, InlineAssociationLimit: 3,
 	Latency: 250 * time.Millisecond, Jitter: 100 * time.Millisecond, RatePer10s: 100, SearchRatePerSec: 5}
 
 var splitObjects = []string{"contacts", "companies", "deals"}
