@@ -67,7 +67,11 @@ type Options struct {
 }
 
 // DefaultCap keeps `bench --scale 1000` within two minutes on two cores.
-const DefaultCap = 8.0
+const DefaultCap = 6.0
+
+// productSpan is the real time the clock of the product's timed runs aims
+// at (they are never cut short: their time is always measured).
+const productSpan = 18.0
 
 // maxFactor is the fastest the timed runs' clock goes: the wall clock's
 // timers are good to about a millisecond, which at ×20 is 20 ms of the
@@ -97,7 +101,8 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if o.Latency != nil {
 		h.latency = *o.Latency
 	}
-	rep := &Report{Machine: machine(), Date: time.Now().UTC().Format("2006-01-02 15:04 UTC"), CapSeconds: o.CapSeconds}
+	rep := &Report{Machine: machine(), Date: time.Now().UTC().Format("2006-01-02 15:04 UTC"), CapSeconds: o.CapSeconds,
+		LoadBefore: loadAverage()}
 	for _, scale := range o.Scales {
 		s, err := h.scale(ctx, scale)
 		if err != nil {
@@ -112,6 +117,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		}
 		rep.Large = l
 	}
+	rep.LoadAfter = loadAverage()
 	return rep, nil
 }
 
@@ -161,14 +167,18 @@ func (h *harness) strategy(ctx context.Context, name string, data fakehub.Config
 	srv.stop()
 	st := StrategyReport{Name: name, Calls: free.Calls, Minimum: free.Minimum, Records: free.Records,
 		RecordsPerSecond: float64(free.Records) / free.RealSeconds, PeakRSS: free.PeakRSS, Exempt: free.Exempt}
-	if name != Hubextract {
+	if !isProduct(name) {
 		st.Minimum = referenceMinimum(srv.fake.Truth())
 	}
 	var incr *IncrementalReport
 	for i, per10s := range Rates {
 		factor := h.o.Speed
 		if factor <= 0 {
-			factor = chooseFactor(free, per10s, h.latency, h.capFor(name))
+			target := h.capFor(name)
+			if target == 0 {
+				target = productSpan
+			}
+			factor = chooseFactor(free, per10s, h.latency, target)
 		}
 		clk := newScaledClock(factor)
 		db := h.newDB()
@@ -182,8 +192,10 @@ func (h *harness) strategy(ctx context.Context, name string, data fakehub.Config
 		st.PeakRSS = max(st.PeakRSS, m.PeakRSS)
 		if i == 0 && m.Complete {
 			st.Calls = int64(stats.Total) // at the default budget, with any retries
-			if name == Hubextract {
+			if isProduct(name) {
 				st.Minimum = m.Minimum
+			}
+			if name == Hubextract {
 				incr, err = h.incremental(ctx, srv, m, db, per10s, clk)
 			}
 		}
@@ -198,31 +210,25 @@ func (h *harness) strategy(ctx context.Context, name string, data fakehub.Config
 
 // capFor: the product's runs are never cut short.
 func (h *harness) capFor(name string) float64 {
-	if name == Hubextract {
+	if isProduct(name) {
 		return 0
 	}
 	return h.o.CapSeconds
 }
 
 // chooseFactor picks how much faster than real time a timed run's clock
-// goes: just enough to fit the run in capSeconds (0: any length), at most
+// goes: just enough to fit the run in target seconds of real time, at most
 // maxFactor, and slow enough that the run needs at most cpuShare of the
 // call rate this machine served the same strategy without a limit.
-func chooseFactor(free measure, per10s int, latency time.Duration, capSeconds float64) float64 {
+func chooseFactor(free measure, per10s int, latency time.Duration, target float64) float64 {
 	sustained := hubspot.SustainedRate(per10s)
 	// The run's expected length: at the budget, or at the latency with
-	// the product's concurrency, whichever is longer.
-	expected := max(float64(free.Calls-free.Exempt)/sustained, float64(free.Calls)*latency.Seconds()/extract.DefaultConcurrency)
-	// Half as fast again as the estimate asks: the start (property
-	// definitions, first pages) runs below the budget.
-	factor := 1.0
-	if capSeconds > 0 {
-		factor = math.Ceil(1.5 * expected / capSeconds)
-	} else {
-		factor = math.Ceil(1.5 * expected / (4 * DefaultCap))
-	}
+	// the product's concurrency, whichever is longer; half as long again,
+	// as the start (property definitions, first pages) runs below the
+	// budget.
+	expected := 1.5 * max(float64(free.Calls-free.Exempt)/sustained, float64(free.Calls)*latency.Seconds()/extract.DefaultConcurrency)
 	cpu := math.Floor(cpuShare * float64(free.Calls) / free.RealSeconds / sustained)
-	return max(1, min(factor, maxFactor, cpu))
+	return max(1, min(math.Ceil(expected/target), maxFactor, cpu))
 }
 
 // timing turns a timed run into its report: the time measured when the
@@ -231,7 +237,7 @@ func chooseFactor(free measure, per10s int, latency time.Duration, capSeconds fl
 func timing(m, free measure, stats fakehub.Stats, per10s int, factor float64) RateReport {
 	t := RateReport{Per10s: per10s, Factor: factor, HTTP429: stats.Status429, Complete: m.Complete, Share: 1,
 		WallSeconds: m.Seconds}
-	if m.Strategy == Hubextract {
+	if isProduct(m.Strategy) {
 		t.FloorSeconds = m.FloorSeconds
 	} else {
 		// extract.Result's floor: the charged calls at the rate the

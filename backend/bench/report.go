@@ -13,8 +13,13 @@ import (
 
 // Report is a whole benchmark.
 type Report struct {
-	Machine    Machine       `json:"machine"`
-	Date       string        `json:"date"`
+	Machine Machine `json:"machine"`
+	Date    string  `json:"date"`
+	// LoadBefore and LoadAfter are the machine's load averages (1, 5 and
+	// 15 minutes) when the benchmark started and ended: other work on the
+	// same cores slows the figures.
+	LoadBefore string        `json:"load_before"`
+	LoadAfter  string        `json:"load_after"`
 	CapSeconds float64       `json:"cap_seconds"`
 	Scales     []ScaleReport `json:"scales"`
 	Large      *LargeReport  `json:"large,omitempty"`
@@ -131,6 +136,20 @@ func machine() Machine {
 		m.RAM = kb << 10
 	}
 	return m
+}
+
+// loadAverage is /proc/loadavg's three load averages ("" where there is
+// none).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // procField is the first "name: value" line's value in a /proc file.

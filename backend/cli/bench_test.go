@@ -23,7 +23,8 @@ func init() {
 
 // TestBench_JSONShape runs the benchmark at a tiny scale (no latency, a
 // fast clock) and checks the shape a script reads: every strategy, each
-// with exactly the documented fields, hubextract at its minimum.
+// with exactly the documented fields, hubextract's fewest-calls economy at
+// its minimum.
 func TestBench_JSONShape(t *testing.T) {
 	code, stdout, stderr := runMain(t.Context(), "bench", "--scale", "3", "--json", "--speed", "1000", "--latency", "0", "--cap", "2")
 	if code != 0 {
@@ -54,8 +55,8 @@ func TestBench_JSONShape(t *testing.T) {
 		if calls < minimum || minimum <= 0 || ratio <= 0 {
 			t.Errorf("%s: %d calls, minimum %d, wall ÷ floor %g", name, calls, minimum, ratio)
 		}
-		if name == bench.Hubextract && calls != minimum {
-			t.Errorf("hubextract: %d calls, minimum %d", calls, minimum)
+		if name == bench.HubextractCalls && calls != minimum {
+			t.Errorf("%s: %d calls, minimum %d", name, calls, minimum)
 		}
 	}
 	if !slices.Equal(names, bench.Strategies) {
