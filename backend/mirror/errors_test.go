@@ -94,3 +94,24 @@ func TestTestConnection(t *testing.T) {
 		t.Errorf("test made the schema (%d, %v)", n, err)
 	}
 }
+
+// TestSyncIntoGrantedSchema: a user without the database's CREATE right
+// syncs into a schema an administrator made and granted it.
+func TestSyncIntoGrantedSchema(t *testing.T) {
+	srv := testkit.SharedPostgres(t)
+	name, _ := srv.NewDatabase(t)
+	user := "writer_" + name
+	srv.Exec(t, name, fmt.Sprintf(`CREATE ROLE %[1]s LOGIN PASSWORD 'writer-pw';
+		CREATE SCHEMA crm; GRANT USAGE, CREATE ON SCHEMA crm TO %[1]s`, user))
+	t.Cleanup(func() {
+		srv.Exec(t, name, "DROP OWNED BY "+user)
+		srv.Exec(t, "postgres", "DROP ROLE "+user)
+	})
+	url := fmt.Sprintf("postgres://%s:writer-pw@%s/%s?sslmode=disable", user, srv.Addr(), name)
+	db := testkit.OpenDB(t)
+	writeFixture(t, db, 3)
+	if _, err := Sync(context.Background(), db, Options{URL: url, Schema: "crm"}); err != nil {
+		t.Fatalf("sync into a granted schema: %v", err)
+	}
+	checkMirror(t, db, url, "crm")
+}

@@ -177,8 +177,17 @@ func (m *mirror) prepare(ctx context.Context, source string) error {
 		return &Error{Reason: OtherSource, Msg: fmt.Sprintf("another sync is writing to schema %q right now: try again when it is done", m.schema)}
 	}
 	err := pgx.BeginFunc(ctx, m.conn, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+m.quoted()); err != nil {
+		// Only when missing: CREATE SCHEMA IF NOT EXISTS asks for the
+		// database's CREATE right even when the schema is there, and a
+		// user given a schema of its own may have no more.
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)`, m.schema).Scan(&exists); err != nil {
 			return err
+		}
+		if !exists {
+			if _, err := tx.Exec(ctx, `CREATE SCHEMA `+m.quoted()); err != nil {
+				return err
+			}
 		}
 		_, err := tx.Exec(ctx, fmt.Sprintf(setupSQL, m.quoted()))
 		return err
