@@ -140,7 +140,7 @@ func (e *engine) walkFirst(ctx context.Context, s *stream) error {
 		defer cancel()
 		var err error
 		if page.Next != "" {
-			err = e.walkFrom(tctx, s, page.Next)
+			err = e.walkFrom(tctx, s, page.Next, false)
 		}
 		if err == nil {
 			err = e.walk(tctx, s, true)
@@ -156,30 +156,44 @@ func (e *engine) walkFirst(ctx context.Context, s *stream) error {
 // walk lists every page of records (or of archived records) from the saved
 // cursor on.
 func (e *engine) walk(ctx context.Context, s *stream, archived bool) error {
-	if !archived {
-		after, done := e.plan.checkpoint(listKey(s.name))
-		if done {
-			return nil
-		}
-		return e.walkFrom(ctx, s, after)
+	key := listKey(s.name)
+	if archived {
+		key = archivedKey(s.name)
 	}
-	after, done := e.plan.checkpoint(archivedKey(s.name))
+	after, done := e.plan.checkpoint(key)
 	if done {
 		return nil
 	}
-	s.setPhase(progress.PhaseArchived)
+	return e.walkFrom(ctx, s, after, archived)
+}
+
+// walkFrom lists the records (or the archived records) from after on,
+// until the last page or, for active records, the split's cut (the ids from
+// there on are the ranges'). It is pipelined: the next page is fetched while
+// the writer saves the last one, and never more than that, so a stream holds
+// at most two pages and an interruption loses at most the page in flight.
+func (e *engine) walkFrom(ctx context.Context, s *stream, after string, archived bool) error {
+	phase := progress.PhaseRecords
+	if archived {
+		phase = progress.PhaseArchived
+	}
+	s.setPhase(phase)
 	s.report(false)
-	l := listingOf(s.props, false)
+	l := listingOf(s.props, e.history[s.name] && !archived)
 	var saving pending
 	for {
-		page, err := e.fetchPage(ctx, s, after, true, l)
+		page, err := e.fetchPage(ctx, s, after, archived, l)
 		if werr := saving.wait(s); werr != nil {
 			return werr
 		}
 		if err != nil {
 			return err
 		}
-		saving = s.submitPage(archivedKey(s.name), page, true)
+		if archived {
+			saving = s.submitPage(archivedKey(s.name), page, true)
+		} else {
+			page, saving = s.submitListed(page)
+		}
 		if page.Next == "" {
 			return saving.wait(s)
 		}
@@ -187,38 +201,18 @@ func (e *engine) walk(ctx context.Context, s *stream, archived bool) error {
 	}
 }
 
-// walkFrom lists the active records from after on, until the last page or
-// the split's cut (the ids from there on are the ranges'). It is
-// pipelined: the next page is fetched while the writer saves the last one,
-// and never more than that, so a stream holds at most two pages and an
-// interruption loses at most the page in flight.
-func (e *engine) walkFrom(ctx context.Context, s *stream, after string) error {
-	s.setPhase(progress.PhaseRecords)
-	s.report(false)
-	l := listingOf(s.props, e.history[s.name])
-	var saving pending
-	for {
-		page, err := e.fetchPage(ctx, s, after, false, l)
-		if werr := saving.wait(s); werr != nil {
-			return werr
-		}
-		if err != nil {
-			return err
-		}
-		s.splitMu.Lock()
-		page = s.listed(page.Results).trim(page)
-		if page.Next == "" {
-			s.mu.Lock()
-			s.listEnded = true
-			s.mu.Unlock()
-		}
-		saving = s.submitPage(listKey(s.name), page, false)
-		s.splitMu.Unlock()
-		if page.Next == "" {
-			return saving.wait(s)
-		}
-		after = page.Next
+// submitListed hands the writer a page of active records, trimmed at the
+// cut (a page that meets it is the walk's last).
+func (s *stream) submitListed(page hubspot.ObjectPage) (hubspot.ObjectPage, pending) {
+	s.splitMu.Lock()
+	defer s.splitMu.Unlock()
+	page = s.listed(page.Results).trim(page)
+	if page.Next == "" {
+		s.mu.Lock()
+		s.listEnded = true
+		s.mu.Unlock()
 	}
+	return page, s.submitPage(listKey(s.name), page, false)
 }
 
 // fetchPage reads one page with every property (and, for a type whose
