@@ -161,3 +161,25 @@ func TestExtractScheduled(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestSpecFromFlags(t *testing.T) {
+	tests := []struct {
+		every, daily string
+		want         schedule.Spec
+		problem      string
+	}{
+		{every: "6h", want: schedule.Spec{Kind: schedule.Hours, EveryHours: 6}},
+		{daily: "07:30", want: schedule.Spec{Kind: schedule.Daily, At: "07:30"}},
+		{problem: "give --every Nh or --daily HH:MM"},
+		{every: "6h", daily: "07:30", problem: "give --every Nh or --daily HH:MM"},
+		{every: "90m", problem: "--every: "},
+		{every: "200h", problem: "--every: "},
+		{daily: "25:00", problem: "--daily: "},
+	}
+	for _, tc := range tests {
+		got, problem := specFromFlags(tc.every, tc.daily)
+		if !strings.HasPrefix(problem, tc.problem) || (tc.problem == "") != (problem == "") || (problem == "" && got != tc.want) {
+			t.Errorf("specFromFlags(%q, %q) = %+v, %q; want %+v, %q", tc.every, tc.daily, got, problem, tc.want, tc.problem)
+		}
+	}
+}

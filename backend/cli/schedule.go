@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -37,14 +38,14 @@ func runSchedule(ctx context.Context, env *Env, args []string) int {
 	verb, args := args[0], args[1:]
 	fs := env.newFlagSet("schedule "+verb, scheduleUsage)
 	fs.StringVar(&env.account, "account", "", "the account (`NAME_OR_ID`; default: the current one)")
-	every := fs.Duration("every", 0, "set: refresh every `N` hours (6h)")
+	every := fs.String("every", "", "set: refresh every `N` hours (6h)")
 	daily := fs.String("daily", "", "set: refresh daily at `HH:MM` (local time)")
 	whenClosed := fs.Bool("when-closed", false, "set: also while the app is closed, through a job installed for this user")
 	baseURL := fs.String("base-url", "", "set: the HubSpot API base `URL` the installed job calls (a test server)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	if fs.NArg() > 0 || (verb != "set" && (*every != 0 || *daily != "" || *whenClosed || *baseURL != "")) {
+	if fs.NArg() > 0 || (verb != "set" && (*every != "" || *daily != "" || *whenClosed || *baseURL != "")) {
 		fs.Usage()
 		return exitUsage
 	}
@@ -109,22 +110,17 @@ func runSchedule(ctx context.Context, env *Env, args []string) int {
 }
 
 // specFromFlags reads --every or --daily; a problem in words when wrong.
-func specFromFlags(every time.Duration, daily string) (schedule.Spec, string) {
+func specFromFlags(every, daily string) (schedule.Spec, string) {
+	text, flag := "every "+every, "--every"
 	switch {
-	case (every == 0) == (daily == ""):
+	case (every == "") == (daily == ""):
 		return schedule.Spec{}, "give --every Nh or --daily HH:MM"
 	case daily != "":
-		s := schedule.Spec{Kind: schedule.Daily, At: daily}
-		if err := s.Validate(); err != nil {
-			return s, "--daily: " + err.Error()
-		}
-		return s, ""
-	case every%time.Hour != 0:
-		return schedule.Spec{}, fmt.Sprintf("--every takes whole hours (6h), not %s", every)
+		text, flag = "daily "+daily, "--daily"
 	}
-	s := schedule.Spec{Kind: schedule.Hours, EveryHours: int(every / time.Hour)}
-	if err := s.Validate(); err != nil {
-		return s, "--every: " + err.Error()
+	s, err := schedule.Parse(text)
+	if err != nil || s.IsOff() {
+		return s, fmt.Sprintf("%s: %v", flag, cmp.Or(err, fmt.Errorf("give a schedule, not off")))
 	}
 	return s, ""
 }
