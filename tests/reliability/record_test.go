@@ -89,7 +89,7 @@ func scanForToken(root string) (files, tokenFiles int, bytesRead int64, hits []s
 		if err != nil || !d.Type().IsRegular() || path == results {
 			return err
 		}
-		if d.Name() == "token" {
+		if d.Name() == "token" || strings.HasPrefix(d.Name(), "token-") { // one per account
 			tokenFiles++ // the key's own 0600 file, where no keychain is: TestFileModes
 			return nil
 		}

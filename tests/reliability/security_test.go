@@ -285,7 +285,7 @@ func TestFileModes(t *testing.T) {
 	}
 	modes(t, exports, f)
 	for _, want := range []string{"token", "hubextract.db", "hubextract.db.lock", "hubextract.log"} {
-		if !seen[want] {
+		if !seen[want] && !slices.ContainsFunc(sortedKeys(seen), func(s string) bool { return strings.HasPrefix(s, want+"-") }) { // token-<account>
 			t.Errorf("no %s was written: not checked (saw %v)", want, seen)
 		}
 	}
