@@ -224,3 +224,33 @@ func pairsDump(t *testing.T, db *store.DB) string {
 	rows.Close()
 	return b.String()
 }
+
+// TestOnePageTypesAreNotCounted: a type whose first page is its last is
+// not counted (the page is its count): five activity types of about fifty
+// records each cost no search at all, every property, archived record and
+// owner still read, in exactly the minimum calls.
+func TestOnePageTypesAreNotCounted(t *testing.T) {
+	objects := []string{"calls", "emails", "meetings", "notes", "tasks"}
+	f := newFixture(t, fakehub.Config{Scale: 52})
+	db := testkit.OpenDB(t)
+	res := f.run(t.Context(), db, Options{Objects: objects})
+	if res.Status != store.StatusSucceeded {
+		t.Fatalf("run %s: %s", res.Status, res.Error)
+	}
+	checkTruth(t, db, f.fake.Truth(), objects)
+	st := f.fake.Stats()
+	for kind, n := range st.ByType {
+		if strings.HasPrefix(kind, "search ") {
+			t.Errorf("%d calls of %s", n, kind)
+		}
+	}
+	if want := minimumCalls(f.fake.Truth(), f.cfg, objects, false); st.Total != want || res.MinimumCalls != int64(want) {
+		t.Errorf("%d calls (minimum %d), want %d: %v", st.Total, res.MinimumCalls, want, st.ByType)
+	}
+	for _, typ := range objects {
+		if line := streamResult(t, res, typ); line.HubSpotTotal != int64(len(f.fake.Truth().IDs(typ, false))) {
+			t.Errorf("%s: total %d, want the page's %d", typ, line.HubSpotTotal, len(f.fake.Truth().IDs(typ, false)))
+		}
+	}
+	t.Logf("%d calls: %v", st.Total, st.ByType)
+}
