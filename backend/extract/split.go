@@ -242,14 +242,14 @@ func rangesFor(z sizing, m int64, t, rtt float64) int {
 // describe says the plan in one line of the run log.
 func (p splitPlan) describe() string {
 	if len(p.Moved) == 0 {
-		return fmt.Sprintf("Plan: every type through its list pages (%s economy); about %s at the rate limit.",
+		return fmt.Sprintf("Plan: every type through its list pages (%s economy); the rest of the run about %s at the rate limit.",
 			p.Economy, roundSeconds(p.Seconds))
 	}
 	var parts []string
 	for _, t := range slices.Sorted(maps.Keys(p.Moved)) {
 		parts = append(parts, fmt.Sprintf("%s: %d records in %d search ranges", t, p.Moved[t], p.Ranges[t]))
 	}
-	return fmt.Sprintf("Plan (%s economy): %s beside the list pages; about %s instead of %s, %d calls (list pages alone: %d).",
+	return fmt.Sprintf("Plan (%s economy): %s beside the list pages; the rest of the run about %s instead of %s, %d calls (list pages alone: %d).",
 		p.Economy, strings.Join(parts, "; "), roundSeconds(p.Seconds), roundSeconds(p.NaiveSeconds), p.Calls, p.Minimum)
 }
 
