@@ -3,6 +3,7 @@
 // scheduled refreshes the app announces. Switching bumps `epoch`, so the
 // screens reload with the other account's data and never show the two mixed.
 import * as api from '../api';
+import { runAction } from './action';
 
 export class AccountsStore {
   list = $state<api.AccountInfo[]>([]);
@@ -76,18 +77,8 @@ export class AccountsStore {
     return api.onRefreshFailed((f) => (this.failure = f));
   }
 
-  private async run(action: () => Promise<void>): Promise<boolean> {
-    this.busy = true;
-    this.error = null;
-    try {
-      await action();
-      return true;
-    } catch (err) {
-      this.error = api.messageOf(err);
-      return false;
-    } finally {
-      this.busy = false;
-    }
+  private run(action: () => Promise<void>): Promise<boolean> {
+    return runAction(this, action);
   }
 }
 

@@ -2,6 +2,7 @@
 // sample data. Shared by the header, the Welcome screen and the screens
 // that need a connection.
 import * as api from '../api';
+import { runAction } from './action';
 
 export class ConnectionStore {
   status = $state<api.Status | null>(null);
@@ -53,18 +54,8 @@ export class ConnectionStore {
   }
 
   /** Runs one action, recording its failure; true when it succeeded. */
-  private async run(action: () => Promise<void>): Promise<boolean> {
-    this.busy = true;
-    this.error = null;
-    try {
-      await action();
-      return true;
-    } catch (err) {
-      this.error = api.messageOf(err);
-      return false;
-    } finally {
-      this.busy = false;
-    }
+  private run(action: () => Promise<void>): Promise<boolean> {
+    return runAction(this, action);
   }
 }
 
