@@ -47,12 +47,15 @@ func (s *AccountsService) List() (Accounts, error) {
 		return Accounts{List: []AccountInfo{}}, err
 	}
 	inst, ierr := schedule.NewInstaller()
+	kind := ""
+	if ierr == nil {
+		kind = inst.Kind(w.base) // asks the system once
+	}
 	out := Accounts{List: make([]AccountInfo, 0, len(accts.List)), Sample: w.settings().Source == settings.SourceSample}
 	for _, a := range accts.List {
 		info := AccountInfo{ID: a.ID, Name: a.Name, Label: a.Label(), Database: a.Database, Current: a.ID == accts.Current,
-			Schedule: a.Schedule, ScheduleText: a.Schedule.String()}
-		if ierr == nil {
-			info.JobKind = inst.Kind(w.base)
+			Schedule: a.Schedule, ScheduleText: a.Schedule.String(), JobKind: kind}
+		if ierr == nil && a.Schedule.WhenClosed {
 			if job, err := w.refreshJob(a, a.Schedule); err == nil {
 				info.JobInstalled = inst.Installed(w.base, job)
 			}
