@@ -22,6 +22,11 @@ const (
 	KindLaunchd = "launchd agent"
 )
 
+// ErrNoScheduler: this Linux computer has neither a systemd user manager
+// running nor crontab, so no job can run while the app is closed.
+var ErrNoScheduler = errors.New("this computer has neither a systemd user manager running nor cron (crontab): " +
+	"install cron, or keep the app open for scheduled refreshes")
+
 // Installer puts jobs into this computer's scheduler for the user: on Linux
 // a systemd user timer when a user manager runs, else a crontab line; a
 // Task Scheduler task on Windows; a launchd agent on macOS.
@@ -96,6 +101,9 @@ func (in Installer) Remove(ctx context.Context, j Job) (string, error) {
 		}
 	case KindCrontab:
 		err = editCrontab(ctx, func(c string) (string, error) { return j.WithoutCrontabLine(c), nil })
+		if errors.Is(err, ErrNoScheduler) {
+			err = nil // nothing can be installed, so nothing is
+		}
 	case KindWindows:
 		if _, qerr := exec.CommandContext(ctx, "schtasks", "/Query", "/TN", j.Name).Output(); qerr == nil {
 			err = run(ctx, nil, "schtasks", "/Delete", "/TN", j.Name, "/F")
@@ -171,6 +179,9 @@ func (in Installer) installLaunchd(ctx context.Context, j Job) error {
 // editCrontab rewrites the user's crontab through edit; an empty result
 // removes it, so that nothing is left behind.
 func editCrontab(ctx context.Context, edit func(string) (string, error)) error {
+	if _, err := exec.LookPath("crontab"); err != nil {
+		return ErrNoScheduler
+	}
 	var cur string
 	out, err := exec.CommandContext(ctx, "crontab", "-l").Output()
 	var exit *exec.ExitError

@@ -3,6 +3,7 @@ package schedule
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -242,5 +243,25 @@ func parsePlist(t *testing.T, s string) map[string]any {
 		if el, ok := tok.(xml.StartElement); ok && el.Name.Local == "dict" {
 			return value(el).(map[string]any)
 		}
+	}
+}
+
+// Where there is no crontab (and no systemd user manager), removing a job
+// is no error (none can be installed), and installing one says why not.
+func TestNoCrontab(t *testing.T) {
+	if _, err := exec.Command("systemctl", "--user", "is-system-running").Output(); err == nil {
+		t.Skip("a systemd user manager runs here")
+	}
+	t.Setenv("PATH", t.TempDir()) // no crontab, no systemctl
+	in := Installer{GOOS: "linux", Home: t.TempDir()}
+	j := testJob(Spec{Kind: Daily, At: "07:30"})
+	if kind, err := in.Remove(t.Context(), j); err != nil || kind != KindCrontab {
+		t.Errorf("Remove = %s, %v; want crontab, nil", kind, err)
+	}
+	if _, err := in.Install(t.Context(), j); !errors.Is(err, ErrNoScheduler) {
+		t.Errorf("Install = %v; want ErrNoScheduler", err)
+	}
+	if in.Installed(t.Context(), j) {
+		t.Error("Installed with no crontab")
 	}
 }
