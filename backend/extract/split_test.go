@@ -3,6 +3,7 @@ package extract
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -83,7 +84,7 @@ func TestPlanSplit(t *testing.T) {
 // splitCfg is an account with one dominant type, overflowing inline
 // associations (completed after the ranges), HubSpot's latency, and
 // HubSpot's limits, on the virtual clock.
-var splitCfg = fakehub.Config{Sizes: map[string]int{"contacts": 6_000, "companies": 400, "deals": 700}, InlineAssociationLimit: 3,
+var splitCfg = fakehub.Config{Sizes: map[string]int{"contacts": 3_500, "companies": 300, "deals": 500}, InlineAssociationLimit: 3,
 	Latency: 250 * time.Millisecond, Jitter: 100 * time.Millisecond, RatePer10s: 100, SearchRatePerSec: 5}
 
 var splitObjects = []string{"contacts", "companies", "deals"}
@@ -253,4 +254,45 @@ func TestOnePageTypesAreNotCounted(t *testing.T) {
 		}
 	}
 	t.Logf("%d calls: %v", st.Total, st.ByType)
+}
+
+// TestNearTheDailyLimitTheFewerCallsWin: where a search page takes two
+// searches (the property names fill more than one search body), the time
+// economy's ranges cost more calls than the list pages; with HubSpot's
+// headers saying the day's allowance is nearly spent, the run keeps to the
+// list pages and says why; with room left, it splits.
+func TestNearTheDailyLimitTheFewerCallsWin(t *testing.T) {
+	cfg := splitCfg
+	cfg.ExtraProperties = 150
+	for _, tc := range []struct {
+		name  string
+		daily int
+		split bool
+	}{
+		{"room left", 0, true},
+		{"nearly spent", 90, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := cfg
+			c.DailyLimit = tc.daily
+			f := newFixture(t, c)
+			db := testkit.OpenDB(t)
+			res := f.run(t.Context(), db, Options{Objects: splitObjects})
+			if res.Status != store.StatusSucceeded {
+				t.Fatalf("run %s: %s", res.Status, res.Error)
+			}
+			checkTruth(t, db, f.fake.Truth(), splitObjects)
+			if split := strings.Contains(res.Plan, "contacts:"); split != tc.split {
+				t.Errorf("plan %q: want split %t", res.Plan, tc.split)
+			}
+			warned := slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.Contains(w, "more calls today") })
+			if warned == tc.split {
+				t.Errorf("warnings %q", res.Warnings)
+			}
+			if !tc.split && res.APICalls != res.MinimumCalls {
+				t.Errorf("%d calls, minimum %d", res.APICalls, res.MinimumCalls)
+			}
+			t.Logf("%d calls (minimum %d): %s", res.APICalls, res.MinimumCalls, res.Plan)
+		})
+	}
 }
