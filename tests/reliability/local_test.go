@@ -200,8 +200,11 @@ func TestDiskFull(t *testing.T) {
 	if code != 1 || !strings.Contains(last, "The disk is full: free some space and run Extract again; nothing already saved was lost.") {
 		t.Fatalf("exit %d, last line %q: want 1 and the disk-full message\nstdout:\n%s", code, last, stdout)
 	}
-	kept := snap(t, path)
-	if _, extra, sample := diff(want, kept); extra != 0 || kept.rows() == 0 {
+	// Pairs compared without their side: a run cut short may hold a pair as
+	// read from one type, with that side's labels, that the next run
+	// completes from the other.
+	kept := pairsOnly(snap(t, path))
+	if _, extra, sample := diff(pairsOnly(want), kept); extra != 0 || kept.rows() == 0 {
 		t.Errorf("%d rows kept, %d bytes the reference lacks:%s", kept.rows(), extra, sample)
 	}
 	var check string
@@ -215,7 +218,7 @@ func TestDiskFull(t *testing.T) {
 		t.Fatalf("the run with space again: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 	after := snap(t, path)
-	lostKept, _, _ := diff(kept, after)
+	lostKept, _, _ := diff(kept, pairsOnly(after))
 	lost, extra, sample := diff(want, after)
 	f.Lost, f.Extra = lostKept+lost, extra
 	if lostKept+lost+extra != 0 {
@@ -275,7 +278,11 @@ func TestSecondExtraction(t *testing.T) {
 		t.Fatalf("the first run ended (%v) before it was held\n%s", err, err1.String())
 	}
 	otherCalls := &atomic.Int64{}
-	other := testkit.Serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { otherCalls.Add(1) }))
+	otherFake := fakehub.New(portal(testkit.NewClock(t0)))
+	other := testkit.Serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		otherCalls.Add(1)
+		otherFake.ServeHTTP(w, r)
+	}))
 	code, _, stderr := runBin(t, extractArgs(other, path)...)
 	f.Runs += 2
 	f.Inputs++
