@@ -5,6 +5,8 @@ import { fakeBackend } from '../testing/backend';
 import { accounts } from '../stores/accounts.svelte';
 import AccountSwitcher from './AccountSwitcher.svelte';
 import AutoRefresh from './AutoRefresh.svelte';
+import History from '../views/History.svelte';
+import { history } from '../stores/history.svelte';
 
 let mounted: Record<string, unknown>[] = [];
 
@@ -87,5 +89,28 @@ describe('AutoRefresh', () => {
     await settle();
     expect(saved).toEqual([[7, { kind: 'daily', at: '07:00', when_closed: true }]]);
     expect(el.querySelector('[data-testid="refresh-notice"]')?.textContent).toBe('Saved.');
+  });
+});
+
+describe('History', () => {
+  it('marks scheduled runs and lists the slots skipped because another extraction ran', async () => {
+    const run = (id: number, trigger: string) => ({
+      id, startedAt: '2026-11-30T10:00:00Z', finishedAt: '2026-11-30T10:01:00Z', seconds: 60, status: 'succeeded', mode: 'incremental',
+      trigger, records: 1, apiCalls: 2, retries: 0, error: '', streams: [], warnings: [],
+    });
+    fakeBackend({
+      RunsService: {
+        List: async () => [run(2, 'scheduled'), run(1, 'manual')],
+        Skipped: async () => [{ at: '2026-11-30T12:00:00Z', reason: 'another extraction is already running on this database' }],
+      },
+      ConnectionService: { Status: async () => ({ source: 'hubspot', connected: true }) },
+    });
+    const el = render(History);
+    await settle();
+    const rows = [...el.querySelectorAll('[data-testid="history-row"]')];
+    expect(rows.map((r) => r.querySelector('[data-testid="history-scheduled"]') !== null)).toEqual([true, false]);
+    expect(el.querySelector('[data-testid="history-skipped"]')?.textContent).toMatch(/skipped — another extraction is already running/);
+    history.runs = [];
+    history.skipped = [];
   });
 });
