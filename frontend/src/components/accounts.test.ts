@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { flushSync, mount, tick, unmount } from 'svelte';
+import { flushSync, mount, tick, unmount, type Component } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeBackend } from '../testing/backend';
 import { accounts } from '../stores/accounts.svelte';
@@ -10,7 +10,7 @@ import { history } from '../stores/history.svelte';
 
 let mounted: Record<string, unknown>[] = [];
 
-function render(component: typeof AccountSwitcher) {
+function render(component: Component) {
   const target = document.createElement('div');
   document.body.appendChild(target);
   mounted.push(mount(component, { target }));
