@@ -99,6 +99,35 @@ func (m *mirror) apply(ctx context.Context, tx pgx.Tx, changes []store.Change) e
 	return m.sendAssociations(ctx, tx, links)
 }
 
+// write puts n rows into table, whose first len(keys) columns are its key
+// (keys holds their values, a slice per column): by COPY straight into it
+// when none of the keys is there yet (a first sync: the fastest way in),
+// else staged and upserted, replacing the rows of the same key.
+func (m *mirror) write(ctx context.Context, tx pgx.Tx, table string, cols []string, keys [][]string, n int, row func(int) ([]any, error)) error {
+	q := fmt.Sprintf(`SELECT EXISTS (SELECT 1 FROM %s WHERE %s = ANY($1))`, m.ident(table), pgx.Identifier{cols[0]}.Sanitize())
+	args := []any{keys[0]}
+	if len(keys) == 2 {
+		q = fmt.Sprintf(`SELECT EXISTS (SELECT 1 FROM %s t JOIN unnest($1::text[], $2::text[]) AS k (a, b)
+			ON t.%s = k.a AND t.%s = k.b)`, m.ident(table), pgx.Identifier{cols[0]}.Sanitize(), pgx.Identifier{cols[1]}.Sanitize())
+		args = append(args, keys[1])
+	}
+	var some bool
+	if err := tx.QueryRow(ctx, q, args...).Scan(&some); err != nil {
+		return fmt.Errorf("look up %s: %w", table, err)
+	}
+	if !some {
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{m.schema, table}, cols, pgx.CopyFromSlice(n, row)); err != nil {
+			return fmt.Errorf("copy into %s: %w", table, err)
+		}
+		return nil
+	}
+	stage, err := m.stage(ctx, tx, table, cols, n, row)
+	if err != nil {
+		return err
+	}
+	return m.upsert(ctx, tx, table, stage, cols, cols[:len(keys)])
+}
+
 // stage makes a temporary table shaped like table (gone at commit) and
 // copies rows into it, so that one INSERT ... ON CONFLICT can upsert them.
 func (m *mirror) stage(ctx context.Context, tx pgx.Tx, table string, cols []string, n int, row func(int) ([]any, error)) (string, error) {
@@ -136,7 +165,11 @@ func (m *mirror) sendRecords(ctx context.Context, tx pgx.Tx, typ string, b *reco
 			names = append(names, c.name)
 		}
 		row := make([]any, len(names))
-		stage, err := m.stage(ctx, tx, table, names, len(b.upserts), func(i int) ([]any, error) {
+		ids := make([]string, len(b.upserts))
+		for i, r := range b.upserts {
+			ids[i] = r.ID
+		}
+		err := m.write(ctx, tx, table, names, [][]string{ids}, len(b.upserts), func(i int) ([]any, error) {
 			r := b.upserts[i]
 			row[0], row[1], row[2], row[3], row[4] = r.ID, moment(r.CreatedAt), moment(r.UpdatedAt), r.Archived, moment(r.ArchivedAt)
 			for j, p := range props {
@@ -149,9 +182,6 @@ func (m *mirror) sendRecords(ctx context.Context, tx pgx.Tx, typ string, b *reco
 			return row, nil
 		})
 		if err != nil {
-			return fmt.Errorf("send %s: %w", typ, err)
-		}
-		if err := m.upsert(ctx, tx, table, stage, names, names[:1]); err != nil {
 			return fmt.Errorf("send %s: %w", typ, err)
 		}
 		m.sum.Rows += int64(len(b.upserts))
@@ -260,13 +290,14 @@ func (m *mirror) sendAssociations(ctx context.Context, tx pgx.Tx, links map[pair
 		}
 		if len(t.upserts) > 0 {
 			cols := []string{colA, colB, "types"}
-			stage, err := m.stage(ctx, tx, table, cols, len(t.upserts), func(i int) ([]any, error) {
-				return []any{t.upserts[i].idA, t.upserts[i].idB, string(t.types[i])}, nil
+			as, bs := make([]string, len(t.upserts)), make([]string, len(t.upserts))
+			for i, p := range t.upserts {
+				as[i], bs[i] = p.idA, p.idB
+			}
+			err := m.write(ctx, tx, table, cols, [][]string{as, bs}, len(t.upserts), func(i int) ([]any, error) {
+				return []any{as[i], bs[i], string(t.types[i])}, nil
 			})
 			if err != nil {
-				return err
-			}
-			if err := m.upsert(ctx, tx, table, stage, cols, cols[:2]); err != nil {
 				return fmt.Errorf("send %s: %w", table, err)
 			}
 			m.sum.Rows += int64(len(t.upserts))
