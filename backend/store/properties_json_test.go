@@ -108,3 +108,38 @@ func TestAssocTypesJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestPropertiesColumns: values land in the columns of their names, in the
+// shape the store writes and in any other JSON (read by encoding/json).
+func TestPropertiesColumns(t *testing.T) {
+	index := map[string]int{"a": 0, "b": 1, "c": 2}
+	for _, tt := range []struct {
+		text string
+		want []string // "<nil>" for no value
+	}{
+		{`{"a":"1","b":null,"z":"x"}`, []string{"1", "<nil>", "<nil>"}},
+		{`{"c":"<\u00e9>\n"}`, []string{"<nil>", "<nil>", "<é>\n"}},
+		{`{ "a" : "spaced", "c": "\ud83c\udf89" }`, []string{"spaced", "<nil>", "🎉"}},
+		{`{}`, []string{"<nil>", "<nil>", "<nil>"}},
+	} {
+		var d propsDecoder
+		out := make([]*string, 3)
+		vals := make([]string, 3)
+		if err := d.columns(tt.text, index, out, vals); err != nil {
+			t.Fatalf("%s: %v", tt.text, err)
+		}
+		for i, w := range tt.want {
+			got := "<nil>"
+			if out[i] != nil {
+				got = *out[i]
+			}
+			if got != w {
+				t.Errorf("%s: column %d = %q, want %q", tt.text, i, got, w)
+			}
+		}
+	}
+	var d propsDecoder
+	if err := d.columns(`{"a":1}`, index, make([]*string, 3), make([]string, 3)); err == nil {
+		t.Error("a number read as a value")
+	}
+}
