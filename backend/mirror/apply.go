@@ -164,6 +164,12 @@ func (m *mirror) sendRecords(ctx context.Context, tx pgx.Tx, typ string, b *reco
 		for _, c := range cols {
 			names = append(names, c.name)
 		}
+		// A property marked sensitive after its column was made keeps the
+		// column, but no more values.
+		hidden := make([]bool, len(props))
+		for j, p := range props {
+			hidden[j] = sensitive(m.defs[typ][p])
+		}
 		row := make([]any, len(names))
 		ids := make([]string, len(b.upserts))
 		for i, r := range b.upserts {
@@ -173,6 +179,10 @@ func (m *mirror) sendRecords(ctx context.Context, tx pgx.Tx, typ string, b *reco
 			r := b.upserts[i]
 			row[0], row[1], row[2], row[3], row[4] = r.ID, moment(r.CreatedAt), moment(r.UpdatedAt), r.Archived, moment(r.ArchivedAt)
 			for j, p := range props {
+				if hidden[j] {
+					row[len(systemColumns)+j] = nil
+					continue
+				}
 				v, ok := value(cols[j].pgType, r.Properties[p])
 				if !ok {
 					m.sum.Unreadable++

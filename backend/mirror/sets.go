@@ -40,6 +40,17 @@ func (m *mirror) sendProperties(ctx context.Context, tx pgx.Tx, typ string) erro
 	if err := m.ensureColumns(ctx, tx, typ, names); err != nil {
 		return err
 	}
+	// A property marked sensitive after its column was made: the column
+	// stays (never dropped), its values go.
+	for _, n := range names {
+		if c, ok := m.columns[typ][n]; ok && sensitive(defs[n]) {
+			col := pgx.Identifier{c.name}.Sanitize()
+			if _, err := tx.Exec(ctx, fmt.Sprintf(`UPDATE %s SET %s = NULL WHERE %s IS NOT NULL`,
+				m.ident(safeName(typ)), col, col)); err != nil {
+				return fmt.Errorf("clear sensitive %s of %s: %w", n, typ, err)
+			}
+		}
+	}
 	var props, options [][]any
 	for _, n := range names {
 		p := defs[n]

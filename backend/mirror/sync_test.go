@@ -44,6 +44,8 @@ func TestSyncFullThenIncremental(t *testing.T) {
 
 	err := db.TransactionContext(ctx, func(tx *store.Tx) error {
 		props := append(append([]store.Property(nil), fixtureProps...), store.Property{Name: "score", Type: "number"})
+		// email becomes sensitive: its column stays, its values go.
+		props[0].Sensitivity = "sensitive"
 		if err := tx.ReplaceProperties(ctx, "contacts", props); err != nil {
 			return err
 		}
