@@ -55,10 +55,7 @@ func Parquet(ctx context.Context, db *store.DB, w io.Writer, opts Options) (int6
 	for _, p := range defs {
 		kinds[p.Name] = p.Type
 	}
-	var assocTypes []string
-	if !opts.NoAssociations {
-		assocTypes = catalog.AssociatedTypes(typ)
-	}
+	assocTypes := associatedColumns(opts)
 	total, err := count(ctx, db, opts)
 	if err != nil {
 		return 0, fmt.Errorf("export %s: %w", typ, err)

@@ -39,10 +39,7 @@ func Records(ctx context.Context, db *store.DB, w io.Writer, opts Options) (int6
 			return 0, fmt.Errorf("export %s: %w", typ, err)
 		}
 	}
-	var assocTypes []string
-	if !opts.NoAssociations {
-		assocTypes = catalog.AssociatedTypes(typ)
-	}
+	assocTypes := associatedColumns(opts)
 	total, err := count(ctx, db, opts)
 	if err != nil {
 		return 0, fmt.Errorf("export %s: %w", typ, err)
@@ -97,6 +94,15 @@ func Records(ctx context.Context, db *store.DB, w io.Writer, opts Options) (int6
 		return n, fmt.Errorf("export %s: %w", typ, err)
 	}
 	return n, nil
+}
+
+// associatedColumns are the types whose ids an export of opts.Type lists,
+// a column each: none with opts.NoAssociations.
+func associatedColumns(opts Options) []string {
+	if opts.NoAssociations {
+		return nil
+	}
+	return catalog.AssociatedTypes(opts.Type)
 }
 
 // propertyColumns is every property of typ that a column is due to: the
