@@ -28,7 +28,8 @@ GO_SOURCES := go.mod go.sum $(shell find . -name '*.go' -not -path './frontend/*
 FRONTEND_SOURCES := $(shell find frontend/src frontend/wailsjs -type f 2>/dev/null) \
 	frontend/index.html frontend/vite.config.ts frontend/svelte.config.js frontend/tsconfig.json build/appicon.png
 
-.PHONY: help deps system-deps demo build build-dev bindings dev test test-window test-e2e clean dist dist-linux test-dist
+.PHONY: help deps system-deps demo build build-dev bindings dev test test-window test-e2e clean dist dist-linux test-dist \
+	bench reliability
 
 help:
 	@echo "make demo        build the app, extract the sample HubSpot data, open the window"
@@ -43,6 +44,8 @@ help:
 	@echo "make dist        the downloads in dist/: Linux .deb and .tar.gz, Windows .exe and installer, SHA256SUMS"
 	@echo "make dist-linux  only the Linux .deb and .tar.gz (the release workflow's Linux job)"
 	@echo "make test-dist   install and run what make dist built (apt, lintian, wine; installs Debian packages)"
+	@echo "make bench       the benchmark: hubextract against the naive strategies and the floor (docs/benchmarks.md)"
+	@echo "make reliability the whole reliability suite: kills, faults, bad input, security (docs/reliability.md)"
 	@echo "make clean       remove built binaries, the built frontend and test artifacts"
 
 # --- dependencies ------------------------------------------------------------
@@ -71,7 +74,7 @@ build-dev: deps $(DEV_BIN)
 # Wails); they are regenerated when the bound Go code changes: the App, the
 # workspace's services, and the packages whose types they take and return.
 BOUND_SOURCES := main.go app.go $(filter-out %_test.go,$(wildcard backend/workspace/*.go backend/extract/*.go \
-	backend/settings/*.go backend/catalog/*.go))
+	backend/settings/*.go backend/catalog/*.go backend/schedule/*.go))
 $(BINDINGS): $(BOUND_SOURCES) | system-deps
 	$(WAILS) generate module >/dev/null
 	@touch $@
@@ -134,6 +137,14 @@ dist-linux: deps $(DIST)
 
 test-dist:
 	@scripts/test-dist.sh
+
+# --- proof (not part of make test: each takes longer) ---------------------------
+
+bench: build
+	@scripts/bench.sh
+
+reliability: build
+	@scripts/reliability.sh
 
 clean:
 	rm -rf build/bin test-artifacts dist
