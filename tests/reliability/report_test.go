@@ -172,8 +172,12 @@ func figuresOf(f finding) string {
 	return strings.Join(parts, ", ")
 }
 
-// cell keeps a table cell on one line and its pipes literal.
+// cell keeps a table cell on one line and its pipes literal, with the
+// suite's temporary folder (a different name each run) as "…".
 func cell(s string) string {
+	if tmpRoot != "" {
+		s = strings.ReplaceAll(s, tmpRoot, "…")
+	}
 	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ").Replace(s)
 }
 
@@ -227,7 +231,7 @@ func otherTests(b *strings.Builder, path string) error {
 	sort.Strings(pkgs)
 	for _, p := range pkgs {
 		c := per[p]
-		fmt.Fprintf(b, "| %s | %d | %d | %d | `go test -count=1 ./%s` |\n", p, c.pass, c.fail, c.skip, strings.TrimPrefix(p, "hubextract/"))
+		fmt.Fprintf(b, "| %s | %d | %d | %d | `make reliability` (scripts/reliability.sh names its tests) |\n", p, c.pass, c.fail, c.skip)
 	}
 	for _, f := range failed {
 		fmt.Fprintf(b, "\nFAILED: %s", f)
