@@ -120,7 +120,7 @@ func figures(b *strings.Builder, fs []finding) {
 		{"extractions run", func(f finding) int64 { return int64(f.Runs) }},
 		{"faults injected (429, 5xx, resets, cut bodies, stalls, refusals mid-run)", func(f finding) int64 { return int64(f.Faults) }},
 		{"bad inputs tried (keys, addresses, answers, files)", func(f finding) int64 { return int64(f.Inputs) }},
-		{"files checked (the key, permissions, CSV cells)", func(f finding) int64 { return int64(f.Files) }},
+		{"files checked (scanned for the key, file modes, CSV exports)", func(f finding) int64 { return int64(f.Files) }},
 		{"bytes lost: saved rows missing afterwards", func(f finding) int64 { return f.Lost }},
 		{"bytes extra: rows that should not be there", func(f finding) int64 { return f.Extra }},
 	} {
