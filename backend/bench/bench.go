@@ -64,6 +64,8 @@ type Options struct {
 	// of it.
 	Latency *time.Duration
 	Log     io.Writer // progress lines (nil: none)
+	// Command is the command line, for the report.
+	Command string
 }
 
 // DefaultCap keeps `bench --scale 1000` within two minutes on two cores.
@@ -101,7 +103,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if o.Latency != nil {
 		h.latency = *o.Latency
 	}
-	rep := &Report{Machine: machine(), Date: time.Now().UTC().Format("2006-01-02 15:04 UTC"), CapSeconds: o.CapSeconds,
+	rep := &Report{Command: o.Command, Machine: machine(), Date: time.Now().UTC().Format("2006-01-02 15:04 UTC"), CapSeconds: o.CapSeconds,
 		LoadBefore: loadAverage()}
 	for _, scale := range o.Scales {
 		s, err := h.scale(ctx, scale)

@@ -13,6 +13,8 @@ import (
 
 // Report is a whole benchmark.
 type Report struct {
+	// Command is the command line that made the report.
+	Command string  `json:"command"`
 	Machine Machine `json:"machine"`
 	Date    string  `json:"date"`
 	// LoadBefore and LoadAfter are the machine's load averages (1, 5 and

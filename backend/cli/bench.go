@@ -68,7 +68,7 @@ func runBench(ctx context.Context, env *Env, args []string) int {
 	}
 	rep, err := bench.Run(ctx, bench.Options{Scales: list, Contacts: *contacts, Seed: *seed, CapSeconds: *capSeconds,
 		Speed: *speed, Latency: new(time.Duration(*latency) * time.Millisecond),
-		Executable: self, Args: []string{"bench"}, Log: env.Stderr})
+		Executable: self, Args: []string{"bench"}, Log: env.Stderr, Command: strings.Join(append([]string{"hubextract", "bench"}, args...), " ")})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "hubextract bench: %v\n", err)
 		return exitFailure
