@@ -82,7 +82,7 @@ loopback by the harness; each strategy runs in a process of its own, so its peak
   default economy is the least time (it may spend up to 10% more calls to read the largest types in parallel
   ranges). **hubextract-fewest-calls** is the same run with ` + "`Economy: calls`" + `. Both read
   more than the reference strategies: every type's archived records, sensitive property definitions, owners,
-  pipelines, forms, submissions and email events. Its minimum and floor are the run's own (` + "`extract.Result`" + `).
+  pipelines, forms, submissions and email events. Their minimum and floor are each run's own (` + "`extract.Result`" + `).
 - **naive** (reference): list records, then one per-record v4 association call per record and associated type.
 - **missing-only** (reference): list records with their associations inline, then a per-record call for each
   record and associated type that came back with none (or cut at the inline page).
