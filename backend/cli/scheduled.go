@@ -31,9 +31,7 @@ func extractChecked(ctx context.Context, env *Env, pl place, db *store.DB, sched
 		}
 		opts.Owner = extract.OwnerScheduled
 	}
-	if code := checkKeyAccount(ctx, env, pl, db, opts.Client); code != exitOK {
-		return code
-	}
+	opts.CheckAccount = func(ctx context.Context, c *hubspot.Client) error { return checkKeyAccount(ctx, env, pl, db, c) }
 	if scheduled {
 		if h, running := extract.Running(db.Path()); running {
 			msg := (&extract.BusyError{Path: db.Path(), Holder: h}).UserMessage()
@@ -96,29 +94,28 @@ func markScheduled(ctx context.Context, db *store.DB, started time.Time) error {
 }
 
 // checkKeyAccount makes sure the key opens the account the database holds
-// (the account's own database: that account; any file: the one it claimed), with the run's first call; a file no account
-// has claimed becomes the key's. A folder without accounts whose own
-// database this is makes the key's account its first.
-func checkKeyAccount(ctx context.Context, env *Env, pl place, db *store.DB, c *hubspot.Client) int {
+// (the account's own database: that account; any file: the one it
+// claimed), with the run's first call, once the run holds the database; a
+// file no account has claimed becomes the key's. A folder without accounts
+// whose own database this is makes the key's account its first.
+func checkKeyAccount(ctx context.Context, env *Env, pl place, db *store.DB, c *hubspot.Client) error {
 	id, name, err := settings.KeyAccount(ctx, c)
 	if err != nil {
 		// A refused key, HubSpot out of reach: the run meets it too, and
 		// records it in the history with the words for it.
-		return exitOK
+		return nil
 	}
 	if id == 0 {
 		fmt.Fprintf(env.Stderr, "hubextract extract: warning: HubSpot does not say which account this key opens (it lacks the %s scope), "+
 			"so the database's account cannot be checked\n", hubspot.AccountDetailsScope)
-		return exitOK
+		return nil
 	}
 	if a := pl.at.Account; a != nil && a.ID != id && samePath(a.Database, db.Path()) {
-		fmt.Fprintf(env.Stderr, "hubextract extract: this key opens HubSpot account %d, not %s: nothing was changed. "+
-			"Use %s's own key, or connect account %d as an account of its own\n", id, a.Label(), a.Label(), id)
-		return exitFailure
+		return fmt.Errorf("this key opens HubSpot account %d, not %s: nothing was changed. "+
+			"Use %s's own key, or connect account %d as an account of its own", id, a.Label(), a.Label(), id)
 	}
 	if err := db.ClaimAccount(ctx, id, time.Now()); err != nil {
-		fmt.Fprintf(env.Stderr, "hubextract extract: %s\n", reason(err))
-		return exitFailure
+		return err
 	}
 	if pl.at.Account == nil && isFolderDatabase(pl, db.Path()) {
 		accts, err := pl.paths.LoadAccounts()
@@ -129,7 +126,7 @@ func checkKeyAccount(ctx context.Context, env *Env, pl place, db *store.DB, c *h
 			fmt.Fprintf(env.Stderr, "hubextract extract: warning: %v\n", err)
 		}
 	}
-	return exitOK
+	return nil
 }
 
 // isFolderDatabase reports whether path is the folder's own database (the

@@ -82,6 +82,11 @@ type Options struct {
 	// they differ (split.go); "": EconomyTime, unless the account is near
 	// its daily limit.
 	Economy Economy
+	// CheckAccount, when set, runs first once the database is the run's
+	// (its lock held), with the run's client: the caller makes sure the key
+	// opens the account the database holds. Its calls are the run's (the
+	// metadata stream's); an error refuses the run, nothing recorded.
+	CheckAccount func(ctx context.Context, c *hubspot.Client) error
 
 	// pageSaved, when set (tests), runs after every page is committed.
 	pageSaved func()
@@ -199,6 +204,12 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	// them. The call is the metadata stream's.
 	meter := newMeter(rep.Report, clk.Now)
 	client := opts.Client.Session(meter, hubspot.RetryPolicy{})
+	if opts.CheckAccount != nil {
+		if err := opts.CheckAccount(ctx, client); err != nil {
+			return Result{}, err
+		}
+	}
+	checkCalls := client.Calls() // one call to learn the key's account is needed
 	// A key HubSpot refuses fails the run once it is recorded, with no
 	// other call.
 	schemaNote, schemaWarning, refused := discoverTypes(ctx, db, client)
@@ -232,7 +243,7 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 		}
 	}
 	e.meter, e.client = meter, client
-	e.addMinimum(schemasCalls)
+	e.addMinimum(schemasCalls + checkCalls)
 
 	if err := e.start(ctx, opts.Fresh || opts.Full, opts.Full); err != nil {
 		return Result{}, err

@@ -264,11 +264,10 @@ func (w *Workspace) saveKey(token string, acct *Account) (settings.TokenStatus, 
 // with the run's first call: the current account's own database is that
 // account's; any file is the account that first ran into it. A folder
 // without accounts makes the key's account its first.
-func (w *Workspace) checkKeyAccount(ctx context.Context, a *account, db *store.DB) error {
+func (w *Workspace) checkKeyAccount(ctx context.Context, a *account, c *hubspot.Client, db *store.DB) error {
 	if a.source != settings.SourceHubSpot {
 		return nil // the sample data: no account of the user's
 	}
-	c := a.client
 	id, name, err := settings.KeyAccount(ctx, c)
 	if err != nil || id == 0 {
 		return nil // the run meets a refused key too, and records it; no id: nothing to check

@@ -9,6 +9,7 @@ import (
 
 	"hubextract/backend/catalog"
 	"hubextract/backend/extract"
+	"hubextract/backend/hubspot"
 	"hubextract/backend/store"
 )
 
@@ -130,23 +131,19 @@ func (w *Workspace) runExtraction(ctx context.Context, j *job, objects []string,
 		defer close(flushed)
 		j.batch.run(UpdateInterval, stop)
 	}()
-	if err := w.checkKeyAccount(ctx, acct, db); err != nil {
-		close(stop)
-		<-flushed
-		return Summary{}, err
-	}
 	cfg := w.settings()
 	res, err := extract.Run(ctx, db, extract.Options{
-		Client:      acct.client,
-		Objects:     objects,
-		Concurrency: cfg.Concurrency,
-		Progress:    j.batch,
-		Fresh:       req.Fresh,
-		Full:        req.Full,
-		FullEvery:   fullEvery(cfg.FullRunEveryDays),
-		Owner:       extract.OwnerApp,
-		History:     cfg.HistoryTypes,
-		Economy:     extract.Economy(cfg.Economy),
+		CheckAccount: func(ctx context.Context, c *hubspot.Client) error { return w.checkKeyAccount(ctx, acct, c, db) },
+		Client:       acct.client,
+		Objects:      objects,
+		Concurrency:  cfg.Concurrency,
+		Progress:     j.batch,
+		Fresh:        req.Fresh,
+		Full:         req.Full,
+		FullEvery:    fullEvery(cfg.FullRunEveryDays),
+		Owner:        extract.OwnerApp,
+		History:      cfg.HistoryTypes,
+		Economy:      extract.Economy(cfg.Economy),
 	})
 	close(stop)
 	<-flushed
