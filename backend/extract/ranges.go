@@ -174,8 +174,7 @@ func (e *engine) queueRange(ctx context.Context, s *stream, r idRange) {
 	}})
 }
 
-// readRange reads one range from its checkpoint on, a batch at a time,
-// pipelined like a walk: the next batch is read while the last is saved.
+// readRange reads one range from its checkpoint on, a batch at a time.
 func (e *engine) readRange(ctx context.Context, s *stream, r idRange) error {
 	tctx, cancel := s.taskContext(ctx)
 	defer cancel()
@@ -197,15 +196,11 @@ func (e *engine) readRange(ctx context.Context, s *stream, r idRange) error {
 	if err != nil {
 		return fmt.Errorf("%s range %s: %w", s.name, r, err)
 	}
-	var saving pending
 	for {
 		objs, more, err := e.searchBatch(tctx, s, r, last, chunks)
 		var w pageWrite
 		if err == nil {
 			w, err = e.rangeWrite(tctx, s, key, objs)
-		}
-		if werr := saving.wait(s); werr != nil {
-			return werr
 		}
 		if err != nil {
 			return err
@@ -215,9 +210,11 @@ func (e *engine) readRange(ctx context.Context, s *stream, r idRange) error {
 		}
 		w.next, w.done = strconv.FormatInt(last, 10), !more
 		e.addMinimum((int64(len(objs)) + pageSize - 1) / pageSize) // what list pages would have taken
-		saving = s.submitWrite(w)
-		if !more {
-			return saving.wait(s)
+		// Saved before the next batch is read: a range's batch is ten list
+		// pages' worth, and the ranges are several (memory stays flat).
+		saving := pending(s.submitWrite(w))
+		if err := saving.wait(s); err != nil || !more {
+			return err
 		}
 	}
 }

@@ -58,7 +58,7 @@ const (
 	defaultRTT = 300 * time.Millisecond
 	// maxRangeWorkers bounds the workers added for ranges (their requests
 	// in flight beside the list walks').
-	maxRangeWorkers = 6
+	maxRangeWorkers = 4
 	// minSplitRecords: a type with fewer records left is not cut (two
 	// ranges' batches: less is not worth a range).
 	minSplitRecords = 2 * rangeBatch

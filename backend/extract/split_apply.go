@@ -17,6 +17,7 @@ import (
 // the walks it may cut (full reads from the start).
 func (e *engine) decideSplit(ctx context.Context, planned []*stream) {
 	var sizes []sizing
+	var stealable []*stream
 	for _, t := range e.crm {
 		s := e.streams[t]
 		if s.listedBefore || s.failedErr() != nil || e.incremental(t) {
@@ -37,9 +38,7 @@ func (e *engine) decideSplit(ctx context.Context, planned []*stream) {
 			z.Splittable, z.Chunks = err == nil, int64(len(chunks))
 		}
 		if z.Splittable && z.Chunks == 1 {
-			s.mu.Lock()
-			s.stealable = true
-			s.mu.Unlock()
+			stealable = append(stealable, s)
 		}
 		sizes = append(sizes, z)
 	}
@@ -69,6 +68,13 @@ func (e *engine) decideSplit(ctx context.Context, planned []*stream) {
 	if added > 1 {
 		e.ranges.grow(min(added, maxRangeWorkers) - 1) // it has one
 	}
+	// Only now: a range that ends may steal from these, and a steal from a
+	// type before its own cut would read its top twice.
+	for _, s := range stealable {
+		s.mu.Lock()
+		s.stealable = true
+		s.mu.Unlock()
+	}
 }
 
 // cut gives the ranges the moved records of s with the highest ids: the
@@ -82,7 +88,7 @@ func (e *engine) cut(ctx context.Context, s *stream, moved int64, n int) int {
 	s.splitMu.Lock()
 	s.mu.Lock()
 	total, lowest, highest, at := s.total, s.minID, s.maxID, s.listedTo
-	if s.unordered || s.listEnded || lowest == 0 || n < 1 || highest < lowest {
+	if s.unordered || s.listEnded || s.cut != 0 || lowest == 0 || n < 1 || highest < lowest {
 		s.mu.Unlock()
 		s.splitMu.Unlock()
 		return 0

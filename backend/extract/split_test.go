@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"hubextract/backend/catalog"
 	"hubextract/backend/fakehub"
 	"hubextract/backend/hubspot"
 	"hubextract/backend/store"
@@ -294,5 +295,42 @@ func TestNearTheDailyLimitTheFewerCallsWin(t *testing.T) {
 			}
 			t.Logf("%d calls (minimum %d): %s", res.APICalls, res.MinimumCalls, res.Plan)
 		})
+	}
+}
+
+// TestSplitReadsEachRecordOnce: with HubSpot answering at once and no
+// limit to wait on, ranges end while other types are still being cut and
+// steal from them; every record is still read exactly once (each stream's
+// count is what it stored), the same as the list walks alone read.
+func TestSplitReadsEachRecordOnce(t *testing.T) {
+	objects := catalog.CRM()
+	read := map[Economy]int64{}
+	for _, economy := range []Economy{EconomyCalls, EconomyTime} {
+		f := newFixture(t, fakehub.Config{Scale: 2_500})
+		db := testkit.OpenDB(t)
+		client := hubspot.New("demo-token", hubspot.WithBaseURL(f.url), hubspot.WithClock(f.clk),
+			hubspot.WithRateLimit(1_000_000), hubspot.WithSearchRate(1_000_000))
+		res := f.run(t.Context(), db, Options{Objects: objects, Economy: economy, Client: client})
+		if res.Status != store.StatusSucceeded {
+			t.Fatalf("%s: %s %s", economy, res.Status, res.Error)
+		}
+		for _, s := range res.Streams {
+			if s.Stream == metadataStream {
+				continue
+			}
+			active, archived, err := db.CountRecords(t.Context(), s.Stream)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Records != active+archived {
+				t.Errorf("%s %s: %d records read, %d stored", economy, s.Stream, s.Records, active+archived)
+			}
+			read[economy] += s.Records
+		}
+		checkTruth(t, db, f.fake.Truth(), objects)
+		t.Logf("%s: %d records in %d calls; %s", economy, read[economy], res.APICalls, res.Plan)
+	}
+	if read[EconomyTime] != read[EconomyCalls] {
+		t.Errorf("the time economy read %d records, the calls economy %d", read[EconomyTime], read[EconomyCalls])
 	}
 }
