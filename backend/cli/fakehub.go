@@ -36,9 +36,9 @@ func runFakehub(ctx context.Context, env *Env, args []string) int {
 	addr := fs.String("addr", "127.0.0.1:0", "`host:port` to listen on; loopback unless told otherwise, port 0 picks a free one")
 	token := fs.String("token", "demo-token", "bearer `token` the fake accepts")
 	seed := fs.Int64("seed", 1, "`seed` of the generated data and of the faults")
-	scale := fs.Int("scale", 2000, "`records` per object type, or with --sizes realistic or lopsided the contacts, the other types in proportion (about 2% more are archived)")
-	shape := fs.String("sizes", fakehub.ShapeEven, "`SHAPE` of the types' sizes: even (every type --scale records), realistic (a real account's proportions) "+
-		"or lopsided (contacts far ahead of every other type)")
+	scale := fs.Int("scale", 2000, "`records`: the contacts, the other types in a real account's proportions (--sizes); about 2% more are archived")
+	shape := fs.String("sizes", fakehub.ShapeRealistic, "`SHAPE` of the types' sizes: realistic (a real account's proportions, one type far ahead), "+
+		"lopsided (contacts far ahead of every other type) or even (every type --scale records)")
 	faults := fs.Float64("faults", 0, "`fraction` of calls (0 to 1) answered with a random fault")
 	rate := fs.Int("rate", 100, "`calls` per rolling 10 seconds before 429 (0 = unlimited)")
 	searchRate := fs.Int("search-rate", 5, "search `calls` per second before 429 (0 = unlimited)")
@@ -59,7 +59,7 @@ func runFakehub(ctx context.Context, env *Env, args []string) int {
 	case !(*faults >= 0 && *faults <= 1): // NaN compares false: caught here
 		problem = fmt.Sprintf("--faults must be a fraction from 0 to 1, not %g", *faults)
 	case *scale < 1 || *scale > maxFakeScale:
-		problem = fmt.Sprintf("--scale must be from 1 to %s records per type, not %d", fmtInt(maxFakeScale), *scale)
+		problem = fmt.Sprintf("--scale must be from 1 to %s records, not %d", fmtInt(maxFakeScale), *scale)
 	case *rate < 0 || *searchRate < 0 || *daily < 0 || *latency < 0 || *jitter < 0 || *extra < 0:
 		problem = "--rate, --search-rate, --daily, --latency, --jitter and --extra-properties cannot be negative"
 	case *latency > maxFakeLatencyMS || *jitter > maxFakeLatencyMS:
@@ -107,7 +107,7 @@ func runFakehub(ctx context.Context, env *Env, args []string) int {
 	if *legacyOnly {
 		paths = "legacy paths only"
 	}
-	fmt.Fprintf(env.Stderr, "fakehub: serving a fake HubSpot at %s (listening on %s; token %q, seed %d, %d records per type (%s sizes), %s); call counts at %s/__stats; stop with Ctrl-C\n",
+	fmt.Fprintf(env.Stderr, "fakehub: serving a fake HubSpot at %s (listening on %s; token %q, seed %d, scale %d with %s sizes, %s); call counts at %s/__stats; stop with Ctrl-C\n",
 		base, ln.Addr(), *token, *seed, *scale, *shape, paths, base)
 	if w := exposure(ln.Addr()); w != "" {
 		fmt.Fprintf(env.Stderr, "fakehub: warning: %s\n", w)

@@ -215,7 +215,7 @@ func newFixture() (*fixture, error) {
 	}
 	sharedStop = append(sharedStop, func() { os.RemoveAll(dir) })
 	fx := &fixture{ref: filepath.Join(dir, "reference.db")}
-	fake := exec.Command(bin, "fakehub", "--scale", fmt.Sprint(fakeScale), "--seed", fmt.Sprint(fakeSeed),
+	fake := exec.Command(bin, "fakehub", "--scale", fmt.Sprint(fakeScale), "--sizes", "even", "--seed", fmt.Sprint(fakeSeed),
 		"--latency", fmt.Sprint(fakeLatency), "--rate", "0", "--search-rate", "0", "--token", fakeToken)
 	var fakeErr bytes.Buffer
 	fake.Stderr = &fakeErr

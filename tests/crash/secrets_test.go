@@ -113,7 +113,7 @@ func TestSecrets_KeyInNoFile(t *testing.T) {
 // run to be killed halfway; it returns the base URL.
 func secretFakeHub(t *testing.T) string {
 	t.Helper()
-	fake := exec.Command(bin, "fakehub", "--token", secretKey, "--scale", "400", "--seed", "5", "--faults", "0.02",
+	fake := exec.Command(bin, "fakehub", "--token", secretKey, "--scale", "400", "--sizes", "even", "--seed", "5", "--faults", "0.02",
 		"--latency", "20", "--rate", "0", "--search-rate", "0")
 	var stderr bytes.Buffer
 	fake.Stderr = &stderr

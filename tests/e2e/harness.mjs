@@ -175,7 +175,7 @@ export async function closeBrowser() {
 
 /** Starts `hubextract fakehub` (a fake HubSpot) with token; returns { url, stop }. */
 export async function startFakeHub(token, extraArgs = []) {
-  const proc = spawn(binary, ['fakehub', '--token', token, '--scale', '20', '--rate', '0', '--search-rate', '0', ...extraArgs], {
+  const proc = spawn(binary, ['fakehub', '--token', token, '--scale', '20', '--sizes', 'even', '--rate', '0', '--search-rate', '0', ...extraArgs], {
     env: { ...process.env, DISPLAY: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
