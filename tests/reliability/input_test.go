@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -167,8 +168,13 @@ func props(rec any) map[string]any {
 // repeatID makes the contacts list send the first record of its first
 // page again in place of the first of its second page.
 func repeatID(fake http.Handler) http.Handler {
-	var first any
+	var (
+		mu    sync.Mutex // pages are answered on the server's goroutines
+		first any
+	)
 	return &rewriter{next: fake, match: contactsList, edit: func(b map[string]any, n int) {
+		mu.Lock()
+		defer mu.Unlock()
 		switch rs := resultsOf(b); {
 		case n == 1 && len(rs) > 0:
 			first = rs[0]

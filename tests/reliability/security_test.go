@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -37,11 +38,16 @@ const markup = `<script>window.__pwned=1</script><img src=x onerror="window.__pw
 // formulas or the markup, in turn.
 type poison struct {
 	next http.Handler
+	mu   sync.Mutex // the calls come concurrently
 	n    int
 }
 
 func (p *poison) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rw := &rewriter{next: p.next, match: func(*http.Request) bool { return true }, edit: func(b map[string]any, _ int) { p.walk(b, "") }}
+	rw := &rewriter{next: p.next, match: func(*http.Request) bool { return true }, edit: func(b map[string]any, _ int) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.walk(b, "")
+	}}
 	rw.ServeHTTP(w, r)
 }
 
