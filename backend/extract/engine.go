@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"hubextract/backend/catalog"
@@ -164,6 +165,9 @@ type engine struct {
 	minimum  int64
 	walks    map[string]*task // queued walks by type, reprioritized by planning
 	split    splitPlan        // once made
+	// rangeLeft is how many records the ranges queued or running expect
+	// still to read.
+	rangeLeft atomic.Int64
 }
 
 // Run extracts the selected types from HubSpot into db and records the run.

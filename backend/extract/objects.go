@@ -103,7 +103,7 @@ func (e *engine) walkObjects(ctx context.Context, s *stream, firstPage bool, ran
 	s.props = props
 	s.mu.Unlock()
 	for _, r := range ranges {
-		e.queueRange(ctx, s, r)
+		e.queueRange(ctx, s, r, rangeMaxRecords/2) // its size is not known before the planning call
 	}
 	switch {
 	case e.incremental(s.name):

@@ -158,15 +158,23 @@ func (e *engine) resumeSplit(s *stream) []idRange {
 	return out
 }
 
-// queueRange queues the reading of one range of s. The main pool stays up
-// until the range is done: the type's association completion, which its
-// end may start, runs there.
-func (e *engine) queueRange(ctx context.Context, s *stream, r idRange) {
+// queueRange queues the reading of one range of s, expected to hold
+// expect records (the steals weigh the searches left by them). The main
+// pool stays up until the range is done: the type's association
+// completion, which its end may start, runs there.
+func (e *engine) queueRange(ctx context.Context, s *stream, r idRange, expect int64) {
 	s.addPart()
 	e.sched.hold()
+	e.rangeLeft.Add(expect)
 	e.ranges.add(&task{name: rangeKey(s.name, r), priority: float64(rangeBatch), run: func(ctx context.Context) {
 		defer e.sched.unhold()
-		err := e.readRange(ctx, s, r)
+		left := expect
+		err := e.readRange(ctx, s, r, func(n int64) {
+			n = min(n, left)
+			left -= n
+			e.rangeLeft.Add(-n)
+		})
+		e.rangeLeft.Add(-left)
 		if err == nil {
 			e.steal(ctx)
 		}
@@ -174,8 +182,9 @@ func (e *engine) queueRange(ctx context.Context, s *stream, r idRange) {
 	}})
 }
 
-// readRange reads one range from its checkpoint on, a batch at a time.
-func (e *engine) readRange(ctx context.Context, s *stream, r idRange) error {
+// readRange reads one range from its checkpoint on, a batch at a time,
+// telling read how many records each batch brought.
+func (e *engine) readRange(ctx context.Context, s *stream, r idRange, read func(n int64)) error {
 	tctx, cancel := s.taskContext(ctx)
 	defer cancel()
 	key := rangeKey(s.name, r)
@@ -212,6 +221,7 @@ func (e *engine) readRange(ctx context.Context, s *stream, r idRange) error {
 		e.addMinimum((int64(len(objs)) + pageSize - 1) / pageSize) // what list pages would have taken
 		// Saved before the next batch is read: a range's batch is ten list
 		// pages' worth, and the ranges are several (memory stays flat).
+		read(int64(len(objs)))
 		saving := pending(s.submitWrite(w))
 		if err := saving.wait(s); err != nil || !more {
 			return err

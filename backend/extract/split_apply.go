@@ -116,7 +116,11 @@ func (e *engine) cut(ctx context.Context, s *stream, moved int64, n int) int {
 		return 0
 	}
 	for _, r := range ranges {
-		e.queueRange(ctx, s, r)
+		top := r.hi
+		if top == 0 {
+			top = highest + 1
+		}
+		e.queueRange(ctx, s, r, int64(float64(top-r.lo)*perID))
 	}
 	return len(ranges)
 }
@@ -143,13 +147,16 @@ func (e *engine) saveSplit(s *stream, cut int64, ranges []idRange) <-chan error 
 // reads them in a few round trips anyway.
 const minSteal = 4 * pageSize
 
-// steal, when a range ends, gives a new range the top half of what the
-// list walk with the most left still has to read (its cut moves down to
-// where the new range starts): the search budget, freed, takes over the
-// tail of the longest list walk, so that the run does not end on a few
-// chains of list pages while a budget idles. Only a time-economy run whose
-// plan made ranges steals, and only from types whose records one search
-// reads whole (no extra calls).
+// steal, when a range ends, gives a new range the top of what the list walk
+// with the most left still has to read (its cut moves down to where the new
+// range starts): the search budget, freed, takes over the tail of the
+// longest list walk, so that the run does not end on a few chains of list
+// pages while a budget idles. It takes at most half of that walk's rest,
+// and no more than evens out the two budgets' work left (the records the
+// ranges still expect, at the searches' rate, against the list pages left
+// at the ten-second rate). Only a time-economy run whose plan made ranges
+// steals, and only from types whose records one search reads whole (no
+// extra calls).
 func (e *engine) steal(ctx context.Context) {
 	e.mu.Lock()
 	active := len(e.split.Moved) > 0
@@ -168,19 +175,20 @@ func (e *engine) steal(ctx context.Context) {
 			}
 		}
 	}
-	// Only while the searches have time to spare: the ranges left take
-	// less than the list pages left (each at its budget's rate).
-	searchLeft := float64(e.ranges.load()) * rangeMaxRecords / 2 / hubspot.MaxSearchLimit / e.client.SearchRate()
-	if best == nil || bestLeft < 2*minSteal || searchLeft >= listLeft/pageSize/hubspot.SustainedRate(e.client.RatePer10s()) {
+	if best == nil {
 		return
 	}
+	perList := 1 / (pageSize * hubspot.SustainedRate(e.client.RatePer10s())) // seconds a listed record takes
+	perSearch := 1 / (hubspot.MaxSearchLimit * e.client.SearchRate())        // and a searched one
+	even := (listLeft*perList - float64(e.rangeLeft.Load())*perSearch) / (perList + perSearch)
 	best.splitMu.Lock()
 	left, lo, top := best.stealRange() // again: the walk may have moved on
-	if left < 2*minSteal {
+	take := min(left/2, even)
+	if take < minSteal {
 		best.splitMu.Unlock()
 		return
 	}
-	mid := lo + (top-lo)/2
+	mid := top - int64(take/left*float64(top-lo))
 	r := idRange{lo: mid}
 	best.mu.Lock()
 	if best.cut > 0 {
@@ -194,7 +202,7 @@ func (e *engine) steal(ctx context.Context) {
 		best.fail(ctx, err)
 		return
 	}
-	e.queueRange(ctx, best, r)
+	e.queueRange(ctx, best, r, int64(take))
 }
 
 // stealRange is what s's list walk has left that a steal could take: the
