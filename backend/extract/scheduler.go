@@ -49,13 +49,6 @@ func (s *scheduler) add(t *task) {
 	s.cond.Signal()
 }
 
-// load is how many tasks are queued or running (holds count as tasks).
-func (s *scheduler) load() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.queue.Len() + s.running
-}
-
 // reprioritize changes the priority of a task still queued.
 func (s *scheduler) reprioritize(t *task, priority float64) {
 	s.mu.Lock()
