@@ -54,7 +54,8 @@ func TestSearchFindsRecords(t *testing.T) {
 		{Type: "contacts", ID: "2", UpdatedAt: t0.Add(time.Minute), Properties: map[string]*string{
 			"firstname": str("Zoë"), "city": str("Zürich"), "note": str("東京 office")}},
 		{Type: "contacts", ID: "3", UpdatedAt: t0.Add(2 * time.Minute), Properties: map[string]*string{
-			"firstname": str("Ann"), "email": str("ann@other.example")}},
+			"firstname": str("Ann"), "email": str("ann@other.example"),
+			"createdate": str("2023-12-23T12:15:45.282Z"), "date_of_birth": str("1973-02-21")}},
 		{Type: "companies", ID: "1", UpdatedAt: t0, Properties: map[string]*string{"name": str("Acme José Inc")}},
 	}
 	inTx(t, db, func(tx *Tx) error { return tx.UpsertRecords(ctx, 1, recs) })
@@ -99,6 +100,11 @@ func TestSearchFindsRecords(t *testing.T) {
 		{"exa ann", []string{"3"}},
 		{"mül jos", []string{"1"}},
 		{"ann jos", nil},
+		// Full timestamps are not indexed (0015); dates without a time are.
+		{"2023-12-23T12:15:45.282Z", nil},
+		{"282z", nil},
+		{"1973-02-21", []string{"3"}},
+		{"1973", []string{"3"}},
 		// Hostile or odd input: never an error.
 		{`"`, []string{"3", "2", "1"}},
 		{`""*-:^()`, []string{"3", "2", "1"}},
