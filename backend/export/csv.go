@@ -12,12 +12,12 @@ package export
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -29,13 +29,26 @@ const bom = "\uFEFF"
 // to cost nothing.
 const checkEvery = 1000
 
+// flushAt is how many bytes a table gathers before it hands them to its
+// writer: large enough that writes cost nothing per row.
+const flushAt = 64 << 10
+
 // table writes one CSV export: the header from its constructor, then a row
-// per Row, which also counts the rows, looks at the context and reports
-// progress every checkEvery rows; Close flushes and returns the count.
+// per Row (or per run of Cell calls ended by EndRow), which also counts the
+// rows, looks at the context and reports progress every checkEvery rows;
+// Close flushes and returns the count.
+//
+// It encodes as encoding/csv's Writer with UseCRLF does, byte for byte
+// (TestTable_MatchesEncodingCSV), into a buffer of its own: the export's
+// hot loop appends cells without a []string per row or a string per cell.
 type table struct {
 	ctx      context.Context
-	w        *csv.Writer
+	w        io.Writer
+	buf      []byte
+	scratch  []byte // a cell being built (a timestamp)
+	err      error  // the first write error; nothing is written after it
 	width    int
+	cells    int // cells in the current row
 	n, total int64
 	progress func(done, total int64)
 }
@@ -43,14 +56,11 @@ type table struct {
 // newTable writes the byte-order mark if opts asks for one and the header,
 // and reports progress 0 of total.
 func newTable(ctx context.Context, w io.Writer, opts Options, header []string, total int64) (*table, error) {
+	t := &table{ctx: ctx, w: w, buf: make([]byte, 0, flushAt+4<<10), width: len(header), total: total,
+		progress: opts.Progress}
 	if opts.BOM {
-		if _, err := io.WriteString(w, bom); err != nil {
-			return nil, fmt.Errorf("write CSV: %w", err)
-		}
+		t.buf = append(t.buf, bom...)
 	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true // RFC 4180; Excel and every reader accept it
-	t := &table{ctx: ctx, w: cw, width: len(header), total: total, progress: opts.Progress}
 	if err := t.write(header); err != nil {
 		return nil, err
 	}
@@ -58,11 +68,48 @@ func newTable(ctx context.Context, w io.Writer, opts Options, header []string, t
 	return t, nil
 }
 
-// Row writes one data row, neutralising its cells in place.
+// Row writes one data row, each cell neutralised.
 func (t *table) Row(cells []string) error {
 	if err := t.write(cells); err != nil {
 		return err
 	}
+	return t.counted()
+}
+
+// Cell appends the next cell of the current row, neutralised.
+func (t *table) Cell(s string) {
+	if t.cells > 0 {
+		t.buf = append(t.buf, ',')
+	}
+	t.cells++
+	t.buf = appendCell(t.buf, s)
+}
+
+// Time appends a timestamp cell (see timestamp).
+func (t *table) Time(tm time.Time) {
+	if tm.IsZero() {
+		t.Cell("")
+		return
+	}
+	t.scratch = tm.UTC().AppendFormat(t.scratch[:0], timeLayout)
+	if t.cells > 0 {
+		t.buf = append(t.buf, ',')
+	}
+	t.cells++
+	t.buf = appendCell(t.buf, t.scratch)
+}
+
+// EndRow ends the row of the Cell calls since the last row.
+func (t *table) EndRow() error {
+	if err := t.end(); err != nil {
+		return err
+	}
+	return t.counted()
+}
+
+// counted counts a written row, and every checkEvery rows looks at the
+// context and reports progress.
+func (t *table) counted() error {
 	t.n++
 	if t.n%checkEvery != 0 {
 		return nil
@@ -78,10 +125,10 @@ func (t *table) Row(cells []string) error {
 // walkErr (what stopped the rows, if anything) joined to any write error.
 // Only a complete table gets the final progress report.
 func (t *table) Close(walkErr error) (int64, error) {
-	t.w.Flush()
+	t.flush()
 	var err error
-	if werr := t.w.Error(); werr != nil {
-		err = fmt.Errorf("write CSV: %w", werr)
+	if t.err != nil {
+		err = fmt.Errorf("write CSV: %w", t.err)
 	}
 	if err = errors.Join(walkErr, err); err != nil {
 		return t.n, err
@@ -94,19 +141,102 @@ func (t *table) write(cells []string) error {
 	if len(cells) != t.width {
 		return fmt.Errorf("write CSV: row of %d cells under a header of %d", len(cells), t.width)
 	}
-	for i, c := range cells {
-		cells[i] = cell(c)
+	for _, c := range cells {
+		t.Cell(c)
 	}
-	if err := t.w.Write(cells); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
+	return t.end()
+}
+
+// end closes the row and flushes a full buffer.
+func (t *table) end() error {
+	if t.cells != t.width {
+		return fmt.Errorf("write CSV: row of %d cells under a header of %d", t.cells, t.width)
+	}
+	t.cells = 0
+	t.buf = append(t.buf, '\r', '\n')
+	if len(t.buf) >= flushAt {
+		t.flush()
+	}
+	if t.err != nil {
+		return fmt.Errorf("write CSV: %w", t.err)
 	}
 	return nil
+}
+
+func (t *table) flush() {
+	if t.err == nil && len(t.buf) > 0 {
+		_, t.err = t.w.Write(t.buf)
+	}
+	t.buf = t.buf[:0]
 }
 
 func (t *table) report() {
 	if t.progress != nil {
 		t.progress(t.n, t.total)
 	}
+}
+
+// appendCell appends s as a neutralised CSV field. Most cells need neither
+// (a first byte that is plain ASCII and cannot start a formula, and none of
+// the bytes that call for quotes), and are copied as they are; the others
+// take cell and then encoding/csv's quoting.
+func appendCell[S string | []byte](dst []byte, s S) []byte {
+	if len(s) == 0 {
+		return dst
+	}
+	if c := s[0]; c >= utf8.RuneSelf || !plainFirst[c] || len(s) == 2 && c == '\\' && s[1] == '.' {
+		return appendQuoted(dst, cell(string(s)))
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; c == '"' || c == ',' || c == '\r' || c == '\n' {
+			return appendQuoted(dst, cell(string(s)))
+		}
+	}
+	return append(dst, s...)
+}
+
+// plainFirst[c] is true for the ASCII bytes that may start a cell copied as
+// it is: none a formula starts with, a spreadsheet skips before one, or
+// that makes encoding/csv quote a field (a space).
+var plainFirst = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = !strings.ContainsRune("=+-@\t\r\n\v\f \",", rune(c))
+	}
+	return t
+}()
+
+// appendQuoted appends a neutralised cell as encoding/csv's Writer (with
+// UseCRLF) writes a field: quoted when it holds a quote, a comma or a line
+// break, starts with a space or is \.; quotes doubled, line breaks CRLF.
+func appendQuoted(dst []byte, s string) []byte {
+	if !needsQuotes(s) {
+		return append(dst, s...)
+	}
+	dst = append(dst, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '"':
+			dst = append(dst, '"', '"')
+		case '\r':
+		case '\n':
+			dst = append(dst, '\r', '\n')
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return append(dst, '"')
+}
+
+// needsQuotes is encoding/csv's fieldNeedsQuotes with a comma.
+func needsQuotes(s string) bool {
+	if s == "" {
+		return false
+	}
+	if s == `\.` || strings.ContainsAny(s, "\"\r\n,") {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsSpace(r)
 }
 
 // cell makes a value safe to hand to a spreadsheet.
@@ -158,8 +288,11 @@ func timestamp(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+	return t.UTC().Format(timeLayout)
 }
+
+// timeLayout is RFC 3339 with milliseconds.
+const timeLayout = "2006-01-02T15:04:05.000Z07:00"
 
 func boolCell(b bool) string {
 	if b {

@@ -1,6 +1,12 @@
 package export
 
-import "testing"
+import (
+	"bytes"
+	"encoding/csv"
+	"slices"
+	"testing"
+	"time"
+)
 
 // TestCell_FormulaForms covers what spreadsheets also run as a formula: the
 // full-width forms of = + - @ and a formula after leading spaces or tabs.
@@ -39,4 +45,90 @@ func TestCell_FormulaForms(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTable_MatchesEncodingCSV checks the table's own encoder against what
+// the export wrote before it: each cell through cell, then encoding/csv's
+// Writer with CRLF line ends. Rows go through both Row and Cell/Time/EndRow.
+func TestTable_MatchesEncodingCSV(t *testing.T) {
+	rows := [][]string{
+		{"", "plain", "two words", "a,b", `say "hi"`},
+		{"line\nbreak", "cr\rlf\r\n", " lead", "trail ", `\.`},
+		{`\.x`, "\\", "-5", "=1+1", "+33"},
+		{"@SUM", "\tx", "\rx", "\v", "\f"},
+		{"\u00a0x", "\u3000x", "\u0085x", "＝1", "é,"},
+		{"\xff\xfe", "a\"", "1.5", "x\n", "\u2028"},
+	}
+	var want bytes.Buffer
+	cw := csv.NewWriter(&want)
+	cw.UseCRLF = true
+	var got bytes.Buffer
+	tb, err := newTable(t.Context(), &got, Options{}, make([]string, 5), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cw.Write(make([]string, 5)); err != nil {
+		t.Fatal(err)
+	}
+	for i, row := range rows {
+		ref := make([]string, len(row))
+		for j, c := range row {
+			ref[j] = cell(c)
+		}
+		if err := cw.Write(ref); err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 0 {
+			err = tb.Row(slices.Clone(row))
+		} else {
+			for _, c := range row {
+				tb.Cell(c)
+			}
+			err = tb.EndRow()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	tb.Time(t0)
+	tb.Time(time.Time{})
+	tb.Time(time.UnixMilli(-1e17)) // a year before 0: starts with '-'
+	tb.Cell("x")
+	tb.Cell("y")
+	if err := tb.EndRow(); err != nil {
+		t.Fatal(err)
+	}
+	if err := cw.Write([]string{cell(timestamp(t0)), "", cell(timestamp(time.UnixMilli(-1e17))), "x", "y"}); err != nil {
+		t.Fatal(err)
+	}
+	cw.Flush()
+	if n, err := tb.Close(nil); err != nil || n != int64(len(rows)+1) {
+		t.Fatalf("Close = %d, %v; want %d rows", n, err, len(rows)+1)
+	}
+	if got.String() != want.String() {
+		t.Errorf("table wrote\n%q\nencoding/csv\n%q", got.String(), want.String())
+	}
+}
+
+// FuzzAppendCell compares one cell's encoding with encoding/csv's.
+func FuzzAppendCell(f *testing.F) {
+	for _, s := range []string{"", "a", "-1", " =x", "a,b", "\"", "\r\n", `\.`, "＠x", "\u00a0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want bytes.Buffer
+		cw := csv.NewWriter(&want)
+		cw.UseCRLF = true
+		if err := cw.Write([]string{cell(s)}); err != nil {
+			t.Fatal(err)
+		}
+		cw.Flush()
+		got := append(appendCell(nil, s), '\r', '\n')
+		if string(got) != want.String() {
+			t.Errorf("appendCell(%q) = %q, encoding/csv %q", s, got, want.String())
+		}
+		if b := append(appendCell(nil, []byte(s)), '\r', '\n'); string(b) != want.String() {
+			t.Errorf("appendCell([]byte(%q)) = %q, encoding/csv %q", s, b, want.String())
+		}
+	})
 }

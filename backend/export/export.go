@@ -67,8 +67,7 @@ func count(ctx context.Context, db *store.DB, opts Options) (int64, error) {
 	case opts.History:
 		return 0, nil
 	case catalog.IsCRM(opts.Type):
-		active, archived, err := db.CountRecords(ctx, opts.Type)
-		return active + archived, err
+		return db.CountExportRows(ctx, opts.Type)
 	case opts.Type == catalog.Forms:
 		fs, err := db.Forms(ctx)
 		return int64(len(fs)), err

@@ -67,27 +67,34 @@ func Records(ctx context.Context, db *store.DB, w io.Writer, opts Options) (int6
 		names = append(slices.Clip(props), "pipeline", "hs_pipeline")
 		stageCtx.Properties = make(map[string]*string, 2)
 	}
-	row := make([]string, len(header))
+	// Cells go straight into the table: no []string per row, and a value
+	// without labels is written from the store's buffer as it is.
+	assocCells := make([]string, len(assocTypes))
 	err = db.EachRecordValues(ctx, typ, names, func(r store.RecordValues) error {
-		row[0] = r.ID
+		t.Cell(r.ID)
 		if labels != nil {
 			stageCtx.Properties["pipeline"], stageCtx.Properties["hs_pipeline"] = r.Values[len(props)], r.Values[len(props)+1]
 		}
 		for i, p := range props {
-			if labels != nil {
-				row[1+i] = labels.Value(p, r.Values[i], stageCtx)
-			} else if v := r.Values[i]; v != nil {
-				row[1+i] = *v
-			} else {
-				row[1+i] = ""
+			switch v := r.Values[i]; {
+			case labels != nil:
+				t.Cell(labels.Value(p, v, stageCtx))
+			case v != nil:
+				t.Cell(*v)
+			default:
+				t.Cell("")
 			}
 		}
-		i := 1 + len(props)
-		row[i], row[i+1], row[i+2] = timestamp(r.CreatedAt), timestamp(r.UpdatedAt), boolCell(r.Archived)
-		if err := assoc.fill(r.ID, row[i+3:]); err != nil {
+		t.Time(r.CreatedAt)
+		t.Time(r.UpdatedAt)
+		t.Cell(boolCell(r.Archived))
+		if err := assoc.fill(r.ID, assocCells); err != nil {
 			return err
 		}
-		return t.Row(row)
+		for _, c := range assocCells {
+			t.Cell(c)
+		}
+		return t.EndRow()
 	})
 	n, err := t.Close(err)
 	if err != nil {

@@ -81,6 +81,7 @@ func TestExportQueries_ColumnsAndCounts(t *testing.T) {
 			{Type: "contacts", ID: "1", Properties: map[string]*string{"email": str("a"), "zeta": nil}},
 			{Type: "contacts", ID: "2", Properties: map[string]*string{"email": str("b"), "alpha": str("x")}},
 			{Type: "deals", ID: "1", Properties: map[string]*string{"dealname": str("d")}},
+			{Type: "contacts", ID: "3", Archived: true},
 		}); err != nil {
 			return err
 		}
@@ -122,6 +123,9 @@ func TestExportQueries_ColumnsAndCounts(t *testing.T) {
 		{"CountFormSubmissionsOne", func() (int64, error) { return db.CountFormSubmissions(ctx, "f2") }, 1},
 		{"CountFormSubmissionsUnknown", func() (int64, error) { return db.CountFormSubmissions(ctx, "nope") }, 0},
 		{"CountEmailEvents", func() (int64, error) { return db.CountEmailEvents(ctx) }, 2},
+		{"CountExportRowsArchivedToo", func() (int64, error) { return db.CountExportRows(ctx, "contacts") }, 3},
+		{"CountExportRowsOne", func() (int64, error) { return db.CountExportRows(ctx, "deals") }, 1},
+		{"CountExportRowsNone", func() (int64, error) { return db.CountExportRows(ctx, "tickets") }, 0},
 	}
 	for _, tt := range counts {
 		if got, err := tt.get(); err != nil || got != tt.want {

@@ -71,13 +71,13 @@ func (d *propsDecoder) fast(s string) (map[string]*string, bool) {
 		d.keys = map[string]string{}
 	}
 	var pairs [64]pair
-	list, ok := d.scan(s, pairs[:0], func(raw []byte) (string, int) {
+	list, ok := d.scan(s, pairs[:0], func(raw []byte) string {
 		key, known := d.keys[string(raw)]
 		if !known {
 			key = string(raw)
 			d.keys[key] = key
 		}
-		return key, 0
+		return key
 	})
 	if !ok {
 		return nil, false
@@ -96,18 +96,17 @@ func (d *propsDecoder) fast(s string) (map[string]*string, bool) {
 	return props, true
 }
 
-// pair is one property scan found: its name (or the index standing for
-// it), and its value as d.buf[start:end] (start < 0: null).
+// pair is one property scan found: its name, and its value as
+// d.buf[start:end] (start < 0: null).
 type pair struct {
 	key        string
-	idx        int
 	start, end int
 }
 
 // scan parses s (the shape appendProperties writes) into list, the values
 // unescaped one after the other into d.buf; name turns a raw name into the
-// pair's key and index. False for anything else.
-func (d *propsDecoder) scan(s string, list []pair, name func(raw []byte) (string, int)) ([]pair, bool) {
+// pair's key. False for anything else.
+func (d *propsDecoder) scan(s string, list []pair, name func(raw []byte) string) ([]pair, bool) {
 	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
 		return nil, false
 	}
@@ -125,13 +124,13 @@ func (d *propsDecoder) scan(s string, list []pair, name func(raw []byte) (string
 		if i, ok = d.unquote(s, i); !ok {
 			return nil, false
 		}
-		key, idx := name(d.buf[keyStart:])
+		key := name(d.buf[keyStart:])
 		d.buf = d.buf[:keyStart]
 		if i >= len(s) || s[i] != ':' {
 			return nil, false
 		}
 		i++
-		p := pair{key: key, idx: idx, start: -1}
+		p := pair{key: key, start: -1}
 		switch {
 		case i < len(s) && s[i] == '"':
 			p.start = len(d.buf)
@@ -158,43 +157,185 @@ func (d *propsDecoder) scan(s string, list []pair, name func(raw []byte) (string
 	}
 }
 
+// columnIndex says which column a property name goes to, for columns:
+// the names sorted, to merge with a record's keys (which appendProperties
+// writes sorted) by comparing strings rather than hashing each key, and a
+// map for keys that come out of order.
+type columnIndex struct {
+	names  []string // sorted, distinct
+	cols   []int    // cols[k]: the column of names[k]
+	byName map[string]int
+}
+
+func newColumnIndex(index map[string]int) *columnIndex {
+	c := &columnIndex{byName: index}
+	for n := range index {
+		c.names = append(c.names, n)
+	}
+	slices.Sort(c.names)
+	for _, n := range c.names {
+		c.cols = append(c.cols, index[n])
+	}
+	return c
+}
+
+// valueSpan is a value columns unescaped into d.buf[start:end].
+type valueSpan struct{ col, start, end int }
+
 // columns sets out[i] to the value of the property index maps to i, nil
-// when it is null or absent; vals holds the strings out points to. It
-// allocates one string for all the values of a record.
-func (d *propsDecoder) columns(s string, index map[string]int, out []*string, vals []string) error {
+// when it is null or absent; vals holds the strings out points to. In the
+// shape appendProperties writes, a value with no escape is a substring of
+// s, and the few with one share one string: most records allocate nothing.
+func (d *propsDecoder) columns(s string, index *columnIndex, out []*string, vals []string) error {
 	clear(out)
-	var pairs [64]pair
-	list, ok := d.scan(s, pairs[:0], func(raw []byte) (string, int) {
-		if i, known := index[string(raw)]; known {
-			return "", i
-		}
-		return "", -1
-	})
-	if !ok {
+	if !d.columnsFast(s, index, out, vals) {
+		clear(out)
 		props, err := d.decode(s)
 		if err != nil {
 			return err
 		}
-		for name, i := range index {
+		for name, i := range index.byName {
 			if v := props[name]; v != nil {
 				vals[i] = *v
 				out[i] = &vals[i]
 			}
 		}
-		return nil
-	}
-	all := string(d.buf)
-	for _, p := range list {
-		switch {
-		case p.idx < 0:
-		case p.start < 0:
-			out[p.idx] = nil // a later null wins, as in a map
-		default:
-			vals[p.idx] = all[p.start:p.end]
-			out[p.idx] = &vals[p.idx]
-		}
 	}
 	return nil
+}
+
+// columnsFast is columns for the shape fast reads; false for anything else.
+func (d *propsDecoder) columnsFast(s string, index *columnIndex, out []*string, vals []string) bool {
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+		return false
+	}
+	d.buf = d.buf[:0]
+	var spansArr [16]valueSpan
+	spans := spansArr[:0]
+	next, prev := 0, "" // the merge's place in index.names; the last key
+	i := 1
+	if s[i] == '}' {
+		return i == len(s)-1
+	}
+	for {
+		if s[i] != '"' {
+			return false
+		}
+		// The key: its raw text when it has no escape.
+		j, plain := plainString(s, i)
+		var key string
+		if plain {
+			key = s[i+1 : j]
+			i = j + 1
+		} else {
+			keyStart := len(d.buf)
+			var ok bool
+			if i, ok = d.unquote(s, i); !ok {
+				return false
+			}
+			key = string(d.buf[keyStart:])
+			d.buf = d.buf[:keyStart]
+		}
+		col := -1
+		if key >= prev {
+			for next < len(index.names) && index.names[next] < key {
+				next++
+			}
+			if next < len(index.names) && index.names[next] == key {
+				col = index.cols[next]
+			}
+			prev = key
+		} else if c, ok := index.byName[key]; ok {
+			col = c
+		}
+		if i >= len(s) || s[i] != ':' {
+			return false
+		}
+		i++
+		switch {
+		case i < len(s) && s[i] == '"':
+			j, plain := plainString(s, i)
+			if plain {
+				if col >= 0 {
+					spans = dropSpans(spans, col)
+					vals[col] = s[i+1 : j]
+					out[col] = &vals[col]
+				}
+				i = j + 1
+				break
+			}
+			start := len(d.buf)
+			var ok bool
+			if i, ok = d.unquote(s, i); !ok {
+				return false
+			}
+			if col >= 0 {
+				spans = append(spans, valueSpan{col, start, len(d.buf)})
+				out[col] = &vals[col] // set below, once d.buf is a string
+			} else {
+				d.buf = d.buf[:start]
+			}
+		case len(s)-i >= 4 && s[i:i+4] == "null":
+			if col >= 0 {
+				spans = dropSpans(spans, col)
+				out[col] = nil // a later null wins, as in a map
+			}
+			i += 4
+		default:
+			return false
+		}
+		if i >= len(s) {
+			return false
+		}
+		if s[i] == '}' {
+			if i != len(s)-1 {
+				return false
+			}
+			break
+		}
+		if s[i] != ',' {
+			return false
+		}
+		i++
+		if i >= len(s) {
+			return false
+		}
+	}
+	if len(spans) > 0 {
+		all := string(d.buf)
+		for _, sp := range spans {
+			vals[sp.col] = all[sp.start:sp.end]
+		}
+	}
+	return true
+}
+
+// dropSpans forgets the escaped values of col met so far: a key repeated
+// in a record keeps its last value, as in a map.
+func dropSpans(spans []valueSpan, col int) []valueSpan {
+	if len(spans) == 0 {
+		return spans
+	}
+	return slices.DeleteFunc(spans, func(sp valueSpan) bool { return sp.col == col })
+}
+
+// plainString finds the end of the JSON string starting at s[i] (a quote):
+// the index of its closing quote, and whether its text is s[i+1:j] as it
+// stands (no escape, no control character, valid UTF-8). When not plain,
+// unquote decides.
+func plainString(s string, i int) (int, bool) {
+	ascii := true
+	for j := i + 1; j < len(s); j++ {
+		switch b := s[j]; {
+		case b == '"':
+			return j, ascii || utf8.ValidString(s[i+1:j])
+		case b == '\\' || b < 0x20:
+			return j, false
+		case b >= utf8.RuneSelf:
+			ascii = false
+		}
+	}
+	return len(s), false
 }
 
 // unquote appends the string starting at s[i] (a quote) to d.buf,

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"testing"
 )
 
@@ -125,7 +126,7 @@ func TestPropertiesColumns(t *testing.T) {
 		var d propsDecoder
 		out := make([]*string, 3)
 		vals := make([]string, 3)
-		if err := d.columns(tt.text, index, out, vals); err != nil {
+		if err := d.columns(tt.text, newColumnIndex(index), out, vals); err != nil {
 			t.Fatalf("%s: %v", tt.text, err)
 		}
 		for i, w := range tt.want {
@@ -139,7 +140,83 @@ func TestPropertiesColumns(t *testing.T) {
 		}
 	}
 	var d propsDecoder
-	if err := d.columns(`{"a":1}`, index, make([]*string, 3), make([]string, 3)); err == nil {
+	if err := d.columns(`{"a":1}`, newColumnIndex(index), make([]*string, 3), make([]string, 3)); err == nil {
 		t.Error("a number read as a value")
 	}
+}
+
+// TestPropertiesColumnsMatchDecode: for the shape the store writes and for
+// text of other shapes (keys out of order or repeated, escapes in keys and
+// values, nulls after values), every column holds what the decoded map
+// holds under its name, whichever of its paths columns takes.
+func TestPropertiesColumnsMatchDecode(t *testing.T) {
+	texts := []string{
+		`{"a":"b","a":"c"}`,
+		`{"a":"\u0026","a":"plain"}`,
+		`{"a":"plain","a":"\u0026"}`,
+		`{"a":"\u0026","a":null}`,
+		`{"a":"\u0026","a":"\u003c"}`,
+		`{"c":"3","a":"1","b":"2"}`,
+		`{"b":"2","\u0061":"1","c":"\n"}`,
+		`{"":"empty","a":"1"}`,
+		`{"zz":"x","a\"b":"q","é":"\u00e9","東":"京"}`,
+		`{"a":"bad ` + "\xff" + `"}`,
+		`{"a":"1",}`,
+		`{"a":"1"`,
+		`{"a":"1"}}`,
+		`{"a":"1","b"}`,
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	alphabet := []rune("ab\"\\<&\n\x01é東\u2028")
+	for range 300 {
+		m := map[string]*string{}
+		for range rng.IntN(6) {
+			k := string(alphabet[rng.IntN(len(alphabet))])
+			if rng.IntN(4) == 0 {
+				m[k] = nil
+				continue
+			}
+			v := make([]rune, rng.IntN(5))
+			for i := range v {
+				v[i] = alphabet[rng.IntN(len(alphabet))]
+			}
+			s := string(v)
+			m[k] = &s
+		}
+		b, _ := appendProperties(nil, m, nil)
+		texts = append(texts, string(b))
+	}
+	names := []string{"", "a", "b", "c", "zz", "a\"b", "é", "東", "<", "\n", "\x01", "\u2028", "&", "\\"}
+	index := make(map[string]int, len(names))
+	for i, n := range names {
+		index[n] = i
+	}
+	cols := newColumnIndex(index)
+	var d propsDecoder
+	for _, text := range texts {
+		out := make([]*string, len(names))
+		vals := make([]string, len(names))
+		err := d.columns(text, cols, out, vals)
+		var want map[string]*string
+		wantErr := json.Unmarshal([]byte(text), &want)
+		if (err != nil) != (wantErr != nil) {
+			t.Errorf("columns(%q): error %v, json.Unmarshal %v", text, err, wantErr)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		for i, n := range names {
+			if got, w := out[i], want[n]; (got == nil) != (w == nil) || got != nil && *got != *w {
+				t.Errorf("columns(%q): %q = %v, want %v", text, n, deref(got), deref(w))
+			}
+		}
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "<nil>"
+	}
+	return strconv.Quote(*s)
 }
