@@ -65,7 +65,7 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 	// the app would.
 	rate := fs.Int("rate", pl.cfg.RatePer10s, "API calls allowed per 10 seconds (`N`: 100 Free/Starter, 190 Professional/Enterprise, 250 with the add-on; default: the tier in the app's Settings)")
 	searchRate := fs.Float64("search-rate", pl.cfg.SearchRate, fmt.Sprintf("search calls per second (`N`, %g to %g)", minSearchRate, maxSearchRate))
-	conc := fs.Int("concurrency", pl.cfg.Concurrency, fmt.Sprintf("streams fetched at once (`N`, %d to %d)", settings.MinConcurrency, settings.MaxConcurrency))
+	conc := fs.Int("concurrency", pl.cfg.Concurrency, concurrencyHelp(pl.cfg.Concurrency))
 	full := fs.Bool("full", false, "read everything again instead of only what changed since the last run")
 	fullEvery := fs.Duration("full-every", time.Duration(pl.cfg.FullRunEveryDays)*24*time.Hour, "read a type in full again once its last full read is this old (`DURATION`, e.g. 168h; 0 never)")
 	overlap := fs.Duration("overlap", extract.DefaultOverlap, "start reading changes this long before the last run's start (`DURATION`)")
@@ -206,6 +206,21 @@ func skippedLine(skipped []store.UnavailableType) string {
 		": the last run found the key cannot read them; add the scope in HubSpot and name them in --objects to include them"
 }
 
+// concurrencyHelp describes --concurrency, automatic included, with what
+// automatic gives at each HubSpot tier; def is the flag's default.
+func concurrencyHelp(def int) string {
+	tiers := make([]string, len(settings.Tiers))
+	for i, t := range settings.Tiers {
+		tiers[i] = fmt.Sprintf("%d at %d", extract.AutoConcurrency(t), t)
+	}
+	from := "the app's Settings"
+	if def == 0 {
+		from = "automatic, as in " + from
+	}
+	return fmt.Sprintf("streams fetched at once (`N`, %d to %d), or 0 for automatic: enough for HubSpot's latency at --rate "+
+		"(%s calls per 10 seconds); default: %s", settings.MinConcurrency, settings.MaxConcurrency, strings.Join(tiers, ", "), from)
+}
+
 // extractNumbersProblem says what is wrong with extract's numbers; "" when
 // nothing is. The float is checked as "not within" so that NaN, which
 // compares false with everything, is caught with ±Inf.
@@ -215,8 +230,8 @@ func extractNumbersProblem(rate int, searchRate float64, conc int, fullEvery, ov
 		return fmt.Sprintf("--rate must be a whole number of calls per 10 seconds from %d to %s, not %d", minRate, fmtInt(maxRate), rate)
 	case !(searchRate >= minSearchRate && searchRate <= maxSearchRate):
 		return fmt.Sprintf("--search-rate must be a number of calls per second from %g to %g, not %g", minSearchRate, maxSearchRate, searchRate)
-	case conc < settings.MinConcurrency || conc > settings.MaxConcurrency:
-		return fmt.Sprintf("--concurrency must be from %d to %d streams at once, not %d", settings.MinConcurrency, settings.MaxConcurrency, conc)
+	case conc != 0 && (conc < settings.MinConcurrency || conc > settings.MaxConcurrency):
+		return fmt.Sprintf("--concurrency must be 0 (automatic) or from %d to %d streams at once, not %d", settings.MinConcurrency, settings.MaxConcurrency, conc)
 	case fullEvery < 0 || fullEvery > maxFullEvery:
 		return fmt.Sprintf("--full-every must be from 0 (never) to %s, not %s", maxFullEvery, fullEvery)
 	case overlap <= 0 || overlap > maxOverlap:

@@ -39,7 +39,7 @@ func TestExtract_NumbersFiniteAndInRange(t *testing.T) {
 		{"--concurrency", "NaN", `invalid value "NaN" for flag -concurrency`},
 		{"--concurrency", "Inf", `invalid value "Inf" for flag -concurrency`},
 		{"--concurrency", "-Inf", `invalid value "-Inf" for flag -concurrency`},
-		{"--concurrency", "17", "--concurrency must be from 1 to 16 streams at once, not 17"},
+		{"--concurrency", "17", "--concurrency must be 0 (automatic) or from 1 to 16 streams at once, not 17"},
 		{"--full-every", "NaN", `invalid value "NaN" for flag -full-every`},
 		{"--full-every", "Inf", `invalid value "Inf" for flag -full-every`},
 		{"--full-every", "-Inf", `invalid value "-Inf" for flag -full-every`},

@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -32,10 +33,29 @@ import (
 	"hubextract/backend/store"
 )
 
-// DefaultConcurrency is how many streams fetch at once by default: enough
-// requests in flight to keep the limiter busy at HubSpot's latency (a few
-// hundred ms per call at ~10 calls/s), few enough to keep memory small.
-const DefaultConcurrency = 6
+// Streams fetched at once. By default (Options.Concurrency 0) the number
+// follows the client's rate limit (AutoConcurrency); DefaultConcurrency
+// and MaxConcurrency bound it, and MaxConcurrency bounds a chosen number
+// too: each stream holds a page or two of records in memory.
+const (
+	DefaultConcurrency = 6  // the fewest streams AutoConcurrency fetches at once
+	MaxConcurrency     = 16 // the most streams fetched at once
+	// inFlightSeconds is how long each call the limiter lets through
+	// should find a stream ready to send it: HubSpot's latency (~0.25 s,
+	// up to 0.35) plus what the engine does between pages, with slack, so
+	// that the end of a run, when only a few streams still have pages,
+	// stays at the rate. Measured: see TestAutoConcurrencyKeepsTheTailAtTheFloor.
+	inFlightSeconds = 0.9
+)
+
+// AutoConcurrency is how many streams fetch at once by default for a
+// budget of ratePer10s calls per 10 s (hubspot.DefaultRatePer10s when not
+// positive): enough requests in flight to send at hubspot.SustainedRate
+// with HubSpot's latency, from DefaultConcurrency to MaxConcurrency.
+func AutoConcurrency(ratePer10s int) int {
+	n := int(math.Ceil(hubspot.SustainedRate(ratePer10s) * inFlightSeconds))
+	return min(max(n, DefaultConcurrency), MaxConcurrency)
+}
 
 // metadataStream is the stream of owners and pipelines; property
 // definitions belong to the stream of their type.
@@ -53,7 +73,7 @@ type Options struct {
 	// Objects to extract (CRM types and marketing streams, see
 	// catalog.All()); empty selects all.
 	Objects     []string
-	Concurrency int               // streams fetching at once; 0: DefaultConcurrency
+	Concurrency int               // streams fetching at once; 0: AutoConcurrency of the client's rate
 	Progress    progress.Reporter // nil: no progress; throttled by the engine
 	// Fresh starts over even when the last run of this selection was
 	// interrupted (by default such a run is resumed: see ResumeOffer).
@@ -202,7 +222,7 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	rep = progress.Throttle(rep, clk, progress.DefaultInterval)
 	conc := opts.Concurrency
 	if conc <= 0 {
-		conc = DefaultConcurrency
+		conc = AutoConcurrency(opts.Client.RatePer10s())
 	}
 	// The account's custom objects first: what "everything" is depends on
 	// them. The call is the metadata stream's.

@@ -117,6 +117,9 @@ func (p Paths) LoadAccounts() (Accounts, error) {
 	if a.List == nil {
 		a.List = []Account{}
 	}
+	for i := range a.List {
+		a.List[i].Settings.upgrade()
+	}
 	return a, nil
 }
 

@@ -45,9 +45,12 @@ const (
 
 // Settings is the content of settings.json.
 type Settings struct {
-	RatePer10s  int     `json:"rate_per_10s"` // one of Tiers
-	SearchRate  float64 `json:"search_rate"`  // search calls per second, HubSpot allows 5
-	Concurrency int     `json:"concurrency"`  // streams fetched at once
+	RatePer10s int     `json:"rate_per_10s"` // one of Tiers
+	SearchRate float64 `json:"search_rate"`  // search calls per second, HubSpot allows 5
+	// Concurrency is how many streams are fetched at once: 0 is
+	// automatic, from the rate limit (extract.AutoConcurrency), else a
+	// number from MinConcurrency to MaxConcurrency.
+	Concurrency int `json:"concurrency"`
 	// DatabasePath is the database file chosen in Settings; "" uses the
 	// default (see Paths.Database for what wins over it).
 	DatabasePath string `json:"database_path"`
@@ -76,6 +79,30 @@ type Settings struct {
 	TeamDBURL          string `json:"team_db_url,omitempty"`
 	TeamDBSchema       string `json:"team_db_schema,omitempty"`
 	TeamDBSyncAfterRun bool   `json:"team_db_sync_after_run,omitempty"`
+	// Format is the version of these settings' meaning (formatCurrent
+	// once loaded or saved): see upgrade.
+	Format int `json:"format,omitempty"`
+}
+
+// Versions of the settings' meaning. Files saved before there was one
+// read as 0 (the first format). Before formatAutoConcurrency a file held
+// the concurrency the app then defaulted to, 6, whether or not the user
+// chose it: the app saved every field.
+const (
+	formatAutoConcurrency = 2 // from here on, a concurrency of 0 is automatic
+	formatCurrent         = formatAutoConcurrency
+	oldDefaultConcurrency = 6 // the fixed default before formatAutoConcurrency
+)
+
+// upgrade reads settings saved in an earlier format as this one means
+// them: a 6 saved before concurrency followed the rate limit was, as far
+// as anyone can tell, the old default rather than a choice, so it becomes
+// automatic; any other number stays the user's.
+func (s *Settings) upgrade() {
+	if s.Format < formatAutoConcurrency && s.Concurrency == oldDefaultConcurrency {
+		s.Concurrency = 0
+	}
+	s.Format = formatCurrent
 }
 
 // Limits of the numeric settings.
@@ -83,10 +110,9 @@ const (
 	MinSearchRate      = 1
 	MaxSearchRate      = 5
 	MinConcurrency     = 1
-	MaxConcurrency     = 16
+	MaxConcurrency     = extract.MaxConcurrency
 	MaxFullRunEvery    = 365
 	defaultSearchRate  = 4
-	defaultConcurrency = 6
 	defaultFullRunDays = 7
 )
 
@@ -95,7 +121,7 @@ func Defaults() Settings {
 	return Settings{
 		RatePer10s:       TierStarter,
 		SearchRate:       defaultSearchRate,
-		Concurrency:      defaultConcurrency,
+		Concurrency:      0, // automatic
 		FullRunEveryDays: defaultFullRunDays,
 		Source:           SourceHubSpot,
 	}
@@ -113,8 +139,8 @@ func (s Settings) Validate() error {
 		problems = append(problems, fmt.Sprintf("the search rate must be between %d and %d calls per second (HubSpot allows 5), not %g",
 			MinSearchRate, MaxSearchRate, s.SearchRate))
 	}
-	if s.Concurrency < MinConcurrency || s.Concurrency > MaxConcurrency {
-		problems = append(problems, fmt.Sprintf("the number of types fetched at once must be between %d and %d, not %d",
+	if s.Concurrency != 0 && (s.Concurrency < MinConcurrency || s.Concurrency > MaxConcurrency) {
+		problems = append(problems, fmt.Sprintf("the number of types fetched at once must be automatic or between %d and %d, not %d",
 			MinConcurrency, MaxConcurrency, s.Concurrency))
 	}
 	if s.FullRunEveryDays < 0 || s.FullRunEveryDays > MaxFullRunEvery {
@@ -178,7 +204,8 @@ func (s Settings) HubSpotAPIVersion() hubspot.APIVersion {
 	return v
 }
 
-// Normalize writes the API version as the Settings screen offers it: ""
+// Normalize marks s as in the current format, and writes the API version
+// as the Settings screen offers it: ""
 // for the app's default version, however it was spelled ("2026-09",
 // " Legacy "), and the canonical name of any other. The default is kept as
 // "" rather than pinned, so that a newer app's newer default applies
@@ -186,6 +213,7 @@ func (s Settings) HubSpotAPIVersion() hubspot.APIVersion {
 // read a file a newer one saved. An unknown version is left for Validate
 // to refuse.
 func (s Settings) Normalize() Settings {
+	s.Format = formatCurrent
 	v, err := hubspot.ParseAPIVersion(s.APIVersion)
 	switch {
 	case err != nil:
@@ -227,6 +255,7 @@ func (f File) Load() (Settings, error) {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return Defaults(), &CorruptError{Path: f.path(), Err: err}
 	}
+	s.upgrade()
 	if err := s.Validate(); err != nil {
 		return Defaults(), &CorruptError{Path: f.path(), Err: err}
 	}

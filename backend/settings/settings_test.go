@@ -51,7 +51,7 @@ func TestFileLoadSave(t *testing.T) {
 		f := File{Dir: t.TempDir()}
 		bad := Defaults()
 		bad.RatePer10s = 120
-		bad.Concurrency = 0
+		bad.Concurrency = -1
 		err := f.Save(bad)
 		var inv *InvalidError
 		if !errors.As(err, &inv) || len(inv.Problems) != 2 {
