@@ -4,7 +4,7 @@ import { SettingsStore } from './settings.svelte';
 
 afterEach(() => vi.unstubAllGlobals());
 
-const defaults = { rate_per_10s: 100, search_rate: 4, concurrency: 6, database_path: '', full_run_every_days: 7, source: 'hubspot', objects: null, api_version: '', economy: '' };
+const defaults = { rate_per_10s: 100, search_rate: 4, concurrency: 0, database_path: '', full_run_every_days: 7, source: 'hubspot', objects: null, api_version: '', economy: '' };
 const versions = [
   { value: '', label: '2026-09 (current, recommended)' },
   { value: 'legacy', label: 'Legacy v3/v4 paths (for support cases)' },
@@ -13,7 +13,7 @@ const versions = [
 describe('SettingsStore', () => {
   it('edits a draft, saves it, and keeps it on a refusal', async () => {
     const Save = vi.fn(async (s: unknown) => {
-      if ((s as { concurrency: number }).concurrency > 16) throw 'invalid settings: the number of types fetched at once must be between 1 and 16, not 40';
+      if ((s as { concurrency: number }).concurrency > 16) throw 'invalid settings: the number of types fetched at once must be automatic or between 1 and 16, not 40';
       return s;
     });
     fakeBackend({ SettingsService: { Get: async () => ({ ...defaults }), APIVersions: async () => versions, Save } });
@@ -29,9 +29,9 @@ describe('SettingsStore', () => {
     st.draft!.concurrency = 40;
     expect(await st.save()).toBe(false);
     expect(st.error).toMatch(/between 1 and 16/);
-    expect(st.saved?.concurrency).toBe(6);
+    expect(st.saved?.concurrency).toBe(0);
     st.revert();
-    expect(st.draft?.concurrency).toBe(6);
+    expect(st.draft?.concurrency).toBe(0);
     expect(st.error).toBeNull();
   });
 

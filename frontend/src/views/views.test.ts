@@ -15,7 +15,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const saved = { rate_per_10s: 100, search_rate: 4, concurrency: 6, database_path: '/data/chosen.db', full_run_every_days: 7, source: 'hubspot', objects: null, api_version: '', economy: '' };
+const saved = { rate_per_10s: 100, search_rate: 4, concurrency: 0, database_path: '/data/chosen.db', full_run_every_days: 7, source: 'hubspot', objects: null, api_version: '', economy: '' };
 
 /** The API versions the backend offers (workspace.SettingsService.APIVersions). */
 const versions = [
@@ -103,6 +103,24 @@ describe('Settings', () => {
     save.click();
     await vi.waitFor(() => expect(Save).toHaveBeenCalledTimes(1));
     expect(Save.mock.calls[0][0]).toMatchObject({ api_version: 'legacy', rate_per_10s: 100 });
+  });
+
+  it.each([
+    { name: 'automatic', concurrency: 0, selected: '0', choose: '12', want: 12 },
+    { name: 'a chosen number', concurrency: 6, selected: '6', choose: '0', want: 0 },
+  ])('shows $name as the types fetched at once, and saves another choice as a number', async ({ concurrency, selected, choose, want }) => {
+    const Save = vi.fn(async (s: unknown) => s);
+    const el = await settingsScreen('/data/chosen.db', 'settings', false, { concurrency }, Save);
+    const select = el.querySelector<HTMLSelectElement>('[data-testid="settings-concurrency"]')!;
+    expect(select.options[0].textContent).toBe('Automatic (from the rate limit)');
+    expect([...select.options].map((o) => o.value)).toEqual(['0', ...Array.from({ length: 16 }, (_, i) => String(i + 1))]);
+    expect(select.value).toBe(selected);
+    select.value = choose;
+    select.dispatchEvent(new Event('change'));
+    flushSync();
+    el.querySelector<HTMLButtonElement>('[data-testid="settings-save"]')!.click();
+    await vi.waitFor(() => expect(Save).toHaveBeenCalledTimes(1));
+    expect((Save.mock.calls[0][0] as { concurrency: unknown }).concurrency).toBe(want);
   });
 
   it('offers the fastest plan by default, and saves fewest calls when chosen', async () => {

@@ -151,6 +151,7 @@ export namespace settings {
 	    team_db_url?: string;
 	    team_db_schema?: string;
 	    team_db_sync_after_run?: boolean;
+	    format?: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -171,6 +172,7 @@ export namespace settings {
 	        this.team_db_url = source["team_db_url"];
 	        this.team_db_schema = source["team_db_schema"];
 	        this.team_db_sync_after_run = source["team_db_sync_after_run"];
+	        this.format = source["format"];
 	    }
 	}
 	export class TokenStatus {
