@@ -80,9 +80,12 @@ loopback by the harness; each strategy runs in a process of its own, so its peak
 
 - **hubextract**: the product's full run, ` + "`extract.Run`" + ` with default options, into a real SQLite file; the
   default economy is the least time (it may spend up to 10% more calls to read the largest types in parallel
-  ranges). **hubextract-fewest-calls** is the same run with ` + "`Economy: calls`" + `. Both read
+  search ranges). **hubextract-fewest-calls** is the same run with ` + "`Economy: calls`" + `: list pages, and
+  for each large type whose search pages read it in fewer calls (200 records a page, the associations 1,000
+  records a call, against list pages of 100) search ranges past its first pages. Both read
   more than the reference strategies: every type's archived records, sensitive property definitions, owners,
-  pipelines, forms, submissions and email events. Their minimum and floor are each run's own (` + "`extract.Result`" + `).
+  pipelines, forms, submissions and email events. Their minimum and floor are each run's own (` + "`extract.Result`" + `): the fewest calls for the way the
+  run read each part, so below the reference strategies' minimum where search ranges read a type.
 - **naive** (reference): list records, then one per-record v4 association call per record and associated type.
 - **missing-only** (reference): list records with their associations inline, then a per-record call for each
   record and associated type that came back with none (or cut at the inline page).

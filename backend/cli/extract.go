@@ -167,7 +167,8 @@ func runExtract(ctx context.Context, env *Env, args []string) int {
 // economyFlag is --economy, shared by extract and demo.
 func economyFlag(fs *flag.FlagSet, def, defName string) *string {
 	return fs.String("economy", def, "`ECONOMY`: time (fastest: part of the largest types is read through search ranges, "+
-		"on budgets the list pages leave free) or calls (fewest calls: list pages only); default: "+defName+
+		"on budgets the list pages leave free) or calls (fewest calls: list pages, and search pages of 200 for the large types they "+
+		"read in fewer calls); default: "+defName+
 		", and the fewest calls when the account is near its daily limit")
 }
 
@@ -361,7 +362,7 @@ func printSummary(env *Env, dbPath string, res extract.Result) {
 		fmtInt(res.APICalls), fmtInt(res.Retries), fmtDuration(dur))
 	tw.Flush()
 	if res.MinimumCalls > 0 {
-		fmt.Fprintf(w, "\nAPI calls: %s, retries included; the fewest that could fetch this data: %s.\n",
+		fmt.Fprintf(w, "\nAPI calls: %s, retries included; the fewest its plan could make: %s.\n",
 			fmtInt(res.APICalls), fmtInt(res.MinimumCalls))
 	}
 	if res.APICalls > 0 {

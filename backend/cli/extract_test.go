@@ -75,7 +75,7 @@ func TestExtract_TokenFromEnvironmentAndSummary(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	for _, want := range []string{"stream", "API calls", "deals", "notes", "metadata", "total", "the fewest that could fetch this data"} {
+	for _, want := range []string{"stream", "API calls", "deals", "notes", "metadata", "total", "the fewest its plan could make"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("summary lacks %q:\n%s", want, stdout)
 		}

@@ -118,8 +118,11 @@ type Options struct {
 type Result struct {
 	store.Run
 	// MinimumCalls is the fewest calls that could have fetched what this
-	// run fetched: pages at the maximum size, metadata, planning and
-	// association completion reads.
+	// run fetched the way its plan read it: pages at the maximum size
+	// (for what search ranges read, their searches and association reads
+	// or list pages, whichever are fewer), metadata, planning and
+	// association completion reads. The calls economy's plan is the one
+	// with the fewest.
 	MinimumCalls int64 `json:"minimum_calls"`
 	// ExemptCalls is how many of the run's calls HubSpot does not charge to
 	// the ten-second budget (searches, 2026-09 association reads).

@@ -218,7 +218,7 @@ func (e *engine) readRange(ctx context.Context, s *stream, r idRange, read func(
 			last, _ = strconv.ParseInt(objs[len(objs)-1].ID, 10, 64)
 		}
 		w.next, w.done = strconv.FormatInt(last, 10), !more
-		e.addMinimum((int64(len(objs)) + pageSize - 1) / pageSize) // what list pages would have taken
+		e.addMinimum(batchMinimum(int64(len(objs)), int64(len(chunks)), int64(len(w.toTypes))))
 		// Saved before the next batch is read: a range's batch is ten list
 		// pages' worth, and the ranges are several (memory stays flat).
 		read(int64(len(objs)))
@@ -227,6 +227,18 @@ func (e *engine) readRange(ctx context.Context, s *stream, r idRange, read func(
 			return err
 		}
 	}
+}
+
+// batchMinimum is the fewest calls that read a range's batch of n records:
+// its searches (chunks per page of 200) and association reads (one per
+// associated type), or the list pages that would have read them, whichever
+// are fewer.
+func batchMinimum(n, chunks, inline int64) int64 {
+	list := (n + pageSize - 1) / pageSize
+	if n == 0 {
+		return list
+	}
+	return min(list, (n+hubspot.MaxSearchLimit-1)/hubspot.MaxSearchLimit*chunks+inline)
 }
 
 // rangeSearch is the search for the records of r above id after.

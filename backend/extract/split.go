@@ -21,9 +21,11 @@ const (
 	// date-based association reads spend budgets the list pages leave
 	// free, and no type's chain of pages outlasts the run.
 	EconomyTime Economy = "time"
-	// EconomyCalls reads every record through list pages with their
-	// associations inline: the fewest calls (MinimumCalls), the run
-	// bounded by the ten-second budget and by its longest type.
+	// EconomyCalls spends the fewest calls: each type through list pages
+	// with its associations inline, but for a large type whose searches
+	// bring more records a call (200 a page, its associations read 1,000
+	// records a call) all of it past its first pages through a few search
+	// ranges. The run may take longer: searches have a budget of their own.
 	EconomyCalls Economy = "calls"
 )
 
@@ -149,7 +151,11 @@ func planSplit(sizes []sizing, b budgets, economy Economy) splitPlan {
 	p.Calls = p.Minimum
 	p.NaiveSeconds = max(float64(p.Minimum)/b.General, longest)
 	p.Seconds = max(listCalls/b.General, float64(b.Searches)/b.Search, longest)
-	if economy == EconomyCalls || b.General <= 0 || b.Search <= 0 {
+	if b.General <= 0 || b.Search <= 0 {
+		return p
+	}
+	if economy == EconomyCalls {
+		p.fewestCalls(sizes, b, rtt, listCalls)
 		return p
 	}
 	best, moved := p.Seconds, map[string]int64(nil)
@@ -178,6 +184,44 @@ func planSplit(sizes []sizing, b budgets, economy Economy) splitPlan {
 	}
 	p.Calls = p.Minimum + int64(math.Ceil(extra))
 	return p
+}
+
+// fewestCalls moves to search ranges every type that they read in fewer
+// calls than its list pages, all of it: as few ranges as keep the searches
+// at their budget's rate (a range is a chain of calls, one round trip
+// each), each range costing its partial last page and association reads.
+func (p *splitPlan) fewestCalls(sizes []sizing, b budgets, rtt, listCalls float64) {
+	searches, extra, longest := float64(b.Searches), 0.0, 0.0
+	for _, z := range sizes {
+		list := z.listCost(z.Records)
+		if !z.Splittable || z.Records < minSplitRecords {
+			longest = max(longest, list*rtt)
+			continue
+		}
+		// n chains of m/n records, perRange seconds each, take as long as
+		// the m·Chunks/200 searches at the search budget's rate.
+		perRange := z.searchPerRecord() * rtt
+		n := max(1, int(math.Ceil(b.Search*perRange*hubspot.MaxSearchLimit/float64(z.Chunks))))
+		if cost := z.rangeCalls(z.Records, n); cost < list {
+			p.Moved[z.Type], p.Ranges[z.Type] = z.Records, n
+			searches += float64(z.Records) * float64(z.Chunks) / hubspot.MaxSearchLimit
+			listCalls -= list
+			extra += cost - list
+			longest = max(longest, float64(z.Records)/float64(n)*perRange)
+			continue
+		}
+		longest = max(longest, list*rtt)
+	}
+	p.Calls = p.Minimum + int64(math.Ceil(extra))
+	p.Seconds = max(listCalls/b.General, searches/b.Search, longest)
+}
+
+// rangeCalls is what n ranges cost to read m records of z: each range's
+// searches (whole pages, its last partial) and association reads (per
+// 1,000 records, per associated type).
+func (z sizing) rangeCalls(m int64, n int) float64 {
+	each := float64(m) / float64(n)
+	return float64(n) * (math.Ceil(each/hubspot.MaxSearchLimit)*float64(z.Chunks) + math.Ceil(each/rangeBatch)*float64(z.Inline))
 }
 
 // movesFor is, for a wall time t, how many records of each type ranges
@@ -249,8 +293,8 @@ func (p splitPlan) describe() string {
 	for _, t := range slices.Sorted(maps.Keys(p.Moved)) {
 		parts = append(parts, fmt.Sprintf("%s: %d records in %d search ranges", t, p.Moved[t], p.Ranges[t]))
 	}
-	return fmt.Sprintf("Plan (%s economy): %s beside the list pages; the rest of the run about %s instead of %s, %d calls (list pages alone: %d).",
-		p.Economy, strings.Join(parts, "; "), roundSeconds(p.Seconds), roundSeconds(p.NaiveSeconds), p.Calls, p.Minimum)
+	return fmt.Sprintf("Plan (%s economy): %s beside the list pages; the rest of the run about %s and %d calls (list pages alone: about %s and %d calls).",
+		p.Economy, strings.Join(parts, "; "), roundSeconds(p.Seconds), p.Calls, roundSeconds(p.NaiveSeconds), p.Minimum)
 }
 
 func roundSeconds(s float64) string { return (time.Duration(s*10) * time.Second / 10).String() }
