@@ -2,7 +2,6 @@ package extract
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"net/http"
 	"sync"
@@ -43,31 +42,30 @@ func TestAutoConcurrencyFollowsTheRate(t *testing.T) {
 // the wire (testkit.Clock adds concurrent sleeps up instead). At 190 calls
 // per 10 s the client sends ~18 calls a second, ~6 in flight at 0.3 s
 // each: 6 streams at once leave no slack, and the end of the run, when a
-// few streams still have pages, falls behind the rate (1.08 × the floor).
-// Automatic concurrency keeps the wall time within 5% of the rate-limit
-// floor at 100 and 190 calls per 10 s.
+// few streams still have pages, falls behind the rate (1.08-1.12 × the
+// floor). Automatic concurrency keeps the wall time within 5% of the
+// rate-limit floor. (At 100 calls per 10 s both are within 2%: see
+// `hubextract bench`.)
 func TestAutoConcurrencyKeepsTheTailAtTheFloor(t *testing.T) {
-	for _, rate := range []int{100, 190} {
-		t.Run(fmt.Sprintf("%d per 10 s", rate), func(t *testing.T) {
-			fixed, fixedRes := fakeTimeRun(t, rate, DefaultConcurrency)
-			auto, res := fakeTimeRun(t, rate, 0)
-			ratio := auto.Seconds() / res.FloorSeconds
-			t.Logf("floor %.2f s; %d streams at once: wall %.2f s (%.3f × the floor); automatic, %d: %.2f s (%.3f)",
-				res.FloorSeconds, DefaultConcurrency, fixed.Seconds(), fixed.Seconds()/fixedRes.FloorSeconds,
-				AutoConcurrency(rate), auto.Seconds(), ratio)
-			if ratio > 1.05 {
-				t.Errorf("automatic: wall %.2f s is %.3f × the floor %.2f s, more than 1.05", auto.Seconds(), ratio, res.FloorSeconds)
-			}
-			if auto > fixed {
-				t.Errorf("automatic took %.2f s, %d streams at once %.2f s", auto.Seconds(), DefaultConcurrency, fixed.Seconds())
-			}
-		})
+	const rate = 190
+	fixed, fixedRes := fakeTimeRun(t, rate, DefaultConcurrency)
+	auto, res := fakeTimeRun(t, rate, 0)
+	ratio := auto.Seconds() / res.FloorSeconds
+	t.Logf("floor %.2f s; %d streams at once: wall %.2f s (%.3f × the floor); automatic, %d: %.2f s (%.3f)",
+		res.FloorSeconds, DefaultConcurrency, fixed.Seconds(), fixed.Seconds()/fixedRes.FloorSeconds,
+		AutoConcurrency(rate), auto.Seconds(), ratio)
+	if ratio > 1.05 {
+		t.Errorf("automatic: wall %.2f s is %.3f × the floor %.2f s, more than 1.05", auto.Seconds(), ratio, res.FloorSeconds)
+	}
+	if auto > fixed {
+		t.Errorf("automatic took %.2f s, %d streams at once %.2f s", auto.Seconds(), DefaultConcurrency, fixed.Seconds())
 	}
 }
 
 // fakeTimeRun extracts everything from a demo-size fake with HubSpot's
 // latency at rate calls per 10 s, in a synctest bubble: the client, the
-// fake and the engine all on the bubble's clock, the requests over
+// fake and the engine all on the bubble's clock (clock.Real, their
+// default, reads it inside a bubble), the requests over
 // in-memory connections (a goroutine waiting on a socket would keep the
 // clock from moving). It returns the run's time on that clock.
 func fakeTimeRun(t *testing.T, rate, concurrency int) (wall time.Duration, res Result) {
