@@ -34,30 +34,74 @@ const checkEvery = 1000
 const flushAt = 64 << 10
 
 // table writes one CSV export: the header from its constructor, then a row
-// per Row (or per run of Cell calls ended by EndRow), which also counts the
-// rows, looks at the context and reports progress every checkEvery rows;
-// Close flushes and returns the count.
+// per Row (or per run of Cell calls ended by EndRow, or rows encoded
+// elsewhere and handed over by Rows), which also counts the rows, looks at
+// the context and reports progress every checkEvery rows; Close flushes and
+// returns the count.
 //
 // It encodes as encoding/csv's Writer with UseCRLF does, byte for byte
 // (TestTable_MatchesEncodingCSV), into a buffer of its own: the export's
 // hot loop appends cells without a []string per row or a string per cell.
 type table struct {
+	cells
 	ctx      context.Context
 	w        io.Writer
-	buf      []byte
-	scratch  []byte // a cell being built (a timestamp)
-	err      error  // the first write error; nothing is written after it
-	width    int
-	cells    int // cells in the current row
+	err      error // the first write error; nothing is written after it
 	n, total int64
 	progress func(done, total int64)
+}
+
+// cells encodes CSV rows into buf, a cell at a time.
+type cells struct {
+	buf     []byte
+	scratch []byte // a cell being built (a timestamp, a list of ids)
+	width   int
+	n       int // cells in the current row
+}
+
+// Cell appends the next cell of the current row, neutralised.
+func (c *cells) Cell(s string) {
+	if c.n > 0 {
+		c.buf = append(c.buf, ',')
+	}
+	c.n++
+	c.buf = appendCell(c.buf, s)
+}
+
+// cellBytes is Cell for c.scratch.
+func (c *cells) cellBytes(b []byte) {
+	if c.n > 0 {
+		c.buf = append(c.buf, ',')
+	}
+	c.n++
+	c.buf = appendCell(c.buf, b)
+}
+
+// Time appends a timestamp cell (see timestamp).
+func (c *cells) Time(tm time.Time) {
+	if tm.IsZero() {
+		c.Cell("")
+		return
+	}
+	c.scratch = tm.UTC().AppendFormat(c.scratch[:0], timeLayout)
+	c.cellBytes(c.scratch)
+}
+
+// end closes the row, which must have a cell per column.
+func (c *cells) end() error {
+	if c.n != c.width {
+		return fmt.Errorf("write CSV: row of %d cells under a header of %d", c.n, c.width)
+	}
+	c.n = 0
+	c.buf = append(c.buf, '\r', '\n')
+	return nil
 }
 
 // newTable writes the byte-order mark if opts asks for one and the header,
 // and reports progress 0 of total.
 func newTable(ctx context.Context, w io.Writer, opts Options, header []string, total int64) (*table, error) {
-	t := &table{ctx: ctx, w: w, buf: make([]byte, 0, flushAt+4<<10), width: len(header), total: total,
-		progress: opts.Progress}
+	t := &table{cells: cells{buf: make([]byte, 0, flushAt+4<<10), width: len(header)},
+		ctx: ctx, w: w, total: total, progress: opts.Progress}
 	if opts.BOM {
 		t.buf = append(t.buf, bom...)
 	}
@@ -76,35 +120,35 @@ func (t *table) Row(cells []string) error {
 	return t.counted()
 }
 
-// Cell appends the next cell of the current row, neutralised.
-func (t *table) Cell(s string) {
-	if t.cells > 0 {
-		t.buf = append(t.buf, ',')
-	}
-	t.cells++
-	t.buf = appendCell(t.buf, s)
-}
-
-// Time appends a timestamp cell (see timestamp).
-func (t *table) Time(tm time.Time) {
-	if tm.IsZero() {
-		t.Cell("")
-		return
-	}
-	t.scratch = tm.UTC().AppendFormat(t.scratch[:0], timeLayout)
-	if t.cells > 0 {
-		t.buf = append(t.buf, ',')
-	}
-	t.cells++
-	t.buf = appendCell(t.buf, t.scratch)
-}
-
 // EndRow ends the row of the Cell calls since the last row.
 func (t *table) EndRow() error {
-	if err := t.end(); err != nil {
+	if err := t.endRow(); err != nil {
 		return err
 	}
 	return t.counted()
+}
+
+// Rows writes n rows that cells of the same width encoded into b, counting
+// them, looking at the context and reporting progress as n calls to Row
+// would have.
+func (t *table) Rows(b []byte, n int64) error {
+	t.flush()
+	if t.err == nil {
+		_, t.err = t.w.Write(b)
+	}
+	if t.err != nil {
+		return fmt.Errorf("write CSV: %w", t.err)
+	}
+	for end := t.n + n; t.n < end; {
+		t.n = min(end, (t.n/checkEvery+1)*checkEvery)
+		if t.n%checkEvery == 0 {
+			if err := t.ctx.Err(); err != nil {
+				return err
+			}
+			t.report()
+		}
+	}
+	return nil
 }
 
 // counted counts a written row, and every checkEvery rows looks at the
@@ -137,23 +181,21 @@ func (t *table) Close(walkErr error) (int64, error) {
 	return t.n, nil
 }
 
-func (t *table) write(cells []string) error {
-	if len(cells) != t.width {
-		return fmt.Errorf("write CSV: row of %d cells under a header of %d", len(cells), t.width)
+func (t *table) write(row []string) error {
+	if len(row) != t.width {
+		return fmt.Errorf("write CSV: row of %d cells under a header of %d", len(row), t.width)
 	}
-	for _, c := range cells {
+	for _, c := range row {
 		t.Cell(c)
 	}
-	return t.end()
+	return t.endRow()
 }
 
-// end closes the row and flushes a full buffer.
-func (t *table) end() error {
-	if t.cells != t.width {
-		return fmt.Errorf("write CSV: row of %d cells under a header of %d", t.cells, t.width)
+// endRow closes the row and flushes a full buffer.
+func (t *table) endRow() error {
+	if err := t.end(); err != nil {
+		return err
 	}
-	t.cells = 0
-	t.buf = append(t.buf, '\r', '\n')
 	if len(t.buf) >= flushAt {
 		t.flush()
 	}

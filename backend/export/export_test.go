@@ -724,3 +724,55 @@ func assertFiles(t *testing.T, dir string, names ...string) {
 		t.Errorf("%s holds %q, want %q", dir, got, names)
 	}
 }
+
+// TestRecords_ManyRanges exports more records than several of the ranges
+// that workers read at once, with ids of one to four digits (ranges never
+// span two lengths) and pairs stored from both sides: the rows come whole,
+// in numeric id order, each with its own associated ids.
+func TestRecords_ManyRanges(t *testing.T) {
+	db := testkit.OpenDB(t)
+	n := 3*rangeRows + 17
+	manyContacts(t, db, n)
+	write(t, db, func(ctx context.Context, tx *store.Tx) error {
+		var pairs []store.Association
+		for i := 1; i <= n+5; i++ { // the last five contacts are not stored
+			id := strconv.Itoa(i)
+			pairs = append(pairs, store.Association{FromType: "contacts", FromID: id, ToType: "companies", ToID: strconv.Itoa(i%5 + 1)})
+			if i%3 == 0 {
+				pairs = append(pairs, store.Association{FromType: "deals", FromID: strconv.Itoa(2 * i), ToType: "contacts", ToID: id},
+					store.Association{FromType: "deals", FromID: strconv.Itoa(i), ToType: "contacts", ToID: id})
+			}
+		}
+		return tx.AddAssociations(ctx, pairs)
+	})
+	var buf bytes.Buffer
+	rows, err := Records(t.Context(), db, &buf, Options{Type: "contacts"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(strings.TrimSuffix(buf.String(), "\r\n"), "\r\n")
+	header := strings.Split(got[0], ",")
+	if rows != int64(n) || len(got) != n+1 {
+		t.Fatalf("%d rows, %d lines; want %d", rows, len(got)-1, n)
+	}
+	for i := 1; i <= n; i++ {
+		want := []string{strconv.Itoa(i), "x@example.com", "", "", "false"}
+		for _, h := range header[len(want):] {
+			switch h {
+			case "associated_companies":
+				want = append(want, strconv.Itoa(i%5+1))
+			case "associated_deals":
+				if i%3 == 0 {
+					want = append(want, strconv.Itoa(i)+";"+strconv.Itoa(2*i))
+					break
+				}
+				want = append(want, "")
+			default:
+				want = append(want, "")
+			}
+		}
+		if w := strings.Join(want, ","); got[i] != w {
+			t.Fatalf("row %d = %q, want %q", i, got[i], w)
+		}
+	}
+}

@@ -19,8 +19,9 @@ import (
 // only with opts.IncludeSensitive), created_at, updated_at, archived, then
 // associated_<type> per type in catalog.AssociatedTypes (ids ascending, joined by
 // ';'). Rows come in numeric id order, archived records included. Memory
-// stays flat in the number of records: rows and association pairs are both
-// streamed in id order and merged.
+// stays flat in the number of records: the records are read a range of ids
+// at a time (store.IDRanges), a range's association pairs merged into its
+// rows, on a goroutine per core, and the ranges written in order.
 func Records(ctx context.Context, db *store.DB, w io.Writer, opts Options) (int64, error) {
 	typ := opts.Type
 	if !catalog.IsCRM(typ) {
@@ -44,6 +45,10 @@ func Records(ctx context.Context, db *store.DB, w io.Writer, opts Options) (int6
 	if err != nil {
 		return 0, fmt.Errorf("export %s: %w", typ, err)
 	}
+	ranges, err := db.IDRanges(ctx, typ, rangeRows)
+	if err != nil {
+		return 0, fmt.Errorf("export %s: %w", typ, err)
+	}
 
 	header := make([]string, 0, 1+len(props)+3+len(assocTypes))
 	header = append(header, "id")
@@ -57,50 +62,92 @@ func Records(ctx context.Context, db *store.DB, w io.Writer, opts Options) (int6
 		return 0, fmt.Errorf("export %s: %w", typ, err)
 	}
 
-	assoc := newAssocMerge(ctx, db, typ, assocTypes)
-	defer assoc.stop()
-	// The stage labels of a record depend on its pipeline: with labels, its
-	// pipeline properties are read too, whether columns or not.
-	names := props
-	var stageCtx store.Record
-	if labels != nil {
-		names = append(slices.Clip(props), "pipeline", "hs_pipeline")
-		stageCtx.Properties = make(map[string]*string, 2)
-	}
-	// Cells go straight into the table: no []string per row, and a value
-	// without labels is written from the store's buffer as it is.
-	assocCells := make([]string, len(assocTypes))
-	err = db.EachRecordValues(ctx, typ, names, func(r store.RecordValues) error {
-		t.Cell(r.ID)
-		if labels != nil {
-			stageCtx.Properties["pipeline"], stageCtx.Properties["hs_pipeline"] = r.Values[len(props)], r.Values[len(props)+1]
-		}
-		for i, p := range props {
-			switch v := r.Values[i]; {
-			case labels != nil:
-				t.Cell(labels.Value(p, v, stageCtx))
-			case v != nil:
-				t.Cell(*v)
-			default:
-				t.Cell("")
-			}
-		}
-		t.Time(r.CreatedAt)
-		t.Time(r.UpdatedAt)
-		t.Cell(boolCell(r.Archived))
-		if err := assoc.fill(r.ID, assocCells); err != nil {
-			return err
-		}
-		for _, c := range assocCells {
-			t.Cell(c)
-		}
-		return t.EndRow()
-	})
+	enc := &recordEncoder{db: db, typ: typ, props: props, labels: labels, assocTypes: assocTypes, width: len(header)}
+	err = inOrder(ctx, len(ranges), exportWorkers(),
+		func(ctx context.Context, i int, reuse chunk) (chunk, error) { return enc.encode(ctx, ranges[i], reuse) },
+		func(c chunk) error { return t.Rows(c.buf, c.rows) })
 	n, err := t.Close(err)
 	if err != nil {
 		return n, fmt.Errorf("export %s: %w", typ, err)
 	}
 	return n, nil
+}
+
+// rangeRows is how many records a worker reads and encodes at a time: a
+// megabyte or two of CSV, so that a few ranges in flight keep memory flat.
+const rangeRows = 2048
+
+// recordEncoder encodes the records of one IDRange as CSV rows.
+type recordEncoder struct {
+	db         *store.DB
+	typ        string
+	props      []string
+	labels     *Labeler
+	assocTypes []string
+	width      int
+}
+
+// encode encodes the rows of r into a chunk, reusing the buffers of reuse.
+// The rows are read, their association
+// pairs merged in and their cells encoded on the calling goroutine, so that
+// several ranges are worked on at once.
+func (e *recordEncoder) encode(ctx context.Context, r store.IDRange, reuse chunk) (chunk, error) {
+	c := cells{buf: reuse.buf[:0], width: e.width}
+	pairs := reuse.pairs[:0]
+	var assoc *assocMerge
+	if len(e.assocTypes) > 0 {
+		var err error
+		if pairs, err = e.db.AssociationsIn(ctx, e.typ, e.assocTypes, r, pairs); err != nil {
+			return chunk{}, err
+		}
+		assoc = newAssocList(e.assocTypes, pairs)
+	}
+	// The stage labels of a record depend on its pipeline: with labels, its
+	// pipeline properties are read too, whether columns or not.
+	names := e.props
+	var stageCtx store.Record
+	if e.labels != nil {
+		names = append(slices.Clip(e.props), "pipeline", "hs_pipeline")
+		stageCtx.Properties = make(map[string]*string, 2)
+	}
+	var rows int64
+	err := e.db.EachRecordValues(ctx, e.typ, r, names, func(r store.RecordValues) error {
+		c.Cell(r.ID)
+		if e.labels != nil {
+			stageCtx.Properties["pipeline"], stageCtx.Properties["hs_pipeline"] = r.Values[len(e.props)], r.Values[len(e.props)+1]
+		}
+		for i, p := range e.props {
+			switch v := r.Values[i]; {
+			case e.labels != nil:
+				c.Cell(e.labels.Value(p, v, stageCtx))
+			case v != nil:
+				c.Cell(*v)
+			default:
+				c.Cell("")
+			}
+		}
+		c.Time(r.CreatedAt)
+		c.Time(r.UpdatedAt)
+		c.Cell(boolCell(r.Archived))
+		if assoc != nil {
+			if err := assoc.collect(r.ID); err != nil {
+				return err
+			}
+			for _, l := range assoc.lists {
+				c.scratch = c.scratch[:0]
+				for k, id := range l {
+					if k > 0 {
+						c.scratch = append(c.scratch, ';')
+					}
+					c.scratch = append(c.scratch, id...)
+				}
+				c.cellBytes(c.scratch)
+			}
+		}
+		rows++
+		return c.end()
+	})
+	return chunk{buf: c.buf, rows: rows, pairs: pairs}, err
 }
 
 // associatedColumns are the types whose ids an export of opts.Type lists,
@@ -187,14 +234,41 @@ func newAssocMerge(ctx context.Context, db *store.DB, typ string, types []string
 	return m
 }
 
+// newAssocList merges the pairs of one range, read beforehand, in the
+// same way.
+func newAssocList(types []string, pairs []store.Association) *assocMerge {
+	m := &assocMerge{types: types, lists: make([][]string, len(types)), stop: func() {}}
+	m.next = func() (store.Association, error, bool) {
+		if len(pairs) == 0 {
+			return store.Association{}, nil, false
+		}
+		a := pairs[0]
+		pairs = pairs[1:]
+		return a, nil, true
+	}
+	m.advance()
+	return m
+}
+
 func (m *assocMerge) advance() {
 	m.cur, m.err, m.ok = m.next()
 }
 
 // fill writes into cells, one per type, the ';'-joined ids associated with
-// id. Pairs of ids ordered before id belong to no stored record and are
-// skipped.
+// id.
 func (m *assocMerge) fill(id string, cells []string) error {
+	if err := m.collect(id); err != nil {
+		return err
+	}
+	for i, l := range m.lists {
+		cells[i] = strings.Join(l, ";")
+	}
+	return nil
+}
+
+// collect sets m.lists, one per type, to the ids associated with id. Pairs
+// of ids ordered before id belong to no stored record and are skipped.
+func (m *assocMerge) collect(id string) error {
 	for i := range m.lists {
 		m.lists[i] = m.lists[i][:0]
 	}
@@ -216,9 +290,6 @@ func (m *assocMerge) fill(id string, cells []string) error {
 			}
 		}
 		m.advance()
-	}
-	for i, l := range m.lists {
-		cells[i] = strings.Join(l, ";")
 	}
 	return nil
 }

@@ -88,14 +88,73 @@ type RecordValues struct {
 	Archived             bool
 }
 
-// EachRecordValues calls fn for every record of objectType (archived
+// IDRange is a run of a type's records in numeric id order, all with ids of
+// Len characters: from the id From (included) to the id To (left out; ""
+// for the last of that length). The zero IDRange is every record.
+type IDRange struct {
+	Len      int
+	From, To string
+}
+
+// where is the SQL condition for ids in r (after "WHERE type = ?"), on
+// the id column col, and its arguments.
+func (r IDRange) where(col string) (string, []any) {
+	if r.Len == 0 {
+		return "", nil
+	}
+	cond, args := " AND length("+col+") = ? AND "+col+" >= ?", []any{r.Len, r.From}
+	if r.To != "" {
+		cond, args = cond+" AND "+col+" < ?", append(args, r.To)
+	}
+	return cond, args
+}
+
+// IDRanges splits the records of objectType, in numeric id order, into runs
+// of size records (the last of each id length may be shorter), so that an
+// export can read them on several connections at once and still write them
+// in order. Each run's end is found by hopping size entries along the
+// numeric-id index: splitting walks the index once, never the table.
+func (db *DB) IDRanges(ctx context.Context, objectType string, size int) ([]IDRange, error) {
+	fail := func(err error) ([]IDRange, error) { return nil, fmt.Errorf("split %s: %w", objectType, err) }
+	var out []IDRange
+	var r IDRange
+	err := db.db.QueryRowContext(ctx, `SELECT length(id), id FROM records WHERE object_type = ?
+		ORDER BY length(id), id LIMIT 1`, objectType).Scan(&r.Len, &r.From)
+	for err == nil {
+		err = db.db.QueryRowContext(ctx, `SELECT id FROM records WHERE object_type = ? AND length(id) = ?
+			AND id >= ? ORDER BY id LIMIT 1 OFFSET ?`, objectType, r.Len, r.From, size).Scan(&r.To)
+		if err == nil {
+			out = append(out, r)
+			r.From, r.To = r.To, ""
+			continue
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fail(err)
+		}
+		out = append(out, r) // the rest of this length
+		err = db.db.QueryRowContext(ctx, `SELECT length(id), id FROM records WHERE object_type = ? AND length(id) > ?
+			ORDER BY length(id), id LIMIT 1`, objectType, r.Len).Scan(&r.Len, &r.From)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fail(err)
+	}
+	return out, nil
+}
+
+// EachRecordValues calls fn for every record of objectType in r (archived
 // included) in EachRecord's order (numeric id), with the values of names.
 // It reads only what a CSV row needs and builds no map per record: fn must
 // not keep Values, which the next record reuses. An error from fn stops
 // the walk and is returned as is.
-func (db *DB) EachRecordValues(ctx context.Context, objectType string, names []string, fn func(RecordValues) error) error {
+func (db *DB) EachRecordValues(ctx context.Context, objectType string, r IDRange, names []string,
+	fn func(RecordValues) error) error {
+	cond, args := r.where("id")
+	order := "length(id), id"
+	if r.Len != 0 {
+		order = "id" // of one length: the index's order (the length too made SQLite sort them)
+	}
 	rows, err := db.db.QueryContext(ctx, `SELECT id, properties, created_at, updated_at, archived FROM records
-		WHERE object_type = ? ORDER BY length(id), id`, objectType)
+		WHERE object_type = ?`+cond+` ORDER BY `+order, append([]any{objectType}, args...)...)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", objectType, err)
 	}
@@ -116,20 +175,20 @@ func (db *DB) EachRecordValues(ctx context.Context, objectType string, names []s
 		created, updated sql.NullInt64
 		archived         int
 		vals             = make([]string, len(names))
-		r                = RecordValues{Values: make([]*string, len(names))}
+		rv               = RecordValues{Values: make([]*string, len(names))}
 	)
 	for rows.Next() {
-		if err := rows.Scan(&r.ID, &props, &created, &updated, &archived); err != nil {
+		if err := rows.Scan(&rv.ID, &props, &created, &updated, &archived); err != nil {
 			return fmt.Errorf("read %s: %w", objectType, err)
 		}
-		if err := d.columns(props, cols, r.Values, vals); err != nil {
-			return fmt.Errorf("read %s: %s %s: decode properties: %w", objectType, objectType, r.ID, err)
+		if err := d.columns(props, cols, rv.Values, vals); err != nil {
+			return fmt.Errorf("read %s: %s %s: decode properties: %w", objectType, objectType, rv.ID, err)
 		}
 		for _, d := range dups {
-			r.Values[d[0]] = r.Values[d[1]]
+			rv.Values[d[0]] = rv.Values[d[1]]
 		}
-		r.CreatedAt, r.UpdatedAt, r.Archived = fromMillis(created), fromMillis(updated), archived != 0
-		if err := fn(r); err != nil {
+		rv.CreatedAt, rv.UpdatedAt, rv.Archived = fromMillis(created), fromMillis(updated), archived != 0
+		if err := fn(rv); err != nil {
 			return err
 		}
 	}
@@ -166,7 +225,7 @@ func (db *DB) AssociationPairs(ctx context.Context, objectType string, toTypes [
 			want[t] = true
 		}
 		for _, n := range lengths {
-			if err := db.pairsOfLength(ctx, objectType, n, want, yield); err != nil {
+			if err := db.pairsIn(ctx, objectType, IDRange{Len: int(n)}, want, yield); err != nil {
 				if !errors.Is(err, errStopped) {
 					fail(err)
 				}
@@ -179,18 +238,39 @@ func (db *DB) AssociationPairs(ctx context.Context, objectType string, toTypes [
 // errStopped is how pairsOfLength says the consumer stopped.
 var errStopped = errors.New("stopped")
 
-// pairsOfLength yields AssociationPairs' pairs whose objectType id has n
-// characters.
-func (db *DB) pairsOfLength(ctx context.Context, objectType string, n int64, want map[string]bool,
+// AssociationsIn appends to dst (a slice to reuse) AssociationPairs'
+// pairs whose objectType id lies in r, which must not be the zero IDRange,
+// in the same order.
+func (db *DB) AssociationsIn(ctx context.Context, objectType string, toTypes []string, r IDRange,
+	dst []Association) ([]Association, error) {
+	want := make(map[string]bool, len(toTypes))
+	for _, t := range toTypes {
+		want[t] = true
+	}
+	if err := db.pairsIn(ctx, objectType, r, want, func(a Association, _ error) bool {
+		dst = append(dst, a)
+		return true
+	}); err != nil {
+		return nil, fmt.Errorf("associations of %s: %w", objectType, err)
+	}
+	return dst, nil
+}
+
+// pairsIn yields AssociationPairs' pairs whose objectType id lies in r, a
+// range of one id length (From "": from its first).
+func (db *DB) pairsIn(ctx context.Context, objectType string, r IDRange, want map[string]bool,
 	yield func(Association, error) bool) error {
+	fromCond, args := r.where("from_id")
+	toCond, _ := r.where("to_id")
+	args = append([]any{objectType}, args...)
 	from, err := newPairStream(ctx, db, `SELECT from_id, to_type, to_id FROM associations
-		WHERE from_type = ? AND length(from_id) = ? ORDER BY from_id`, objectType, n)
+		WHERE from_type = ?`+fromCond+` ORDER BY from_id`, args...)
 	if err != nil {
 		return err
 	}
 	defer from.close()
 	to, err := newPairStream(ctx, db, `SELECT to_id, from_type, from_id FROM associations
-		WHERE to_type = ? AND length(to_id) = ? ORDER BY to_id`, objectType, n)
+		WHERE to_type = ?`+toCond+` ORDER BY to_id`, args...)
 	if err != nil {
 		return err
 	}

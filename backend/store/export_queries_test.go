@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"testing"
 )
 
@@ -165,5 +166,101 @@ func TestRecordPropertyNamesFollowsRewrites(t *testing.T) {
 		if err != nil || !slices.Equal(got, tt.want) {
 			t.Errorf("%s: RecordPropertyNames = %q, %v; want %q", tt.name, got, err, tt.want)
 		}
+	}
+}
+
+// TestIDRanges: the ranges cover every record of the type once, in numeric
+// id order, none longer than asked or across two id lengths; reading the
+// records and the association pairs range by range gives what one walk
+// over the whole type gives.
+func TestIDRanges(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	var recs []Record
+	var pairs []Association
+	for _, id := range []int{1, 2, 3, 7, 9, 10, 11, 12, 19, 20, 99, 100, 101, 5000, 5001, 5002, 5003, 5004} {
+		s := strconv.Itoa(id)
+		recs = append(recs, Record{Type: "contacts", ID: s, Properties: map[string]*string{"n": str(s)}})
+		pairs = append(pairs, Association{FromType: "contacts", FromID: s, ToType: "companies", ToID: strconv.Itoa(id % 7)})
+		if id%2 == 1 { // from the other side, and one pair of a record that is not stored
+			pairs = append(pairs, Association{FromType: "deals", FromID: "8" + s, ToType: "contacts", ToID: s},
+				Association{FromType: "deals", FromID: "9", ToType: "contacts", ToID: s + "0000"})
+		}
+	}
+	recs = append(recs, Record{Type: "deals", ID: "4"})
+	// Pairs of contacts that are not stored: between two stored ids of one
+	// length (in a range), and before the first id of a length (in none).
+	pairs = append(pairs, Association{FromType: "contacts", FromID: "8", ToType: "companies", ToID: "1"},
+		Association{FromType: "contacts", FromID: "0", ToType: "companies", ToID: "1"})
+	inTx(t, db, func(tx *Tx) error {
+		if err := tx.UpsertRecords(ctx, 1, recs); err != nil {
+			return err
+		}
+		return tx.AddAssociations(ctx, pairs)
+	})
+	ids := func(r IDRange) []string {
+		var out []string
+		if err := db.EachRecordValues(ctx, "contacts", r, []string{"n"}, func(v RecordValues) error {
+			if *v.Values[0] != v.ID {
+				t.Errorf("record %s: n = %q", v.ID, *v.Values[0])
+			}
+			out = append(out, v.ID)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	all := ids(IDRange{})
+	var allPairs []Association
+	for p, err := range db.AssociationPairs(ctx, "contacts", []string{"companies", "deals"}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		allPairs = append(allPairs, p)
+	}
+	for _, size := range []int{1, 2, 4, 100} {
+		ranges, err := db.IDRanges(ctx, "contacts", size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		var gotPairs []Association
+		for _, r := range ranges {
+			in := ids(r)
+			if len(in) == 0 || len(in) > size {
+				t.Errorf("size %d: range %+v holds %d records", size, r, len(in))
+			}
+			for _, id := range in {
+				if len(id) != r.Len {
+					t.Errorf("size %d: range %+v holds %s", size, r, id)
+				}
+			}
+			got = append(got, in...)
+			if gotPairs, err = db.AssociationsIn(ctx, "contacts", []string{"companies", "deals"}, r, gotPairs); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !slices.Equal(got, all) {
+			t.Errorf("size %d: records by range %v, want %v", size, got, all)
+		}
+		// The pairs of ids in a range, stored or not.
+		var in []Association
+		for _, p := range allPairs {
+			if slices.ContainsFunc(ranges, func(r IDRange) bool {
+				return len(p.FromID) == r.Len && p.FromID >= r.From && (r.To == "" || p.FromID < r.To)
+			}) {
+				in = append(in, p)
+			}
+		}
+		if !slices.ContainsFunc(in, func(p Association) bool { return p.FromID == "8" }) {
+			t.Errorf("size %d: no pair of 8 between stored ids", size)
+		}
+		if !slicesEqualAssoc(gotPairs, in) {
+			t.Errorf("size %d: pairs by range %v\nwant %v", size, gotPairs, in)
+		}
+	}
+	if ranges, err := db.IDRanges(ctx, "tickets", 10); err != nil || len(ranges) != 0 {
+		t.Errorf("IDRanges of no records = %v, %v", ranges, err)
 	}
 }
