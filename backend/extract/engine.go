@@ -119,9 +119,10 @@ type Result struct {
 	store.Run
 	// MinimumCalls is the fewest calls that could have fetched what this
 	// run fetched the way its plan read it: pages at the maximum size
-	// (for what search ranges read, their searches and association reads
-	// or list pages, whichever are fewer), metadata, planning and
-	// association completion reads. The calls economy's plan is the one
+	// (for what search ranges read, their full search pages and an
+	// association read per 1,000 records), metadata, planning and
+	// association completion reads: what it spent beyond is waste
+	// (retries, pages read twice). The calls economy's plan is the one
 	// with the fewest.
 	MinimumCalls int64 `json:"minimum_calls"`
 	// ExemptCalls is how many of the run's calls HubSpot does not charge to

@@ -231,14 +231,12 @@ func (e *engine) readRange(ctx context.Context, s *stream, r idRange, read func(
 
 // batchMinimum is the fewest calls that read a range's batch of n records:
 // its searches (chunks per page of 200) and association reads (one per
-// associated type), or the list pages that would have read them, whichever
-// are fewer.
+// associated type); a range found empty took its one search.
 func batchMinimum(n, chunks, inline int64) int64 {
-	list := (n + pageSize - 1) / pageSize
 	if n == 0 {
-		return list
+		return 1
 	}
-	return min(list, (n+hubspot.MaxSearchLimit-1)/hubspot.MaxSearchLimit*chunks+inline)
+	return (n+hubspot.MaxSearchLimit-1)/hubspot.MaxSearchLimit*chunks + inline
 }
 
 // rangeSearch is the search for the records of r above id after.
@@ -269,7 +267,9 @@ func (e *engine) searchBatch(ctx context.Context, s *stream, r idRange, after in
 			}
 		}
 		objs = append(objs, got...)
-		if len(page.Results) < hubspot.MaxSearchLimit {
+		// HubSpot gives a next page only when more records match: a range
+		// whose records fill its last page ends without an empty search.
+		if len(page.Results) < hubspot.MaxSearchLimit || page.Next == "" {
 			return objs, false, nil
 		}
 		after, _ = strconv.ParseInt(page.Results[len(page.Results)-1].ID, 10, 64)

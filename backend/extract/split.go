@@ -199,9 +199,13 @@ func (p *splitPlan) fewestCalls(sizes []sizing, b budgets, rtt, listCalls float6
 			continue
 		}
 		// n chains of m/n records, perRange seconds each, take as long as
-		// the m·Chunks/200 searches at the search budget's rate.
+		// the m·Chunks/200 searches at the search budget's rate; each range
+		// holds rangeMaxRecords at least (its last page and association
+		// reads are partial).
 		perRange := z.searchPerRecord() * rtt
-		n := max(1, int(math.Ceil(b.Search*perRange*hubspot.MaxSearchLimit/float64(z.Chunks))))
+		n := int(min(math.Ceil(b.Search*perRange*hubspot.MaxSearchLimit/float64(z.Chunks)),
+			math.Ceil(float64(z.Records)/rangeMaxRecords)))
+		n = max(n, 1)
 		if cost := z.rangeCalls(z.Records, n); cost < list {
 			p.Moved[z.Type], p.Ranges[z.Type] = z.Records, n
 			searches += float64(z.Records) * float64(z.Chunks) / hubspot.MaxSearchLimit
