@@ -14,7 +14,7 @@ import (
 type chunk struct {
 	buf   []byte
 	rows  int64
-	pairs []store.Association
+	pairs *store.PairScratch
 }
 
 // exportWorkers is how many ranges of records are read and encoded at once:

@@ -93,11 +93,14 @@ type recordEncoder struct {
 // several ranges are worked on at once.
 func (e *recordEncoder) encode(ctx context.Context, r store.IDRange, reuse chunk) (chunk, error) {
 	c := cells{buf: reuse.buf[:0], width: e.width}
-	pairs := reuse.pairs[:0]
+	scratch := reuse.pairs
+	if scratch == nil {
+		scratch = new(store.PairScratch)
+	}
 	var assoc *assocMerge
 	if len(e.assocTypes) > 0 {
-		var err error
-		if pairs, err = e.db.AssociationsIn(ctx, e.typ, e.assocTypes, r, pairs); err != nil {
+		pairs, err := e.db.AssociationsIn(ctx, e.typ, e.assocTypes, r, scratch)
+		if err != nil {
 			return chunk{}, err
 		}
 		assoc = newAssocList(e.assocTypes, pairs)
@@ -147,7 +150,7 @@ func (e *recordEncoder) encode(ctx context.Context, r store.IDRange, reuse chunk
 		rows++
 		return c.end()
 	})
-	return chunk{buf: c.buf, rows: rows, pairs: pairs}, err
+	return chunk{buf: c.buf, rows: rows, pairs: scratch}, err
 }
 
 // associatedColumns are the types whose ids an export of opts.Type lists,

@@ -225,7 +225,7 @@ func (db *DB) AssociationPairs(ctx context.Context, objectType string, toTypes [
 			want[t] = true
 		}
 		for _, n := range lengths {
-			if err := db.pairsIn(ctx, objectType, IDRange{Len: int(n)}, want, yield); err != nil {
+			if err := db.pairsIn(ctx, objectType, IDRange{Len: int(n)}, want, nil, yield); err != nil {
 				if !errors.Is(err, errStopped) {
 					fail(err)
 				}
@@ -238,28 +238,41 @@ func (db *DB) AssociationPairs(ctx context.Context, objectType string, toTypes [
 // errStopped is how pairsOfLength says the consumer stopped.
 var errStopped = errors.New("stopped")
 
-// AssociationsIn appends to dst (a slice to reuse) AssociationPairs'
-// pairs whose objectType id lies in r, which must not be the zero IDRange,
-// in the same order.
+// PairScratch holds the buffers AssociationsIn reads into, for a caller
+// that reads many ranges one after the other to reuse.
+type PairScratch struct {
+	from, to, out []Association
+}
+
+// AssociationsIn returns AssociationPairs' pairs whose objectType id lies
+// in r, which must not be the zero IDRange, in the same order, in
+// scratch's buffers (valid until its next use). Each direction of the
+// table is read whole before the two are merged, so that it holds one
+// connection at a time: workers reading ranges side by side then need no
+// more connections than the pool keeps open.
 func (db *DB) AssociationsIn(ctx context.Context, objectType string, toTypes []string, r IDRange,
-	dst []Association) ([]Association, error) {
+	scratch *PairScratch) ([]Association, error) {
 	want := make(map[string]bool, len(toTypes))
 	for _, t := range toTypes {
 		want[t] = true
 	}
-	if err := db.pairsIn(ctx, objectType, r, want, func(a Association, _ error) bool {
-		dst = append(dst, a)
+	out := scratch.out[:0]
+	if err := db.pairsIn(ctx, objectType, r, want, scratch, func(a Association, _ error) bool {
+		out = append(out, a)
 		return true
 	}); err != nil {
 		return nil, fmt.Errorf("associations of %s: %w", objectType, err)
 	}
-	return dst, nil
+	scratch.out = out
+	return out, nil
 }
 
 // pairsIn yields AssociationPairs' pairs whose objectType id lies in r, a
-// range of one id length (From "": from its first).
+// range of one id length (From "": from its first). With scratch, each
+// direction is read whole into it first (see AssociationsIn); without, the
+// two are read side by side.
 func (db *DB) pairsIn(ctx context.Context, objectType string, r IDRange, want map[string]bool,
-	yield func(Association, error) bool) error {
+	scratch *PairScratch, yield func(Association, error) bool) error {
 	fromCond, args := r.where("from_id")
 	toCond, _ := r.where("to_id")
 	args = append([]any{objectType}, args...)
@@ -269,12 +282,22 @@ func (db *DB) pairsIn(ctx context.Context, objectType string, r IDRange, want ma
 		return err
 	}
 	defer from.close()
+	if scratch != nil {
+		if scratch.from, err = from.readAll(scratch.from[:0]); err != nil {
+			return err
+		}
+	}
 	to, err := newPairStream(ctx, db, `SELECT to_id, from_type, from_id FROM associations
 		WHERE to_type = ?`+toCond+` ORDER BY to_id`, args...)
 	if err != nil {
 		return err
 	}
 	defer to.close()
+	if scratch != nil {
+		if scratch.to, err = to.readAll(scratch.to[:0]); err != nil {
+			return err
+		}
+	}
 	var group []Association
 	for from.ok || to.ok {
 		// The next id: the smaller of the two streams' heads.
@@ -314,9 +337,10 @@ func (db *DB) pairsIn(ctx context.Context, objectType string, r IDRange, want ma
 }
 
 // pairStream walks one query of (id, other type, other id) rows, holding
-// the current one.
+// the current one; after readAll, the list of its rows read.
 type pairStream struct {
-	rows *sql.Rows
+	rows *sql.Rows // nil: reading list
+	list []Association
 	cur  Association
 	ok   bool
 }
@@ -335,13 +359,37 @@ func newPairStream(ctx context.Context, db *DB, query string, args ...any) (*pai
 }
 
 func (s *pairStream) next() error {
+	if s.rows == nil {
+		if s.ok = len(s.list) > 0; s.ok {
+			s.cur, s.list = s.list[0], s.list[1:]
+		}
+		return nil
+	}
 	if s.ok = s.rows.Next(); !s.ok {
 		return s.rows.Err()
 	}
 	return s.rows.Scan(&s.cur.FromID, &s.cur.ToType, &s.cur.ToID)
 }
 
-func (s *pairStream) close() { s.rows.Close() }
+// readAll reads the rest of the rows into buf (returned, to reuse) and
+// closes them, giving the connection back; the stream then walks buf.
+func (s *pairStream) readAll(buf []Association) ([]Association, error) {
+	for s.ok {
+		buf = append(buf, s.cur)
+		if err := s.next(); err != nil {
+			return buf, err
+		}
+	}
+	s.close()
+	s.rows, s.list = nil, buf
+	return buf, s.next()
+}
+
+func (s *pairStream) close() {
+	if s.rows != nil {
+		s.rows.Close()
+	}
+}
 
 // queryInts runs a query of one integer column and returns its rows.
 func (db *DB) queryInts(ctx context.Context, query string, args ...any) ([]int64, error) {

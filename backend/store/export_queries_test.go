@@ -219,6 +219,7 @@ func TestIDRanges(t *testing.T) {
 		}
 		allPairs = append(allPairs, p)
 	}
+	var scratch PairScratch // reused, as an export's workers do
 	for _, size := range []int{1, 2, 4, 100} {
 		ranges, err := db.IDRanges(ctx, "contacts", size)
 		if err != nil {
@@ -237,9 +238,11 @@ func TestIDRanges(t *testing.T) {
 				}
 			}
 			got = append(got, in...)
-			if gotPairs, err = db.AssociationsIn(ctx, "contacts", []string{"companies", "deals"}, r, gotPairs); err != nil {
+			pairs, err := db.AssociationsIn(ctx, "contacts", []string{"companies", "deals"}, r, &scratch)
+			if err != nil {
 				t.Fatal(err)
 			}
+			gotPairs = append(gotPairs, pairs...)
 		}
 		if !slices.Equal(got, all) {
 			t.Errorf("size %d: records by range %v, want %v", size, got, all)
