@@ -322,10 +322,26 @@ func dropSpans(spans []valueSpan, col int) []valueSpan {
 // plainString finds the end of the JSON string starting at s[i] (a quote):
 // the index of its closing quote, and whether its text is s[i+1:j] as it
 // stands (no escape, no control character, valid UTF-8). When not plain,
-// unquote decides.
+// unquote decides. It looks at eight bytes at a time until a word holds a
+// byte that may be a quote, a backslash or a control character, then goes
+// byte by byte.
 func plainString(s string, i int) (int, bool) {
-	ascii := true
-	for j := i + 1; j < len(s); j++ {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	j := i + 1
+	var high uint64 // the high bits of the words passed: non-ASCII bytes
+	for ; j+8 <= len(s); j += 8 {
+		w := uint64(s[j]) | uint64(s[j+1])<<8 | uint64(s[j+2])<<16 | uint64(s[j+3])<<24 |
+			uint64(s[j+4])<<32 | uint64(s[j+5])<<40 | uint64(s[j+6])<<48 | uint64(s[j+7])<<56
+		q, b := w^(ones*'"'), w^(ones*'\\')
+		// A byte of q or b that is zero, or of w below 0x20, sets its high
+		// bit here (and at worst a higher byte's, which the byte loop sorts out).
+		if ((q-ones)&^q|(b-ones)&^b|(w-ones*0x20)&^w)&highs != 0 {
+			break
+		}
+		high |= w & highs
+	}
+	ascii := high == 0
+	for ; j < len(s); j++ {
 		switch b := s[j]; {
 		case b == '"':
 			return j, ascii || utf8.ValidString(s[i+1:j])

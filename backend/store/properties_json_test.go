@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestPropertiesJSON checks the hand-written codec against encoding/json:
@@ -219,4 +220,33 @@ func deref(s *string) string {
 		return "<nil>"
 	}
 	return strconv.Quote(*s)
+}
+
+// FuzzPlainString compares plainString's word-at-a-time scan with the
+// plain byte-by-byte reading of a JSON string's end.
+func FuzzPlainString(f *testing.F) {
+	for _, s := range []string{`"abc"`, `"0123456789abcdef\"x"`, `"é long enough text to pass a word"`, "\"ctl\x01 in a longer value\"",
+		`"back\\slash in a longer value"`, `"unterminated and long enough`, "\"bad \xff utf-8 here at length\"", `"`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if s == "" || s[0] != '"' {
+			return
+		}
+		wantJ, wantPlain := len(s), false
+	scan:
+		for j := 1; j < len(s); j++ {
+			switch b := s[j]; {
+			case b == '"':
+				wantJ, wantPlain = j, utf8.ValidString(s[1:j])
+				break scan
+			case b == '\\' || b < 0x20:
+				wantJ = j
+				break scan
+			}
+		}
+		if j, plain := plainString(s, 0); j != wantJ || plain != wantPlain {
+			t.Errorf("plainString(%q) = %d, %v; want %d, %v", s, j, plain, wantJ, wantPlain)
+		}
+	})
 }
