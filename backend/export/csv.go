@@ -34,8 +34,7 @@ const checkEvery = 1000
 const flushAt = 64 << 10
 
 // table writes one CSV export: the header from its constructor, then a row
-// per Row (or per run of Cell calls ended by EndRow, or rows encoded
-// elsewhere and handed over by Rows), which also counts the rows, looks at
+// per Row (or rows that cells encoded elsewhere, handed over by Rows), which also counts the rows, looks at
 // the context and reports progress every checkEvery rows; Close flushes and
 // returns the count.
 //
@@ -115,14 +114,6 @@ func newTable(ctx context.Context, w io.Writer, opts Options, header []string, t
 // Row writes one data row, each cell neutralised.
 func (t *table) Row(cells []string) error {
 	if err := t.write(cells); err != nil {
-		return err
-	}
-	return t.counted()
-}
-
-// EndRow ends the row of the Cell calls since the last row.
-func (t *table) EndRow() error {
-	if err := t.endRow(); err != nil {
 		return err
 	}
 	return t.counted()

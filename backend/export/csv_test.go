@@ -49,7 +49,7 @@ func TestCell_FormulaForms(t *testing.T) {
 
 // TestTable_MatchesEncodingCSV checks the table's own encoder against what
 // the export wrote before it: each cell through cell, then encoding/csv's
-// Writer with CRLF line ends. Rows go through both Row and Cell/Time/EndRow.
+// Writer with CRLF line ends. Rows go through both Row and cells/Rows.
 func TestTable_MatchesEncodingCSV(t *testing.T) {
 	rows := [][]string{
 		{"", "plain", "two words", "a,b", `say "hi"`},
@@ -80,22 +80,29 @@ func TestTable_MatchesEncodingCSV(t *testing.T) {
 		}
 		if i%2 == 0 {
 			err = tb.Row(slices.Clone(row))
-		} else {
-			for _, c := range row {
-				tb.Cell(c)
+		} else { // as the export's workers do
+			c := cells{width: 5}
+			for _, v := range row {
+				c.Cell(v)
 			}
-			err = tb.EndRow()
+			if err = c.end(); err == nil {
+				err = tb.Rows(c.buf, 1)
+			}
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	tb.Time(t0)
-	tb.Time(time.Time{})
-	tb.Time(time.UnixMilli(-1e17)) // a year before 0: starts with '-'
-	tb.Cell("x")
-	tb.Cell("y")
-	if err := tb.EndRow(); err != nil {
+	c := cells{width: 5}
+	c.Time(t0)
+	c.Time(time.Time{})
+	c.Time(time.UnixMilli(-1e17)) // a year before 0: starts with '-'
+	c.Cell("x")
+	c.Cell("y")
+	if err := c.end(); err != nil {
+		t.Fatal(err)
+	}
+	if err := tb.Rows(c.buf, 1); err != nil {
 		t.Fatal(err)
 	}
 	if err := cw.Write([]string{cell(timestamp(t0)), "", cell(timestamp(time.UnixMilli(-1e17))), "x", "y"}); err != nil {
