@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/metrics"
 	"strings"
 	"time"
 
@@ -162,7 +163,7 @@ func (h *harness) scale(ctx context.Context, scale int) (ScaleReport, error) {
 // run after 1% of the records changed, at the first budget.
 func (h *harness) strategy(ctx context.Context, name string, data fakehub.Config) (StrategyReport, *IncrementalReport, error) {
 	h.logf("scale %d: %s, no limit", data.Scale, name)
-	free, srv, err := h.launch(ctx, name, data, 0, nil, h.newDB(), 0)
+	free, srv, err := h.launch(ctx, data, spec{Strategy: name, DB: h.newDB()})
 	if err != nil {
 		return StrategyReport{}, nil, err
 	}
@@ -185,7 +186,7 @@ func (h *harness) strategy(ctx context.Context, name string, data fakehub.Config
 		clk := newScaledClock(factor)
 		db := h.newDB()
 		h.logf("scale %d: %s at %d per 10 s, clock ×%g", data.Scale, name, per10s, factor)
-		m, srv, err := h.launch(ctx, name, data, per10s, &clk, db, h.capFor(name))
+		m, srv, err := h.launch(ctx, data, spec{Strategy: name, DB: db, Per10s: per10s, Clock: &clk, CapSeconds: h.capFor(name)})
 		if err != nil {
 			return st, nil, err
 		}
@@ -296,28 +297,44 @@ func (h *harness) incremental(ctx context.Context, srv *served, full measure, db
 		FullCalls: full.Calls, FullSeconds: full.Seconds, IncrementalCalls: m.Calls, IncrementalSeconds: m.Seconds}, nil
 }
 
-// launch serves a fresh fake of data (at per10s with HubSpot's latency on
-// clk, or unthrottled and instant when clk is nil) and runs one strategy
-// against it in its own process. The fake stays up for the caller (its
-// stats, its truth, an incremental run), who stops it.
-func (h *harness) launch(ctx context.Context, name string, data fakehub.Config, per10s int, clk *scaledClock, db string, capSeconds float64) (measure, *served, error) {
+// launch serves a fresh fake of data (at s.Per10s with HubSpot's latency
+// on s.Clock, or unthrottled and instant when that is nil) and runs the
+// strategy run s against it in its own process. The fake stays up for the
+// caller (its stats, its truth, an incremental run), who stops it. The
+// measure tells the CPU time the fake's process (this one) spent meanwhile.
+func (h *harness) launch(ctx context.Context, data fakehub.Config, s spec) (measure, *served, error) {
 	cfg := data
 	cfg.Token = token
-	if clk != nil {
-		cfg.Clock = *clk
+	if s.Clock != nil {
+		cfg.Clock = *s.Clock
 		cfg.Latency, cfg.Jitter = h.latency, min(maxJitter, h.latency/2)
-		cfg.RatePer10s, cfg.SearchRatePerSec = per10s, 5
+		cfg.RatePer10s, cfg.SearchRatePerSec = s.Per10s, 5
 	}
 	srv, err := serve(fakehub.New(cfg))
 	if err != nil {
 		return measure{}, nil, err
 	}
-	m, err := h.child(ctx, spec{Strategy: name, URL: srv.url, Token: token, DB: db, Per10s: per10s, Clock: clk, CapSeconds: capSeconds})
+	s.URL, s.Token = srv.url, token
+	before := cpuSeconds()
+	m, err := h.child(ctx, s)
 	if err != nil {
 		srv.stop()
 		return measure{}, nil, err
 	}
+	m.ServerCPUSeconds = cpuSeconds() - before
 	return m, srv, nil
+}
+
+// cpuSeconds is the CPU time this process's Go code has had so far, as
+// the runtime counts it (portable, unlike getrusage; an estimate that
+// leaves out time spent in cgo, which hubextract has none of).
+func cpuSeconds() float64 {
+	s := []metrics.Sample{{Name: "/cpu/classes/total:cpu-seconds"}, {Name: "/cpu/classes/idle:cpu-seconds"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindFloat64 || s[1].Value.Kind() != metrics.KindFloat64 {
+		return 0
+	}
+	return s[0].Value.Float64() - s[1].Value.Float64()
 }
 
 // child runs one strategy in a process of its own and reads its measure.
@@ -333,11 +350,13 @@ func (h *harness) child(ctx context.Context, s spec) (measure, error) {
 	if err := cmd.Run(); err != nil {
 		return measure{}, fmt.Errorf("%s: %w: %s", s.Strategy, err, strings.TrimSpace(stderr.String()))
 	}
+	cpu := (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
 	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
 	var m measure
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &m); err != nil {
 		return measure{}, fmt.Errorf("%s: its measure: %w (%q)", s.Strategy, err, stdout.String())
 	}
+	m.CPUSeconds = cpu
 	return m, nil
 }
 

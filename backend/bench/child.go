@@ -50,6 +50,8 @@ type spec struct {
 	// CapSeconds stops a reference strategy after this much real time
 	// (0: never); its time is then extrapolated (see timedRun).
 	CapSeconds float64 `json:"cap_seconds,omitempty"`
+	// Profile: the run reports where its CPU time went (ingestParts).
+	Profile bool `json:"profile,omitempty"`
 }
 
 // measure is what one strategy run reports.
@@ -68,6 +70,12 @@ type measure struct {
 	Seconds      float64 `json:"seconds"`      // on the run's clock
 	RealSeconds  float64 `json:"real_seconds"` // on the wall clock
 	PeakRSS      int64   `json:"peak_rss_bytes"`
+	// CPUSeconds is the run's process's CPU time, ServerCPUSeconds the
+	// fake's meanwhile (the harness's process), both user and system.
+	CPUSeconds       float64 `json:"cpu_seconds"`
+	ServerCPUSeconds float64 `json:"server_cpu_seconds"`
+	// Profile is where the run's CPU time went, when the spec asked.
+	Profile []Share `json:"profile,omitempty"`
 }
 
 // RunChild runs the strategy run described by specJSON (the value of
@@ -86,7 +94,17 @@ func RunChild(ctx context.Context, specJSON string, w io.Writer) error {
 	if s.Clock != nil {
 		clk = *s.Clock
 	}
-	m, err := runStrategy(ctx, s, clk)
+	var m measure
+	run := func() (err error) {
+		m, err = runStrategy(ctx, s, clk)
+		return err
+	}
+	var err error
+	if s.Profile {
+		m.Profile, err = profiled(ingestParts, run)
+	} else {
+		err = run()
+	}
 	if err != nil {
 		return err
 	}

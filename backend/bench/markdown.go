@@ -60,13 +60,33 @@ func (r *Report) Markdown() string {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", thousands(int64(p.Contacts)), thousands(p.Records), thousands(p.Calls),
 				seconds(p.Seconds), thousands(int64(p.RecordsPerSecond)), mib(p.PeakRSS))
 		}
+		if in := l.Ingest; in != nil {
+			fmt.Fprintf(&b, "\nWhere the time goes at %s contacts (a CPU profile of the extraction's process, `runtime/pprof`, "+
+				"each sample given to the first part its stack is in): %s of CPU in %s; the fake HubSpot serving it on the same "+
+				"two cores took about %s more.\n\n", thousands(int64(in.Contacts)), seconds(in.CPUSeconds), seconds(in.Seconds),
+				seconds(in.ServerCPUSeconds))
+			b.WriteString(sharesTable(in.Parts))
+		}
 		fmt.Fprintf(&b, "\nCSV export of every contact to a file (`export.Write`, as `hubextract export`): %s rows in %s, "+
 			"**%s rows per second**.\n\n", thousands(l.ExportRows), seconds(l.ExportSeconds), thousands(int64(l.ExportRowsPerSecond)))
+		if len(l.ExportParts) > 0 {
+			b.WriteString("Where the export's time goes (CPU profile):\n\n" + sharesTable(l.ExportParts) + "\n")
+		}
 		fmt.Fprintf(&b, "Record browser over the contacts (`store.RecordsPage`, the Records screen's query; median of %d):\n\n", browseRepeats)
 		b.WriteString("| query | rows | ms |\n|---|--:|--:|\n")
 		fmt.Fprintf(&b, "| first page | %d | %.1f |\n| next page (keyset) | %d | %.1f |\n", 50, l.FirstPageMs, 50, l.NextPageMs)
 		fmt.Fprintf(&b, "| search %q (a common first name) | %d | %.1f |\n| search %q (one email) | %d | %.1f |\n\n",
 			l.SearchWord, l.SearchRows, l.SearchMs, l.RareWord, l.RareRows, l.RareSearchMs)
+	}
+	return b.String()
+}
+
+// sharesTable is a profile's parts as a table.
+func sharesTable(parts []Share) string {
+	var b strings.Builder
+	b.WriteString("| part | CPU | share |\n|---|--:|--:|\n")
+	for _, p := range parts {
+		fmt.Fprintf(&b, "| %s | %s | %.0f%% |\n", p.Part, seconds(p.Seconds), 100*p.Share)
 	}
 	return b.String()
 }
