@@ -206,22 +206,17 @@ func (e *engine) readRange(ctx context.Context, s *stream, r idRange, read func(
 		return fmt.Errorf("%s range %s: %w", s.name, r, err)
 	}
 	for {
-		objs, more, err := e.searchBatch(tctx, s, r, last, chunks)
+		ids, to, more, err := e.searchBatch(tctx, s, r, key, last, chunks, read)
 		var w pageWrite
 		if err == nil {
-			w, err = e.rangeWrite(tctx, s, key, objs)
+			w, err = e.rangeWrite(tctx, s, key, ids)
 		}
 		if err != nil {
 			return err
 		}
-		if len(objs) > 0 {
-			last, _ = strconv.ParseInt(objs[len(objs)-1].ID, 10, 64)
-		}
+		last = to
 		w.next, w.done = strconv.FormatInt(last, 10), !more
-		e.addMinimum(batchMinimum(int64(len(objs)), int64(len(chunks)), int64(len(w.toTypes))))
-		// Saved before the next batch is read: a range's batch is ten list
-		// pages' worth, and the ranges are several (memory stays flat).
-		read(int64(len(objs)))
+		e.addMinimum(batchMinimum(int64(len(ids)), int64(len(chunks)), int64(len(w.toTypes))))
 		saving := pending(s.submitWrite(w))
 		if err := saving.wait(s); err != nil || !more {
 			return err
@@ -249,32 +244,66 @@ func rangeSearch(r idRange, after int64, props []string) hubspot.SearchRequest {
 		Sorts: []hubspot.Sort{{PropertyName: idProperty, Direction: "ASCENDING"}}, Properties: props, Limit: hubspot.MaxSearchLimit}
 }
 
-// searchBatch reads up to rangeBatch records of r above id after; more is
-// false once the range is exhausted.
-func (e *engine) searchBatch(ctx context.Context, s *stream, r idRange, after int64, chunks [][]string) (objs []hubspot.Object, more bool, err error) {
-	for len(objs) < rangeBatch {
+// searchBatch reads up to rangeBatch records of r above id after and
+// saves each search page as it comes (see submitRangePage), telling read
+// how many records it brought: the batch keeps their ids for its
+// association reads, not the records (two ranges' batches of 1,000
+// records held until then cost the demo about 8 MB of memory). It returns
+// the ids, the last id the searches reached, and more, false once the
+// range is exhausted.
+func (e *engine) searchBatch(ctx context.Context, s *stream, r idRange, key string, after int64, chunks [][]string,
+	read func(n int64)) (ids []string, last int64, more bool, err error) {
+	from := after
+	var saving pending
+	defer func() {
+		if werr := saving.wait(s); err == nil {
+			err = werr
+		}
+	}()
+	for len(ids) < rangeBatch {
 		page, err := e.client.SearchObjects(ctx, s.name, rangeSearch(r, after, chunks[0]))
 		if err != nil {
-			return nil, false, fmt.Errorf("%s range %s: %w", s.name, r, err)
+			return nil, after, false, fmt.Errorf("%s range %s: %w", s.name, r, err)
 		}
 		got := page.Results
 		if len(got) == 0 {
-			return objs, false, nil
+			return ids, after, false, nil
 		}
 		if len(chunks) > 1 {
 			if got, err = e.moreProperties(ctx, s, got, chunks[1:]); err != nil {
-				return nil, false, fmt.Errorf("%s range %s: %w", s.name, r, err)
+				return nil, after, false, fmt.Errorf("%s range %s: %w", s.name, r, err)
 			}
 		}
-		objs = append(objs, got...)
+		after, _ = strconv.ParseInt(page.Results[len(page.Results)-1].ID, 10, 64)
+		for _, o := range got {
+			ids = append(ids, o.ID)
+		}
+		// One page saving while the next is read, as a list walk's.
+		if err := saving.wait(s); err != nil {
+			return nil, after, false, err
+		}
+		saving = pending(s.submitRangePage(key, from, got))
+		read(int64(len(got)))
 		// HubSpot gives a next page only when more records match: a range
 		// whose records fill its last page ends without an empty search.
 		if len(page.Results) < hubspot.MaxSearchLimit || page.Next == "" {
-			return objs, false, nil
+			return ids, after, false, nil
 		}
-		after, _ = strconv.ParseInt(page.Results[len(page.Results)-1].ID, 10, 64)
 	}
-	return objs, true, nil
+	return ids, after, true, nil
+}
+
+// submitRangePage hands the writer one search page of a range: its
+// records, with the range's cursor still at the batch's start (from). The
+// cursor passes them only with their associations (rangeWrite): a run cut
+// in between reads the batch again, records and associations, as an
+// uninterrupted run would.
+func (s *stream) submitRangePage(key string, from int64, objs []hubspot.Object) <-chan error {
+	w := pageWrite{key: key, next: strconv.FormatInt(from, 10), recs: make([]store.Record, len(objs))}
+	for i, o := range objs {
+		w.recs[i] = record(s.name, o)
+	}
+	return s.submitWrite(w)
 }
 
 // moreProperties brings the properties a search body had no room for:
@@ -310,24 +339,21 @@ func (e *engine) moreProperties(ctx context.Context, s *stream, objs []hubspot.O
 	return kept, nil
 }
 
-// rangeWrite reads the associations of a batch of a range's records (one
-// batch read per associated type, following each record's further pages)
-// and makes the batch's write. Records HubSpot could not read the
-// associations of are saved with those still to complete, as overflowed
+// rangeWrite reads the associations of a batch of a range's records, saved
+// already (one batch read per associated type, following each record's
+// further pages), and makes the batch's write: the associations and the
+// range's cursor past the batch. Records HubSpot could not read the
+// associations of are kept with those still to complete, as overflowed
 // inline associations are.
-func (e *engine) rangeWrite(ctx context.Context, s *stream, key string, objs []hubspot.Object) (pageWrite, error) {
-	w := pageWrite{key: key, toTypes: catalog.Inline(s.name), overflow: map[string][]string{},
-		recs: make([]store.Record, len(objs)), ids: make([]string, len(objs))}
-	for i, o := range objs {
-		w.recs[i], w.ids[i] = record(s.name, o), o.ID
-	}
-	if len(objs) == 0 {
+func (e *engine) rangeWrite(ctx context.Context, s *stream, key string, ids []string) (pageWrite, error) {
+	w := pageWrite{key: key, toTypes: catalog.Inline(s.name), overflow: map[string][]string{}, ids: ids}
+	if len(ids) == 0 {
 		return w, nil
 	}
 	for _, to := range w.toTypes {
-		inputs := make([]hubspot.AssociationInput, len(objs))
-		for i, o := range objs {
-			inputs[i] = hubspot.AssociationInput{ID: o.ID}
+		inputs := make([]hubspot.AssociationInput, len(ids))
+		for i, id := range ids {
+			inputs[i] = hubspot.AssociationInput{ID: id}
 		}
 		for len(inputs) > 0 {
 			batch, err := e.client.BatchReadAssociations(ctx, s.name, to, inputs)
