@@ -136,14 +136,8 @@ func (e *recordEncoder) encode(ctx context.Context, r store.IDRange, reuse chunk
 			if err := assoc.collect(r.ID); err != nil {
 				return err
 			}
-			for _, l := range assoc.lists {
-				c.scratch = c.scratch[:0]
-				for k, id := range l {
-					if k > 0 {
-						c.scratch = append(c.scratch, ';')
-					}
-					c.scratch = append(c.scratch, id...)
-				}
+			for i := range assoc.lists {
+				c.scratch = assoc.appendList(c.scratch[:0], i)
 				c.cellBytes(c.scratch)
 			}
 		}
@@ -263,10 +257,21 @@ func (m *assocMerge) fill(id string, cells []string) error {
 	if err := m.collect(id); err != nil {
 		return err
 	}
-	for i, l := range m.lists {
-		cells[i] = strings.Join(l, ";")
+	for i := range m.lists {
+		cells[i] = string(m.appendList(nil, i))
 	}
 	return nil
+}
+
+// appendList appends the ids collect found for the i-th type, joined by ';'.
+func (m *assocMerge) appendList(dst []byte, i int) []byte {
+	for k, id := range m.lists[i] {
+		if k > 0 {
+			dst = append(dst, ';')
+		}
+		dst = append(dst, id...)
+	}
+	return dst
 }
 
 // collect sets m.lists, one per type, to the ids associated with id. Pairs

@@ -130,6 +130,17 @@ func planningFor(active int64, l listing) int64 {
 	return 0
 }
 
+// rangeCalls is what a search range (ranges.go) costs to read n records at
+// best: its searches, chunks per page of 200, and per batch of up to
+// rangeBatch records an association read per associated type; an empty
+// range its one search.
+func rangeCalls(n, chunks, inline int64) int64 {
+	if n == 0 {
+		return 1
+	}
+	return pages(n, hubspot.MaxSearchLimit)*chunks + pages(n, rangeBatch)*inline
+}
+
 // metadataCalls is what the metadata stream costs: the custom objects'
 // schemas, the owners, active and archived, and the pipelines of each
 // selected type that has them.

@@ -216,22 +216,12 @@ func (e *engine) readRange(ctx context.Context, s *stream, r idRange, read func(
 		}
 		last = to
 		w.next, w.done = strconv.FormatInt(last, 10), !more
-		e.addMinimum(batchMinimum(int64(len(ids)), int64(len(chunks)), int64(len(w.toTypes))))
+		e.addMinimum(rangeCalls(int64(len(ids)), int64(len(chunks)), int64(len(w.toTypes))))
 		saving := pending(s.submitWrite(w))
 		if err := saving.wait(s); err != nil || !more {
 			return err
 		}
 	}
-}
-
-// batchMinimum is the fewest calls that read a range's batch of n records:
-// its searches (chunks per page of 200) and association reads (one per
-// associated type); a range found empty took its one search.
-func batchMinimum(n, chunks, inline int64) int64 {
-	if n == 0 {
-		return 1
-	}
-	return (n+hubspot.MaxSearchLimit-1)/hubspot.MaxSearchLimit*chunks + inline
 }
 
 // rangeSearch is the search for the records of r above id after.

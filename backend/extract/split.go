@@ -194,38 +194,28 @@ func (p *splitPlan) fewestCalls(sizes []sizing, b budgets, rtt, listCalls float6
 	searches, extra, longest := float64(b.Searches), 0.0, 0.0
 	for _, z := range sizes {
 		list := z.listCost(z.Records)
-		if !z.Splittable || z.Records < minSplitRecords {
-			longest = max(longest, list*rtt)
-			continue
+		chain := list * rtt
+		if z.Splittable && z.Records >= minSplitRecords {
+			// n chains of m/n records, perRecord seconds each, take as long
+			// as the m·Chunks/200 searches at the search budget's rate;
+			// each range holds rangeMaxRecords at least (its last page and
+			// association reads are partial).
+			perRecord := z.searchPerRecord() * rtt
+			n := int64(min(math.Ceil(b.Search*perRecord*hubspot.MaxSearchLimit/float64(z.Chunks)),
+				math.Ceil(float64(z.Records)/rangeMaxRecords)))
+			n = max(n, 1)
+			if cost := float64(n * rangeCalls((z.Records+n-1)/n, z.Chunks, z.Inline)); cost < list {
+				p.Moved[z.Type], p.Ranges[z.Type] = z.Records, int(n)
+				searches += float64(z.Records) * float64(z.Chunks) / hubspot.MaxSearchLimit
+				listCalls -= list
+				extra += cost - list
+				chain = float64(z.Records) / float64(n) * perRecord
+			}
 		}
-		// n chains of m/n records, perRange seconds each, take as long as
-		// the m·Chunks/200 searches at the search budget's rate; each range
-		// holds rangeMaxRecords at least (its last page and association
-		// reads are partial).
-		perRange := z.searchPerRecord() * rtt
-		n := int(min(math.Ceil(b.Search*perRange*hubspot.MaxSearchLimit/float64(z.Chunks)),
-			math.Ceil(float64(z.Records)/rangeMaxRecords)))
-		n = max(n, 1)
-		if cost := z.rangeCalls(z.Records, n); cost < list {
-			p.Moved[z.Type], p.Ranges[z.Type] = z.Records, n
-			searches += float64(z.Records) * float64(z.Chunks) / hubspot.MaxSearchLimit
-			listCalls -= list
-			extra += cost - list
-			longest = max(longest, float64(z.Records)/float64(n)*perRange)
-			continue
-		}
-		longest = max(longest, list*rtt)
+		longest = max(longest, chain)
 	}
 	p.Calls = p.Minimum + int64(math.Ceil(extra))
 	p.Seconds = max(listCalls/b.General, searches/b.Search, longest)
-}
-
-// rangeCalls is what n ranges cost to read m records of z: each range's
-// searches (whole pages, its last partial) and association reads (per
-// 1,000 records, per associated type).
-func (z sizing) rangeCalls(m int64, n int) float64 {
-	each := float64(m) / float64(n)
-	return float64(n) * (math.Ceil(each/hubspot.MaxSearchLimit)*float64(z.Chunks) + math.Ceil(each/rangeBatch)*float64(z.Inline))
 }
 
 // movesFor is, for a wall time t, how many records of each type ranges

@@ -20,14 +20,7 @@ func TestMigrate0014(t *testing.T) {
 		('deals', '7', '{"amount":"5"}')`); err != nil {
 		t.Fatal(err)
 	}
-	if err := raw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := upgrade(t, raw, path)
 	for _, tc := range []struct {
 		typ  string
 		want []string

@@ -22,14 +22,7 @@ func TestMigrate0015(t *testing.T) {
 	if err := raw.QueryRow(`SELECT count(*) FROM records_fts WHERE records_fts MATCH '"2024"'`).Scan(&before); err != nil || before != 1 {
 		t.Fatalf("before 0015 the index should find the timestamp: %d, %v", before, err)
 	}
-	if err := raw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := upgrade(t, raw, path)
 	for _, tc := range []struct {
 		search string
 		want   []string

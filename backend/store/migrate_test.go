@@ -172,6 +172,21 @@ func TestMigrationsAreOrdered(t *testing.T) {
 
 // createAtVersion creates a database at path holding the embedded migrations
 // up to version, recorded as migrate records them: the file an older version
+// upgrade closes raw, a database createAtVersion made, and opens path
+// with Open, which brings it up to date; the test closes it at its end.
+func upgrade(t *testing.T, raw *sql.DB, path string) *DB {
+	t.Helper()
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // of the app left behind.
 func createAtVersion(t *testing.T, path string, version int) *sql.DB {
 	t.Helper()
@@ -247,15 +262,7 @@ func TestMigrate0004KeepsSearch(t *testing.T) {
 	for _, tc := range searches {
 		checkSearch(t, old, "contacts", tc.search, tc.want)
 	}
-	if err := raw.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := upgrade(t, raw, path)
 	var versions []int
 	for _, r := range migrationRows(t, db) {
 		versions = append(versions, r.Version)
@@ -335,14 +342,7 @@ func TestMigrate0006MarksStoredProperties(t *testing.T) {
 			'[{"label":"Won","value":"won","displayOrder":1,"hidden":false}]', 1)`); err != nil {
 		t.Fatal(err)
 	}
-	if err := raw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := upgrade(t, raw, path)
 	if rows := migrationRows(t, db); len(rows) < 6 || rows[5].Version != 6 {
 		t.Fatalf("migrations recorded %+v, want 1 to 6", rows)
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"hubextract/backend/jsontext"
@@ -71,14 +72,7 @@ func (d *propsDecoder) fast(s string) (map[string]*string, bool) {
 		d.keys = map[string]string{}
 	}
 	var pairs [64]pair
-	list, ok := d.scan(s, pairs[:0], func(raw []byte) string {
-		key, known := d.keys[string(raw)]
-		if !known {
-			key = string(raw)
-			d.keys[key] = key
-		}
-		return key
-	})
+	list, ok := d.scan(s, pairs[:0])
 	if !ok {
 		return nil, false
 	}
@@ -86,27 +80,43 @@ func (d *propsDecoder) fast(s string) (map[string]*string, bool) {
 	vals := make([]string, len(list))
 	props := make(map[string]*string, len(list))
 	for k, p := range list {
-		if p.start < 0 {
-			props[p.key] = nil
+		key, known := d.keys[p.key]
+		if !known {
+			key = strings.Clone(p.key) // not a piece of s, which the map would keep
+			d.keys[key] = key
+		}
+		if p.null {
+			props[key] = nil
 			continue
 		}
-		vals[k] = all[p.start:p.end]
-		props[p.key] = &vals[k]
+		vals[k] = p.value(all)
+		props[key] = &vals[k]
 	}
 	return props, true
 }
 
-// pair is one property scan found: its name, and its value as
-// d.buf[start:end] (start < 0: null).
+// pair is one property scan found: its name, and its value: s's own text
+// when it has no escape, else unescaped into d.buf[start:end] (escaped);
+// null for a JSON null.
 type pair struct {
-	key        string
-	start, end int
+	key, text     string
+	start, end    int
+	escaped, null bool
 }
 
-// scan parses s (the shape appendProperties writes) into list, the values
-// unescaped one after the other into d.buf; name turns a raw name into the
-// pair's key. False for anything else.
-func (d *propsDecoder) scan(s string, list []pair, name func(raw []byte) string) ([]pair, bool) {
+// value is p's text, all being d.buf as a string once scan is done.
+func (p pair) value(all string) string {
+	if p.escaped {
+		return all[p.start:p.end]
+	}
+	return p.text
+}
+
+// scan parses s (the shape appendProperties writes) into list, in order: a
+// name or value with no escape is a piece of s, one with escapes is
+// unescaped into d.buf (the values one after the other). False for
+// anything else.
+func (d *propsDecoder) scan(s string, list []pair) ([]pair, bool) {
 	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
 		return nil, false
 	}
@@ -119,26 +129,36 @@ func (d *propsDecoder) scan(s string, list []pair, name func(raw []byte) string)
 		if i >= len(s) || s[i] != '"' {
 			return nil, false
 		}
-		keyStart := len(d.buf)
-		var ok bool
-		if i, ok = d.unquote(s, i); !ok {
-			return nil, false
+		var p pair
+		if j, plain := plainString(s, i); plain {
+			p.key, i = s[i+1:j], j+1
+		} else {
+			keyStart := len(d.buf)
+			var ok bool
+			if i, ok = d.unquote(s, i); !ok {
+				return nil, false
+			}
+			p.key = string(d.buf[keyStart:])
+			d.buf = d.buf[:keyStart]
 		}
-		key := name(d.buf[keyStart:])
-		d.buf = d.buf[:keyStart]
 		if i >= len(s) || s[i] != ':' {
 			return nil, false
 		}
 		i++
-		p := pair{key: key, start: -1}
 		switch {
 		case i < len(s) && s[i] == '"':
-			p.start = len(d.buf)
+			if j, plain := plainString(s, i); plain {
+				p.text, i = s[i+1:j], j+1
+				break
+			}
+			p.start, p.escaped = len(d.buf), true
+			var ok bool
 			if i, ok = d.unquote(s, i); !ok {
 				return nil, false
 			}
 			p.end = len(d.buf)
 		case len(s)-i >= 4 && s[i:i+4] == "null":
+			p.null = true
 			i += 4
 		default:
 			return nil, false
@@ -179,17 +199,15 @@ func newColumnIndex(index map[string]int) *columnIndex {
 	return c
 }
 
-// valueSpan is a value columns unescaped into d.buf[start:end].
-type valueSpan struct{ col, start, end int }
-
 // columns sets out[i] to the value of the property index maps to i, nil
 // when it is null or absent; vals holds the strings out points to. In the
 // shape appendProperties writes, a value with no escape is a substring of
 // s, and the few with one share one string: most records allocate nothing.
 func (d *propsDecoder) columns(s string, index *columnIndex, out []*string, vals []string) error {
 	clear(out)
-	if !d.columnsFast(s, index, out, vals) {
-		clear(out)
+	var pairs [64]pair
+	list, ok := d.scan(s, pairs[:0])
+	if !ok {
 		props, err := d.decode(s)
 		if err != nil {
 			return err
@@ -200,123 +218,36 @@ func (d *propsDecoder) columns(s string, index *columnIndex, out []*string, vals
 				out[i] = &vals[i]
 			}
 		}
+		return nil
 	}
-	return nil
-}
-
-// columnsFast is columns for the shape fast reads; false for anything else.
-func (d *propsDecoder) columnsFast(s string, index *columnIndex, out []*string, vals []string) bool {
-	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
-		return false
+	var all string
+	if len(d.buf) > 0 {
+		all = string(d.buf)
 	}
-	d.buf = d.buf[:0]
-	var spansArr [16]valueSpan
-	spans := spansArr[:0]
 	next, prev := 0, "" // the merge's place in index.names; the last key
-	i := 1
-	if s[i] == '}' {
-		return i == len(s)-1
-	}
-	for {
-		if s[i] != '"' {
-			return false
-		}
-		// The key: its raw text when it has no escape.
-		j, plain := plainString(s, i)
-		var key string
-		if plain {
-			key = s[i+1 : j]
-			i = j + 1
-		} else {
-			keyStart := len(d.buf)
-			var ok bool
-			if i, ok = d.unquote(s, i); !ok {
-				return false
-			}
-			key = string(d.buf[keyStart:])
-			d.buf = d.buf[:keyStart]
-		}
-		col := -1
-		if key >= prev {
-			for next < len(index.names) && index.names[next] < key {
+	for _, p := range list {
+		col, known := -1, false
+		if p.key >= prev {
+			for next < len(index.names) && index.names[next] < p.key {
 				next++
 			}
-			if next < len(index.names) && index.names[next] == key {
+			if known = next < len(index.names) && index.names[next] == p.key; known {
 				col = index.cols[next]
 			}
-			prev = key
-		} else if c, ok := index.byName[key]; ok {
-			col = c
+			prev = p.key
+		} else {
+			col, known = index.byName[p.key]
 		}
-		if i >= len(s) || s[i] != ':' {
-			return false
-		}
-		i++
 		switch {
-		case i < len(s) && s[i] == '"':
-			j, plain := plainString(s, i)
-			if plain {
-				if col >= 0 {
-					spans = dropSpans(spans, col)
-					vals[col] = s[i+1 : j]
-					out[col] = &vals[col]
-				}
-				i = j + 1
-				break
-			}
-			start := len(d.buf)
-			var ok bool
-			if i, ok = d.unquote(s, i); !ok {
-				return false
-			}
-			if col >= 0 {
-				spans = append(spans, valueSpan{col, start, len(d.buf)})
-				out[col] = &vals[col] // set below, once d.buf is a string
-			} else {
-				d.buf = d.buf[:start]
-			}
-		case len(s)-i >= 4 && s[i:i+4] == "null":
-			if col >= 0 {
-				spans = dropSpans(spans, col)
-				out[col] = nil // a later null wins, as in a map
-			}
-			i += 4
+		case !known:
+		case p.null:
+			out[col] = nil // a later null wins, as in a map
 		default:
-			return false
-		}
-		if i >= len(s) {
-			return false
-		}
-		if s[i] == '}' {
-			if i != len(s)-1 {
-				return false
-			}
-			break
-		}
-		if s[i] != ',' {
-			return false
-		}
-		i++
-		if i >= len(s) {
-			return false
+			vals[col] = p.value(all)
+			out[col] = &vals[col]
 		}
 	}
-	if len(spans) > 0 {
-		all := string(d.buf)
-		for _, sp := range spans {
-			vals[sp.col] = all[sp.start:sp.end]
-		}
-	}
-	return true
-}
-
-// dropSpans forgets the escaped values of col met so far: a key repeated
-// in a record keeps its last value, as in a map.
-func dropSpans(spans []valueSpan, col int) []valueSpan {
-	if len(spans) == 0 {
-		return spans
-	}
-	return slices.DeleteFunc(spans, func(sp valueSpan) bool { return sp.col == col })
+	return nil
 }
 
 // plainString finds the end of the JSON string starting at s[i] (a quote):

@@ -183,14 +183,7 @@ func TestMigrate0005KeepsRunHistory(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := raw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := upgrade(t, raw, path)
 	if n, err := db.MarkAbandonedRuns(ctx, StatusInterrupted, "stopped"); err != nil || n != 1 {
 		t.Fatalf("MarkAbandonedRuns closed %d runs (%v), want 1", n, err)
 	}
