@@ -75,7 +75,7 @@ func (db *DB) ClaimAccount(ctx context.Context, portalID int64, now time.Time) e
 	if held != 0 && held != portalID {
 		return &AccountMismatchError{Path: db.Path(), Database: held, Key: portalID}
 	}
-	if _, err := db.db.ExecContext(ctx, `INSERT INTO account_identity (portal_id, claimed_at)
+	if _, err := db.exec(ctx, `INSERT INTO account_identity (portal_id, claimed_at)
 		SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM account_identity)`, portalID, now.UnixMilli()); err != nil {
 		return classify(fmt.Errorf("claim the database's account: %w", err))
 	}

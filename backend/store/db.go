@@ -55,6 +55,38 @@ const dsnParams = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
 type DB struct {
 	db   *sql.DB
 	path string
+	// writes lets one write at a time into SQLite, the others queued in
+	// the order they came. SQLite takes only one writer anyway, but its
+	// busy handler polls: an extraction committing page after page can
+	// win the lock each time and starve a settings or connection write
+	// past busy_timeout. A channel's waiting senders go first come, first
+	// served.
+	writes chan struct{}
+}
+
+func newDB(sqlDB *sql.DB, path string) *DB {
+	return &DB{db: sqlDB, path: path, writes: make(chan struct{}, 1)}
+}
+
+// write waits for this process's turn to write (or for ctx) and returns
+// what ends it.
+func (db *DB) write(ctx context.Context) (done func(), err error) {
+	select {
+	case db.writes <- struct{}{}:
+		return func() { <-db.writes }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// exec runs one writing statement in its turn (see write).
+func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	done, err := db.write(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return db.db.ExecContext(ctx, query, args...)
 }
 
 // Open opens (creating if needed) the database at path and brings its schema
@@ -97,7 +129,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	db := &DB{db: sqlDB, path: path}
+	db := newDB(sqlDB, path)
 	if err := db.migrate(ctx); err != nil {
 		sqlDB.Close()
 		return nil, openFailure(path, err)
@@ -140,7 +172,7 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 		sqlDB.Close()
 		return nil, err
 	}
-	return &DB{db: sqlDB, path: path}, nil
+	return newDB(sqlDB, path), nil
 }
 
 // checkPath refuses paths the driver would misread.
@@ -441,6 +473,11 @@ func (tx *Tx) SQL() *sql.Tx { return tx.tx }
 // continues after the rollback). SQLite's failures come back as an *Error
 // when they are of a kind it names (a full disk: ErrDiskFull).
 func (db *DB) TransactionContext(ctx context.Context, fn func(tx *Tx) error) error {
+	done, err := db.write(ctx)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	defer done()
 	sqlTx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return classify(fmt.Errorf("begin transaction: %w", err))

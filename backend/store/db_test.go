@@ -8,8 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"testing/synctest"
 )
 
 // openTest opens a fresh database file in a temporary folder.
@@ -259,6 +262,66 @@ func TestConcurrentWriters(t *testing.T) {
 	if active, _, err := db.CountRecords(ctx, "contacts"); err != nil || active != writers*txs {
 		t.Errorf("stored %d records (%v), want %d", active, err, writers*txs)
 	}
+}
+
+// A write that waits is not starved by an extraction committing page after
+// page: writes take turns in the order they came, and one that stops
+// waiting (its context ended) leaves the queue at once. SQLite's busy
+// handler alone polls, and a writer looping on the lock could win it every
+// time until the waiting one gave up with SQLITE_BUSY.
+func TestWritesTakeTurns(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		db := openTest(t)
+		var mu sync.Mutex
+		var order []string
+		write := func(who string) error {
+			return db.TransactionContext(ctx, func(tx *Tx) error {
+				mu.Lock()
+				order = append(order, who)
+				id := strconv.Itoa(len(order))
+				mu.Unlock()
+				return tx.UpsertRecords(ctx, 1, []Record{{Type: "contacts", ID: id}})
+			})
+		}
+		// The extraction: its first transaction stays open until release,
+		// then it commits twice more at once.
+		release := make(chan struct{})
+		pages := make(chan error, 1)
+		go func() {
+			err := db.TransactionContext(ctx, func(tx *Tx) error {
+				<-release
+				return tx.UpsertRecords(ctx, 1, []Record{{Type: "contacts", ID: "page"}})
+			})
+			for i := 0; i < 2 && err == nil; i++ {
+				err = write("page")
+			}
+			pages <- err
+		}()
+		synctest.Wait()
+		// A write whose caller gave up leaves without writing.
+		gone, cancel := context.WithCancel(ctx)
+		left := make(chan error, 1)
+		go func() { left <- db.TransactionContext(gone, func(*Tx) error { return errors.New("ran") }) }()
+		synctest.Wait()
+		cancel()
+		if err := <-left; !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled write: %v, want context.Canceled", err)
+		}
+		settings := make(chan error, 1)
+		go func() { settings <- write("settings") }()
+		synctest.Wait()
+		close(release)
+		if err := <-pages; err != nil {
+			t.Fatal(err)
+		}
+		if err := <-settings; err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"settings", "page", "page"}; !slices.Equal(order, want) {
+			t.Errorf("writes after the open transaction went %v, want %v", order, want)
+		}
+	})
 }
 
 // corrupt overwrites the data pages in the middle of a real database, as a

@@ -67,7 +67,7 @@ func (tx *Tx) SetFullAt(ctx context.Context, stream string, t time.Time) error {
 // SetRunResumable records whether the next run of the same selection should
 // resume run id (see migration 0003).
 func (db *DB) SetRunResumable(ctx context.Context, id int64, resumable bool) error {
-	res, err := db.db.ExecContext(ctx, `UPDATE runs SET resumable = ? WHERE id = ?`, boolInt(resumable), id)
+	res, err := db.exec(ctx, `UPDATE runs SET resumable = ? WHERE id = ?`, boolInt(resumable), id)
 	if err != nil {
 		return classify(fmt.Errorf("mark run %d resumable: %w", id, err))
 	}

@@ -258,7 +258,7 @@ func TestMigrate0004KeepsSearch(t *testing.T) {
 		{"", []string{"4", "3", "2", "1"}},
 	}
 	// What schema 0003 finds, read with the same code before the upgrade.
-	old := &DB{db: raw}
+	old := newDB(raw, path)
 	for _, tc := range searches {
 		checkSearch(t, old, "contacts", tc.search, tc.want)
 	}

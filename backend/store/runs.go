@@ -126,7 +126,7 @@ func (db *DB) FinishRun(ctx context.Context, id int64, status, errMsg string, wa
 	if err != nil {
 		return fmt.Errorf("finish run %d: %w", id, err)
 	}
-	res, err := db.db.ExecContext(ctx, `UPDATE runs SET finished_at = ?, status = ?, error = ?,
+	res, err := db.exec(ctx, `UPDATE runs SET finished_at = ?, status = ?, error = ?,
 		warnings = ?, api_calls = ?, retries = ? WHERE id = ?`,
 		toMillis(finished), status, errMsg, warns, apiCalls, retries, id)
 	if err != nil {
@@ -220,7 +220,7 @@ func streamArgs(runID int64, r StreamResult) []any {
 
 // SaveStreamResult records (or replaces) one stream's result within a run.
 func (db *DB) SaveStreamResult(ctx context.Context, runID int64, r StreamResult) error {
-	if _, err := db.db.ExecContext(ctx, saveStreamSQL, streamArgs(runID, r)...); err != nil {
+	if _, err := db.exec(ctx, saveStreamSQL, streamArgs(runID, r)...); err != nil {
 		return classify(fmt.Errorf("save run %d stream %s: %w", runID, r.Stream, err))
 	}
 	return nil
@@ -341,7 +341,7 @@ func (db *DB) SetRunTrigger(ctx context.Context, id int64, trigger string) error
 	if trigger != TriggerManual && trigger != TriggerScheduled {
 		return fmt.Errorf("set trigger of run %d: unknown trigger %q", id, trigger)
 	}
-	res, err := db.db.ExecContext(ctx, `UPDATE runs SET trigger = ? WHERE id = ?`, trigger, id)
+	res, err := db.exec(ctx, `UPDATE runs SET trigger = ? WHERE id = ?`, trigger, id)
 	if err != nil {
 		return classify(fmt.Errorf("set trigger of run %d: %w", id, err))
 	}
@@ -363,7 +363,7 @@ type SkippedSlot struct {
 // RecordSkippedSlot notes a scheduled slot that did not run, and why. It
 // writes nothing the running extraction reads.
 func (db *DB) RecordSkippedSlot(ctx context.Context, at time.Time, trigger, reason string) error {
-	if _, err := db.db.ExecContext(ctx, `INSERT INTO skipped_slots (at, trigger, reason) VALUES (?, ?, ?)`,
+	if _, err := db.exec(ctx, `INSERT INTO skipped_slots (at, trigger, reason) VALUES (?, ?, ?)`,
 		at.UnixMilli(), trigger, reason); err != nil {
 		return classify(fmt.Errorf("record a skipped slot: %w", err))
 	}
