@@ -229,7 +229,7 @@ func chooseFactor(free measure, per10s int, latency time.Duration, target float6
 	// the product's concurrency, whichever is longer; half as long again,
 	// as the start (property definitions, first pages) runs below the
 	// budget.
-	expected := 1.5 * max(float64(free.Calls-free.Exempt)/sustained, float64(free.Calls)*latency.Seconds()/extract.DefaultConcurrency)
+	expected := 1.5 * max(float64(free.Calls-free.Exempt)/sustained, float64(free.Calls)*latency.Seconds()/float64(extract.AutoConcurrency(per10s)))
 	cpu := math.Floor(cpuShare * float64(free.Calls) / free.RealSeconds / sustained)
 	return max(1, min(math.Ceil(expected/target), maxFactor, cpu))
 }

@@ -188,9 +188,9 @@ func TestChooseFactor(t *testing.T) {
 		// 100 calls/s served: a quarter is 25/s, ×2 of 9.6/s.
 		{name: "CPU bound", free: measure{Calls: 960, RealSeconds: 9.6}, target: 8, want: 2},
 		{name: "Real time", free: measure{Calls: 10, RealSeconds: 1}, target: 8, want: 1},
-		// Exempt calls at 250 ms on 6 workers: 600 calls take 25 s, 37.5
-		// with the margin.
-		{name: "Latency bound", free: measure{Calls: 600, Exempt: 500, RealSeconds: 0.06}, target: 5, want: 8},
+		// Exempt calls at 250 ms on the 9 workers of 100 per 10 s: 600
+		// calls take 16.7 s, 25 with the margin.
+		{name: "Latency bound", free: measure{Calls: 600, Exempt: 500, RealSeconds: 0.06}, target: 5, want: 5},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

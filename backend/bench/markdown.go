@@ -3,6 +3,8 @@ package bench
 import (
 	"fmt"
 	"strings"
+
+	"hubextract/backend/extract"
 )
 
 // Markdown is the report as docs/benchmarks.md.
@@ -91,8 +93,18 @@ func sharesTable(parts []Share) string {
 	return b.String()
 }
 
+// autoWorkers says how many workers the product's automatic concurrency
+// gives at the rates the tables are timed at.
+var autoWorkers = func() string {
+	var at []string
+	for _, per10s := range Rates {
+		at = append(at, fmt.Sprintf("%d workers at %d per 10 s", extract.AutoConcurrency(per10s), per10s))
+	}
+	return strings.Join(at, ", ")
+}()
+
 // method says what the tables measure and how time was scaled.
-const method = `## Method
+var method = `## Method
 
 Every strategy reads the same seeded fake HubSpot (backend/fakehub, every type at the given size), served on
 loopback by the harness; each strategy runs in a process of its own, so its peak RSS (Linux VmHWM) is its own
@@ -113,7 +125,7 @@ loopback by the harness; each strategy runs in a process of its own, so its peak
 
 The reference strategies (backend/bench/reference.go) are clients written only for this benchmark. They read
 every CRM type's active records with every property and their associations, write nothing (no SQLite), use
-hubextract's HubSpot client and concurrency (6 workers), and pace each call HubSpot charges to its ten-second
+hubextract's HubSpot client and automatic concurrency (` + "`extract.AutoConcurrency`" + `: ` + autoWorkers + `), and pace each call HubSpot charges to its ten-second
 limit exactly as the product does. Their minimum: per type its property definitions and its pages of 100 with
 the associations inline (plus a batch read per 1,000 records whose inline associations overflowed).
 

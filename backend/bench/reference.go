@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -28,7 +29,7 @@ import (
 //
 // For a fair comparison they send their calls through backend/hubspot's
 // client (its HTTP, decoding and retries) where it has the call, keep the
-// product's concurrency (extract.DefaultConcurrency workers) and pace every
+// product's concurrency (extract.AutoConcurrency workers for the rate) and pace every
 // call HubSpot charges to its ten-second limit exactly as the product does
 // (pacer). The per-record association read is not a call the product
 // makes, so the client has no method for it: recordAssociations sends it.
@@ -99,7 +100,9 @@ func runReference(ctx context.Context, strategy, base, token string, per10s int,
 		first = append(first, r.list(t, "", nil))
 	}
 	start := clk.Now()
-	err := runQueue(ctx, extract.DefaultConcurrency, first)
+	// The product's automatic concurrency: an unpaced run's is that of its
+	// unlimited client.
+	err := runQueue(ctx, extract.AutoConcurrency(cmp.Or(per10s, unlimited)), first)
 	m := measure{Strategy: strategy, Complete: err == nil, Calls: r.calls.Load(), Exempt: r.exempt.Load(),
 		Records: r.records.Load(), Associations: r.associations.Load(), Seconds: clk.Now().Sub(start).Seconds()}
 	if err != nil && ctx.Err() == nil {
