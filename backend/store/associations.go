@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // AssocType is one HubSpot association type between two records, as v4
@@ -101,30 +102,39 @@ func (tx *Tx) AddAssociations(ctx context.Context, assocs []Association) error {
 }
 
 // putAssociations writes pairs with their types, replacing the types of a
-// pair already stored. One prepared single-row statement, run per pair: a
-// multi-row statement with ON CONFLICT needs a statement journal, whose
-// savepoint makes records_fts flush its pending index data (a segment) in
-// the middle of the page's transaction.
+// pair already stored, as multi-row statements of up to assocChunk pairs:
+// a statement per pair cost a quarter of an unthrottled run's writes.
 func (tx *Tx) putAssociations(ctx context.Context, pairs []Association) error {
-	if len(pairs) == 0 {
-		return nil
-	}
-	stmt, err := tx.tx.PrepareContext(ctx, `INSERT INTO associations (from_type, from_id, to_type, to_id, types)
-		VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (from_type, from_id, to_type, to_id) DO UPDATE SET types = excluded.types`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
 	var buf []byte
-	for _, a := range pairs {
-		buf = appendAssocTypes(buf[:0], a.Types)
-		if _, err := stmt.ExecContext(ctx, a.FromType, a.FromID, a.ToType, a.ToID, string(buf)); err != nil {
-			return fmt.Errorf("%s %s -> %s %s: %w", a.FromType, a.FromID, a.ToType, a.ToID, err)
+	for start := 0; start < len(pairs); start += assocChunk {
+		chunk := pairs[start:min(start+assocChunk, len(pairs))]
+		// The chunk's types are encoded into one buffer and handed over
+		// as slices of one string: one allocation per chunk.
+		buf = buf[:0]
+		ends := make([]int, len(chunk))
+		for i, a := range chunk {
+			buf = appendAssocTypes(buf, a.Types)
+			ends[i] = len(buf)
+		}
+		types := string(buf)
+		args := make([]any, 0, len(chunk)*5)
+		from := 0
+		for i, a := range chunk {
+			args = append(args, a.FromType, a.FromID, a.ToType, a.ToID, types[from:ends[i]])
+			from = ends[i]
+		}
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO associations (from_type, from_id, to_type, to_id, types) VALUES `+
+			strings.TrimSuffix(strings.Repeat("(?,?,?,?,?),", len(chunk)), ",")+`
+			ON CONFLICT (from_type, from_id, to_type, to_id) DO UPDATE SET types = excluded.types`, args...); err != nil {
+			return fmt.Errorf("%d pairs from %s %s: %w", len(chunk), chunk[0].FromType, chunk[0].FromID, err)
 		}
 	}
 	return nil
 }
+
+// assocChunk keeps a statement's parameters (5 per pair) far below
+// SQLite's limit of 32766.
+const assocChunk = 1000
 
 // appendAssocTypes appends types as json.Marshal encodes them.
 func appendAssocTypes(dst []byte, types []AssocType) []byte {
