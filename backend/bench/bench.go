@@ -21,6 +21,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/metrics"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,6 +29,7 @@ import (
 	"hubextract/backend/extract"
 	"hubextract/backend/fakehub"
 	"hubextract/backend/hubspot"
+	"hubextract/backend/store"
 )
 
 // HubSpot's usual latency, which the timed runs' fake imitates, and the
@@ -154,7 +156,29 @@ func (h *harness) scale(ctx context.Context, scale int) (ScaleReport, error) {
 			sr.Incremental = incr
 		}
 	}
+	var without []store.Derived
+	for _, d := range []store.Derived{store.SearchIndex, store.ChangeLog} {
+		without = append(without, d)
+		h.logf("scale %d: %s, no limit, without the %s", scale, Hubextract, joinDerived(without))
+		m, srv, err := h.launch(ctx, fakehub.Config{Seed: h.o.Seed, Scale: scale},
+			spec{Strategy: Hubextract, DB: h.newDB(), Without: slices.Clone(without)})
+		if err != nil {
+			return sr, err
+		}
+		srv.stop()
+		sr.Upkeep = append(sr.Upkeep, UpkeepReport{Without: slices.Clone(without), Records: m.Records,
+			RecordsPerSecond: float64(m.Records) / m.RealSeconds})
+	}
 	return sr, nil
+}
+
+// joinDerived names ds in words: "search index and change log".
+func joinDerived(ds []store.Derived) string {
+	names := make([]string, len(ds))
+	for i, d := range ds {
+		names[i] = string(d)
+	}
+	return strings.Join(names, " and ")
 }
 
 // strategy measures one strategy: a run with no limit and no latency (its

@@ -52,6 +52,9 @@ type spec struct {
 	CapSeconds float64 `json:"cap_seconds,omitempty"`
 	// Profile: the run reports where its CPU time went (ingestParts).
 	Profile bool `json:"profile,omitempty"`
+	// Without: hubextract's database stops maintaining these, to measure
+	// what they cost.
+	Without []store.Derived `json:"without,omitempty"`
 }
 
 // measure is what one strategy run reports.
@@ -134,6 +137,9 @@ func runProduct(ctx context.Context, s spec, clk clock.Clock) (measure, error) {
 		return measure{}, err
 	}
 	defer db.Close()
+	if err := db.StopMaintaining(ctx, s.Without...); err != nil {
+		return measure{}, err
+	}
 	opts := []hubspot.Option{hubspot.WithBaseURL(s.URL), hubspot.WithClock(clk)}
 	if s.Per10s > 0 {
 		opts = append(opts, hubspot.WithRateLimit(s.Per10s))

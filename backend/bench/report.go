@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+
+	"hubextract/backend/store"
 )
 
 // Report is a whole benchmark.
@@ -42,6 +44,17 @@ type ScaleReport struct {
 	Command     string             `json:"command"`
 	Strategies  []StrategyReport   `json:"strategies"`
 	Incremental *IncrementalReport `json:"incremental,omitempty"`
+	// Upkeep is hubextract's run with no limit again, without what the
+	// store maintains on every write, one more structure each time.
+	Upkeep []UpkeepReport `json:"upkeep,omitempty"`
+}
+
+// UpkeepReport is hubextract's run with no limit while the store does not
+// maintain Without.
+type UpkeepReport struct {
+	Without          []store.Derived `json:"without"`
+	Records          int64           `json:"records"`
+	RecordsPerSecond float64         `json:"records_per_second"`
 }
 
 // StrategyReport is one strategy at one scale.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -26,9 +27,20 @@ func init() {
 // with exactly the documented fields, hubextract's fewest-calls economy at
 // its minimum.
 func TestBench_JSONShape(t *testing.T) {
-	code, stdout, stderr := runMain(t.Context(), "bench", "--scale", "3", "--json", "--speed", "1000", "--latency", "0", "--cap", "2")
+	doc := filepath.Join(t.TempDir(), "benchmarks.md")
+	code, stdout, stderr := runMain(t.Context(), "bench", "--scale", "3", "--json", "--out", doc, "--speed", "1000", "--latency", "0", "--cap", "2")
 	if code != 0 {
 		t.Fatalf("exit %d\nstderr: %s", code, stderr)
+	}
+	// The document says what the store's upkeep costs, from runs without it.
+	md, err := os.ReadFile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"without the search index, ", "without the search index and change log, "} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("benchmarks.md lacks %q", want)
+		}
 	}
 	var out struct {
 		Strategies []map[string]json.RawMessage `json:"strategies"`
