@@ -59,21 +59,16 @@ type cells struct {
 }
 
 // Cell appends the next cell of the current row, neutralised.
-func (c *cells) Cell(s string) {
+func (c *cells) Cell(s string) { addCell(c, s) }
+
+// addCell is Cell for a string or, without copying it to one, the bytes
+// of c.scratch (methods cannot be generic).
+func addCell[S string | []byte](c *cells, s S) {
 	if c.n > 0 {
 		c.buf = append(c.buf, ',')
 	}
 	c.n++
 	c.buf = appendCell(c.buf, s)
-}
-
-// cellBytes is Cell for c.scratch.
-func (c *cells) cellBytes(b []byte) {
-	if c.n > 0 {
-		c.buf = append(c.buf, ',')
-	}
-	c.n++
-	c.buf = appendCell(c.buf, b)
 }
 
 // Time appends a timestamp cell (see timestamp).
@@ -83,7 +78,7 @@ func (c *cells) Time(tm time.Time) {
 		return
 	}
 	c.scratch = tm.UTC().AppendFormat(c.scratch[:0], timeLayout)
-	c.cellBytes(c.scratch)
+	addCell(c, c.scratch)
 }
 
 // end closes the row, which must have a cell per column.

@@ -138,7 +138,7 @@ func (e *recordEncoder) encode(ctx context.Context, r store.IDRange, reuse chunk
 			}
 			for i := range assoc.lists {
 				c.scratch = assoc.appendList(c.scratch[:0], i)
-				c.cellBytes(c.scratch)
+				addCell(&c, c.scratch)
 			}
 		}
 		rows++
