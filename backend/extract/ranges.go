@@ -2,11 +2,13 @@ package extract
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"hubextract/backend/catalog"
 	"hubextract/backend/hubspot"
@@ -335,50 +337,103 @@ func (e *engine) moreProperties(ctx context.Context, s *stream, objs []hubspot.O
 // range's cursor past the batch. Records HubSpot could not read the
 // associations of are kept with those still to complete, as overflowed
 // inline associations are.
+//
+// The associated types are read at once: read one after another they made
+// each batch several latencies long, and a range still reading at the end
+// of a run (a walk's rest taken over late) kept the run that much past
+// the rate-limit floor. In the 2026-09 API these reads are exempt from the
+// ten-second limit; in the legacy one the limiter paces them as any call.
 func (e *engine) rangeWrite(ctx context.Context, s *stream, key string, ids []string) (pageWrite, error) {
 	w := pageWrite{key: key, toTypes: catalog.Inline(s.name), overflow: map[string][]string{}, ids: ids}
 	if len(ids) == 0 {
 		return w, nil
 	}
-	for _, to := range w.toTypes {
-		inputs := make([]hubspot.AssociationInput, len(ids))
-		for i, id := range ids {
-			inputs[i] = hubspot.AssociationInput{ID: id}
-		}
-		for len(inputs) > 0 {
-			batch, err := e.client.BatchReadAssociations(ctx, s.name, to, inputs)
-			if err != nil {
-				return w, err
+	reads := make([]batchAssociations, len(w.toTypes))
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	for i, to := range w.toTypes {
+		wg.Go(func() {
+			reads[i] = e.batchAssociations(rctx, s.name, to, ids)
+			if reads[i].err != nil {
+				cancel() // the batch fails as a whole: the others need not go on
 			}
-			inputs = inputs[:0]
-			failed := map[string]bool{}
-			for _, f := range batch.Failed {
-				if len(f.IDs) == 0 {
-					return w, fmt.Errorf("associations %s→%s: %s", s.name, to, f.String())
-				}
-				for _, id := range f.IDs {
-					failed[id] = true
-				}
-			}
-			for _, r := range batch.Results {
-				if failed[r.FromID] {
-					continue
-				}
-				for _, ref := range r.To {
-					a := store.Association{FromType: s.name, FromID: r.FromID, ToType: to, ToID: ref.ID}
-					for _, t := range ref.Types {
-						a.Types = append(a.Types, store.AssocType{Category: t.Category, TypeID: t.TypeID, Label: t.Label})
-					}
-					w.assocs = append(w.assocs, a)
-				}
-				if r.Next != "" {
-					inputs = append(inputs, hubspot.AssociationInput{ID: r.FromID, After: r.Next})
-				}
-			}
-			if len(failed) > 0 {
-				w.overflow[to] = append(w.overflow[to], slices.Sorted(maps.Keys(failed))...)
-			}
+		})
+	}
+	wg.Wait()
+	errs := make([]error, len(reads))
+	for i, r := range reads {
+		errs[i] = r.err
+		w.assocs = append(w.assocs, r.assocs...)
+		if len(r.failed) > 0 {
+			w.overflow[w.toTypes[i]] = r.failed
 		}
 	}
-	return w, nil
+	return w, cause(errs)
+}
+
+// cause is the error that stopped reads made at once, each of which ended
+// with one of errs (nil: it succeeded): the first that is not a
+// cancellation, which the others' is likely to be a consequence of; a
+// cancellation only when that is all there is.
+func cause(errs []error) error {
+	var first error
+	for _, err := range errs {
+		if err != nil && (first == nil || errors.Is(first, context.Canceled) && !errors.Is(err, context.Canceled)) {
+			first = err
+		}
+	}
+	return first
+}
+
+// batchAssociations is what a batch's reads of one associated type found:
+// the pairs, and the records HubSpot could not read them for.
+type batchAssociations struct {
+	assocs []store.Association
+	failed []string
+	err    error
+}
+
+// batchAssociations reads the associations of ids with type to, following
+// each record's further pages.
+func (e *engine) batchAssociations(ctx context.Context, from, to string, ids []string) (out batchAssociations) {
+	inputs := make([]hubspot.AssociationInput, len(ids))
+	for i, id := range ids {
+		inputs[i] = hubspot.AssociationInput{ID: id}
+	}
+	for len(inputs) > 0 {
+		batch, err := e.client.BatchReadAssociations(ctx, from, to, inputs)
+		if err != nil {
+			out.err = err
+			return out
+		}
+		inputs = inputs[:0]
+		failed := map[string]bool{}
+		for _, f := range batch.Failed {
+			if len(f.IDs) == 0 {
+				out.err = fmt.Errorf("associations %s→%s: %s", from, to, f.String())
+				return out
+			}
+			for _, id := range f.IDs {
+				failed[id] = true
+			}
+		}
+		for _, r := range batch.Results {
+			if failed[r.FromID] {
+				continue
+			}
+			for _, ref := range r.To {
+				a := store.Association{FromType: from, FromID: r.FromID, ToType: to, ToID: ref.ID}
+				for _, t := range ref.Types {
+					a.Types = append(a.Types, store.AssocType{Category: t.Category, TypeID: t.TypeID, Label: t.Label})
+				}
+				out.assocs = append(out.assocs, a)
+			}
+			if r.Next != "" {
+				inputs = append(inputs, hubspot.AssociationInput{ID: r.FromID, After: r.Next})
+			}
+		}
+		out.failed = append(out.failed, slices.Sorted(maps.Keys(failed))...)
+	}
+	return out
 }

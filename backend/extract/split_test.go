@@ -2,6 +2,7 @@ package extract
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -353,5 +354,50 @@ func TestSplitReadsEachRecordOnce(t *testing.T) {
 	}
 	if read[EconomyTime] != read[EconomyCalls] {
 		t.Errorf("the time economy read %d records, the calls economy %d", read[EconomyTime], read[EconomyCalls])
+	}
+}
+
+// TestRangeAssociationReadFails: a range reads its batch's associated
+// types at once; when one of them fails through every retry, the type
+// fails with that error (not the cancellation of the reads beside it) and
+// the other types complete.
+func TestRangeAssociationReadFails(t *testing.T) {
+	f := newFixture(t, splitCfg)
+	// Every attempt, of every range: the rule is not used up by whichever
+	// range asks first.
+	f.fake.FailNext(1_000, fakehub.Fault500, "/crm/associations/2026-09/contacts/companies/batch/read")
+	db := testkit.OpenDB(t)
+	res := f.run(t.Context(), db, Options{Objects: splitObjects, Economy: EconomyCalls})
+	if res.Status != store.StatusPartial || !strings.Contains(res.Plan, "contacts:") {
+		t.Fatalf("status %s, plan %q: want partial, contacts read by ranges", res.Status, res.Plan)
+	}
+	contacts := streamResult(t, res, "contacts")
+	if contacts.Status != store.StatusFailed || !strings.Contains(contacts.Error, "servers had a problem") ||
+		strings.Contains(contacts.Error, "cancel") {
+		t.Errorf("contacts: %s %q; want failed with HubSpot's 500", contacts.Status, contacts.Error)
+	}
+	checkTruth(t, db, f.fake.Truth(), []string{"companies", "deals"})
+}
+
+func TestCause(t *testing.T) {
+	boom, other := errors.New("boom"), errors.New("other")
+	cancelled := fmt.Errorf("read: %w", context.Canceled)
+	tests := []struct {
+		name string
+		errs []error
+		want error
+	}{
+		{"AllSucceeded", []error{nil, nil}, nil},
+		{"OneFailed", []error{nil, boom, nil}, boom},
+		{"AfterTheCancelledOnes", []error{cancelled, nil, boom, cancelled}, boom},
+		{"TheFirstOfTwo", []error{other, boom}, other},
+		{"OnlyCancelled", []error{nil, cancelled, cancelled}, cancelled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := cause(tt.errs); got != tt.want {
+				t.Errorf("cause = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
