@@ -31,21 +31,8 @@ func (db *DB) StopMaintaining(ctx context.Context, ds ...Derived) error {
 			if !ok {
 				return fmt.Errorf("stop maintaining %q: no such structure", d)
 			}
-			rows, err := tx.tx.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'trigger' AND name GLOB ?`, glob)
+			names, err := queryStrings(ctx, tx.tx, `SELECT name FROM sqlite_master WHERE type = 'trigger' AND name GLOB ?`, glob)
 			if err != nil {
-				return fmt.Errorf("stop maintaining the %s: %w", d, err)
-			}
-			var names []string
-			for rows.Next() {
-				var n string
-				if err := rows.Scan(&n); err != nil {
-					rows.Close()
-					return fmt.Errorf("stop maintaining the %s: %w", d, err)
-				}
-				names = append(names, n)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
 				return fmt.Errorf("stop maintaining the %s: %w", d, err)
 			}
 			if len(names) == 0 {

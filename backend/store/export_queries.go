@@ -27,7 +27,7 @@ import (
 // key is escaped, and none of the name's characters is a quote, a colon, a
 // comma or a brace). Any other name is looked for with json_each.
 func (db *DB) RecordPropertyNames(ctx context.Context, objectType string) ([]string, error) {
-	candidates, err := db.queryStrings(ctx, `SELECT name FROM record_property_names
+	candidates, err := queryStrings(ctx, db.db, `SELECT name FROM record_property_names
 		WHERE object_type = ? ORDER BY name`, objectType)
 	if err != nil {
 		return nil, fmt.Errorf("property names of %s: %w", objectType, err)
@@ -412,7 +412,7 @@ func (db *DB) queryInts(ctx context.Context, query string, args ...any) ([]int64
 // FormSubmissionFields lists, sorted, the field names found on the stored
 // submissions of formID, or of every form when formID is "".
 func (db *DB) FormSubmissionFields(ctx context.Context, formID string) ([]string, error) {
-	names, err := db.queryStrings(ctx, `SELECT DISTINCT v.key FROM form_submissions s, json_each(s."values") v
+	names, err := queryStrings(ctx, db.db, `SELECT DISTINCT v.key FROM form_submissions s, json_each(s."values") v
 		WHERE ?1 = '' OR s.form_id = ?1 ORDER BY v.key`, formID)
 	if err != nil {
 		return nil, fmt.Errorf("form submission fields: %w", err)
@@ -434,7 +434,7 @@ func (db *DB) CountFormSubmissions(ctx context.Context, formID string) (int64, e
 // EmailEventKeys lists, sorted, the top-level keys found in the stored
 // events' raw JSON.
 func (db *DB) EmailEventKeys(ctx context.Context) ([]string, error) {
-	keys, err := db.queryStrings(ctx, `SELECT DISTINCT k.key FROM email_events e, json_each(e.raw) k
+	keys, err := queryStrings(ctx, db.db, `SELECT DISTINCT k.key FROM email_events e, json_each(e.raw) k
 		ORDER BY k.key`)
 	if err != nil {
 		return nil, fmt.Errorf("email event fields: %w", err)
@@ -451,9 +451,14 @@ func (db *DB) CountEmailEvents(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// queryStrings runs a query of one text column and returns its rows.
-func (db *DB) queryStrings(ctx context.Context, query string, args ...any) ([]string, error) {
-	rows, err := db.db.QueryContext(ctx, query, args...)
+// rowsQuerier is a connection pool or a transaction.
+type rowsQuerier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// queryStrings runs a query of one text column on q and returns its rows.
+func queryStrings(ctx context.Context, q rowsQuerier, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -72,7 +72,7 @@ func (db *DB) CountOverflow(ctx context.Context, fromType, toType string) (int64
 // OverflowIDs lists up to limit pending ids of one direction in numeric
 // order, starting after the id after ("" for the first).
 func (db *DB) OverflowIDs(ctx context.Context, fromType, toType, after string, limit int) ([]string, error) {
-	ids, err := db.queryStrings(ctx, `SELECT from_id FROM extract_overflow
+	ids, err := queryStrings(ctx, db.db, `SELECT from_id FROM extract_overflow
 		WHERE from_type = ?1 AND to_type = ?2
 		AND (length(from_id) > length(?3) OR (length(from_id) = length(?3) AND from_id > ?3))
 		ORDER BY length(from_id), from_id LIMIT ?4`, fromType, toType, after, limit)
