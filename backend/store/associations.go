@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
-	"strings"
 )
 
 // AssocType is one HubSpot association type between two records, as v4
@@ -106,25 +106,15 @@ func (tx *Tx) AddAssociations(ctx context.Context, assocs []Association) error {
 // a statement per pair cost a quarter of an unthrottled run's writes.
 func (tx *Tx) putAssociations(ctx context.Context, pairs []Association) error {
 	var buf []byte
-	for start := 0; start < len(pairs); start += assocChunk {
-		chunk := pairs[start:min(start+assocChunk, len(pairs))]
-		// The chunk's types are encoded into one buffer and handed over
-		// as slices of one string: one allocation per chunk.
-		buf = buf[:0]
-		ends := make([]int, len(chunk))
-		for i, a := range chunk {
-			buf = appendAssocTypes(buf, a.Types)
-			ends[i] = len(buf)
-		}
-		types := string(buf)
+	for chunk := range slices.Chunk(pairs, assocChunk) {
+		var types []string
+		types, buf = pieces(buf, len(chunk), func(dst []byte, i int) []byte { return appendAssocTypes(dst, chunk[i].Types) })
 		args := make([]any, 0, len(chunk)*5)
-		from := 0
 		for i, a := range chunk {
-			args = append(args, a.FromType, a.FromID, a.ToType, a.ToID, types[from:ends[i]])
-			from = ends[i]
+			args = append(args, a.FromType, a.FromID, a.ToType, a.ToID, types[i])
 		}
 		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO associations (from_type, from_id, to_type, to_id, types) VALUES `+
-			strings.TrimSuffix(strings.Repeat("(?,?,?,?,?),", len(chunk)), ",")+`
+			valuesRows(len(chunk), 5)+`
 			ON CONFLICT (from_type, from_id, to_type, to_id) DO UPDATE SET types = excluded.types`, args...); err != nil {
 			return fmt.Errorf("%d pairs from %s %s: %w", len(chunk), chunk[0].FromType, chunk[0].FromID, err)
 		}
@@ -132,8 +122,7 @@ func (tx *Tx) putAssociations(ctx context.Context, pairs []Association) error {
 	return nil
 }
 
-// assocChunk keeps a statement's parameters (5 per pair) far below
-// SQLite's limit of 32766.
+// assocChunk: 5 parameters per pair.
 const assocChunk = 1000
 
 // appendAssocTypes appends types as json.Marshal encodes them.

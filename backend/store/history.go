@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
+	"slices"
 	"time"
 )
 
@@ -22,16 +22,14 @@ type HistoryEntry struct {
 	UpdatedByUserID int64     `json:"updatedByUserId"` // 0: none
 }
 
-// historyChunk keeps a statement's parameters (9 per entry) far below
-// SQLite's limit of 32766.
+// historyChunk: 9 parameters per entry.
 const historyChunk = 1000
 
 // AddHistory stores history entries; an entry stored before (same record,
 // property, time and value) is left as it is, so reading a record's
 // history again adds only what is new.
 func (tx *Tx) AddHistory(ctx context.Context, entries []HistoryEntry) error {
-	for start := 0; start < len(entries); start += historyChunk {
-		chunk := entries[start:min(start+historyChunk, len(entries))]
+	for chunk := range slices.Chunk(entries, historyChunk) {
 		args := make([]any, 0, len(chunk)*9)
 		for _, e := range chunk {
 			var user any
@@ -42,8 +40,7 @@ func (tx *Tx) AddHistory(ctx context.Context, entries []HistoryEntry) error {
 				e.SourceType, e.SourceID, e.SourceLabel, user)
 		}
 		q := `INSERT OR IGNORE INTO property_history (object_type, object_id, property, timestamp, value,
-			source_type, source_id, source_label, updated_by_user_id) VALUES ` +
-			strings.TrimSuffix(strings.Repeat("(?,?,?,?,?,?,?,?,?),", len(chunk)), ",")
+			source_type, source_id, source_label, updated_by_user_id) VALUES ` + valuesRows(len(chunk), 9)
 		if _, err := tx.tx.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("add %d history entries of %s %s: %w", len(chunk), chunk[0].Type, chunk[0].ID, err)
 		}

@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
+	"slices"
 	"time"
 )
 
@@ -35,34 +35,30 @@ func (tx *Tx) UpsertRecords(ctx context.Context, runID int64, recs []Record) err
 	var (
 		buf   []byte
 		keys  []string
-		ends  []int
 		names = map[string]map[string]bool{} // by type, the property names met
 	)
-	for start := 0; start < len(recs); start += upsertChunk {
-		chunk := recs[start:min(start+upsertChunk, len(recs))]
-		// The chunk's properties are encoded into one buffer and handed
-		// over as slices of one string: one allocation per chunk.
-		buf, ends = buf[:0], ends[:0]
+	for chunk := range slices.Chunk(recs, upsertChunk) {
 		for _, r := range chunk {
 			if r.Type == "" || r.ID == "" {
 				return fmt.Errorf("upsert records: record %q of type %q needs both a type and an id", r.ID, r.Type)
 			}
-			buf, keys = appendProperties(buf, r.Properties, keys)
-			ends = append(ends, len(buf))
+		}
+		var bodies []string
+		bodies, buf = pieces(buf, len(chunk), func(dst []byte, i int) []byte {
+			r := chunk[i]
+			dst, keys = appendProperties(dst, r.Properties, keys)
 			if names[r.Type] == nil {
 				names[r.Type] = map[string]bool{}
 			}
 			for _, k := range keys {
 				names[r.Type][k] = true
 			}
-		}
-		bodies := string(buf)
+			return dst
+		})
 		args := make([]any, 0, len(chunk)*8)
-		from := 0
 		for i, r := range chunk {
-			args = append(args, r.Type, r.ID, bodies[from:ends[i]], toMillis(r.CreatedAt), toMillis(r.UpdatedAt),
+			args = append(args, r.Type, r.ID, bodies[i], toMillis(r.CreatedAt), toMillis(r.UpdatedAt),
 				boolInt(r.Archived), toMillis(r.ArchivedAt), runID)
-			from = ends[i]
 		}
 		if _, err := tx.tx.ExecContext(ctx, upsertRecordsSQL(len(chunk)), args...); err != nil {
 			return fmt.Errorf("upsert %d %s (ids %s..%s): %w", len(chunk), chunk[0].Type, chunk[0].ID,
@@ -86,28 +82,18 @@ func (tx *Tx) UpsertRecords(ctx context.Context, runID int64, recs []Record) err
 	return nil
 }
 
-// upsertChunk keeps a statement's parameters (8 per record) far below
-// SQLite's limit of 32766.
+// upsertChunk: 8 parameters per record.
 const upsertChunk = 500
 
 // upsertRecordsSQL is the upsert of n records.
 func upsertRecordsSQL(n int) string {
-	var b strings.Builder
-	b.WriteString(`INSERT INTO records (` + recordColumns + `) VALUES `)
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
-	}
-	b.WriteString(` ON CONFLICT (object_type, id) DO UPDATE SET
+	return `INSERT INTO records (` + recordColumns + `) VALUES ` + valuesRows(n, 8) + ` ON CONFLICT (object_type, id) DO UPDATE SET
 		properties = excluded.properties,
 		created_at = excluded.created_at,
 		updated_at = excluded.updated_at,
 		archived = excluded.archived,
 		archived_at = excluded.archived_at,
-		run_id = excluded.run_id`)
-	return b.String()
+		run_id = excluded.run_id`
 }
 
 type rowScanner interface {

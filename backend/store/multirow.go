@@ -1,0 +1,34 @@
+package store
+
+import "strings"
+
+// Multi-row statements: a page's rows go to SQLite in one INSERT each
+// (FTS5 flushes its pending index data at the start of every statement in a
+// transaction, and each statement costs a parse), in chunks that keep a
+// statement's parameters far below SQLite's limit of 32766.
+
+// valuesRows is the VALUES list of rows rows of cols parameters each:
+// "(?,?),(?,?)".
+func valuesRows(rows, cols int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?,", cols), ",") + ")"
+	return strings.TrimSuffix(strings.Repeat(row+",", rows), ",")
+}
+
+// pieces encodes n values, the i-th with add, into buf and hands them back
+// as substrings of one string: one allocation for a statement's texts. It
+// returns buf for reuse.
+func pieces(buf []byte, n int, add func(dst []byte, i int) []byte) ([]string, []byte) {
+	buf = buf[:0]
+	ends := make([]int, n)
+	for i := range n {
+		buf = add(buf, i)
+		ends[i] = len(buf)
+	}
+	all := string(buf)
+	out := make([]string, n)
+	from := 0
+	for i, end := range ends {
+		out[i], from = all[from:end], end
+	}
+	return out, buf
+}
