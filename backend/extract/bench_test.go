@@ -105,6 +105,7 @@ func BenchmarkHistoryDemo(b *testing.B) {
 // few calls per type and per form) no longer dominates. Env-gated:
 // HUBEXTRACT_LONG_TESTS=1 (a few minutes).
 func TestIncrementalCallsAtScale(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("HUBEXTRACT_LONG_TESTS") == "" {
 		t.Skip("450,000 records: set HUBEXTRACT_LONG_TESTS=1")
 	}

@@ -18,6 +18,7 @@ import (
 // TestAutoConcurrencyFollowsTheRate: the default concurrency grows with the
 // rate limit, within its bounds.
 func TestAutoConcurrencyFollowsTheRate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		rate, want int
 	}{

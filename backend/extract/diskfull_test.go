@@ -34,6 +34,7 @@ func (c *callsAtFailure) Report(e progress.Event) {
 // with the disk-full message alone; every stream counts exactly what it
 // committed; once there is room the next run resumes it to the truth.
 func TestDiskFullStopsTheRun(t *testing.T) {
+	t.Parallel()
 	cfg := fakehub.Config{Scale: 150, InlineAssociationLimit: 2, AssociationPageSize: 7}
 	ref := newFixture(t, cfg)
 	refDB := testkit.OpenDB(t)

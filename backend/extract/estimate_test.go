@@ -18,6 +18,7 @@ import (
 // Estimator; and after the run the estimate from the last run is that
 // run's calls.
 func TestEstimateIsWhatTheRunCosts(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		cfg     fakehub.Config
@@ -123,6 +124,7 @@ func exemptOf(e Estimate) int64 {
 // TestEstimateFromTheLastRunOfEveryStream: after a run of every type,
 // marketing streams included, the estimate is that run's calls.
 func TestEstimateFromTheLastRunOfEveryStream(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fakehub.Config{Scale: 120, InlineAssociationLimit: 2})
 	db := testkit.OpenDB(t)
 	res := f.run(t.Context(), db, Options{})
@@ -152,6 +154,7 @@ func TestEstimateFromTheLastRunOfEveryStream(t *testing.T) {
 // TestEstimateWithoutHubSpot: what an estimate knows without a connection,
 // or when HubSpot refuses to count a type.
 func TestEstimateWithoutHubSpot(t *testing.T) {
+	t.Parallel()
 	stored := func(t *testing.T) *store.DB {
 		db := testkit.OpenDB(t)
 		recs := make([]store.Record, 250)

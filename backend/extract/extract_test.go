@@ -21,6 +21,7 @@ import (
 // fake's records (active and archived, every property) and association
 // pairs, in exactly the minimum number of calls.
 func TestExtractMatchesTruth(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		cfg       fakehub.Config
@@ -105,6 +106,7 @@ func TestExtractMatchesTruth(t *testing.T) {
 // property definitions, through every retry) fails alone; the run is
 // partial and says why in plain words.
 func TestFailingStreamLeavesOthersComplete(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fakehub.Config{Scale: 120, InlineAssociationLimit: 2})
 	f.fake.FailNext(hubspot.DefaultMaxAttempts, fakehub.Fault500, "/crm/properties/2026-09/emails")
 	db := testkit.OpenDB(t)
@@ -131,6 +133,7 @@ func TestFailingStreamLeavesOthersComplete(t *testing.T) {
 // TestTwoRunsNoDuplicates: a second full run rewrites the same rows (and
 // skips the archived records it already holds).
 func TestTwoRunsNoDuplicates(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fakehub.Config{Scale: 140, InlineAssociationLimit: 2, AssociationPageSize: 5})
 	db := testkit.OpenDB(t)
 	first := f.run(t.Context(), db, Options{})
@@ -160,6 +163,7 @@ func TestTwoRunsNoDuplicates(t *testing.T) {
 // TestRetriesUnderFaults: with one call in eight failing (429s, 5xx, resets,
 // cut and non-JSON bodies, slow answers), retries still bring everything.
 func TestRetriesUnderFaults(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fakehub.Config{Scale: 150, InlineAssociationLimit: 2, AssociationPageSize: 7,
 		Faults: fakehub.Faults{Rate: 0.125}})
 	db := testkit.OpenDB(t)
@@ -184,6 +188,7 @@ func TestRetriesUnderFaults(t *testing.T) {
 // makes the stored count differ from HubSpot's total: a warning, not
 // silence.
 func TestReconcileWarns(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fakehub.Config{Scale: 50})
 	db := testkit.OpenDB(t)
 	stale := "x"
@@ -206,6 +211,7 @@ func TestReconcileWarns(t *testing.T) {
 // TestChangesDuringRunAreTolerated: records created while the run lists
 // are not a reconciliation warning.
 func TestChangesDuringRunAreTolerated(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fakehub.Config{Scale: 250})
 	db := testkit.OpenDB(t)
 	var once sync.Once
@@ -221,6 +227,7 @@ func TestChangesDuringRunAreTolerated(t *testing.T) {
 }
 
 func TestCancelledRunResumes(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fakehub.Config{Scale: 200, InlineAssociationLimit: 2})
 	db := testkit.OpenDB(t)
 	ctx, cancel := context.WithCancel(t.Context())
@@ -253,6 +260,7 @@ func TestCancelledRunResumes(t *testing.T) {
 // TestBadTokenStopsAtOnce: a refused token fails the run after the calls
 // already in flight, not after one call per stream.
 func TestBadTokenStopsAtOnce(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fakehub.Config{Scale: 50, Token: "the-real-token"})
 	db := testkit.OpenDB(t)
 	res := f.run(t.Context(), db, Options{Concurrency: 2})

@@ -16,6 +16,7 @@ import (
 // answered and waiting for the writer, the next sent), and the planner's
 // one search waiting to be written.
 func TestRunFiguresMoveWithEveryPage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		cfg  fakehub.Config

@@ -33,6 +33,7 @@ func submittedForms(tr *fakehub.Truth) []string {
 // them; the blog comment forms are skipped with a note in the run log (no
 // call, no warning), in exactly the minimum number of calls.
 func TestFormsOfEveryType(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		forms   int
@@ -119,6 +120,7 @@ func TestFormsOfEveryType(t *testing.T) {
 // (as it does a blog comment form's) is skipped with a warning; the stream
 // succeeds with every other form's submissions.
 func TestFormSubmissionsRefused(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fakehub.Config{Scale: 5, Forms: 4, FormSubmissionCounts: []int{3, 60, 0, 7}, EmailEvents: 1})
 	tr := f.fake.Truth()
 	refused := tr.Forms()[1]
@@ -170,6 +172,7 @@ func TestFormSubmissionsRefused(t *testing.T) {
 // their last page is saved: over both runs each list is read once, and
 // every form, active and archived, is stored with its submissions.
 func TestFormsListsResume(t *testing.T) {
+	t.Parallel()
 	objects := []string{catalog.Forms, catalog.FormSubmissions}
 	for k := int64(1); k <= 5; k++ {
 		t.Run(fmt.Sprint("after page ", k), func(t *testing.T) {
@@ -193,6 +196,7 @@ func TestFormsListsResume(t *testing.T) {
 // archived too), the forms and their submissions cost what a fresh run of
 // them costs: both lists, and no call for a blog comment form.
 func TestFormsEstimateFromStored(t *testing.T) {
+	t.Parallel()
 	objects := []string{catalog.Forms, catalog.FormSubmissions}
 	f := newFixture(t, fakehub.Config{Scale: 5, Forms: 130, EmailEvents: 1})
 	db := testkit.OpenDB(t)

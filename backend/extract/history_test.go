@@ -98,6 +98,7 @@ func checkHistory(t *testing.T, db *store.DB, tr *fakehub.Truth, typ string, on 
 // ids a call) and adds only the new entries, again in exactly the minimum
 // calls; the estimate of the full run is what it cost.
 func TestHistoryFullAndIncremental(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		cfg       fakehub.Config

@@ -84,6 +84,7 @@ func incrementalCalls(tr *fakehub.Truth, cfg fakehub.Config, types []string, fro
 // records and the new events, in exactly the calls that takes, and ends
 // with the database equal to the fake's truth.
 func TestIncrementalFetchesOnlyChanges(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		cfg       fakehub.Config
@@ -198,6 +199,7 @@ func TestIncrementalFetchesOnlyChanges(t *testing.T) {
 // changed record is written exactly once over the two runs, none is
 // skipped.
 func TestIncrementalResumesMidWalk(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fakehub.Config{Scale: 80, InlineAssociationLimit: 2})
 	db := testkit.OpenDB(t)
 	objects := []string{"notes"}
@@ -234,6 +236,7 @@ func TestIncrementalResumesMidWalk(t *testing.T) {
 // in one window at distinct instants and 700 at one millisecond; with
 // HubSpot's 10,000 (env-gated: HUBEXTRACT_LONG_TESTS=1), 25,000 and 12,000.
 func TestSearchCapNeverTruncates(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
 		cap, spread int
@@ -305,6 +308,7 @@ func TestSearchCapNeverTruncates(t *testing.T) {
 // needs them; a second run costs one call per form; a run cancelled midway
 // resumes by form.
 func TestFormSubmissionCounts(t *testing.T) {
+	t.Parallel()
 	cfg := fakehub.Config{Scale: 5, FormSubmissionCounts: []int{0, 1, 50, 51, 500}, EmailEvents: 1}
 	tests := []struct {
 		name    string
@@ -373,6 +377,7 @@ func TestFormSubmissionCounts(t *testing.T) {
 // by the run whose window holds them, or by the next, through the overlap,
 // when they arrive late.
 func TestEmailEventWindows(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fakehub.Config{Scale: 5, Forms: 1, EmailEvents: 2600})
 	f.fake.AddEmailEvents(700, t0.Add(-time.Millisecond)) // a crowded last millisecond
 	db := testkit.OpenDB(t)
@@ -440,6 +445,7 @@ func TestEmailEventWindows(t *testing.T) {
 // TestArchivedSinceLastRunMarked: records archived since the last run are
 // stored as archived, and their associations are gone from both sides.
 func TestArchivedSinceLastRunMarked(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fakehub.Config{Scale: 90, InlineAssociationLimit: 3})
 	db := testkit.OpenDB(t)
 	objects := []string{"contacts", "companies", "deals"}
@@ -473,6 +479,7 @@ func TestArchivedSinceLastRunMarked(t *testing.T) {
 // read is older than FullEvery is read in full again; otherwise runs are
 // incremental.
 func TestFullRuns(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fakehub.Config{Scale: 60})
 	db := testkit.OpenDB(t)
 	objects := []string{"contacts", "companies", "notes", catalog.EmailEvents}
@@ -518,6 +525,7 @@ func TestFullRuns(t *testing.T) {
 // stopped for a reason that may pass (a server failing through every retry)
 // is resumed; --full starts afresh.
 func TestResumeRule(t *testing.T) {
+	t.Parallel()
 	t.Run("PermanentFailureNotResumed", func(t *testing.T) {
 		f := newFixture(t, fakehub.Config{Scale: 250})
 		db := testkit.OpenDB(t)

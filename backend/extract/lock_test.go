@@ -20,6 +20,7 @@ import (
 )
 
 func TestBusyErrorSaysWhoAndWhen(t *testing.T) {
+	t.Parallel()
 	since := time.Date(2026, 11, 30, 14, 5, 3, 0, time.UTC)
 	at := since.Local().Format("15:04:05 MST on 2 Jan 2006")
 	tail := "; nothing was changed: run this again once it has finished"
@@ -62,6 +63,7 @@ func countingFake(t *testing.T, f *fixture) (url string, calls *atomic.Int64) {
 // nothing (the other's run stays running); once the lock is released, the
 // next Run closes that run as interrupted and resumes it.
 func TestRunRefusedWhileLocked(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name   string
 		holder Holder
@@ -134,6 +136,7 @@ func TestRunRefusedWhileLocked(t *testing.T) {
 // the run the lock is held and names the run's owner and process; after
 // the run it is free again and its file names nobody.
 func TestLockHeldForTheWholeRun(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fakehub.Config{Scale: 20})
 	db := testkit.OpenDB(t)
 	var once sync.Once
@@ -170,6 +173,7 @@ func TestLockHeldForTheWholeRun(t *testing.T) {
 // TestStaleLockFile: a lock file a dead process left behind (its holder
 // written, no lock held: the OS released it) stands in no one's way.
 func TestStaleLockFile(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fakehub.Config{Scale: 5})
 	db := testkit.OpenDB(t)
 	stale, _ := json.Marshal(Holder{Owner: OwnerCommandLine, PID: 999999, Since: t0.Add(-time.Hour)})
@@ -188,6 +192,7 @@ func TestStaleLockFile(t *testing.T) {
 // TestLockThroughASymlink: the database reached through a symbolic link is
 // the same database, with the same lock.
 func TestLockThroughASymlink(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	real := filepath.Join(dir, "real.db")
 	link := filepath.Join(dir, "link.db")
@@ -219,6 +224,7 @@ func TestLockThroughASymlink(t *testing.T) {
 // process is alive; an emptied file (the run ended) or a killed process's
 // (SIGKILL leaves the file) says none.
 func TestRunning(t *testing.T) {
+	t.Parallel()
 	dead := exec.Command(os.Args[0], "-test.run=^$")
 	if err := dead.Run(); err != nil {
 		t.Fatal(err)
@@ -262,6 +268,7 @@ func mustJSON(t *testing.T, v any) string {
 // TestSeen: a run left "running" shows as interrupted as soon as its lock
 // names no live holder, and stays running while an extraction holds it.
 func TestSeen(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name   string
 		locked bool

@@ -16,6 +16,7 @@ import (
 // resumes, with what that run and the ones it resumed saved; none after a
 // run that succeeded or failed for good.
 func TestResumeOffer(t *testing.T) {
+	t.Parallel()
 	objects := []string{"contacts", "deals", "notes"}
 	// cancelled runs a run of objects cancelled after k pages.
 	cancelled := func(t *testing.T, f *fixture, db *store.DB, k int64) Result {

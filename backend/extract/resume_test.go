@@ -17,6 +17,7 @@ import (
 // (contacts, companies), one-sided relations (deals, notes), pipelines and
 // several rounds of association completion.
 func TestResumeAtEveryPageBoundary(t *testing.T) {
+	t.Parallel()
 	cfg := fakehub.Config{Scale: 150, InlineAssociationLimit: 2, AssociationPageSize: 4}
 	objects := []string{"contacts", "companies", "deals", "notes"}
 	ref := newFixture(t, cfg)

@@ -35,6 +35,7 @@ func sensitiveLists(typ string) int {
 // add it, the run succeeds, and the refused call counts toward the minimum
 // (calls still equal it).
 func TestSensitiveProperties(t *testing.T) {
+	t.Parallel()
 	objects := []string{"contacts", "tickets", "notes"}
 	type denial struct{ typ, level string }
 	tests := []struct {
@@ -143,6 +144,7 @@ func TestSensitiveProperties(t *testing.T) {
 // were saved resumes with the stored ones, sensitive included: no
 // properties call is made again, and the sensitive values are still read.
 func TestSensitivePropertiesOnResume(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fakehub.Config{Scale: 450})
 	objects := []string{"contacts"}
 	db := testkit.OpenDB(t)
@@ -174,6 +176,7 @@ func TestSensitivePropertiesOnResume(t *testing.T) {
 // TestPropertiesCalls: the paging model prices the sensitive lists of the
 // types that have them, so an estimate still equals a fresh run's calls.
 func TestPropertiesCalls(t *testing.T) {
+	t.Parallel()
 	for _, typ := range catalog.All() {
 		want := int64(1 + sensitiveLists(typ))
 		if got := propertiesCalls(typ); got != want {

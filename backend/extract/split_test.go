@@ -19,6 +19,7 @@ import (
 
 // TestPlanSplit: the planner's decisions on typical accounts.
 func TestPlanSplit(t *testing.T) {
+	t.Parallel()
 	rates := budgets{General: hubspot.SustainedRate(100), Search: hubspot.SustainedSearchRate(0), RTT: 300 * time.Millisecond, Other: 40}
 	z := func(name string, n int64) sizing {
 		return sizing{Type: name, Records: n, PageSize: 100, Splittable: true, Chunks: 1, Inline: 1}
@@ -115,6 +116,7 @@ var splitObjects = []string{"contacts", "companies", "deals"}
 // virtual clock adds concurrent sleeps up, so the time gained is measured
 // by `hubextract bench` and the demo, not here.)
 func TestSplitReadsWhatASequentialRunReads(t *testing.T) {
+	t.Parallel()
 	run := func(economy Economy) (Result, string, *fakehub.Server) {
 		f := newFixture(t, splitCfg)
 		db := testkit.OpenDB(t)
@@ -150,6 +152,7 @@ func TestSplitReadsWhatASequentialRunReads(t *testing.T) {
 // resumes each range (and the list walk) where it stopped, with the same
 // ranges, and ends with exactly the data of an uninterrupted run.
 func TestSplitRangesResume(t *testing.T) {
+	t.Parallel()
 	ref := newFixture(t, splitCfg)
 	refDB := testkit.OpenDB(t)
 	res := ref.run(t.Context(), refDB, Options{Objects: splitObjects})
@@ -254,6 +257,7 @@ func pairsDump(t *testing.T, db *store.DB) string {
 // records each cost no search at all, every property, archived record and
 // owner still read, in exactly the minimum calls.
 func TestOnePageTypesAreNotCounted(t *testing.T) {
+	t.Parallel()
 	objects := []string{"calls", "emails", "meetings", "notes", "tasks"}
 	f := newFixture(t, fakehub.Config{Scale: 52})
 	db := testkit.OpenDB(t)
@@ -285,6 +289,7 @@ func TestOnePageTypesAreNotCounted(t *testing.T) {
 // headers saying the day's allowance is nearly spent, the run keeps to the
 // list pages and says why; with room left, it splits.
 func TestNearTheDailyLimitTheFewerCallsWin(t *testing.T) {
+	t.Parallel()
 	cfg := splitCfg
 	cfg.ExtraProperties = 150
 	for _, tc := range []struct {
@@ -325,6 +330,7 @@ func TestNearTheDailyLimitTheFewerCallsWin(t *testing.T) {
 // steal from them; every record is still read exactly once (each stream's
 // count is what it stored), the same in both economies.
 func TestSplitReadsEachRecordOnce(t *testing.T) {
+	t.Parallel()
 	objects := catalog.CRM()
 	read := map[Economy]int64{}
 	for _, economy := range []Economy{EconomyCalls, EconomyTime} {
@@ -362,6 +368,7 @@ func TestSplitReadsEachRecordOnce(t *testing.T) {
 // fails with that error (not the cancellation of the reads beside it) and
 // the other types complete.
 func TestRangeAssociationReadFails(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, splitCfg)
 	// Every attempt, of every range: the rule is not used up by whichever
 	// range asks first.
@@ -380,6 +387,7 @@ func TestRangeAssociationReadFails(t *testing.T) {
 }
 
 func TestCause(t *testing.T) {
+	t.Parallel()
 	boom, other := errors.New("boom"), errors.New("other")
 	cancelled := fmt.Errorf("read: %w", context.Canceled)
 	tests := []struct {

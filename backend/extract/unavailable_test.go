@@ -43,6 +43,7 @@ func callsOn(st fakehub.Stats, typ string) int {
 // one tries it again, and once the scope is granted and the type selected,
 // it is extracted and no longer left out.
 func TestUnavailableType(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
 		deny, scope string   // what the key lacks (fakehub.DenyScope)
@@ -172,6 +173,7 @@ func countOf(list []string, s string) int {
 // fails as before, the run is partial and, the reason persisting, not
 // resumable.
 func TestRefusedMidStream(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fakehub.Config{Scale: 250})
 	db := testkit.OpenDB(t)
 	denied := false

@@ -16,6 +16,7 @@ import (
 )
 
 func TestRunOnEachVersion(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		version hubspot.APIVersion
@@ -102,6 +103,7 @@ func operationsTold(lines []string) map[string]bool {
 // call charged to the ten-second budget makes the same calls, and the first
 // finishes sooner on the virtual clock.
 func TestExemptionsShortenTheRun(t *testing.T) {
+	t.Parallel()
 	run := func(charge bool) (Result, time.Duration) {
 		f := newFixture(t, fakehub.Config{Scale: 300, InlineAssociationLimit: 2, RatePer10s: 100, SearchRatePerSec: 5, ChargeExempt: charge})
 		opts := []hubspot.Option{hubspot.WithBaseURL(f.url), hubspot.WithClock(f.clk)}
