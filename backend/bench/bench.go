@@ -21,7 +21,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/metrics"
-	"slices"
 	"strings"
 	"time"
 
@@ -29,7 +28,6 @@ import (
 	"hubextract/backend/extract"
 	"hubextract/backend/fakehub"
 	"hubextract/backend/hubspot"
-	"hubextract/backend/store"
 )
 
 // HubSpot's usual latency, which the timed runs' fake imitates, and the
@@ -156,29 +154,18 @@ func (h *harness) scale(ctx context.Context, scale int) (ScaleReport, error) {
 			sr.Incremental = incr
 		}
 	}
-	var without []store.Derived
-	for _, d := range []store.Derived{store.SearchIndex, store.ChangeLog} {
-		without = append(slices.Clip(without), d) // each report keeps its own list
-		h.logf("scale %d: %s, no limit, without the %s", scale, Hubextract, joinDerived(without))
+	for _, u := range []Upkeep{NoSearchIndex, WithChangeLog} {
+		h.logf("scale %d: %s, no limit, %s", scale, Hubextract, u)
 		m, srv, err := h.launch(ctx, fakehub.Config{Seed: h.o.Seed, Scale: scale},
-			spec{Strategy: Hubextract, DB: h.newDB(), Without: without})
+			spec{Strategy: Hubextract, DB: h.newDB(), Upkeep: u})
 		if err != nil {
 			return sr, err
 		}
 		srv.stop()
-		sr.Upkeep = append(sr.Upkeep, UpkeepReport{Without: without, Records: m.Records,
+		sr.Upkeep = append(sr.Upkeep, UpkeepReport{Variant: u, Records: m.Records,
 			RecordsPerSecond: float64(m.Records) / m.RealSeconds})
 	}
 	return sr, nil
-}
-
-// joinDerived names ds in words: "search index and change log".
-func joinDerived(ds []store.Derived) string {
-	names := make([]string, len(ds))
-	for i, d := range ds {
-		names[i] = string(d)
-	}
-	return strings.Join(names, " and ")
 }
 
 // strategy measures one strategy: a run with no limit and no latency (its

@@ -52,9 +52,9 @@ type spec struct {
 	CapSeconds float64 `json:"cap_seconds,omitempty"`
 	// Profile: the run reports where its CPU time went (ingestParts).
 	Profile bool `json:"profile,omitempty"`
-	// Without: hubextract's database stops maintaining these, to measure
-	// what they cost.
-	Without []store.Derived `json:"without,omitempty"`
+	// Upkeep: hubextract's database maintains more or less than as
+	// shipped, to measure what that costs ("": as shipped).
+	Upkeep Upkeep `json:"upkeep,omitempty"`
 }
 
 // measure is what one strategy run reports.
@@ -137,7 +137,13 @@ func runProduct(ctx context.Context, s spec, clk clock.Clock) (measure, error) {
 		return measure{}, err
 	}
 	defer db.Close()
-	if err := db.StopMaintaining(ctx, s.Without...); err != nil {
+	switch s.Upkeep {
+	case NoSearchIndex:
+		err = db.StopSearchIndex(ctx)
+	case WithChangeLog:
+		err = db.KeepChangeLog(ctx)
+	}
+	if err != nil {
 		return measure{}, err
 	}
 	opts := []hubspot.Option{hubspot.WithBaseURL(s.URL), hubspot.WithClock(clk)}

@@ -1,8 +1,8 @@
 // Package mirror owns the PostgreSQL mirror of the store (the team
 // database): its schema of typed tables, the connection and its plain-worded
 // failures, and Sync, which sends what changed since the last sync. It reads
-// the SQLite store only (the change sequence of migration 0012) and never
-// writes HubSpot data there; it touches no HTTP, HubSpot API or Wails.
+// the SQLite store (the change sequence of migration 0012, which its first
+// sync turns on) and never writes HubSpot data there; it touches no HTTP, HubSpot API or Wails.
 //
 // A sync applies the changes in batches, each in one PostgreSQL transaction
 // together with the sequence number it reaches (kept in the mirror itself,
@@ -84,6 +84,10 @@ func Sync(ctx context.Context, db *store.DB, opts Options) (Summary, error) {
 		return sum, m.explain(ctx, err)
 	}
 	if err := m.prepare(ctx, source); err != nil {
+		return fail(err)
+	}
+	// The store logs changes only from a mirror's first sync on.
+	if err := db.KeepChangeLog(ctx); err != nil {
 		return fail(err)
 	}
 	mark, err := m.mark(ctx, source)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	_ "embed" // changeLogTriggers
 	"encoding/json"
 	"fmt"
 )
@@ -10,7 +11,8 @@ import (
 // The change sequence (migration 0012): triggers on records, associations,
 // owners, pipelines and properties keep one row per thing changed, each with
 // a seq that only grows, so that a mirror asks for what changed after the
-// last seq it applied. Reads only: the triggers do the writing.
+// last seq it applied. The triggers do the writing, once KeepChangeLog has
+// turned the log on (migration 0016): a database no mirror reads keeps none.
 
 // The kinds of change.
 const (
@@ -33,6 +35,58 @@ type Change struct {
 	// in either direction; Types are its types from both directions.
 	Linked bool
 	Types  []AssocType
+}
+
+// changeLogTriggers are the change log's triggers, which a database has
+// while it keeps its log.
+//
+//go:embed changelog_triggers.sql
+var changeLogTriggers string
+
+// KeepChangeLog turns the change log on for good, for a mirror about to
+// read it. The first time, in the one transaction, it creates the log's
+// triggers and logs everything stored, each thing once (the log was empty
+// while off): a mirror then finds all of it, and every later change after
+// it. Once on, it does nothing.
+func (db *DB) KeepChangeLog(ctx context.Context) error {
+	return db.TransactionContext(ctx, func(tx *Tx) error {
+		kept, err := changeLogKept(ctx, tx)
+		if err != nil || kept {
+			return err
+		}
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE change_log SET kept = 1`); err != nil {
+			return fmt.Errorf("keep the change log: %w", err)
+		}
+		if _, err := tx.tx.ExecContext(ctx, changeLogTriggers); err != nil {
+			return fmt.Errorf("keep the change log: create its triggers: %w", err)
+		}
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO changes (kind, a, b, c, d)
+			SELECT kind, a, b, c, d FROM change_log_seed`); err != nil {
+			return fmt.Errorf("keep the change log: log what is stored: %w", err)
+		}
+		return nil
+	})
+}
+
+// keepChangeLogTriggers is migration 0016's last step: where the log is
+// kept, it creates the triggers the migration dropped again.
+func keepChangeLogTriggers(ctx context.Context, tx *Tx) error {
+	kept, err := changeLogKept(ctx, tx)
+	if err != nil || !kept {
+		return err
+	}
+	if _, err := tx.tx.ExecContext(ctx, changeLogTriggers); err != nil {
+		return fmt.Errorf("create the change log's triggers: %w", err)
+	}
+	return nil
+}
+
+func changeLogKept(ctx context.Context, tx *Tx) (bool, error) {
+	var kept bool
+	if err := tx.tx.QueryRowContext(ctx, `SELECT kept FROM change_log`).Scan(&kept); err != nil {
+		return false, fmt.Errorf("is the change log kept: %w", err)
+	}
+	return kept, nil
 }
 
 // ChangeSource is this database's identity (random, made by migration

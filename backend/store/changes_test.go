@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -13,6 +15,9 @@ func strp(s string) *string { return &s }
 func TestChangesFollowWrites(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
+	if err := db.KeepChangeLog(ctx); err != nil {
+		t.Fatal(err)
+	}
 	write := func(fn func(tx *Tx) error) {
 		t.Helper()
 		if err := db.TransactionContext(ctx, fn); err != nil {
@@ -83,7 +88,8 @@ func TestChangesFollowWrites(t *testing.T) {
 	}
 }
 
-// TestChangesCarryState: a change is read with what is stored of it now.
+// TestChangesCarryState: a change is read with what is stored of it now,
+// here as KeepChangeLog logged it from what was stored before.
 func TestChangesCarryState(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
@@ -101,6 +107,9 @@ func TestChangesCarryState(t *testing.T) {
 		})
 	})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.KeepChangeLog(ctx); err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.Changes(ctx, 0, 10)
@@ -127,5 +136,70 @@ func TestChangesCarryState(t *testing.T) {
 	src, err := db.ChangeSource(ctx)
 	if err != nil || len(src) != 32 {
 		t.Errorf("change source %q, %v", src, err)
+	}
+}
+
+// TestChangeLogKeptOnDemand: a new database logs nothing, while every
+// write lands; KeepChangeLog logs each thing stored once, then every later
+// change after those; asked again, it logs nothing more.
+func TestChangeLogKeptOnDemand(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	count := func() int64 {
+		t.Helper()
+		n, err := db.CountChanges(ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	inTx(t, db, func(tx *Tx) error {
+		if err := tx.UpsertRecords(ctx, 1, []Record{
+			{Type: "contacts", ID: "1", Properties: map[string]*string{"email": strp("a@x.com")}},
+			{Type: "contacts", ID: "2"},
+		}); err != nil {
+			return err
+		}
+		if err := tx.ReplaceAssociations(ctx, "contacts", []string{"1"}, []string{"companies"},
+			[]Association{assoc("contacts", "1", "companies", "9", unlabeled)}); err != nil {
+			return err
+		}
+		if err := tx.UpsertOwners(ctx, []Owner{{ID: "7"}, {ID: "8"}}); err != nil {
+			return err
+		}
+		if err := tx.ReplacePipelines(ctx, "deals", []Pipeline{{ID: "p", Stages: []Stage{{ID: "s"}, {ID: "t"}}}}); err != nil {
+			return err
+		}
+		return tx.ReplaceProperties(ctx, "contacts", []Property{{Name: "email", Type: "string"}, {Name: "age", Type: "number"}})
+	})
+	if n := count(); n != 0 {
+		t.Fatalf("a database no mirror reads logged %d changes", n)
+	}
+	if active, _, err := db.CountRecords(ctx, "contacts"); err != nil || active != 2 {
+		t.Fatalf("stored %d contacts (%v), want 2", active, err)
+	}
+	for range 2 { // the second call finds the log on and adds nothing
+		if err := db.KeepChangeLog(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Changes(ctx, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, c := range got {
+			keys = append(keys, strings.Join([]string{c.Kind, c.Type, c.ID, c.ToType, c.ToID}, " "))
+		}
+		want := []string{"properties contacts   ", "pipelines deals   ", "owners    ",
+			"record contacts 1  ", "record contacts 2  ", "association contacts 1 companies 9"}
+		if !slices.Equal(keys, want) {
+			t.Fatalf("logged:\n%s\nwant:\n%s", strings.Join(keys, "\n"), strings.Join(want, "\n"))
+		}
+	}
+	seeded := count()
+	inTx(t, db, func(tx *Tx) error { return tx.UpsertRecords(ctx, 2, []Record{{Type: "contacts", ID: "3"}}) })
+	later, err := db.Changes(ctx, seeded, 10)
+	if err != nil || len(later) != 1 || later[0].ID != "3" {
+		t.Errorf("after the log was kept: %+v, %v; want the record written then", later, err)
 	}
 }

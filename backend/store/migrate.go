@@ -35,6 +35,12 @@ func (e *SchemaTooNewError) Error() string {
 // Is makes errors.Is(err, ErrSchemaTooNew) true.
 func (e *SchemaTooNewError) Is(target error) bool { return target == ErrSchemaTooNew }
 
+// migrationSteps end a migration with what its SQL cannot say (it has no
+// IF), in its transaction, by version.
+var migrationSteps = map[int]func(context.Context, *Tx) error{
+	16: keepChangeLogTriggers,
+}
+
 type migration struct {
 	version int
 	name    string
@@ -178,6 +184,11 @@ func (db *DB) migrate(ctx context.Context) error {
 			}
 			if _, err := tx.tx.ExecContext(ctx, m.sql); err != nil {
 				return err
+			}
+			if step := migrationSteps[m.version]; step != nil {
+				if err := step(ctx, tx); err != nil {
+					return err
+				}
 			}
 			_, err := tx.tx.ExecContext(ctx,
 				`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
