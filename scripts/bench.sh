@@ -5,9 +5,9 @@
 # build/bin/hubextract; it builds nothing itself and is not part of make test.
 #
 #   BENCH_SCALES    records per CRM type, comma-separated (default 1000,10000;
-#                   100000 adds about an hour and a half: its timed runs go at
-#                   real time or twice it, as the CPU allows, and the
-#                   fewest-calls economy is bound by the search limit there)
+#                   100000 adds about an hour and three quarters: its timed
+#                   runs go at real time, and the fewest-calls economy's two
+#                   take half an hour each, bound by the search limit)
 #   BENCH_CONTACTS  contacts of the large run (default 1000000; 0 skips it)
 #
 # Each table of the document names the one command that reproduces it.
