@@ -2,7 +2,8 @@
 // database): its schema of typed tables, the connection and its plain-worded
 // failures, and Sync, which sends what changed since the last sync. It reads
 // the SQLite store (the change sequence of migration 0012, which its first
-// sync turns on) and never writes HubSpot data there; it touches no HTTP, HubSpot API or Wails.
+// sync turns on) and never writes HubSpot data there; it touches no HTTP,
+// HubSpot API or Wails.
 //
 // A sync applies the changes in batches, each in one PostgreSQL transaction
 // together with the sequence number it reaches (kept in the mirror itself,

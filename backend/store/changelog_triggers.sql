@@ -1,7 +1,7 @@
 -- The change log's triggers (migration 0012 made them first): one row per
 -- thing a mirror holds that changed, under a seq past every earlier one.
 -- KeepChangeLog creates them when a database starts keeping its log
--- (migration 0016); a database that keeps none has none.
+-- (migration 0016): a database keeps its log while it has them.
 
 -- Re-extraction rewrites unchanged records with a new run_id: only a change
 -- of what a mirror holds marks one.

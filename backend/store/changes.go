@@ -37,25 +37,24 @@ type Change struct {
 	Types  []AssocType
 }
 
-// changeLogTriggers are the change log's triggers, which a database has
-// while it keeps its log.
+// changeLogTriggers are the change log's triggers: a database keeps its
+// log while it has them (changeLogGlob names them all).
 //
 //go:embed changelog_triggers.sql
 var changeLogTriggers string
 
+const changeLogGlob = "changes_*"
+
 // KeepChangeLog turns the change log on for good, for a mirror about to
 // read it. The first time, in the one transaction, it creates the log's
-// triggers and logs everything stored, each thing once (the log was empty
-// while off): a mirror then finds all of it, and every later change after
-// it. Once on, it does nothing.
+// triggers and logs everything stored, each thing once (without its
+// triggers the log was left empty): a mirror then finds all of it, and
+// every later change after it. Once on, it does nothing.
 func (db *DB) KeepChangeLog(ctx context.Context) error {
 	return db.TransactionContext(ctx, func(tx *Tx) error {
-		kept, err := changeLogKept(ctx, tx)
-		if err != nil || kept {
+		names, err := triggerNames(ctx, tx, changeLogGlob)
+		if err != nil || len(names) > 0 {
 			return err
-		}
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE change_log SET kept = 1`); err != nil {
-			return fmt.Errorf("keep the change log: %w", err)
 		}
 		if _, err := tx.tx.ExecContext(ctx, changeLogTriggers); err != nil {
 			return fmt.Errorf("keep the change log: create its triggers: %w", err)
@@ -68,25 +67,17 @@ func (db *DB) KeepChangeLog(ctx context.Context) error {
 	})
 }
 
-// keepChangeLogTriggers is migration 0016's last step: where the log is
-// kept, it creates the triggers the migration dropped again.
-func keepChangeLogTriggers(ctx context.Context, tx *Tx) error {
-	kept, err := changeLogKept(ctx, tx)
-	if err != nil || !kept {
-		return err
+// stopUnusedChangeLog is migration 0016's step: a database that has logged
+// nothing drops the change log's triggers (0012 made them).
+func stopUnusedChangeLog(ctx context.Context, tx *Tx) error {
+	var logged bool
+	if err := tx.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM changes)`).Scan(&logged); err != nil {
+		return fmt.Errorf("has the change log logged anything: %w", err)
 	}
-	if _, err := tx.tx.ExecContext(ctx, changeLogTriggers); err != nil {
-		return fmt.Errorf("create the change log's triggers: %w", err)
+	if logged {
+		return nil
 	}
-	return nil
-}
-
-func changeLogKept(ctx context.Context, tx *Tx) (bool, error) {
-	var kept bool
-	if err := tx.tx.QueryRowContext(ctx, `SELECT kept FROM change_log`).Scan(&kept); err != nil {
-		return false, fmt.Errorf("is the change log kept: %w", err)
-	}
-	return kept, nil
+	return dropTriggers(ctx, tx, changeLogGlob)
 }
 
 // ChangeSource is this database's identity (random, made by migration

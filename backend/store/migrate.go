@@ -38,7 +38,7 @@ func (e *SchemaTooNewError) Is(target error) bool { return target == ErrSchemaTo
 // migrationSteps end a migration with what its SQL cannot say (it has no
 // IF), in its transaction, by version.
 var migrationSteps = map[int]func(context.Context, *Tx) error{
-	16: keepChangeLogTriggers,
+	16: stopUnusedChangeLog,
 }
 
 type migration struct {

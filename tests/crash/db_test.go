@@ -147,11 +147,10 @@ var (
 		"forms", "form_submissions", "email_events", "property_history", "object_schemas", "record_property_names"}
 	// type_access is what connection tests found a key may read: no run
 	// writes it. changes orders what changed by a sequence the runs' order
-	// decides, and change_log says whether a mirror has asked for it;
-	// change_source and account_identity are the file's identity and claim,
-	// skipped_slots the scheduler's.
+	// decides; change_source and account_identity are the file's identity
+	// and claim, skipped_slots the scheduler's.
 	runTables = []string{"runs", "run_streams", "checkpoints", "watermarks", "extract_overflow", "schema_migrations", "type_access",
-		"changes", "change_log", "change_source", "account_identity", "skipped_slots"}
+		"changes", "change_source", "account_identity", "skipped_slots"}
 )
 
 // sameData checks that the database at got holds exactly the rows of want
