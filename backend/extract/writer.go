@@ -39,6 +39,11 @@ func newWriter(ctx context.Context, db *store.DB, queue int, every func(ctx cont
 				if err := j.fn(ctx, tx); err != nil {
 					return err
 				}
+				if len(w.jobs) > 0 {
+					// Busy: index the search once per many pages, idle
+					// after every page (see searchLag).
+					tx.DeferSearchIndex(searchLag)
+				}
 				if w.every == nil {
 					return nil
 				}
@@ -52,9 +57,22 @@ func newWriter(ctx context.Context, db *store.DB, queue int, every func(ctx cont
 			}
 			j.result <- err
 		}
+		// A page deferred its records' indexing and the ones after it did
+		// not commit.
+		if err := db.IndexPendingSearch(ctx); err != nil && w.failed != nil {
+			w.failed(err)
+		}
 	}()
 	return w
 }
+
+// searchLag is how many records a busy writer lets wait for the search
+// index. Indexing each page apart cost an unthrottled run at 10,000 records
+// per type 12% of its speed (FTS5 writes a segment per statement, then
+// merges them); batches of 1,000 to 20,000 records measured the same. A
+// search during such a run misses at most the last 20 pages; at HubSpot's
+// rate the writer is idle between pages and indexes each at once.
+const searchLag = 2000
 
 // submit queues fn and returns the channel its outcome arrives on;
 // committed (if not nil) runs once the transaction committed, before that.

@@ -134,6 +134,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		sqlDB.Close()
 		return nil, openFailure(path, err)
 	}
+	if err := db.catchUpSearch(ctx); err != nil {
+		sqlDB.Close()
+		return nil, openFailure(path, err)
+	}
 	return db, nil
 }
 
@@ -462,7 +466,9 @@ func (db *DB) SQL() *sql.DB { return db.db }
 
 // Tx is a write transaction; its methods are the store's batched writes.
 type Tx struct {
-	tx *sql.Tx
+	tx           *sql.Tx
+	wroteRecords bool // UpsertRecords ran: records may wait for the search index
+	searchUpTo   int  // see DeferSearchIndex
 }
 
 // SQL exposes the underlying transaction.
@@ -488,8 +494,15 @@ func (db *DB) TransactionContext(ctx context.Context, fn func(tx *Tx) error) err
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err := fn(&Tx{tx: sqlTx}); err != nil {
-		finished = true
+	// Records fn wrote are indexed for the search before it commits (see
+	// DeferSearchIndex).
+	tx := &Tx{tx: sqlTx}
+	err = fn(tx)
+	if err == nil {
+		err = tx.indexSearch(ctx)
+	}
+	finished = true
+	if err != nil {
 		err = classify(err)
 		rbErr := sqlTx.Rollback()
 		if rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) && !rolledBackBySQLite(err) {
@@ -497,7 +510,6 @@ func (db *DB) TransactionContext(ctx context.Context, fn func(tx *Tx) error) err
 		}
 		return err
 	}
-	finished = true
 	if err := sqlTx.Commit(); err != nil {
 		return classify(fmt.Errorf("commit transaction: %w", err))
 	}

@@ -5,9 +5,10 @@ import (
 	"fmt"
 )
 
-// StopSearchIndex drops the triggers that keep records_fts (what the
-// record browser's search reads) up to date on every write of the records,
-// so that the benchmark can measure what the index costs a run. It is for a
+// StopSearchIndex drops the triggers that queue every write of the records
+// for records_fts (what the record browser's search reads) and keep it
+// clean of rewritten and deleted ones, so that the benchmark can measure
+// what the index costs a run. It is for a
 // scratch file only: from then on its search misses every later write, and
 // no migration puts the triggers back.
 func (db *DB) StopSearchIndex(ctx context.Context) error {

@@ -37,6 +37,7 @@ func (tx *Tx) UpsertRecords(ctx context.Context, runID int64, recs []Record) err
 		keys  []string
 		names = map[string]map[string]bool{} // by type, the property names met
 	)
+	tx.wroteRecords = true
 	for chunk := range slices.Chunk(recs, upsertChunk) {
 		for _, r := range chunk {
 			if r.Type == "" || r.ID == "" {

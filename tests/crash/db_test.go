@@ -144,7 +144,8 @@ func runStatus(t *testing.T, path string, id int64) (status, msg string) {
 // own bookkeeping, which differs by design.
 var (
 	dataTables = []string{"records", "associations", "properties", "owners", "pipelines", "pipeline_stages",
-		"forms", "form_submissions", "email_events", "property_history", "object_schemas", "record_property_names"}
+		"forms", "form_submissions", "email_events", "property_history", "object_schemas", "record_property_names",
+		"search_pending"} // empty once a run ends, whether or not it was interrupted
 	// type_access is what connection tests found a key may read: no run
 	// writes it. changes orders what changed by a sequence the runs' order
 	// decides; change_source and account_identity are the file's identity
