@@ -345,10 +345,21 @@ func (s *stream) submitPage(key string, page hubspot.ObjectPage, archived bool) 
 
 // submitWrite saves w in one transaction; the stream's counts move on once
 // it committed.
+//
+// The records and associations are encoded here, by the goroutine that
+// fetched them: the writer is the run's one serial part.
 func (s *stream) submitWrite(w pageWrite) <-chan error {
 	n := int64(len(w.recs))
+	recs, encErr := store.EncodeRecords(s.e.runID, w.recs)
+	var assocs store.EncodedAssociations
+	if encErr == nil && !w.archived {
+		assocs, encErr = store.EncodeAssociations(s.name, w.ids, w.toTypes, w.assocs)
+	}
 	return s.e.w.submit(func(ctx context.Context, tx *store.Tx) error {
-		if err := tx.UpsertRecords(ctx, s.e.runID, w.recs); err != nil {
+		if encErr != nil {
+			return encErr
+		}
+		if err := tx.UpsertEncoded(ctx, recs); err != nil {
 			return err
 		}
 		if err := tx.AddHistory(ctx, w.hist); err != nil {
@@ -361,7 +372,7 @@ func (s *stream) submitWrite(w pageWrite) <-chan error {
 				return err
 			}
 		} else {
-			if err := tx.ReplaceAssociations(ctx, s.name, w.ids, w.toTypes, w.assocs); err != nil {
+			if err := tx.ReplaceEncoded(ctx, assocs); err != nil {
 				return err
 			}
 			for to, from := range w.overflow {

@@ -37,27 +37,56 @@ type assocKey struct{ fromType, fromID, toType, toID string }
 // deduplicated by (category, typeId). A pair outside the scope that is
 // already stored gets the new types.
 func (tx *Tx) ReplaceAssociations(ctx context.Context, fromType string, fromIDs []string, toTypes []string, assocs []Association) error {
+	enc, err := EncodeAssociations(fromType, fromIDs, toTypes, assocs)
+	if err != nil {
+		return err
+	}
+	return tx.ReplaceEncoded(ctx, enc)
+}
+
+// EncodedAssociations are a ReplaceAssociations as ReplaceEncoded writes it:
+// EncodeAssociations does the work that needs no database, so that an
+// extraction does it on the goroutine that fetched them, beside the one
+// writer.
+type EncodedAssociations struct {
+	fromType   string
+	ids, types string // JSON arrays of the scope; "" for none
+	pairs      []pairChunk
+}
+
+// EncodeAssociations encodes a ReplaceAssociations for ReplaceEncoded.
+func EncodeAssociations(fromType string, fromIDs []string, toTypes []string, assocs []Association) (EncodedAssociations, error) {
+	enc := EncodedAssociations{fromType: fromType}
 	if len(fromIDs) > 0 && len(toTypes) > 0 {
 		ids, err := json.Marshal(fromIDs)
 		if err != nil {
-			return fmt.Errorf("replace %s associations: %w", fromType, err)
+			return EncodedAssociations{}, fmt.Errorf("replace %s associations: %w", fromType, err)
 		}
 		types, err := json.Marshal(toTypes)
 		if err != nil {
-			return fmt.Errorf("replace %s associations: %w", fromType, err)
+			return EncodedAssociations{}, fmt.Errorf("replace %s associations: %w", fromType, err)
 		}
-		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM associations WHERE from_type = ?
-			AND from_id IN (SELECT value FROM json_each(?))
-			AND to_type IN (SELECT value FROM json_each(?))`, fromType, string(ids), string(types)); err != nil {
-			return fmt.Errorf("replace %s associations: delete old: %w", fromType, err)
-		}
+		enc.ids, enc.types = string(ids), string(types)
 	}
 	merged, err := mergeAssociations(assocs)
 	if err != nil {
-		return fmt.Errorf("replace %s associations: %w", fromType, err)
+		return EncodedAssociations{}, fmt.Errorf("replace %s associations: %w", fromType, err)
 	}
-	if err := tx.putAssociations(ctx, merged); err != nil {
-		return fmt.Errorf("replace %s associations: %w", fromType, err)
+	enc.pairs = encodePairs(merged)
+	return enc, nil
+}
+
+// ReplaceEncoded writes a ReplaceAssociations EncodeAssociations encoded.
+func (tx *Tx) ReplaceEncoded(ctx context.Context, enc EncodedAssociations) error {
+	if enc.ids != "" {
+		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM associations WHERE from_type = ?
+			AND from_id IN (SELECT value FROM json_each(?))
+			AND to_type IN (SELECT value FROM json_each(?))`, enc.fromType, enc.ids, enc.types); err != nil {
+			return fmt.Errorf("replace %s associations: delete old: %w", enc.fromType, err)
+		}
+	}
+	if err := tx.putPairs(ctx, enc.pairs); err != nil {
+		return fmt.Errorf("replace %s associations: %w", enc.fromType, err)
 	}
 	return nil
 }
@@ -95,17 +124,28 @@ func (tx *Tx) AddAssociations(ctx context.Context, assocs []Association) error {
 			merged[i].Types = mergeTypes(old, a.Types)
 		}
 	}
-	if err := tx.putAssociations(ctx, merged); err != nil {
+	if err := tx.putPairs(ctx, encodePairs(merged)); err != nil {
 		return fmt.Errorf("add associations: %w", err)
 	}
 	return nil
 }
 
-// putAssociations writes pairs with their types, replacing the types of a
-// pair already stored, as multi-row statements of up to assocChunk pairs:
-// a statement per pair cost a quarter of an unthrottled run's writes.
-func (tx *Tx) putAssociations(ctx context.Context, pairs []Association) error {
-	var buf []byte
+// pairChunk is one multi-row statement of putPairs: its pairs' arguments,
+// and what names them in an error.
+type pairChunk struct {
+	n                int
+	fromType, fromID string
+	args             []any
+}
+
+// encodePairs encodes pairs with their types for putPairs, as multi-row
+// statements of up to assocChunk pairs: a statement per pair cost a quarter
+// of an unthrottled run's writes.
+func encodePairs(pairs []Association) []pairChunk {
+	var (
+		buf    []byte
+		chunks []pairChunk
+	)
 	for chunk := range slices.Chunk(pairs, assocChunk) {
 		var types []string
 		types, buf = pieces(buf, len(chunk), func(dst []byte, i int) []byte { return appendAssocTypes(dst, chunk[i].Types) })
@@ -113,10 +153,19 @@ func (tx *Tx) putAssociations(ctx context.Context, pairs []Association) error {
 		for i, a := range chunk {
 			args = append(args, a.FromType, a.FromID, a.ToType, a.ToID, types[i])
 		}
+		chunks = append(chunks, pairChunk{n: len(chunk), fromType: chunk[0].FromType, fromID: chunk[0].FromID, args: args})
+	}
+	return chunks
+}
+
+// putPairs writes pairs encodePairs encoded, replacing the types of a pair
+// already stored.
+func (tx *Tx) putPairs(ctx context.Context, chunks []pairChunk) error {
+	for _, c := range chunks {
 		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO associations (from_type, from_id, to_type, to_id, types) VALUES `+
-			valuesRows(len(chunk), 5)+`
-			ON CONFLICT (from_type, from_id, to_type, to_id) DO UPDATE SET types = excluded.types`, args...); err != nil {
-			return fmt.Errorf("%d pairs from %s %s: %w", len(chunk), chunk[0].FromType, chunk[0].FromID, err)
+			valuesRows(c.n, 5)+`
+			ON CONFLICT (from_type, from_id, to_type, to_id) DO UPDATE SET types = excluded.types`, c.args...); err != nil {
+			return fmt.Errorf("%d pairs from %s %s: %w", c.n, c.fromType, c.fromID, err)
 		}
 	}
 	return nil

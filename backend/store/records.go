@@ -26,22 +26,46 @@ const recordColumns = `object_type, id, properties, created_at, updated_at, arch
 
 // UpsertRecords writes recs, all stamped with runID. A record already stored
 // (same type and id) is updated in place, never duplicated.
+func (tx *Tx) UpsertRecords(ctx context.Context, runID int64, recs []Record) error {
+	enc, err := EncodeRecords(runID, recs)
+	if err != nil {
+		return err
+	}
+	return tx.UpsertEncoded(ctx, enc)
+}
+
+// EncodedRecords are records as UpsertEncoded writes them: EncodeRecords
+// does the work that needs no database, so that an extraction does it on
+// the goroutine that fetched the records, beside the one writer.
+type EncodedRecords struct {
+	chunks []recordChunk
+	names  [][2]string // type, the JSON array of the property names its records have
+}
+
+// recordChunk is one multi-row upsert: its records' arguments, and what
+// names them in an error.
+type recordChunk struct {
+	n                    int
+	typ, firstID, lastID string
+	args                 []any
+}
+
+// EncodeRecords encodes recs, all stamped with runID, for UpsertEncoded.
 //
 // Records go to SQLite as multi-row INSERTs, one statement per up to
-// upsertChunk records: FTS5 flushes its pending index data at the start of
-// every statement inside a transaction, so a statement per record would
-// write a tiny index segment per record (and then merge them all).
-func (tx *Tx) UpsertRecords(ctx context.Context, runID int64, recs []Record) error {
+// upsertChunk records: each statement costs a parse and, in a transaction,
+// a statement journal.
+func EncodeRecords(runID int64, recs []Record) (EncodedRecords, error) {
 	var (
+		enc   EncodedRecords
 		buf   []byte
 		keys  []string
 		names = map[string]map[string]bool{} // by type, the property names met
 	)
-	tx.wroteRecords = true
 	for chunk := range slices.Chunk(recs, upsertChunk) {
 		for _, r := range chunk {
 			if r.Type == "" || r.ID == "" {
-				return fmt.Errorf("upsert records: record %q of type %q needs both a type and an id", r.ID, r.Type)
+				return EncodedRecords{}, fmt.Errorf("upsert records: record %q of type %q needs both a type and an id", r.ID, r.Type)
 			}
 		}
 		var bodies []string
@@ -61,10 +85,8 @@ func (tx *Tx) UpsertRecords(ctx context.Context, runID int64, recs []Record) err
 			args = append(args, r.Type, r.ID, bodies[i], toMillis(r.CreatedAt), toMillis(r.UpdatedAt),
 				boolInt(r.Archived), toMillis(r.ArchivedAt), runID)
 		}
-		if _, err := tx.tx.ExecContext(ctx, upsertRecordsSQL(len(chunk)), args...); err != nil {
-			return fmt.Errorf("upsert %d %s (ids %s..%s): %w", len(chunk), chunk[0].Type, chunk[0].ID,
-				chunk[len(chunk)-1].ID, err)
-		}
+		enc.chunks = append(enc.chunks, recordChunk{n: len(chunk), typ: chunk[0].Type, firstID: chunk[0].ID,
+			lastID: chunk[len(chunk)-1].ID, args: args})
 	}
 	for typ, set := range names {
 		buf = append(buf[:0], '[')
@@ -75,9 +97,23 @@ func (tx *Tx) UpsertRecords(ctx context.Context, runID int64, recs []Record) err
 			buf = appendJSONString(buf, k)
 		}
 		buf = append(buf, ']')
+		enc.names = append(enc.names, [2]string{typ, string(buf)})
+	}
+	return enc, nil
+}
+
+// UpsertEncoded writes records EncodeRecords encoded (see UpsertRecords).
+func (tx *Tx) UpsertEncoded(ctx context.Context, enc EncodedRecords) error {
+	tx.wroteRecords = true
+	for _, c := range enc.chunks {
+		if _, err := tx.tx.ExecContext(ctx, upsertRecordsSQL(c.n), c.args...); err != nil {
+			return fmt.Errorf("upsert %d %s (ids %s..%s): %w", c.n, c.typ, c.firstID, c.lastID, err)
+		}
+	}
+	for _, tn := range enc.names {
 		if _, err := tx.tx.ExecContext(ctx, `INSERT OR IGNORE INTO record_property_names (object_type, name)
-			SELECT ?, value FROM json_each(?)`, typ, string(buf)); err != nil {
-			return fmt.Errorf("upsert %s: property names: %w", typ, err)
+			SELECT ?, value FROM json_each(?)`, tn[0], tn[1]); err != nil {
+			return fmt.Errorf("upsert %s: property names: %w", tn[0], err)
 		}
 	}
 	return nil
