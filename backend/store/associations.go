@@ -142,13 +142,9 @@ type pairChunk struct {
 // statements of up to assocChunk pairs: a statement per pair cost a quarter
 // of an unthrottled run's writes.
 func encodePairs(pairs []Association) []pairChunk {
-	var (
-		buf    []byte
-		chunks []pairChunk
-	)
+	var chunks []pairChunk
 	for chunk := range slices.Chunk(pairs, assocChunk) {
-		var types []string
-		types, buf = pieces(buf, len(chunk), func(dst []byte, i int) []byte { return appendAssocTypes(dst, chunk[i].Types) })
+		types := pieces(len(chunk), func(dst []byte, i int) []byte { return appendAssocTypes(dst, chunk[i].Types) })
 		args := make([]any, 0, len(chunk)*5)
 		for i, a := range chunk {
 			args = append(args, a.FromType, a.FromID, a.ToType, a.ToID, types[i])

@@ -1,6 +1,9 @@
 package store
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // Multi-row statements: a page's rows go to SQLite in one INSERT each
 // (FTS5 flushes its pending index data at the start of every statement in a
@@ -14,21 +17,27 @@ func valuesRows(rows, cols int) string {
 	return strings.TrimSuffix(strings.Repeat(row+",", rows), ",")
 }
 
-// pieces encodes n values, the i-th with add, into buf and hands them back
-// as substrings of one string: one allocation for a statement's texts. It
-// returns buf for reuse.
-func pieces(buf []byte, n int, add func(dst []byte, i int) []byte) ([]string, []byte) {
-	buf = buf[:0]
+// pieces encodes n values, the i-th with add, and hands them back as
+// substrings of one string: one allocation for a statement's texts.
+func pieces(n int, add func(dst []byte, i int) []byte) []string {
+	bp := scratch.Get().(*[]byte)
+	buf := (*bp)[:0]
 	ends := make([]int, n)
 	for i := range n {
 		buf = add(buf, i)
 		ends[i] = len(buf)
 	}
 	all := string(buf)
+	*bp = buf
+	scratch.Put(bp)
 	out := make([]string, n)
 	from := 0
 	for i, end := range ends {
 		out[i], from = all[from:end], end
 	}
-	return out, buf
+	return out
 }
+
+// scratch keeps the buffers pieces encodes into: growing a new one for
+// every page was a tenth of what an unthrottled run allocated.
+var scratch = sync.Pool{New: func() any { return new([]byte) }}

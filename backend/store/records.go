@@ -58,7 +58,6 @@ type recordChunk struct {
 func EncodeRecords(runID int64, recs []Record) (EncodedRecords, error) {
 	var (
 		enc   EncodedRecords
-		buf   []byte
 		keys  []string
 		names = map[string]map[string]bool{} // by type, the property names met
 	)
@@ -68,8 +67,7 @@ func EncodeRecords(runID int64, recs []Record) (EncodedRecords, error) {
 				return EncodedRecords{}, fmt.Errorf("upsert records: record %q of type %q needs both a type and an id", r.ID, r.Type)
 			}
 		}
-		var bodies []string
-		bodies, buf = pieces(buf, len(chunk), func(dst []byte, i int) []byte {
+		bodies := pieces(len(chunk), func(dst []byte, i int) []byte {
 			r := chunk[i]
 			dst, keys = appendProperties(dst, r.Properties, keys)
 			if names[r.Type] == nil {
@@ -88,6 +86,7 @@ func EncodeRecords(runID int64, recs []Record) (EncodedRecords, error) {
 		enc.chunks = append(enc.chunks, recordChunk{n: len(chunk), typ: chunk[0].Type, firstID: chunk[0].ID,
 			lastID: chunk[len(chunk)-1].ID, args: args})
 	}
+	var buf []byte
 	for typ, set := range names {
 		buf = append(buf[:0], '[')
 		for k := range set {
