@@ -79,7 +79,7 @@ func EncodeAssociations(fromType string, fromIDs []string, toTypes []string, ass
 // ReplaceEncoded writes a ReplaceAssociations EncodeAssociations encoded.
 func (tx *Tx) ReplaceEncoded(ctx context.Context, enc EncodedAssociations) error {
 	if enc.ids != "" {
-		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM associations WHERE from_type = ?
+		if _, err := tx.execCached(ctx, `DELETE FROM associations WHERE from_type = ?
 			AND from_id IN (SELECT value FROM json_each(?))
 			AND to_type IN (SELECT value FROM json_each(?))`, enc.fromType, enc.ids, enc.types); err != nil {
 			return fmt.Errorf("replace %s associations: delete old: %w", enc.fromType, err)

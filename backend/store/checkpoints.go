@@ -21,7 +21,7 @@ type Checkpoint struct {
 // SaveCheckpoint records (or moves) a stream's checkpoint. A zero UpdatedAt
 // is stored as the database's current time.
 func (tx *Tx) SaveCheckpoint(ctx context.Context, cp Checkpoint) error {
-	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO checkpoints (run_id, stream, cursor, done, updated_at)
+	if _, err := tx.execCached(ctx, `INSERT INTO checkpoints (run_id, stream, cursor, done, updated_at)
 		VALUES (?1, ?2, ?3, ?4, coalesce(?5, `+nowMillisSQL+`))
 		ON CONFLICT (run_id, stream) DO UPDATE SET cursor = excluded.cursor, done = excluded.done,
 			updated_at = excluded.updated_at`,

@@ -62,6 +62,7 @@ type DB struct {
 	// past busy_timeout. A channel's waiting senders go first come, first
 	// served.
 	writes chan struct{}
+	stmts  stmtCache
 }
 
 func newDB(sqlDB *sql.DB, path string) *DB {
@@ -456,7 +457,10 @@ func prepareFile(path string) error {
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.db.Close() }
+func (db *DB) Close() error {
+	db.stmts.close()
+	return db.db.Close()
+}
 
 // Path is the database file's path.
 func (db *DB) Path() string { return db.path }
@@ -467,6 +471,7 @@ func (db *DB) SQL() *sql.DB { return db.db }
 // Tx is a write transaction; its methods are the store's batched writes.
 type Tx struct {
 	tx           *sql.Tx
+	db           *DB
 	wroteRecords bool // UpsertRecords ran: records may wait for the search index
 	searchUpTo   int  // see DeferSearchIndex
 }
@@ -496,7 +501,7 @@ func (db *DB) TransactionContext(ctx context.Context, fn func(tx *Tx) error) err
 	}()
 	// Records fn wrote are indexed for the search before it commits (see
 	// DeferSearchIndex).
-	tx := &Tx{tx: sqlTx}
+	tx := &Tx{tx: sqlTx, db: db}
 	err = fn(tx)
 	if err == nil {
 		err = tx.indexSearch(ctx)

@@ -105,12 +105,12 @@ func EncodeRecords(runID int64, recs []Record) (EncodedRecords, error) {
 func (tx *Tx) UpsertEncoded(ctx context.Context, enc EncodedRecords) error {
 	tx.wroteRecords = true
 	for _, c := range enc.chunks {
-		if _, err := tx.tx.ExecContext(ctx, upsertRecordsSQL(c.n), c.args...); err != nil {
+		if _, err := tx.execCached(ctx, upsertRecordsSQL(c.n), c.args...); err != nil {
 			return fmt.Errorf("upsert %d %s (ids %s..%s): %w", c.n, c.typ, c.firstID, c.lastID, err)
 		}
 	}
 	for _, tn := range enc.names {
-		if _, err := tx.tx.ExecContext(ctx, `INSERT OR IGNORE INTO record_property_names (object_type, name)
+		if _, err := tx.execCached(ctx, `INSERT OR IGNORE INTO record_property_names (object_type, name)
 			SELECT ?, value FROM json_each(?)`, tn[0], tn[1]); err != nil {
 			return fmt.Errorf("upsert %s: property names: %w", tn[0], err)
 		}

@@ -153,7 +153,7 @@ func checkFinalStatus(status string) error {
 // pages need no such row: they are the sums of its streams', which move in
 // the same transactions. FinishRun records the final figures.
 func (tx *Tx) SaveRunFigures(ctx context.Context, runID, apiCalls, retries int64) error {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE runs SET api_calls = ?, retries = ? WHERE id = ?`, apiCalls, retries, runID)
+	res, err := tx.execCached(ctx, `UPDATE runs SET api_calls = ?, retries = ? WHERE id = ?`, apiCalls, retries, runID)
 	if err != nil {
 		return fmt.Errorf("save figures of run %d: %w", runID, err)
 	}
@@ -229,7 +229,7 @@ func (db *DB) SaveStreamResult(ctx context.Context, runID int64, r StreamResult)
 // SaveStreamResult is DB.SaveStreamResult inside a page's transaction, so the
 // counts move together with the data they count.
 func (tx *Tx) SaveStreamResult(ctx context.Context, runID int64, r StreamResult) error {
-	if _, err := tx.tx.ExecContext(ctx, saveStreamSQL, streamArgs(runID, r)...); err != nil {
+	if _, err := tx.execCached(ctx, saveStreamSQL, streamArgs(runID, r)...); err != nil {
 		return fmt.Errorf("save run %d stream %s: %w", runID, r.Stream, err)
 	}
 	return nil

@@ -44,12 +44,12 @@ func (tx *Tx) indexSearch(ctx context.Context) error {
 func (tx *Tx) indexPending(ctx context.Context) error {
 	// In rowid order: FTS5 starts a new segment whenever a rowid is not
 	// above the last one it indexed.
-	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO records_fts (rowid, body)
+	if _, err := tx.execCached(ctx, `INSERT INTO records_fts (rowid, body)
 		SELECT rid, body FROM records_search_text
 		WHERE rid IN (SELECT rid FROM search_pending) ORDER BY rid`); err != nil {
 		return fmt.Errorf("index the search: %w", err)
 	}
-	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM search_pending`); err != nil {
+	if _, err := tx.execCached(ctx, `DELETE FROM search_pending`); err != nil {
 		return fmt.Errorf("index the search: clear pending: %w", err)
 	}
 	return nil
