@@ -41,7 +41,9 @@ var ErrNotFound = errors.New("not found")
 // 10,000 pages (40 MB) rather than SQLite's 1,000 writes the pages it
 // rewrites again and again (the search index's, the tables' upper levels)
 // to the database file once instead of many times, with a tenth of the
-// fsyncs. The page cache stays SQLite's 2 MB: every connection of the pool
+// fsyncs. That checkpoint, in the committing connection, is now the
+// fallback: a goroutine of its own checkpoints beside the writes
+// (checkpoint.go). The page cache stays SQLite's 2 MB: every connection of the pool
 // has one, and 16 MB each cost the demo 60 MB of memory for no time it
 // could measure. Statement journals (a statement that fires triggers, such
 // as the change log's, keeps one to undo just itself) stay in memory
@@ -63,6 +65,7 @@ type DB struct {
 	// served.
 	writes chan struct{}
 	stmts  stmtCache
+	ckpt   *checkpointer // nil when read-only
 }
 
 func newDB(sqlDB *sql.DB, path string) *DB {
@@ -139,6 +142,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		sqlDB.Close()
 		return nil, openFailure(path, err)
 	}
+	db.startCheckpoints()
 	return db, nil
 }
 
@@ -458,6 +462,7 @@ func prepareFile(path string) error {
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.ckpt.stop()
 	db.stmts.close()
 	return db.db.Close()
 }
@@ -518,6 +523,7 @@ func (db *DB) TransactionContext(ctx context.Context, fn func(tx *Tx) error) err
 	if err := sqlTx.Commit(); err != nil {
 		return classify(fmt.Errorf("commit transaction: %w", err))
 	}
+	db.ckpt.committed()
 	return nil
 }
 
