@@ -407,7 +407,7 @@ func (c *Client) send(ctx context.Context, rq *request, attempt int) (int, http.
 // from its Content-Length where it has one: growing the buffer as
 // io.ReadAll does allocated an eighth of an unthrottled run's memory.
 func readBody(resp *http.Response, limit int64) ([]byte, error) {
-	size := int64(bodyStart)
+	size := min(bodyStart, limit)
 	if n := resp.ContentLength; n > 0 {
 		size = min(n, limit) + bytes.MinRead // ReadFrom grows a buffer with less than MinRead left
 	}
@@ -418,7 +418,7 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 
 // bodyStart is the buffer a body of unknown length starts in: a page of
 // records or associations is tens of kilobytes.
-const bodyStart = 32 << 10
+const bodyStart int64 = 32 << 10
 
 // observe tells the account's observer, then each session's down to c's,
 // about one attempt: the outermost hears first, so that what it notes is

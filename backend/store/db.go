@@ -43,9 +43,9 @@ var ErrNotFound = errors.New("not found")
 // to the database file once instead of many times, with a tenth of the
 // fsyncs. That checkpoint, in the committing connection, is now the
 // fallback: a goroutine of its own checkpoints beside the writes
-// (checkpoint.go). The page cache stays SQLite's 2 MB: every connection of the pool
-// has one, and 16 MB each cost the demo 60 MB of memory for no time it
-// could measure. Statement journals (a statement that fires triggers, such
+// (checkpoint.go). The page cache stays SQLite's 2 MB: every connection of
+// the pool has one, and 16 MB each cost the demo 60 MB of memory for no
+// time it could measure. Statement journals (a statement that fires triggers, such
 // as the change log's, keeps one to undo just itself) stay in memory
 // (temp_store) instead of a temporary file written page by page. None of
 // these changes what a crash can lose.
@@ -477,7 +477,7 @@ func (db *DB) SQL() *sql.DB { return db.db }
 type Tx struct {
 	tx           *sql.Tx
 	db           *DB
-	wroteRecords bool // UpsertRecords ran: records may wait for the search index
+	wroteRecords bool // UpsertEncoded ran: records may wait for the search index
 	searchUpTo   int  // see DeferSearchIndex
 }
 
