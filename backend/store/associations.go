@@ -51,7 +51,7 @@ func (tx *Tx) ReplaceAssociations(ctx context.Context, fromType string, fromIDs 
 type EncodedAssociations struct {
 	fromType   string
 	ids, types string // JSON arrays of the scope; "" for none
-	pairs      []pairChunk
+	pairs      []rowChunk
 }
 
 // EncodeAssociations encodes a ReplaceAssociations for ReplaceEncoded.
@@ -130,38 +130,30 @@ func (tx *Tx) AddAssociations(ctx context.Context, assocs []Association) error {
 	return nil
 }
 
-// pairChunk is one multi-row statement of putPairs: its pairs' arguments,
-// and what names them in an error.
-type pairChunk struct {
-	n                int
-	fromType, fromID string
-	args             []any
-}
-
 // encodePairs encodes pairs with their types for putPairs, as multi-row
 // statements of up to assocChunk pairs: a statement per pair cost a quarter
 // of an unthrottled run's writes.
-func encodePairs(pairs []Association) []pairChunk {
-	var chunks []pairChunk
+func encodePairs(pairs []Association) []rowChunk {
+	var chunks []rowChunk
 	for chunk := range slices.Chunk(pairs, assocChunk) {
 		types := pieces(len(chunk), func(dst []byte, i int) []byte { return appendAssocTypes(dst, chunk[i].Types) })
 		args := make([]any, 0, len(chunk)*5)
 		for i, a := range chunk {
 			args = append(args, a.FromType, a.FromID, a.ToType, a.ToID, types[i])
 		}
-		chunks = append(chunks, pairChunk{n: len(chunk), fromType: chunk[0].FromType, fromID: chunk[0].FromID, args: args})
+		chunks = append(chunks, rowChunk{n: len(chunk), typ: chunk[0].FromType, firstID: chunk[0].FromID, args: args})
 	}
 	return chunks
 }
 
 // putPairs writes pairs encodePairs encoded, replacing the types of a pair
 // already stored.
-func (tx *Tx) putPairs(ctx context.Context, chunks []pairChunk) error {
+func (tx *Tx) putPairs(ctx context.Context, chunks []rowChunk) error {
 	for _, c := range chunks {
 		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO associations (from_type, from_id, to_type, to_id, types) VALUES `+
 			valuesRows(c.n, 5)+`
 			ON CONFLICT (from_type, from_id, to_type, to_id) DO UPDATE SET types = excluded.types`, c.args...); err != nil {
-			return fmt.Errorf("%d pairs from %s %s: %w", c.n, c.fromType, c.fromID, err)
+			return fmt.Errorf("%d pairs from %s %s: %w", c.n, c.typ, c.firstID, err)
 		}
 	}
 	return nil

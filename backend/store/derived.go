@@ -8,9 +8,9 @@ import (
 // StopSearchIndex drops the triggers that queue every write of the records
 // for records_fts (what the record browser's search reads) and keep it
 // clean of rewritten and deleted ones, so that the benchmark can measure
-// what the index costs a run. It is for a
-// scratch file only: from then on its search misses every later write, and
-// no migration puts the triggers back.
+// what the index costs a run. It is for a scratch file only: from then on
+// its search misses every later write, and no migration puts the triggers
+// back.
 func (db *DB) StopSearchIndex(ctx context.Context) error {
 	return db.TransactionContext(ctx, func(tx *Tx) error {
 		if err := dropTriggers(ctx, tx, "records_fts_*"); err != nil {

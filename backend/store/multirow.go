@@ -17,6 +17,14 @@ func valuesRows(rows, cols int) string {
 	return strings.TrimSuffix(strings.Repeat(row+",", rows), ",")
 }
 
+// rowChunk is one multi-row statement's rows, encoded: their arguments,
+// and the type and first and last ids that name them in an error.
+type rowChunk struct {
+	n                    int
+	typ, firstID, lastID string
+	args                 []any
+}
+
 // pieces encodes n values, the i-th with add, and hands them back as
 // substrings of one string: one allocation for a statement's texts.
 func pieces(n int, add func(dst []byte, i int) []byte) []string {

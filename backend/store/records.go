@@ -38,16 +38,8 @@ func (tx *Tx) UpsertRecords(ctx context.Context, runID int64, recs []Record) err
 // does the work that needs no database, so that an extraction does it on
 // the goroutine that fetched the records, beside the one writer.
 type EncodedRecords struct {
-	chunks []recordChunk
+	chunks []rowChunk
 	names  [][2]string // type, the JSON array of the property names its records have
-}
-
-// recordChunk is one multi-row upsert: its records' arguments, and what
-// names them in an error.
-type recordChunk struct {
-	n                    int
-	typ, firstID, lastID string
-	args                 []any
 }
 
 // EncodeRecords encodes recs, all stamped with runID, for UpsertEncoded.
@@ -83,7 +75,7 @@ func EncodeRecords(runID int64, recs []Record) (EncodedRecords, error) {
 			args = append(args, r.Type, r.ID, bodies[i], toMillis(r.CreatedAt), toMillis(r.UpdatedAt),
 				boolInt(r.Archived), toMillis(r.ArchivedAt), runID)
 		}
-		enc.chunks = append(enc.chunks, recordChunk{n: len(chunk), typ: chunk[0].Type, firstID: chunk[0].ID,
+		enc.chunks = append(enc.chunks, rowChunk{n: len(chunk), typ: chunk[0].Type, firstID: chunk[0].ID,
 			lastID: chunk[len(chunk)-1].ID, args: args})
 	}
 	var buf []byte

@@ -61,8 +61,8 @@ func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) (*sql.Stm
 func (c *stmtCache) close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for q, st := range c.m {
+	for _, st := range c.m {
 		st.Close()
-		delete(c.m, q)
 	}
+	c.m = nil
 }
