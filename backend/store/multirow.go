@@ -38,7 +38,12 @@ func pieces(n int, add func(dst []byte, i int) []byte) []string {
 	all := string(buf)
 	*bp = buf
 	scratch.Put(bp)
-	out := make([]string, n)
+	return split(all, ends)
+}
+
+// split cuts all into the pieces that end at ends.
+func split(all string, ends []int) []string {
+	out := make([]string, len(ends))
 	from := 0
 	for i, end := range ends {
 		out[i], from = all[from:end], end

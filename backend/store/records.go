@@ -40,6 +40,7 @@ func (tx *Tx) UpsertRecords(ctx context.Context, runID int64, recs []Record) err
 type EncodedRecords struct {
 	chunks []rowChunk
 	names  [][2]string // type, the JSON array of the property names its records have
+	texts  [][2]string // a record's properties column, its search text (search_text.go)
 }
 
 // EncodeRecords encodes recs, all stamped with runID, for UpsertEncoded.
@@ -59,9 +60,13 @@ func EncodeRecords(runID int64, recs []Record) (EncodedRecords, error) {
 				return EncodedRecords{}, fmt.Errorf("upsert records: record %q of type %q needs both a type and an id", r.ID, r.Type)
 			}
 		}
+		var texts []byte
+		textEnds := make([]int, len(chunk))
 		bodies := pieces(len(chunk), func(dst []byte, i int) []byte {
 			r := chunk[i]
 			dst, keys = appendProperties(dst, r.Properties, keys)
+			texts = appendSearchText(texts, r.Properties, keys)
+			textEnds[i] = len(texts)
 			if names[r.Type] == nil {
 				names[r.Type] = map[string]bool{}
 			}
@@ -70,6 +75,9 @@ func EncodeRecords(runID int64, recs []Record) (EncodedRecords, error) {
 			}
 			return dst
 		})
+		for i, text := range split(string(texts), textEnds) {
+			enc.texts = append(enc.texts, [2]string{bodies[i], text})
+		}
 		args := make([]any, 0, len(chunk)*8)
 		for i, r := range chunk {
 			args = append(args, r.Type, r.ID, bodies[i], toMillis(r.CreatedAt), toMillis(r.UpdatedAt),
@@ -96,6 +104,7 @@ func EncodeRecords(runID int64, recs []Record) (EncodedRecords, error) {
 // UpsertEncoded writes records EncodeRecords encoded (see UpsertRecords).
 func (tx *Tx) UpsertEncoded(ctx context.Context, enc EncodedRecords) error {
 	tx.wroteRecords = true
+	rememberSearchTexts(enc.texts)
 	for _, c := range enc.chunks {
 		if _, err := tx.execCached(ctx, upsertRecordsSQL(c.n), c.args...); err != nil {
 			return fmt.Errorf("upsert %d %s (ids %s..%s): %w", c.n, c.typ, c.firstID, c.lastID, err)

@@ -49,6 +49,7 @@ func (tx *Tx) indexPending(ctx context.Context) error {
 		WHERE rid IN (SELECT rid FROM search_pending) ORDER BY rid`); err != nil {
 		return fmt.Errorf("index the search: %w", err)
 	}
+	forgetSearchTexts()
 	if _, err := tx.execCached(ctx, `DELETE FROM search_pending`); err != nil {
 		return fmt.Errorf("index the search: clear pending: %w", err)
 	}
