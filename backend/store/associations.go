@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
+	"math/bits"
 	"sort"
 	"strconv"
 )
@@ -131,11 +131,16 @@ func (tx *Tx) AddAssociations(ctx context.Context, assocs []Association) error {
 }
 
 // encodePairs encodes pairs with their types for putPairs, as multi-row
-// statements of up to assocChunk pairs: a statement per pair cost a quarter
-// of an unthrottled run's writes.
+// statements (a statement per pair cost a quarter of an unthrottled run's
+// writes) of a power of two pairs, at most assocChunk: a page's pairs are
+// any number, and so, but for a few sizes, were its statements' texts,
+// parsed again each time; these few stay prepared (execCached).
 func encodePairs(pairs []Association) []rowChunk {
 	var chunks []rowChunk
-	for chunk := range slices.Chunk(pairs, assocChunk) {
+	for len(pairs) > 0 {
+		n := min(assocChunk, 1<<(bits.Len(uint(len(pairs)))-1))
+		chunk := pairs[:n]
+		pairs = pairs[n:]
 		types := pieces(len(chunk), func(dst []byte, i int) []byte { return appendAssocTypes(dst, chunk[i].Types) })
 		args := make([]any, 0, len(chunk)*5)
 		for i, a := range chunk {
@@ -150,7 +155,7 @@ func encodePairs(pairs []Association) []rowChunk {
 // already stored.
 func (tx *Tx) putPairs(ctx context.Context, chunks []rowChunk) error {
 	for _, c := range chunks {
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO associations (from_type, from_id, to_type, to_id, types) VALUES `+
+		if _, err := tx.execCached(ctx, `INSERT INTO associations (from_type, from_id, to_type, to_id, types) VALUES `+
 			valuesRows(c.n, 5)+`
 			ON CONFLICT (from_type, from_id, to_type, to_id) DO UPDATE SET types = excluded.types`, c.args...); err != nil {
 			return fmt.Errorf("%d pairs from %s %s: %w", c.n, c.typ, c.firstID, err)
@@ -159,8 +164,8 @@ func (tx *Tx) putPairs(ctx context.Context, chunks []rowChunk) error {
 	return nil
 }
 
-// assocChunk: 5 parameters per pair.
-const assocChunk = 1000
+// assocChunk: a power of two; 5 parameters per pair.
+const assocChunk = 512
 
 // appendAssocTypes appends types as json.Marshal encodes them.
 func appendAssocTypes(dst []byte, types []AssocType) []byte {

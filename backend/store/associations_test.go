@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"strconv"
 	"testing"
 )
 
@@ -159,5 +160,44 @@ func TestAssociatedIDsBothDirections(t *testing.T) {
 	none, err := db.AssociatedIDs(ctx, "contacts", "404")
 	if err != nil || len(none) != 0 {
 		t.Errorf("unknown record: %v, %v; want empty", none, err)
+	}
+}
+
+// TestPairsInPowersOfTwo: a page's pairs, however many, are written in
+// statements of a power of two pairs (a few texts, kept prepared), every
+// one of them stored.
+func TestPairsInPowersOfTwo(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		pairs int
+		sizes []int
+	}{
+		{0, nil},
+		{1, []int{1}},
+		{183, []int{128, 32, 16, 4, 2, 1}},
+		{512, []int{512}},
+		{1300, []int{512, 512, 256, 16, 4}},
+	} {
+		var pairs []Association
+		ids := make([]string, 0, tc.pairs)
+		for i := range tc.pairs {
+			id := strconv.Itoa(i)
+			ids = append(ids, id)
+			pairs = append(pairs, assoc("contacts", id, "companies", strconv.Itoa(i%7), unlabeled))
+		}
+		var sizes []int
+		for _, c := range encodePairs(pairs) {
+			sizes = append(sizes, c.n)
+		}
+		if !reflect.DeepEqual(sizes, tc.sizes) {
+			t.Errorf("%d pairs: statements of %v, want %v", tc.pairs, sizes, tc.sizes)
+		}
+		db := openTest(t)
+		inTx(t, db, func(tx *Tx) error {
+			return tx.ReplaceAssociations(ctx, "contacts", ids, []string{"companies"}, pairs)
+		})
+		if n := len(storedAssociations(t, db)); n != tc.pairs {
+			t.Errorf("%d pairs: %d stored", tc.pairs, n)
+		}
 	}
 }
