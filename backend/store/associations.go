@@ -132,9 +132,9 @@ func (tx *Tx) AddAssociations(ctx context.Context, assocs []Association) error {
 
 // encodePairs encodes pairs with their types for putPairs, as multi-row
 // statements (a statement per pair cost a quarter of an unthrottled run's
-// writes) of a power of two pairs, at most assocChunk: a page's pairs are
-// any number, and so, but for a few sizes, were its statements' texts,
-// parsed again each time; these few stay prepared (execCached).
+// writes) of a power of two pairs, at most assocChunk, so that their texts
+// are few and stay prepared (execCached): with one statement per page, each
+// page's own number of pairs made a text to parse again.
 func encodePairs(pairs []Association) []rowChunk {
 	var chunks []rowChunk
 	for len(pairs) > 0 {
