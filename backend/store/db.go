@@ -45,10 +45,10 @@ var ErrNotFound = errors.New("not found")
 // fallback: a goroutine of its own checkpoints beside the writes
 // (checkpoint.go). The page cache stays SQLite's 2 MB: every connection of
 // the pool has one, and 16 MB each cost the demo 60 MB of memory for no
-// time it could measure. Statement journals (a statement that fires triggers, such
-// as the change log's, keeps one to undo just itself) stay in memory
-// (temp_store) instead of a temporary file written page by page. None of
-// these changes what a crash can lose.
+// time it could measure. Statement journals (a statement that fires
+// triggers, such as the change log's, keeps one to undo just itself) stay
+// in memory (temp_store) instead of a temporary file written page by page.
+// None of these changes what a crash can lose.
 const dsnParams = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
 	"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(10000)" +
 	"&_pragma=temp_store(MEMORY)&_txlock=immediate"

@@ -45,7 +45,12 @@ func isTimestamp(v string) bool {
 		return false
 	}
 	for i := range len(shape) {
-		if c := v[i]; shape[i] == 'd' && (c < '0' || c > '9') || shape[i] != 'd' && c != shape[i] {
+		c := v[i]
+		if shape[i] == 'd' {
+			if c < '0' || c > '9' {
+				return false
+			}
+		} else if c != shape[i] {
 			return false
 		}
 	}
