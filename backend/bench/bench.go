@@ -154,7 +154,7 @@ func (h *harness) scale(ctx context.Context, scale int) (ScaleReport, error) {
 			sr.Incremental = incr
 		}
 	}
-	for _, u := range []Upkeep{NoSearchIndex, NoReverseIndex, WithChangeLog} {
+	for _, u := range []Upkeep{NoSearchIndex, WithChangeLog} {
 		h.logf("scale %d: %s, no limit, %s", scale, Hubextract, u)
 		m, srv, err := h.launch(ctx, fakehub.Config{Seed: h.o.Seed, Scale: scale},
 			spec{Strategy: Hubextract, DB: h.newDB(), Upkeep: u})

@@ -140,8 +140,6 @@ func runProduct(ctx context.Context, s spec, clk clock.Clock) (measure, error) {
 	switch s.Upkeep {
 	case NoSearchIndex:
 		err = db.StopSearchIndex(ctx)
-	case NoReverseIndex:
-		err = db.DropReverseIndex(ctx)
 	case WithChangeLog:
 		err = db.KeepChangeLog(ctx)
 	}

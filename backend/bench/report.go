@@ -53,9 +53,8 @@ type Upkeep string
 // The variations the bench measures, against the product as shipped (the
 // search index kept, the change log not: no team database).
 const (
-	NoSearchIndex  Upkeep = "without the search index"
-	NoReverseIndex Upkeep = "without the index of associations by their other record"
-	WithChangeLog  Upkeep = "with the change log a team database reads"
+	NoSearchIndex Upkeep = "without the search index"
+	WithChangeLog Upkeep = "with the change log a team database reads"
 )
 
 // UpkeepReport is hubextract's run with no limit under Variant.

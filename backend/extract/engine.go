@@ -189,6 +189,9 @@ type engine struct {
 	minimum  int64
 	walks    map[string]*task // queued walks by type, reprioritized by planning
 	split    splitPlan        // once made
+	// reverseDeferred: this run dropped the associations' index by their
+	// other record (store.DeferReverseIndex) and builds it as it ends.
+	reverseDeferred bool
 	// rangeLeft is how many records the ranges queued or running expect
 	// still to read.
 	rangeLeft atomic.Int64
@@ -292,6 +295,11 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 		// Normal on most accounts: said in the run log, no warning.
 		rep.Report(progress.Event{Kind: progress.KindLog, Time: clk.Now(), Stream: catalog.Metadata, Level: progress.LevelInfo,
 			Message: schemaNote})
+	}
+	// A first extraction fills the associations faster without their index
+	// by the other record; finish builds it in one go.
+	if e.reverseDeferred, err = db.DeferReverseIndex(ctx); err != nil {
+		return e.finish(ctx, err)
 	}
 	// rctx also ends when an error makes every further call pointless.
 	rctx, abort := context.WithCancelCause(ctx)
@@ -468,6 +476,14 @@ func (e *engine) addMinimum(n int64) {
 // finish reconciles, decides the run's status and records its end.
 func (e *engine) finish(ctx context.Context, setupErr error) (Result, error) {
 	bg := context.WithoutCancel(ctx)
+	if e.reverseDeferred {
+		// Even after a cancel: the record browser reads it now.
+		e.rep.Report(progress.Event{Kind: progress.KindLog, Time: e.clk.Now(), Level: progress.LevelInfo,
+			Message: "Indexing the associations, so that each record lists the records linked from their side"})
+		if err := e.db.BuildReverseIndex(bg); err != nil {
+			e.warn(fmt.Sprintf("%v; the next start of the app tries again", err))
+		}
+	}
 	if setupErr == nil && ctx.Err() == nil {
 		e.reconcile(bg)
 	}

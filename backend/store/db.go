@@ -142,6 +142,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		sqlDB.Close()
 		return nil, openFailure(path, err)
 	}
+	// A first extraction that stopped before it built the index leaves it
+	// missing (DeferReverseIndex).
+	if err := db.BuildReverseIndex(ctx); err != nil {
+		sqlDB.Close()
+		return nil, openFailure(path, err)
+	}
 	db.startCheckpoints()
 	return db, nil
 }

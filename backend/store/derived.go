@@ -20,18 +20,6 @@ func (db *DB) StopSearchIndex(ctx context.Context) error {
 	})
 }
 
-// DropReverseIndex drops associations_to, the index that finds a pair by
-// its other record (a contact's calls, stored from the calls' side), so
-// that the benchmark can measure what it costs a run: its entries land all
-// over it, a page's pairs on as many of its pages. It is for a scratch file
-// only: from then on such pairs are found by reading every pair.
-func (db *DB) DropReverseIndex(ctx context.Context) error {
-	if _, err := db.exec(ctx, `DROP INDEX associations_to`); err != nil {
-		return fmt.Errorf("drop the reverse index of associations: %w", err)
-	}
-	return nil
-}
-
 // dropTriggers drops the triggers whose names match glob, at least one.
 func dropTriggers(ctx context.Context, tx *Tx, glob string) error {
 	names, err := triggerNames(ctx, tx, glob)

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"reflect"
-	"strings"
 	"testing"
 )
 
@@ -51,45 +49,5 @@ func TestStopSearchIndex(t *testing.T) {
 	}
 	if err := db.StopSearchIndex(ctx); err == nil {
 		t.Error("stopping it twice: no error, want one saying its triggers are gone")
-	}
-}
-
-// TestDropReverseIndex: without the index, a record's pairs stored from the
-// other side are still found (by reading every pair), and dropping it twice
-// says it is gone.
-func TestDropReverseIndex(t *testing.T) {
-	ctx := context.Background()
-	db := openTest(t)
-	inTx(t, db, func(tx *Tx) error {
-		return tx.AddAssociations(ctx, []Association{assoc("calls", "7", "contacts", "1", unlabeled)})
-	})
-	usesIndex := func() bool {
-		t.Helper()
-		var id, parent, unused int
-		var plan string
-		if err := db.SQL().QueryRow(`EXPLAIN QUERY PLAN
-			SELECT from_id FROM associations WHERE to_type = 'contacts' AND to_id = '1'`).Scan(&id, &parent, &unused, &plan); err != nil {
-			t.Fatal(err)
-		}
-		return strings.Contains(plan, "associations_to")
-	}
-	if !usesIndex() {
-		t.Fatal("a lookup by the other record does not use associations_to")
-	}
-	if err := db.DropReverseIndex(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if usesIndex() {
-		t.Error("the lookup still uses associations_to once dropped")
-	}
-	got, err := db.AssociatedIDs(ctx, "contacts", "1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := map[string][]string{"calls": {"7"}}; !reflect.DeepEqual(got, want) {
-		t.Errorf("contact 1's associations %v, want %v", got, want)
-	}
-	if err := db.DropReverseIndex(ctx); err == nil {
-		t.Error("dropping it twice: no error, want one saying it is gone")
 	}
 }
