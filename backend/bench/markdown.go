@@ -167,7 +167,8 @@ the associations inline (plus a batch read per 1,000 records whose inline associ
   enough that the run needs at most a quarter of the call rate this machine served the strategy without a limit,
   so CPU time (which a faster clock inflates ×K) does not stand in for latency.
 - **records/s, no limit**: the same strategy with no latency and no limit, real time, fake and client on the
-  same cores.
+  same cores; hubextract's (and each of its variants below) is the median of three runs, each into a new file
+  (every run's figure is in the JSON), since one run follows the machine's drift.
 
 `
 

@@ -61,7 +61,9 @@ const (
 type UpkeepReport struct {
 	Variant          Upkeep  `json:"variant"`
 	Records          int64   `json:"records"`
-	RecordsPerSecond float64 `json:"records_per_second"`
+	RecordsPerSecond float64 `json:"records_per_second"` // the median of RecordsPerSecondRuns
+	// RecordsPerSecondRuns: each of its runs (see freeRuns).
+	RecordsPerSecondRuns []float64 `json:"records_per_second_runs"`
 }
 
 // StrategyReport is one strategy at one scale.
@@ -72,10 +74,12 @@ type StrategyReport struct {
 	Minimum    int64   `json:"minimum"`
 	CallsRatio float64 `json:"calls_ratio"`
 	Records    int64   `json:"records"`
-	// RecordsPerSecond is without any limit or latency, in real time.
-	RecordsPerSecond float64      `json:"records_per_second"`
-	PeakRSS          int64        `json:"peak_rss_bytes"` // the most of its processes
-	Rates            []RateReport `json:"rates"`
+	// RecordsPerSecond is without any limit or latency, in real time:
+	// hubextract's is the median of RecordsPerSecondRuns (see freeRuns).
+	RecordsPerSecond     float64      `json:"records_per_second"`
+	RecordsPerSecondRuns []float64    `json:"records_per_second_runs,omitempty"`
+	PeakRSS              int64        `json:"peak_rss_bytes"` // the most of its processes
+	Rates                []RateReport `json:"rates"`
 }
 
 // RateReport is one strategy timed at one budget.

@@ -44,9 +44,37 @@ func TestBench_JSONShape(t *testing.T) {
 	}
 	var out struct {
 		Strategies []map[string]json.RawMessage `json:"strategies"`
+		Report     bench.Report                 `json:"report"`
 	}
 	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
 		t.Fatalf("%v\n%s", err, stdout)
+	}
+	// hubextract's speed with no limit, and each upkeep variant's, is the
+	// median of three runs.
+	median := func(what string, got float64, runs []float64) {
+		t.Helper()
+		sorted := slices.Sorted(slices.Values(runs))
+		if len(runs) != 3 || got != sorted[1] {
+			t.Errorf("%s: %g records/s from the runs %v, want their median of three", what, got, runs)
+		}
+	}
+	if len(out.Report.Scales) != 1 {
+		t.Fatalf("report of %d scales, want 1", len(out.Report.Scales))
+	}
+	for _, sc := range out.Report.Scales {
+		for _, st := range sc.Strategies {
+			if st.Name == bench.Hubextract {
+				median(st.Name, st.RecordsPerSecond, st.RecordsPerSecondRuns)
+			} else if len(st.RecordsPerSecondRuns) > 0 {
+				t.Errorf("%s: runs %v, want one", st.Name, st.RecordsPerSecondRuns)
+			}
+		}
+		for _, u := range sc.Upkeep {
+			median(string(u.Variant), u.RecordsPerSecond, u.RecordsPerSecondRuns)
+		}
+		if len(sc.Upkeep) == 0 {
+			t.Error("no upkeep variant measured")
+		}
 	}
 	want := []string{"calls", "calls_ratio", "floor_seconds", "http_429", "minimum", "name", "peak_rss_bytes", "records",
 		"wall_ratio", "wall_seconds"}
