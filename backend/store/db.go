@@ -23,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -66,6 +67,9 @@ type DB struct {
 	writes chan struct{}
 	stmts  stmtCache
 	ckpt   *checkpointer // nil when read-only
+	// reverseDeferred: this handle's extraction dropped associations_to
+	// (DeferReverseIndex) and has not built it again yet.
+	reverseDeferred atomic.Bool
 }
 
 func newDB(sqlDB *sql.DB, path string) *DB {
@@ -139,12 +143,6 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, openFailure(path, err)
 	}
 	if err := db.catchUpSearch(ctx); err != nil {
-		sqlDB.Close()
-		return nil, openFailure(path, err)
-	}
-	// A first extraction that stopped before it built the index leaves it
-	// missing (DeferReverseIndex).
-	if err := db.BuildReverseIndex(ctx); err != nil {
 		sqlDB.Close()
 		return nil, openFailure(path, err)
 	}

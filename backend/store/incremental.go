@@ -78,7 +78,9 @@ func (db *DB) SetRunResumable(ctx context.Context, id int64, resumable bool) err
 }
 
 // DropAssociations deletes every stored association of the records ids of
-// objectType, in both directions: archived records have none.
+// objectType, in both directions: archived records have none. While a
+// first extraction goes without the index by the other record, those
+// stored from the other side wait for BuildReverseIndex.
 func (tx *Tx) DropAssociations(ctx context.Context, objectType string, ids []string) error {
 	if len(ids) == 0 {
 		return nil
@@ -90,6 +92,10 @@ func (tx *Tx) DropAssociations(ctx context.Context, objectType string, ids []str
 	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM associations WHERE from_type = ?1
 		AND from_id IN (SELECT value FROM json_each(?2))`, objectType, string(list)); err != nil {
 		return fmt.Errorf("drop %s associations: %w", objectType, err)
+	}
+	if tx.db.reverseDeferred.Load() {
+		// Found only by reading every pair: BuildReverseIndex drops them.
+		return nil
 	}
 	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM associations WHERE to_type = ?1
 		AND to_id IN (SELECT value FROM json_each(?2))`, objectType, string(list)); err != nil {

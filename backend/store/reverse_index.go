@@ -11,17 +11,19 @@ import (
 // an empty table rewrites about as many of its pages as the page has pairs
 // (a quarter of an unthrottled run's writing at 10,000 records per type,
 // near half at 100,000). Built once from the finished table (one sort), it
-// costs a fraction of that. Until then the reverse lookups read every pair:
-// tens of milliseconds at hundreds of thousands.
+// costs a fraction of that. Until then a lookup by the other record reads
+// every pair: tens of milliseconds at hundreds of thousands, fine for the
+// record browser, not for a deletion per page of archived records, which
+// is why DropAssociations leaves that side to BuildReverseIndex meanwhile.
 
 // reverseIndex is 0001's definition of associations_to, to create it again.
-const reverseIndex = `CREATE INDEX IF NOT EXISTS associations_to ON associations (to_type, to_id)`
+const reverseIndex = `CREATE INDEX associations_to ON associations (to_type, to_id)`
 
-// DeferReverseIndex drops associations_to when no association is stored
-// (a first extraction is about to fill the table) and says whether it did;
-// BuildReverseIndex makes it again once the extraction ends, and Open
-// catches up for a process that stopped before that. With pairs stored it
-// changes nothing: their index is kept up as they change.
+// DeferReverseIndex prepares the index for an extraction. With no pair
+// stored (a first extraction is about to fill the table) it drops it and
+// says so: the extraction calls BuildReverseIndex as it ends. With pairs
+// stored it keeps it up as they change, first building it if a first
+// extraction stopped before it could (a crash).
 func (db *DB) DeferReverseIndex(ctx context.Context) (deferred bool, err error) {
 	err = db.TransactionContext(ctx, func(tx *Tx) error {
 		var any bool
@@ -29,7 +31,7 @@ func (db *DB) DeferReverseIndex(ctx context.Context) (deferred bool, err error) 
 			return err
 		}
 		if any {
-			return nil
+			return tx.buildReverseIndex(ctx)
 		}
 		if _, err := tx.tx.ExecContext(ctx, `DROP INDEX IF EXISTS associations_to`); err != nil {
 			return err
@@ -38,15 +40,41 @@ func (db *DB) DeferReverseIndex(ctx context.Context) (deferred bool, err error) 
 		return nil
 	})
 	if err != nil {
-		return false, fmt.Errorf("defer the index of associations by their other record: %w", err)
+		return false, fmt.Errorf("prepare the index of associations by their other record: %w", err)
 	}
+	db.reverseDeferred.Store(deferred)
 	return deferred, nil
 }
 
-// BuildReverseIndex creates associations_to if it is missing.
+// BuildReverseIndex creates the index DeferReverseIndex dropped, then
+// deletes the pairs DropAssociations left meanwhile: those towards records
+// stored as archived.
 func (db *DB) BuildReverseIndex(ctx context.Context) error {
-	if _, err := db.exec(ctx, reverseIndex); err != nil {
+	if err := db.TransactionContext(ctx, func(tx *Tx) error { return tx.buildReverseIndex(ctx) }); err != nil {
 		return fmt.Errorf("index the associations by their other record: %w", err)
+	}
+	db.reverseDeferred.Store(false)
+	return nil
+}
+
+// buildReverseIndex creates associations_to and drops the pairs towards
+// archived records, unless the index is there already.
+func (tx *Tx) buildReverseIndex(ctx context.Context) error {
+	var there bool
+	if err := tx.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sqlite_master
+		WHERE type = 'index' AND name = 'associations_to')`).Scan(&there); err != nil {
+		return err
+	}
+	if there {
+		return nil
+	}
+	if _, err := tx.tx.ExecContext(ctx, reverseIndex); err != nil {
+		return err
+	}
+	// Archived records are few: each one's pairs are found in the index.
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM associations WHERE (to_type, to_id) IN
+		(SELECT object_type, id FROM records WHERE archived = 1)`); err != nil {
+		return fmt.Errorf("drop associations to archived records: %w", err)
 	}
 	return nil
 }

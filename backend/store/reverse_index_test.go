@@ -23,10 +23,10 @@ func usesReverseIndex(t *testing.T, db *DB) bool {
 
 // TestDeferReverseIndex: the index is dropped only while no pair is stored;
 // meanwhile a record's pairs stored from the other side are still found
-// (by reading every pair), and BuildReverseIndex makes it again.
+// (by reading every pair), an archived record's pairs from the other side
+// wait, and BuildReverseIndex makes the index again and drops them.
 func TestDeferReverseIndex(t *testing.T) {
 	ctx := context.Background()
-	call := assoc("calls", "7", "contacts", "1", unlabeled)
 	for _, tt := range []struct {
 		name      string
 		stored    []Association
@@ -50,7 +50,17 @@ func TestDeferReverseIndex(t *testing.T) {
 			if usesReverseIndex(t, db) == tt.wantDefer {
 				t.Errorf("lookup by the other record uses associations_to: %v, want %v", !tt.wantDefer, !tt.wantDefer)
 			}
-			inTx(t, db, func(tx *Tx) error { return tx.AddAssociations(ctx, []Association{call}) })
+			// Contact 1 has a call; contact 3 is then read as archived.
+			inTx(t, db, func(tx *Tx) error {
+				if err := tx.AddAssociations(ctx, []Association{assoc("calls", "7", "contacts", "1", unlabeled),
+					assoc("calls", "7", "contacts", "3", unlabeled), assoc("contacts", "3", "calls", "7", unlabeled)}); err != nil {
+					return err
+				}
+				if err := tx.UpsertRecords(ctx, 1, []Record{{Type: "contacts", ID: "3", Archived: true}}); err != nil {
+					return err
+				}
+				return tx.DropAssociations(ctx, "contacts", []string{"3"})
+			})
 			got, err := db.AssociatedIDs(ctx, "contacts", "1")
 			if err != nil {
 				t.Fatal(err)
@@ -58,19 +68,40 @@ func TestDeferReverseIndex(t *testing.T) {
 			if want := map[string][]string{"calls": {"7"}}; !reflect.DeepEqual(got, want) {
 				t.Errorf("contact 1's associations %v, want %v", got, want)
 			}
+			archived := func() map[string][]string {
+				t.Helper()
+				got, err := db.AssociatedIDs(ctx, "contacts", "3")
+				if err != nil {
+					t.Fatal(err)
+				}
+				return got
+			}
+			// Its own pairs go at once; the call's towards it wait while
+			// the index is deferred.
+			want := map[string][]string{}
+			if tt.wantDefer {
+				want["calls"] = []string{"7"}
+			}
+			if got := archived(); !reflect.DeepEqual(got, want) {
+				t.Errorf("archived contact 3's associations before the build %v, want %v", got, want)
+			}
 			if err := db.BuildReverseIndex(ctx); err != nil {
 				t.Fatal(err)
 			}
 			if !usesReverseIndex(t, db) {
 				t.Error("once built, a lookup by the other record does not use associations_to")
 			}
+			if got := archived(); len(got) != 0 {
+				t.Errorf("archived contact 3's associations after the build %v, want none", got)
+			}
 		})
 	}
 }
 
-// TestOpenBuildsDeferredReverseIndex: a process that deferred the index and
-// stopped before building it (a crash) leaves it to the next Open.
-func TestOpenBuildsDeferredReverseIndex(t *testing.T) {
+// TestDeferReverseIndexCatchesUp: a first extraction that stopped before it
+// built the index (a crash: a new handle) leaves it to the next one, which
+// builds it and drops the pairs towards archived records.
+func TestDeferReverseIndexCatchesUp(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "hubextract.db")
 	db, err := Open(ctx, path)
@@ -81,11 +112,15 @@ func TestOpenBuildsDeferredReverseIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	inTx(t, db, func(tx *Tx) error {
-		return tx.AddAssociations(ctx, []Association{assoc("calls", "7", "contacts", "1", unlabeled)})
+		if err := tx.AddAssociations(ctx, []Association{assoc("calls", "7", "contacts", "1", unlabeled),
+			assoc("calls", "7", "contacts", "3", unlabeled)}); err != nil {
+			return err
+		}
+		if err := tx.UpsertRecords(ctx, 1, []Record{{Type: "contacts", ID: "3", Archived: true}}); err != nil {
+			return err
+		}
+		return tx.DropAssociations(ctx, "contacts", []string{"3"})
 	})
-	if usesReverseIndex(t, db) {
-		t.Fatal("associations_to still used once deferred")
-	}
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +129,47 @@ func TestOpenBuildsDeferredReverseIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if !usesReverseIndex(t, db) {
-		t.Error("after Open, a lookup by the other record does not use associations_to")
+	if usesReverseIndex(t, db) {
+		t.Fatal("associations_to back before the next extraction")
+	}
+	deferred, err := db.DeferReverseIndex(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if deferred || !usesReverseIndex(t, db) {
+		t.Errorf("deferred %v, index used %v; want it built, not deferred, with pairs stored", deferred, usesReverseIndex(t, db))
+	}
+	for id, want := range map[string]map[string][]string{"1": {"calls": {"7"}}, "3": {}} {
+		got, err := db.AssociatedIDs(ctx, "contacts", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("contact %s's associations %v, want %v", id, got, want)
+		}
+	}
+}
+
+// TestReverseIndexDropsArchivedByIndex: the pairs towards archived records
+// are found through the index just built, not by reading every pair.
+func TestReverseIndexDropsArchivedByIndex(t *testing.T) {
+	db := openTest(t)
+	var id, parent, unused int
+	var plan string
+	rows, err := db.SQL().Query(`EXPLAIN QUERY PLAN DELETE FROM associations WHERE (to_type, to_id) IN
+		(SELECT object_type, id FROM records WHERE archived = 1)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plans []string
+	for rows.Next() {
+		if err := rows.Scan(&id, &parent, &unused, &plan); err != nil {
+			t.Fatal(err)
+		}
+		plans = append(plans, plan)
+	}
+	if !strings.Contains(strings.Join(plans, "\n"), "USING INDEX associations_to") {
+		t.Errorf("plan %q, want a search of associations_to", plans)
 	}
 }
