@@ -9,7 +9,6 @@ package bench
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -255,12 +254,7 @@ func (h *harness) free(ctx context.Context, data fakehub.Config, s spec, runs in
 		}
 		ms, srvs, perRun = append(ms, m), append(srvs, srv), append(perRun, perSecond(m))
 	}
-	order := make([]int, runs)
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(perRun[a], perRun[b]) })
-	mid := order[runs/2]
+	mid := slices.Index(perRun, slices.Sorted(slices.Values(perRun))[runs/2])
 	m := ms[mid]
 	for i, o := range ms {
 		m.PeakRSS = max(m.PeakRSS, o.PeakRSS)

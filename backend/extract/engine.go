@@ -297,7 +297,8 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 			Message: schemaNote})
 	}
 	// A first extraction fills the associations faster without their index
-	// by the other record; finish builds it in one go.
+	// by the other record; finish builds it in one go (and this builds it
+	// if a first extraction that crashed left it missing).
 	if e.reverseDeferred, err = db.DeferReverseIndex(ctx); err != nil {
 		return e.finish(ctx, err)
 	}
@@ -481,7 +482,7 @@ func (e *engine) finish(ctx context.Context, setupErr error) (Result, error) {
 		e.rep.Report(progress.Event{Kind: progress.KindLog, Time: e.clk.Now(), Level: progress.LevelInfo,
 			Message: "Indexing the associations, so that each record lists the records linked from their side"})
 		if err := e.db.BuildReverseIndex(bg); err != nil {
-			e.warn(fmt.Sprintf("%v; the next start of the app tries again", err))
+			e.warn(fmt.Sprintf("%v; the next extraction builds it", err))
 		}
 	}
 	if setupErr == nil && ctx.Err() == nil {

@@ -17,6 +17,8 @@ import (
 // is why DropAssociations leaves that side to BuildReverseIndex meanwhile.
 
 // reverseIndex is 0001's definition of associations_to, to create it again.
+// A file whose first extraction crashed lacks it until the next extraction:
+// a later migration that touches it must say IF EXISTS.
 const reverseIndex = `CREATE INDEX associations_to ON associations (to_type, to_id)`
 
 // DeferReverseIndex prepares the index for an extraction. With no pair
