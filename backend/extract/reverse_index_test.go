@@ -7,37 +7,46 @@ import (
 
 	"hubextract/backend/catalog"
 	"hubextract/backend/fakehub"
+	"hubextract/backend/hubspot"
 	"hubextract/backend/store"
 	"hubextract/backend/testkit"
 )
 
-// TestReverseIndexAfterFirstRun: a first extraction fills the associations
-// without their index by the other record and builds it as it ends, even
-// when cancelled; a later run keeps it up all along. Either way the data is
-// HubSpot's.
+// TestReverseIndexAfterFirstRun: a first extraction that fetches faster
+// than the writer keeps the index of associations by their other record up
+// fills the associations without it and builds it as it ends, even when
+// cancelled; at HubSpot's budgets, or once pairs are stored, the index is
+// kept up all along. Either way the data is HubSpot's.
 func TestReverseIndexAfterFirstRun(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
 		name        string
+		per10s      int  // the client's budget; 0: HubSpot's default
 		before      bool // a first run already stored the associations
 		cancelAfter int64
 		wantDuring  bool
 	}{
-		{name: "first run"},
-		{name: "first run, cancelled", cancelAfter: 5},
-		{name: "second run", before: true, wantDuring: true},
+		{name: "first run, no limit", per10s: 1_000_000_000},
+		{name: "first run, no limit, cancelled", per10s: 1_000_000_000, cancelAfter: 5},
+		{name: "first run at HubSpot's budget", wantDuring: true},
+		{name: "second run, no limit", per10s: 1_000_000_000, before: true, wantDuring: true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t, fakehub.Config{Scale: 200})
 			db := testkit.OpenDB(t)
+			opts := []hubspot.Option{hubspot.WithBaseURL(f.url), hubspot.WithClock(f.clk)}
+			if tt.per10s > 0 {
+				opts = append(opts, hubspot.WithRateLimit(tt.per10s), hubspot.WithSearchRate(1e9))
+			}
+			client := hubspot.New("demo-token", opts...)
 			if tt.before {
-				f.run(t.Context(), db, Options{})
+				f.run(t.Context(), db, Options{Client: client})
 			}
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
 			var pages, without, with atomic.Int64
-			res := f.run(ctx, db, Options{Full: true, pageSaved: func() {
+			res := f.run(ctx, db, Options{Client: client, Full: true, pageSaved: func() {
 				if hasReverseIndex(t, db) {
 					with.Add(1)
 				} else {
@@ -64,6 +73,19 @@ func TestReverseIndexAfterFirstRun(t *testing.T) {
 				checkTruth(t, db, f.fake.Truth(), catalog.All())
 			}
 		})
+	}
+}
+
+// TestOutpacesWriter: no HubSpot budget fetches faster than the writer
+// keeps the index up; a run with no limit does.
+func TestOutpacesWriter(t *testing.T) {
+	for _, tt := range []struct {
+		per10s int
+		want   bool
+	}{{100, false}, {190, false}, {250, false}, {1_000_000_000, true}} {
+		if got := outpacesWriter(tt.per10s); got != tt.want {
+			t.Errorf("outpacesWriter(%d) = %v, want %v", tt.per10s, got, tt.want)
+		}
 	}
 }
 

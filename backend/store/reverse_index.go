@@ -11,10 +11,13 @@ import (
 // an empty table rewrites about as many of its pages as the page has pairs
 // (a quarter of an unthrottled run's writing at 10,000 records per type,
 // near half at 100,000). Built once from the finished table (one sort), it
-// costs a fraction of that. Until then a lookup by the other record reads
-// every pair: tens of milliseconds at hundreds of thousands, fine for the
-// record browser, not for a deletion per page of archived records, which
-// is why DropAssociations leaves that side to BuildReverseIndex meanwhile.
+// costs a fraction of that, so an extraction that fetches faster than its
+// one writer keeps the index up (no limit; never at HubSpot's budgets,
+// where the writer idles between pages) defers it. Until then a lookup by
+// the other record reads every pair: tens of milliseconds at hundreds of
+// thousands, fine for the record browser, not for a deletion per page of
+// archived records, which is why DropAssociations leaves that side to
+// BuildReverseIndex meanwhile.
 
 // reverseIndex is 0001's definition of associations_to, to create it again.
 // A file whose first extraction crashed lacks it until the next extraction:
