@@ -207,9 +207,6 @@ type engine struct {
 	minimum  int64
 	walks    map[string]*task // queued walks by type, reprioritized by planning
 	split    splitPlan        // once made
-	// reverseDeferred: this run dropped the associations' index by their
-	// other record (store.DeferReverseIndex) and builds it as it ends.
-	reverseDeferred bool
 	// rangeLeft is how many records the ranges queued or running expect
 	// still to read.
 	rangeLeft atomic.Int64
@@ -319,7 +316,7 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	// finish builds it in one go; otherwise it is kept up (built first if
 	// a first extraction that crashed left it missing).
 	if outpacesWriter(opts.Client.RatePer10s()) {
-		e.reverseDeferred, err = db.DeferReverseIndex(ctx)
+		_, err = db.DeferReverseIndex(ctx)
 	} else {
 		err = db.BuildReverseIndex(ctx)
 	}
@@ -501,7 +498,7 @@ func (e *engine) addMinimum(n int64) {
 // finish reconciles, decides the run's status and records its end.
 func (e *engine) finish(ctx context.Context, setupErr error) (Result, error) {
 	bg := context.WithoutCancel(ctx)
-	if e.reverseDeferred {
+	if e.db.ReverseIndexDeferred() {
 		// Even after a cancel: the record browser reads it now.
 		e.rep.Report(progress.Event{Kind: progress.KindLog, Time: e.clk.Now(), Level: progress.LevelInfo,
 			Message: "Indexing the associations, so that each record lists the records linked from their side"})

@@ -93,7 +93,7 @@ func (tx *Tx) DropAssociations(ctx context.Context, objectType string, ids []str
 		AND from_id IN (SELECT value FROM json_each(?2))`, objectType, string(list)); err != nil {
 		return fmt.Errorf("drop %s associations: %w", objectType, err)
 	}
-	if tx.db.reverseDeferred.Load() {
+	if tx.db.ReverseIndexDeferred() {
 		// Found only by reading every pair: BuildReverseIndex drops them.
 		return nil
 	}

@@ -49,6 +49,10 @@ func (db *DB) DeferReverseIndex(ctx context.Context) (deferred bool, err error) 
 	return true, nil
 }
 
+// ReverseIndexDeferred says whether DeferReverseIndex dropped the index on
+// this handle and BuildReverseIndex has not made it again yet.
+func (db *DB) ReverseIndexDeferred() bool { return db.reverseDeferred.Load() }
+
 // BuildReverseIndex makes the index DeferReverseIndex dropped, if it is
 // missing, after deleting the pairs DropAssociations left meanwhile: those
 // towards records stored as archived.
