@@ -217,8 +217,9 @@ type engine struct {
 // (LockPath) and holds it to the end; while another process, or another
 // Run, holds it, Run returns a *BusyError at once, having changed nothing
 // and called HubSpot not once. Otherwise an error is returned only when
-// the run could not be recorded at all; a run that failed, partly failed or
-// was cancelled is described by the Result's Status, Error and Streams.
+// the run could not be recorded at all, or the database could not be
+// prepared for it (then before any call); a run that failed, partly failed
+// or was cancelled is described by the Result's Status, Error and Streams.
 func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	// Checked against the custom objects known so far: those this run
 	// discovers join an empty selection (everything) below.
@@ -237,6 +238,19 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	defer lock.release()
+	// A first extraction that fetches faster than the writer keeps the
+	// index of associations by their other record up goes without it, and
+	// finish builds it in one go; otherwise it is kept up (built first if
+	// a first extraction that crashed left it missing). Before any call: a
+	// run that cannot prepare it (a full disk) spends none.
+	if outpacesWriter(opts.Client.RatePer10s()) {
+		_, err = db.DeferReverseIndex(ctx)
+	} else {
+		err = db.BuildReverseIndex(ctx)
+	}
+	if err != nil {
+		return Result{}, fmt.Errorf("extract: %w", err)
+	}
 	rep := opts.Progress
 	if rep == nil {
 		rep = progress.Nop{}
@@ -310,18 +324,6 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 		// Normal on most accounts: said in the run log, no warning.
 		rep.Report(progress.Event{Kind: progress.KindLog, Time: clk.Now(), Stream: catalog.Metadata, Level: progress.LevelInfo,
 			Message: schemaNote})
-	}
-	// A first extraction that fetches faster than the writer keeps the
-	// index of associations by their other record up goes without it, and
-	// finish builds it in one go; otherwise it is kept up (built first if
-	// a first extraction that crashed left it missing).
-	if outpacesWriter(opts.Client.RatePer10s()) {
-		_, err = db.DeferReverseIndex(ctx)
-	} else {
-		err = db.BuildReverseIndex(ctx)
-	}
-	if err != nil {
-		return e.finish(ctx, err)
 	}
 	// rctx also ends when an error makes every further call pointless.
 	rctx, abort := context.WithCancelCause(ctx)
@@ -495,8 +497,9 @@ func (e *engine) addMinimum(n int64) {
 	e.mu.Unlock()
 }
 
-// finish reconciles, decides the run's status and records its end.
-func (e *engine) finish(ctx context.Context, setupErr error) (Result, error) {
+// finish reconciles, decides the run's status and records its end;
+// refused is the key HubSpot refused before any stream began (nil when not).
+func (e *engine) finish(ctx context.Context, refused error) (Result, error) {
 	bg := context.WithoutCancel(ctx)
 	if e.db.ReverseIndexDeferred() {
 		// Even after a cancel: the record browser reads it now.
@@ -506,15 +509,15 @@ func (e *engine) finish(ctx context.Context, setupErr error) (Result, error) {
 			e.warn(fmt.Sprintf("%v; the next extraction builds it", err))
 		}
 	}
-	if setupErr == nil && ctx.Err() == nil {
+	if refused == nil && ctx.Err() == nil {
 		e.reconcile(bg)
 	}
-	status, msg := e.outcome(ctx, setupErr)
+	status, msg := e.outcome(ctx, refused)
 	e.mu.Lock()
 	warnings := slices.Clone(e.warnings)
 	minimum := e.minimum
 	e.mu.Unlock()
-	if err := e.db.SetRunResumable(bg, e.runID, e.resumable(status, setupErr)); err != nil {
+	if err := e.db.SetRunResumable(bg, e.runID, e.resumable(status, refused)); err != nil {
 		return Result{}, err
 	}
 	if err := e.db.FinishRun(bg, e.runID, status, msg, warnings, e.client.Calls(), e.client.Retries(), e.clk.Now()); err != nil {
@@ -539,16 +542,13 @@ func (e *engine) finish(ctx context.Context, setupErr error) (Result, error) {
 }
 
 // outcome: cancelled beats everything; otherwise succeeded, partial (some
-// streams failed) or failed (all did, or the run could not start).
-func (e *engine) outcome(ctx context.Context, setupErr error) (status, msg string) {
+// streams failed) or failed (all did, or the key was refused).
+func (e *engine) outcome(ctx context.Context, refused error) (status, msg string) {
 	if ctx.Err() != nil {
 		return store.StatusCancelled, hubspot.UserMessage(context.Canceled)
 	}
-	if errors.As(setupErr, new(*hubspot.AuthError)) {
-		return store.StatusFailed, hubspot.UserMessage(setupErr) // the key: nothing else to say
-	}
-	if setupErr != nil {
-		return store.StatusFailed, "Could not prepare the extraction: " + setupErr.Error()
+	if refused != nil {
+		return store.StatusFailed, hubspot.UserMessage(refused) // the key: nothing else to say
 	}
 	var failed []*stream
 	for _, s := range e.ordered() {

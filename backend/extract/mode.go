@@ -79,16 +79,17 @@ func (e *engine) changesFrom(stream string) time.Time {
 }
 
 // resumable decides whether the next run of this selection resumes this
-// one: yes when it was interrupted or a stream stopped for a reason that may
-// pass (server or network trouble, rate limits, the daily allowance); no
+// one: yes when it was interrupted, the key was refused before any stream
+// began (refused), or a stream stopped for a reason that may pass (server
+// or network trouble, rate limits, the daily allowance); no
 // when it succeeded or its streams only failed for reasons that persist (a
 // scope never granted, a refused token), so that later runs start afresh
 // and every other stream still refreshes.
-func (e *engine) resumable(status string, setupErr error) bool {
+func (e *engine) resumable(status string, refused error) bool {
 	switch {
 	case status == store.StatusSucceeded:
 		return false
-	case status == store.StatusCancelled || setupErr != nil:
+	case status == store.StatusCancelled || refused != nil:
 		return true
 	}
 	for _, s := range e.ordered() {

@@ -2,6 +2,8 @@ package extract
 
 import (
 	"context"
+	"errors"
+	"path/filepath"
 	"sync/atomic"
 	"testing"
 
@@ -74,6 +76,66 @@ func TestReverseIndexAfterFirstRun(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReverseIndexOnAFullDisk: an extraction that must first build the
+// index a crashed first extraction left missing, and has no room to, stops
+// before any call with the disk-full error and records no run; once there
+// is room, the next one builds it and extracts.
+func TestReverseIndexOnAFullDisk(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, fakehub.Config{Scale: 200})
+	path := filepath.Join(t.TempDir(), "x.db")
+	open := func() *store.DB {
+		t.Helper()
+		db, err := store.Open(t.Context(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	db := open()
+	f.run(t.Context(), db, Options{})
+	// The crash before the build; VACUUM leaves no free page to build into.
+	if _, err := db.SQL().Exec(`DROP INDEX associations_to`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SQL().Exec(`VACUUM`); err != nil {
+		t.Fatal(err)
+	}
+	var pages int64
+	if err := db.SQL().QueryRow(`PRAGMA page_count`).Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	testkit.FillDisk(path, pages)
+	t.Cleanup(func() { testkit.FreeDisk(path) })
+	db = open()
+	before := f.fake.Stats().Total
+	_, err := Run(t.Context(), db, Options{Client: hubspot.New("demo-token", hubspot.WithBaseURL(f.url), hubspot.WithClock(f.clk))})
+	if !errors.Is(err, store.ErrDiskFull) {
+		t.Errorf("Run on the full disk: %v, want the disk-full error", err)
+	}
+	if calls := f.fake.Stats().Total - before; calls != 0 {
+		t.Errorf("Run on the full disk made %d calls, want none", calls)
+	}
+	var runs int
+	if err := db.SQL().QueryRow(`SELECT count(*) FROM runs`).Scan(&runs); err != nil || runs != 1 {
+		t.Errorf("%d runs recorded (%v), want the first one alone", runs, err)
+	}
+	db.Close()
+
+	testkit.FreeDisk(path)
+	db = open()
+	defer db.Close()
+	if res := f.run(t.Context(), db, Options{}); res.Status != store.StatusSucceeded {
+		t.Fatalf("run with room again: %s %s", res.Status, res.Error)
+	}
+	if !hasReverseIndex(t, db) {
+		t.Error("no associations_to after the run with room again")
+	}
+	checkTruth(t, db, f.fake.Truth(), catalog.All())
 }
 
 // TestOutpacesWriter: no HubSpot budget fetches faster than the writer
