@@ -3,7 +3,6 @@ package workspace
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -151,10 +150,26 @@ func (w *Workspace) runExtraction(ctx context.Context, j *job, objects []string,
 		err = w.scheduledOutcome(context.WithoutCancel(ctx), db, res, err)
 	}
 	if err != nil {
-		return Summary{}, fmt.Errorf("extraction: %w", err)
+		return Summary{}, runError{err}
 	}
 	return summarize(context.WithoutCancel(ctx), db, res)
 }
+
+// runError is why an extraction could not run at all. The Extract screen
+// shows an error's text, so it is the cause's sentence for the person at
+// the screen when it has one (a full disk, another extraction), else the
+// technical chain.
+type runError struct{ err error }
+
+func (e runError) Error() string {
+	var um interface{ UserMessage() string }
+	if errors.As(e.err, &um) && um.UserMessage() != "" {
+		return um.UserMessage()
+	}
+	return "extraction: " + e.err.Error()
+}
+
+func (e runError) Unwrap() error { return e.err }
 
 // fullEvery is the engine's FullEvery for the setting: days, or never (0).
 func fullEvery(days int) time.Duration {
