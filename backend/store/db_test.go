@@ -3,8 +3,10 @@ package store
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -555,4 +557,59 @@ func TestOpenReadOnly(t *testing.T) {
 			t.Errorf("mode = %v, want 0400 kept", st.Mode().Perm())
 		}
 	})
+}
+
+// TestPageSize: a new database is made of 16 KB pages, in WAL mode; one an
+// earlier version made of 4 KB pages keeps them, and works as before.
+// Neither keeps statement journals in memory (see dsnParams).
+func TestPageSize(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	earlier := filepath.Join(dir, "earlier.db")
+	raw, err := sql.Open("sqlite", earlier+"?_pragma=page_size(4096)&_journal_mode=WAL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	createAtVersion(t, earlier, math.MaxInt).Close()
+
+	for _, tt := range []struct {
+		name string
+		path string
+		want int
+	}{
+		{"new", filepath.Join(dir, "new.db"), 16384},
+		{"earlier", earlier, 4096},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db, err := Open(ctx, tt.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			var size int
+			var mode string
+			if err := db.SQL().QueryRow(`PRAGMA page_size`).Scan(&size); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.SQL().QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil {
+				t.Fatal(err)
+			}
+			if size != tt.want || mode != "wal" {
+				t.Errorf("page size %d, journal %q; want %d, wal", size, mode, tt.want)
+			}
+			var temp int
+			if err := db.SQL().QueryRow(`PRAGMA temp_store`).Scan(&temp); err != nil || temp == 2 {
+				t.Errorf("temp_store %d (%v), want a file (0 or 1), not memory (2)", temp, err)
+			}
+			recs := bigRecords("c", 30)
+			inTx(t, db, func(tx *Tx) error { return tx.UpsertRecords(ctx, 1, recs) })
+			if n, err := db.CountExportRows(ctx, "contacts"); err != nil || n != int64(len(recs)) {
+				t.Errorf("%d records stored (%v), want %d", n, err, len(recs))
+			}
+		})
+	}
 }

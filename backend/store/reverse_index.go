@@ -66,35 +66,24 @@ func (db *DB) BuildReverseIndex(ctx context.Context) error {
 
 // buildReverseIndex runs two statements, each committed on its own: one
 // that stops between them leaves the index missing, so the next call does
-// both again. The index is sorted with the connection's temporary storage
-// in a file: in memory (dsnParams' temp_store) the sort of a million
-// contacts' pairs added 26 MB to the extraction's peak.
+// both again.
 func (db *DB) buildReverseIndex(ctx context.Context) error {
 	done, err := db.write(ctx)
 	if err != nil {
 		return err
 	}
 	defer done()
-	conn, err := db.db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
 	var there bool
-	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sqlite_master
+	if err := db.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sqlite_master
 		WHERE type = 'index' AND name = 'associations_to')`).Scan(&there); err != nil {
 		return err
 	}
 	if there {
 		return nil
 	}
-	if _, err := conn.ExecContext(ctx, dropArchivedPairs); err != nil {
+	if _, err := db.db.ExecContext(ctx, dropArchivedPairs); err != nil {
 		return fmt.Errorf("drop associations to archived records: %w", err)
 	}
-	if _, err := conn.ExecContext(ctx, `PRAGMA temp_store = FILE`); err != nil {
-		return err
-	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA temp_store = MEMORY`)
-	_, err = conn.ExecContext(ctx, reverseIndex)
+	_, err = db.db.ExecContext(ctx, reverseIndex)
 	return err
 }
