@@ -95,7 +95,7 @@ func TestDiskFull_PageLimit(t *testing.T) {
 	}
 }
 
-// TestDiskFull_Tmpfs is the same on a real full disk: a 3 MB tmpfs mounted
+// TestDiskFull_Tmpfs is the same on a real full disk: a 6 MB tmpfs mounted
 // in a private user and mount namespace, where SQLite's writes fail with
 // ENOSPC. The run that fills it stops at once: it keeps the calls it made
 // up to its last committed page, all but what a kill could lose. A run on
@@ -120,7 +120,7 @@ func TestDiskFull_Tmpfs(t *testing.T) {
 	// and waits, so that the test can read the fake's count.
 	const script = `set -u
 bin=$1 url=$2 mnt=$3 out=$4 conc=$5
-mount -t tmpfs -o size=3m tmpfs "$mnt" || exit 97
+mount -t tmpfs -o size=6m tmpfs "$mnt" || exit 97
 run() {
 	"$bin" extract --base-url "$url" --token demo-token --db "$mnt/x.db" --rate 100000 --search-rate 1000 \
 		--concurrency "$conc" >"$out/$1.stdout" 2>"$out/$1.stderr"

@@ -179,7 +179,7 @@ func damagedCopy(t *testing.T, src, dst string) {
 // file system): the run stops with the plain disk-full message, what it
 // committed is intact and is the reference's, and once space is freed the
 // next run resumes it to the reference data. (tests/crash does the same on
-// a real 3 MB tmpfs where the machine allows it.)
+// a real 6 MB tmpfs where the machine allows it.)
 func TestDiskFull(t *testing.T) {
 	suite(t, false)
 	f := &finding{Area: areaLocal, Case: "a full disk: SQLITE_FULL from the store once the database reaches a third of its final size"}

@@ -220,7 +220,7 @@ func otherTests(b *strings.Builder, path string) error {
 		return err
 	}
 	b.WriteString("## The other reliability tests the suite runs\n\n" +
-		"Kills at fixed points, Ctrl-C, a full disk (an injected SQLITE_FULL and a real 3 MB tmpfs), damaged and read-only " +
+		"Kills at fixed points, Ctrl-C, a full disk (an injected SQLITE_FULL and a real 6 MB tmpfs), damaged and read-only " +
 		"databases as an unprivileged user, a second extraction and the app refused while one runs, the key scanned for in " +
 		"every file, the client's retries of each fault: `go test -json` of these packages, run by `make reliability`.\n\n" +
 		"| package | passed | failed | skipped | reproduce with |\n|---|---|---|---|---|\n")
