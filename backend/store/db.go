@@ -63,7 +63,10 @@ var ErrNotFound = errors.New("not found")
 // index's merges change a few rows on very many pages. Kept in memory, with
 // 16 KB pages, they took an extraction of a million contacts from 83 to 285
 // MB; in a file (SQLite keeps a journal's first 64 KB in memory) it peaked
-// at 72 MB, at the same speed with or without the change log's triggers.
+// at 72 MB. With these two changes an extraction of 10,000 records per type
+// runs at the same speed, with or without the change log's triggers; a
+// million contacts with no limit run 7-10% slower, still above what
+// HubSpot's rate limits let a run fetch.
 const dsnParams = "_pragma=page_size(16384)&_journal_mode=WAL&_pragma=busy_timeout(10000)" +
 	"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(10000)" +
 	"&_txlock=immediate"
