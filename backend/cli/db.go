@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"hubextract/backend/extract"
+	"hubextract/backend/hubspot"
 	"hubextract/backend/settings"
 	"hubextract/backend/store"
 )
@@ -157,9 +158,7 @@ func openReadOnly(ctx context.Context, path string) (*store.DB, error) {
 // sentence for the person at the keyboard when it has one (a read-only
 // folder, a damaged file, ...), else the technical chain.
 func dbError(path string, err error) error {
-	var um interface{ UserMessage() string }
-	if errors.As(err, &um) && um.UserMessage() != "" {
-		msg := um.UserMessage()
+	if msg, ok := hubspot.OwnMessage(err); ok {
 		if !strings.Contains(msg, path) {
 			msg = "database " + path + ": " + msg
 		}

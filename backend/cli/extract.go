@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -438,9 +437,8 @@ func nameTheLog(msg string) string {
 }
 
 func reason(err error) string {
-	var um interface{ UserMessage() string }
-	if errors.As(err, &um) {
-		return um.UserMessage()
+	if msg, ok := hubspot.OwnMessage(err); ok {
+		return msg
 	}
 	return err.Error()
 }

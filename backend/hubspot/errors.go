@@ -183,15 +183,25 @@ func Answer(ci CallInfo) string {
 	return "no answer from HubSpot (network)"
 }
 
+// OwnMessage is the sentence for the person at the screen that err, or an
+// error it wraps, carries (a UserMessage method, as this package's errors
+// and the store's have); false when none does.
+func OwnMessage(err error) (string, bool) {
+	var um interface{ UserMessage() string }
+	if errors.As(err, &um) && um.UserMessage() != "" {
+		return um.UserMessage(), true
+	}
+	return "", false
+}
+
 // UserMessage turns any error from this package into one sentence a
 // non-engineer can act on; "" for nil.
 func UserMessage(err error) string {
 	if err == nil {
 		return ""
 	}
-	var um interface{ UserMessage() string }
-	if errors.As(err, &um) {
-		return um.UserMessage()
+	if msg, ok := OwnMessage(err); ok {
+		return msg
 	}
 	switch {
 	case errors.Is(err, context.Canceled):

@@ -35,18 +35,25 @@ const dropArchivedPairs = `DELETE FROM associations WHERE (to_type, to_id) IN
 // stored it keeps it up as they change, first building it if a first
 // extraction stopped before it could (a crash).
 func (db *DB) DeferReverseIndex(ctx context.Context) (deferred bool, err error) {
-	var any bool
-	if err := db.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM associations)`).Scan(&any); err != nil {
+	err = db.TransactionContext(ctx, func(tx *Tx) error {
+		var any bool
+		if err := tx.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM associations)`).Scan(&any); err != nil {
+			return err
+		}
+		if any {
+			return tx.buildReverseIndex(ctx)
+		}
+		if _, err := tx.tx.ExecContext(ctx, `DROP INDEX IF EXISTS associations_to`); err != nil {
+			return err
+		}
+		deferred = true
+		return nil
+	})
+	if err != nil {
 		return false, fmt.Errorf("prepare the index of associations by their other record: %w", err)
 	}
-	if any {
-		return false, db.BuildReverseIndex(ctx)
-	}
-	if _, err := db.exec(ctx, `DROP INDEX IF EXISTS associations_to`); err != nil {
-		return false, fmt.Errorf("prepare the index of associations by their other record: %w", classify(err))
-	}
-	db.reverseDeferred.Store(true)
-	return true, nil
+	db.reverseDeferred.Store(deferred)
+	return deferred, nil
 }
 
 // ReverseIndexDeferred says whether DeferReverseIndex dropped the index on
@@ -57,33 +64,27 @@ func (db *DB) ReverseIndexDeferred() bool { return db.reverseDeferred.Load() }
 // missing, after deleting the pairs DropAssociations left meanwhile: those
 // towards records stored as archived.
 func (db *DB) BuildReverseIndex(ctx context.Context) error {
-	if err := db.buildReverseIndex(ctx); err != nil {
-		return fmt.Errorf("index the associations by their other record: %w", classify(err))
+	if err := db.TransactionContext(ctx, func(tx *Tx) error { return tx.buildReverseIndex(ctx) }); err != nil {
+		return fmt.Errorf("index the associations by their other record: %w", err)
 	}
 	db.reverseDeferred.Store(false)
 	return nil
 }
 
-// buildReverseIndex runs two statements, each committed on its own: one
-// that stops between them leaves the index missing, so the next call does
-// both again.
-func (db *DB) buildReverseIndex(ctx context.Context) error {
-	done, err := db.write(ctx)
-	if err != nil {
-		return err
-	}
-	defer done()
+// buildReverseIndex creates associations_to, after dropping the pairs
+// towards archived records, unless the index is there already.
+func (tx *Tx) buildReverseIndex(ctx context.Context) error {
 	var there bool
-	if err := db.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sqlite_master
+	if err := tx.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sqlite_master
 		WHERE type = 'index' AND name = 'associations_to')`).Scan(&there); err != nil {
 		return err
 	}
 	if there {
 		return nil
 	}
-	if _, err := db.db.ExecContext(ctx, dropArchivedPairs); err != nil {
+	if _, err := tx.tx.ExecContext(ctx, dropArchivedPairs); err != nil {
 		return fmt.Errorf("drop associations to archived records: %w", err)
 	}
-	_, err = db.db.ExecContext(ctx, reverseIndex)
+	_, err := tx.tx.ExecContext(ctx, reverseIndex)
 	return err
 }

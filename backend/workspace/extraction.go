@@ -162,9 +162,8 @@ func (w *Workspace) runExtraction(ctx context.Context, j *job, objects []string,
 type runError struct{ err error }
 
 func (e runError) Error() string {
-	var um interface{ UserMessage() string }
-	if errors.As(e.err, &um) && um.UserMessage() != "" {
-		return um.UserMessage()
+	if msg, ok := hubspot.OwnMessage(e.err); ok {
+		return msg
 	}
 	return "extraction: " + e.err.Error()
 }
