@@ -491,6 +491,20 @@ func (e *engine) warn(msg string) {
 	e.rep.Report(progress.Event{Kind: progress.KindLog, Time: e.clk.Now(), Level: progress.LevelWarn, Message: msg})
 }
 
+// reverseIndexWarning says that the end-of-run build of the index of
+// associations by their other record failed, in the words of the error's
+// own sentence where it has one (a full disk): the data is all saved, only
+// that lookup is slow until the next extraction builds the index.
+func reverseIndexWarning(err error) string {
+	why, ok := hubspot.OwnMessage(err)
+	if !ok {
+		why = err.Error()
+	}
+	return "Everything fetched is saved, but the index that lists each record's links from the other side " +
+		"could not be built (" + strings.TrimSuffix(why, ".") + "). Until the next extraction builds it, " +
+		"a record's page is slow to list the records linked to it."
+}
+
 func (e *engine) addMinimum(n int64) {
 	e.mu.Lock()
 	e.minimum += n
@@ -506,7 +520,7 @@ func (e *engine) finish(ctx context.Context, refused error) (Result, error) {
 		e.rep.Report(progress.Event{Kind: progress.KindLog, Time: e.clk.Now(), Level: progress.LevelInfo,
 			Message: "Indexing the associations, so that each record lists the records linked from their side"})
 		if err := e.db.BuildReverseIndex(bg); err != nil {
-			e.warn(fmt.Sprintf("%v; the next extraction builds it", err))
+			e.warn(reverseIndexWarning(err))
 		}
 	}
 	if refused == nil && ctx.Err() == nil {

@@ -3,7 +3,9 @@ package extract
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -158,4 +160,31 @@ func hasReverseIndex(t *testing.T, db *store.DB) bool {
 		t.Fatal(err)
 	}
 	return n == 1
+}
+
+// TestReverseIndexWarning: a failed end-of-run build is told in the error's
+// own sentence where it has one, else in its chain, and says what it costs.
+func TestReverseIndexWarning(t *testing.T) {
+	diskFull := &store.Error{Kind: store.ErrDiskFull, Err: errors.New("database or disk is full (13)")}
+	for _, tt := range []struct {
+		name      string
+		err       error
+		want, not string
+	}{
+		{"disk full", fmt.Errorf("index the associations by their other record: %w", diskFull),
+			"(The disk is full: free some space and run Extract again; nothing already saved was lost)", "(13)"},
+		{"no sentence of its own", errors.New("index the associations by their other record: interrupted (9)"),
+			"(index the associations by their other record: interrupted (9))", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := reverseIndexWarning(tt.err)
+			if !strings.Contains(got, tt.want) || !strings.HasPrefix(got, "Everything fetched is saved") ||
+				!strings.HasSuffix(got, "slow to list the records linked to it.") {
+				t.Errorf("warning %q, want it to say %q, that the data is saved and what is slow", got, tt.want)
+			}
+			if tt.not != "" && strings.Contains(got, tt.not) {
+				t.Errorf("warning %q shows %q", got, tt.not)
+			}
+		})
+	}
 }
