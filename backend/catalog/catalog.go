@@ -514,6 +514,22 @@ func LastModified(objectType string) string {
 	return "hs_lastmodifieddate"
 }
 
+// htmlBodies are the properties, of whichever built-in type, that hold
+// an HTML body; each name belongs to one type and means the same anywhere.
+var htmlBodies = func() map[string]bool {
+	m := map[string]bool{}
+	for _, t := range builtinTypes {
+		for _, p := range t.HTML {
+			m[p] = true
+		}
+	}
+	return m
+}()
+
+// IsHTMLBody reports whether property name holds one of HubSpot's HTML
+// bodies (a note's, an email's), on any type.
+func IsHTMLBody(name string) bool { return htmlBodies[name] }
+
 // UnknownTypeError names a type that is not in All; its message lists the
 // valid ones.
 type UnknownTypeError struct{ Name string }

@@ -7,10 +7,14 @@ import (
 	"sync"
 
 	"modernc.org/sqlite"
+
+	"hubextract/backend/catalog"
+	"hubextract/backend/htmltext"
 )
 
-// The text a record is found by (migration 0018) is every property value
-// but full timestamps, in the order of the property names, one space
+// The text a record is found by (migrations 0018, 0019) is every property
+// value but full timestamps, an HTML body as its readable text (what the
+// record browser shows), in the order of the property names, one space
 // apart. SQL reaches it as record_search_text(properties). The one
 // writer, which indexes the search, is what limits an unthrottled
 // extraction, so EncodeRecords works the text out beside it, on the
@@ -25,11 +29,17 @@ func appendSearchText(dst []byte, props map[string]*string, keys []string) []byt
 		if v == nil || isTimestamp(*v) {
 			continue
 		}
+		text := *v
+		if catalog.IsHTMLBody(k) {
+			// Markup is no word anyone looks for: "div" or "style" would
+			// match every email.
+			text = htmltext.Text(text)
+		}
 		if !first {
 			dst = append(dst, ' ')
 		}
 		first = false
-		dst = append(dst, *v...)
+		dst = append(dst, text...)
 	}
 	return dst
 }

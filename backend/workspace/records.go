@@ -8,6 +8,7 @@ import (
 
 	"hubextract/backend/catalog"
 	"hubextract/backend/export"
+	"hubextract/backend/htmltext"
 	"hubextract/backend/store"
 )
 
@@ -271,7 +272,7 @@ func newReader(ctx context.Context, db *store.DB, typ string, props []store.Prop
 func (r *reader) value(name string, rec store.Record) string {
 	v := r.labels.Value(name, rec.Properties[name], rec)
 	if r.html[name] {
-		return htmlText(v)
+		return htmltext.Text(v)
 	}
 	return v
 }
