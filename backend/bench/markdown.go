@@ -103,8 +103,8 @@ func upkeep(s ScaleReport) string {
 		fmt.Fprintf(&b, "; %s, %s (×%.2f)", u.Variant, thousands(int64(u.RecordsPerSecond)), u.RecordsPerSecond/shipped)
 	}
 	b.WriteString(". The search index is what the Records screen's search reads (every word of every value, an HTML " +
-		"body's text rather than its markup, with prefixes of 1 to 6 letters); the change log is what a team database syncs from, kept from a database's first " +
-		"sync on. The targets are measured as shipped: with the search index, without the change log. Every figure " +
+		"body's text rather than its markup, with prefixes of 1 to 6 letters); the change log is what a team " +
+		"database syncs from, kept from a database's first sync on. The targets are measured as shipped: with the search index, without the change log. Every figure " +
 		"with no limit is a first extraction into an empty file: fetching faster than its one writer could keep the " +
 		"index of associations by their other record (what a record's page reads to list the records linked to it " +
 		"from their side, a contact's calls) up page by page, it builds that index once it ends, and its figure " +

@@ -5,6 +5,7 @@
 package htmltext
 
 import (
+	"bytes"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -19,22 +20,24 @@ func Text(s string) string {
 		return s
 	}
 	z := html.NewTokenizer(strings.NewReader(s))
-	var b strings.Builder
+	// A byte slice, not a strings.Builder: a line's trailing spaces are cut
+	// in place, where rebuilding the text at every block copied a long
+	// email once per paragraph.
+	var b []byte
 	skip := 0 // inside <script> or <style>
 	newline := func() {
-		if b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") {
-			trimmed := strings.TrimRight(b.String(), " ")
-			b.Reset()
-			b.WriteString(trimmed + "\n")
+		b = bytes.TrimRight(b, " ")
+		if len(b) > 0 && b[len(b)-1] != '\n' {
+			b = append(b, '\n')
 		}
 	}
 	for {
 		switch z.Next() {
 		case html.ErrorToken:
-			return strings.TrimSpace(b.String())
+			return string(bytes.TrimSpace(b))
 		case html.TextToken:
 			if skip == 0 {
-				writeText(&b, string(z.Text()))
+				b = appendText(b, z.Text())
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, _ := z.TagName()
@@ -56,27 +59,35 @@ func Text(s string) string {
 	}
 }
 
-// writeText appends text with its runs of white space folded into one
+// appendText appends text with its runs of white space folded into one
 // space, and no space at the start of a line.
-func writeText(b *strings.Builder, text string) {
-	words := strings.Fields(text)
+func appendText(b, text []byte) []byte {
+	words := bytes.Fields(text)
+	spaceAfter := func() bool { return len(b) > 0 && b[len(b)-1] != '\n' && b[len(b)-1] != ' ' }
 	if len(words) == 0 {
-		if text != "" && b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") && !strings.HasSuffix(b.String(), " ") {
-			b.WriteByte(' ')
+		if len(text) > 0 && spaceAfter() {
+			b = append(b, ' ')
 		}
-		return
+		return b
 	}
-	if startsSpace(text) && b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") && !strings.HasSuffix(b.String(), " ") {
-		b.WriteByte(' ')
+	if startsSpace(text) && spaceAfter() {
+		b = append(b, ' ')
 	}
-	b.WriteString(strings.Join(words, " "))
+	for i, w := range words {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, w...)
+	}
 	if endsSpace(text) {
-		b.WriteByte(' ')
+		b = append(b, ' ')
 	}
+	return b
 }
 
-func startsSpace(s string) bool { return s != "" && strings.ContainsRune(" \t\r\n", rune(s[0])) }
-func endsSpace(s string) bool   { return s != "" && strings.ContainsRune(" \t\r\n", rune(s[len(s)-1])) }
+func startsSpace(s []byte) bool { return len(s) > 0 && isSpace(s[0]) }
+func endsSpace(s []byte) bool   { return len(s) > 0 && isSpace(s[len(s)-1]) }
+func isSpace(c byte) bool       { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 func block(a atom.Atom) bool {
 	switch a {
