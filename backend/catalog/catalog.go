@@ -515,20 +515,21 @@ func LastModified(objectType string) string {
 }
 
 // htmlBodies are the properties, of whichever built-in type, that hold
-// an HTML body; each name belongs to one type and means the same anywhere.
-var htmlBodies = func() map[string]bool {
-	m := map[string]bool{}
+// an HTML body, sorted; each name belongs to one type and means the same
+// anywhere.
+var htmlBodies = func() []string {
+	var names []string
 	for _, t := range builtinTypes {
-		for _, p := range t.HTML {
-			m[p] = true
-		}
+		names = append(names, t.HTML...)
 	}
-	return m
+	slices.Sort(names)
+	return slices.Compact(names)
 }()
 
-// IsHTMLBody reports whether property name holds one of HubSpot's HTML
-// bodies (a note's, an email's), on any type.
-func IsHTMLBody(name string) bool { return htmlBodies[name] }
+// HTMLBodies are the properties that hold one of HubSpot's HTML bodies (a
+// note's, an email's), on any type, sorted by name. The slice is shared:
+// callers must not change it.
+func HTMLBodies() []string { return htmlBodies }
 
 // UnknownTypeError names a type that is not in All; its message lists the
 // valid ones.

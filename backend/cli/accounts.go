@@ -163,7 +163,7 @@ func addAccount(ctx context.Context, env *Env, paths settings.Paths, args []stri
 	id, name, err := settings.KeyAccount(ctx, hubspot.New(key, hubspot.WithBaseURL(*baseURL)))
 	switch {
 	case err != nil:
-		fmt.Fprintf(env.Stderr, "hubextract accounts add: %s\n", oneLine(reason(err)))
+		fmt.Fprintf(env.Stderr, "hubextract accounts add: %s\n", oneLine(hubspot.Reason(err)))
 		return exitFailure
 	case id == 0:
 		fmt.Fprintf(env.Stderr, "hubextract accounts add: HubSpot does not say which account this key opens: add the %s scope to the key\n",

@@ -313,7 +313,7 @@ func extractInto(ctx context.Context, env *Env, name string, db *store.DB, opts 
 	res, err := extract.Run(ctx, db, opts)
 	pr.close()
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "hubextract %s: %s\n", name, nameTheLog(oneLine(reason(err))))
+		fmt.Fprintf(env.Stderr, "hubextract %s: %s\n", name, nameTheLog(oneLine(hubspot.Reason(err))))
 		return exitFailure
 	}
 	printSummary(env, db.Path(), res)
@@ -434,11 +434,4 @@ func nameTheLog(msg string) string {
 		return msg
 	}
 	return strings.ReplaceAll(msg, hubspot.SendTheLog, hubspot.SendTheLog+" ("+paths.LogFile()+")")
-}
-
-func reason(err error) string {
-	if msg, ok := hubspot.OwnMessage(err); ok {
-		return msg
-	}
-	return err.Error()
 }

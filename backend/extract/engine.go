@@ -496,12 +496,8 @@ func (e *engine) warn(msg string) {
 // own sentence where it has one (a full disk): the data is all saved, only
 // that lookup is slow until the next extraction builds the index.
 func reverseIndexWarning(err error) string {
-	why, ok := hubspot.OwnMessage(err)
-	if !ok {
-		why = err.Error()
-	}
 	return "Everything fetched is saved, but the index that lists each record's links from the other side " +
-		"could not be built (" + strings.TrimSuffix(why, ".") + "). Until the next extraction builds it, " +
+		"could not be built (" + strings.TrimSuffix(hubspot.Reason(err), ".") + "). Until the next extraction builds it, " +
 		"a record's page is slow to list the records linked to it."
 }
 

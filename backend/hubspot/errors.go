@@ -194,6 +194,15 @@ func OwnMessage(err error) (string, bool) {
 	return "", false
 }
 
+// Reason is err's own sentence for the person at the screen (OwnMessage),
+// else its technical text.
+func Reason(err error) string {
+	if msg, ok := OwnMessage(err); ok {
+		return msg
+	}
+	return err.Error()
+}
+
 // UserMessage turns any error from this package into one sentence a
 // non-engineer can act on; "" for nil.
 func UserMessage(err error) string {
