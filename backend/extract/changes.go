@@ -249,8 +249,13 @@ func (s *stream) submitChanges(page changesPage) <-chan error {
 	}
 	hist := historyEntries(s.name, page.records)
 	n := int64(len(recs))
+	// Encoded here, beside the writer (see submitWrite).
+	enc, encErr := store.EncodeRecords(s.e.runID, recs, map[string]string{s.name: s.html})
 	return s.e.w.submit(func(ctx context.Context, tx *store.Tx) error {
-		if err := tx.UpsertRecords(ctx, s.e.runID, recs); err != nil {
+		if encErr != nil {
+			return encErr
+		}
+		if err := tx.UpsertEncoded(ctx, enc); err != nil {
 			return err
 		}
 		// Only entries not stored yet are added: what a record's

@@ -124,13 +124,13 @@ func (e *engine) pipelines(ctx context.Context, s *stream, key, objectType strin
 	})
 }
 
-// properties returns the names of every property of the stream's type:
-// read from HubSpot and saved, or, when an interrupted run already did,
-// from the database. HubSpot lists each level of sensitivity apart, so a
+// properties returns the definition of every property of the stream's
+// type: read from HubSpot and saved, or, when an interrupted run already
+// did, from the database. HubSpot lists each level of sensitivity apart, so a
 // type that can hold sensitive data takes one more list per level; all are
 // saved together, each definition marked with its level, and every name is
 // requested on the records.
-func (e *engine) properties(ctx context.Context, s *stream) ([]string, error) {
+func (e *engine) properties(ctx context.Context, s *stream) ([]store.Property, error) {
 	key := propsKey(s.name)
 	if _, done := e.plan.checkpoint(key); done {
 		stored, err := e.db.Properties(ctx, s.name)
@@ -138,7 +138,7 @@ func (e *engine) properties(ctx context.Context, s *stream) ([]string, error) {
 			return nil, err
 		}
 		if len(stored) > 0 {
-			return propertyNames(stored), nil
+			return stored, nil
 		}
 	}
 	defs, err := e.client.Properties(ctx, s.name, hubspot.NonSensitive)
@@ -176,7 +176,7 @@ func (e *engine) properties(ctx context.Context, s *stream) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return propertyNames(props), nil
+	return props, nil
 }
 
 // sensitiveProperties lists the definitions of one level beyond

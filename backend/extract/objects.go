@@ -95,12 +95,12 @@ func (e *engine) walkObjects(ctx context.Context, s *stream, firstPage bool, ran
 	defer cancel()
 	s.setPhase(progress.PhasePlanning)
 	s.report(false)
-	props, err := e.properties(tctx, s)
+	defs, err := e.properties(tctx, s)
 	if err != nil {
 		return err
 	}
 	s.mu.Lock()
-	s.props = props
+	s.props, s.html = propertyNames(defs), store.HTMLProperties(defs)
 	s.mu.Unlock()
 	for _, r := range ranges {
 		e.queueRange(ctx, s, r, rangeMaxRecords/2) // its size is not known before the planning call
@@ -350,7 +350,7 @@ func (s *stream) submitPage(key string, page hubspot.ObjectPage, archived bool) 
 // fetched them: the writer is the run's one serial part.
 func (s *stream) submitWrite(w pageWrite) <-chan error {
 	n := int64(len(w.recs))
-	recs, encErr := store.EncodeRecords(s.e.runID, w.recs)
+	recs, encErr := store.EncodeRecords(s.e.runID, w.recs, map[string]string{s.name: s.html})
 	var assocs store.EncodedAssociations
 	if encErr == nil && !w.archived {
 		assocs, encErr = store.EncodeAssociations(s.name, w.ids, w.toTypes, w.assocs)

@@ -46,6 +46,7 @@ type stream struct {
 	// or one it resumes); listed: they were at the start of this run.
 	listsDone, listedBefore bool
 	props                   []string
+	html                    string // the type's store.HTMLProperties, for its records' search text
 	// parts of the lists still running (the walk, the split plan, the
 	// ranges), and whether one failed.
 	parts      int

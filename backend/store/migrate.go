@@ -39,6 +39,7 @@ func (e *SchemaTooNewError) Is(target error) bool { return target == ErrSchemaTo
 // IF), in its transaction, by version.
 var migrationSteps = map[int]func(context.Context, *Tx) error{
 	16: stopUnusedChangeLog,
+	20: reindexHTMLDefinitions,
 }
 
 type migration struct {

@@ -27,7 +27,9 @@ const recordColumns = `object_type, id, properties, created_at, updated_at, arch
 // UpsertRecords writes recs, all stamped with runID. A record already stored
 // (same type and id) is updated in place, never duplicated.
 func (tx *Tx) UpsertRecords(ctx context.Context, runID int64, recs []Record) error {
-	enc, err := EncodeRecords(runID, recs)
+	// Their search texts are worked out when indexed, from the stored
+	// definitions.
+	enc, err := EncodeRecords(runID, recs, nil)
 	if err != nil {
 		return err
 	}
@@ -40,15 +42,17 @@ func (tx *Tx) UpsertRecords(ctx context.Context, runID int64, recs []Record) err
 type EncodedRecords struct {
 	chunks []rowChunk
 	names  [][2]string // type, the JSON array of the property names its records have
-	texts  [][2]string // a record's properties column, its search text (search_text.go)
+	texts  []searchTextEntry
 }
 
 // EncodeRecords encodes recs, all stamped with runID, for UpsertEncoded.
+// html holds, by type, its HTMLProperties (none where missing): the search
+// texts are worked out with them here, else when the records are indexed.
 //
 // Records go to SQLite as multi-row INSERTs, one statement per up to
 // upsertChunk records: each statement costs a parse and, in a transaction,
 // a statement journal.
-func EncodeRecords(runID int64, recs []Record) (EncodedRecords, error) {
+func EncodeRecords(runID int64, recs []Record, html map[string]string) (EncodedRecords, error) {
 	var (
 		enc   EncodedRecords
 		keys  []string
@@ -60,12 +64,19 @@ func EncodeRecords(runID int64, recs []Record) (EncodedRecords, error) {
 				return EncodedRecords{}, fmt.Errorf("upsert records: record %q of type %q needs both a type and an id", r.ID, r.Type)
 			}
 		}
-		var texts []byte
-		textEnds := make([]int, len(chunk))
+		var (
+			texts    []byte
+			textEnds = make([]int, len(chunk))
+			htmlOf   string   // the type whose HTML properties html is
+			htmlList []string // of the chunk's records, nearly always of one type
+		)
 		bodies := pieces(len(chunk), func(dst []byte, i int) []byte {
 			r := chunk[i]
 			dst, keys = appendProperties(dst, r.Properties, keys)
-			texts = appendSearchText(texts, r.Properties, keys)
+			if htmlList == nil || r.Type != htmlOf {
+				htmlOf, htmlList = r.Type, htmlNames(html[r.Type])
+			}
+			texts = appendSearchText(texts, r.Properties, keys, htmlList)
 			textEnds[i] = len(texts)
 			if names[r.Type] == nil {
 				names[r.Type] = map[string]bool{}
@@ -76,7 +87,7 @@ func EncodeRecords(runID int64, recs []Record) (EncodedRecords, error) {
 			return dst
 		})
 		for i, text := range split(string(texts), textEnds) {
-			enc.texts = append(enc.texts, [2]string{bodies[i], text})
+			enc.texts = append(enc.texts, searchTextEntry{textKey{bodies[i], html[chunk[i].Type]}, text})
 		}
 		args := make([]any, 0, len(chunk)*8)
 		for i, r := range chunk {

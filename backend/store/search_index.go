@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+
+	"hubextract/backend/catalog"
 )
 
 // The record search's index (records_fts) is written in batches (migration
@@ -73,4 +76,36 @@ func (db *DB) catchUpSearch(ctx context.Context) error {
 		return nil
 	}
 	return db.IndexPendingSearch(ctx)
+}
+
+// reindexHTMLDefinitions is migration 0020's step: the records with markup
+// or an entity in a property their type defines as HTML, other than
+// HubSpot's bodies (0019 took those), leave the index and join
+// search_pending, so that the next Open indexes them again with its text
+// (catchUpSearch). The properties column is looked at as a whole first,
+// as 0019 does, so that only a record that may have markup is decoded.
+func reindexHTMLDefinitions(ctx context.Context, tx *Tx) error {
+	bodies, err := json.Marshal(catalog.HTMLBodies())
+	if err != nil {
+		return err
+	}
+	if _, err := tx.tx.ExecContext(ctx, `CREATE TEMP TABLE reindex_0020 AS
+		SELECT DISTINCT r.rowid AS rid
+		FROM properties p JOIN records r ON r.object_type = p.object_type, json_each(r.properties) v
+		WHERE p.field_type = 'html' AND p.name NOT IN (SELECT value FROM json_each(?))
+		  AND (instr(r.properties, '\u003c') OR instr(r.properties, '<')
+		       OR instr(r.properties, '\u0026') OR instr(r.properties, '&'))
+		  AND v.key = p.name AND (instr(v.value, '<') OR instr(v.value, '&'))`, string(bodies)); err != nil {
+		return fmt.Errorf("find the records with HTML properties: %w", err)
+	}
+	for _, q := range []string{
+		`DELETE FROM records_fts WHERE rowid IN (SELECT rid FROM reindex_0020)`,
+		`INSERT OR IGNORE INTO search_pending (rid) SELECT rid FROM reindex_0020`,
+		`DROP TABLE reindex_0020`,
+	} {
+		if _, err := tx.tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("index the records with HTML properties again: %w", err)
+		}
+	}
+	return nil
 }

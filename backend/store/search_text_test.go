@@ -34,7 +34,7 @@ func TestSearchTextAsBefore(t *testing.T) {
 	for i, props := range cases {
 		id := fmt.Sprint(i + 1)
 		rec := Record{Type: "notes", ID: id, Properties: props}
-		enc, err := EncodeRecords(1, []Record{rec})
+		enc, err := EncodeRecords(1, []Record{rec}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -51,11 +51,11 @@ func TestSearchTextAsBefore(t *testing.T) {
 			t.Fatal(err)
 		}
 		remembered := enc.texts[0]
-		if remembered[0] != stored {
-			t.Errorf("case %d: remembered for %q, stored %q", i, remembered[0], stored)
+		if remembered.key.props != stored {
+			t.Errorf("case %d: remembered for %q, stored %q", i, remembered.key.props, stored)
 		}
 		forgetSearchTexts()
-		for name, got := range map[string]string{"remembered": remembered[1], "computed": searchText(stored), "view": viaView} {
+		for name, got := range map[string]string{"remembered": remembered.text, "computed": searchText(stored, ""), "view": viaView} {
 			if got != want {
 				t.Errorf("case %d %v: %s text %q, want %q", i, props, name, got, want)
 			}
@@ -63,7 +63,7 @@ func TestSearchTextAsBefore(t *testing.T) {
 	}
 	// A column another tool wrote in a shape the store does not: found by
 	// its text as it is.
-	if got, raw := searchText(`{"n": 5}`), `{"n": 5}`; got != raw {
+	if got, raw := searchText(`{"n": 5}`, ""), `{"n": 5}`; got != raw {
 		t.Errorf("foreign column: text %q, want %q", got, raw)
 	}
 }
