@@ -13,16 +13,18 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// pinned limits db's pool to one connection, so that a per-connection
-// pragma set through it holds for every later call.
+// pinned sets per-connection pragmas on the connection every write
+// transaction runs on, where they hold for the later ones.
 func pinned(t *testing.T, db *DB, pragmas ...string) {
 	t.Helper()
-	db.SQL().SetMaxOpenConns(1)
-	for _, p := range pragmas {
-		if _, err := db.SQL().Exec("PRAGMA " + p); err != nil {
-			t.Fatal(err)
+	inTx(t, db, func(tx *Tx) error {
+		for _, p := range pragmas {
+			if _, err := tx.SQL().Exec("PRAGMA " + p); err != nil {
+				return err
+			}
 		}
-	}
+		return nil
+	})
 }
 
 // bigRecords are n contacts whose text takes far more than a page each.
@@ -88,9 +90,7 @@ func checkDiskFull(t *testing.T, write func(tx *Tx) error) {
 		t.Errorf("%d contacts stored (%v), want the 3 committed before", active, err)
 	}
 
-	if _, err := db.SQL().Exec(`PRAGMA max_page_count = 1073741823`); err != nil {
-		t.Fatal(err)
-	}
+	pinned(t, db, "max_page_count = 1073741823")
 	inTx(t, db, write)
 }
 
