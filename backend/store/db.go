@@ -82,16 +82,8 @@ type DB struct {
 	// past busy_timeout. A channel's waiting senders go first come, first
 	// served.
 	writes chan struct{}
-	// wconn is the connection every write transaction runs on, taken from
-	// the pool by the first and used only in the write turn. Handed a
-	// pool's connection each time, the one writer of an unthrottled run
-	// found a cache another connection's commits had emptied, prepared its
-	// statements again, and, when the pool had more idle connections than
-	// it keeps, closed one (freeing a cache of 16 KB pages costs a system
-	// call a page): 11 closes a run at 1,000 records per type.
-	wconn *sql.Conn
-	stmts stmtCache
-	ckpt  *checkpointer // nil when read-only
+	stmts  stmtCache
+	ckpt   *checkpointer // nil when read-only
 	// reverseDeferred: this handle's extraction dropped associations_to
 	// (DeferReverseIndex) and has not built it again yet.
 	reverseDeferred atomic.Bool
@@ -493,30 +485,7 @@ func prepareFile(path string) error {
 func (db *DB) Close() error {
 	db.ckpt.stop()
 	db.stmts.close()
-	db.dropWriteConn()
 	return db.db.Close()
-}
-
-// writeConn is the connection write transactions run on (see wconn);
-// callers hold the write turn.
-func (db *DB) writeConn(ctx context.Context) (*sql.Conn, error) {
-	if db.wconn == nil {
-		c, err := db.db.Conn(ctx)
-		if err != nil {
-			return nil, err
-		}
-		db.wconn = c
-	}
-	return db.wconn, nil
-}
-
-// dropWriteConn returns the write connection to the pool, if there is one:
-// the next write transaction takes one again.
-func (db *DB) dropWriteConn() {
-	if db.wconn != nil {
-		_ = db.wconn.Close()
-		db.wconn = nil
-	}
 }
 
 // Path is the database file's path.
@@ -546,14 +515,8 @@ func (db *DB) TransactionContext(ctx context.Context, fn func(tx *Tx) error) err
 		return fmt.Errorf("begin transaction: %w", err)
 	}
 	defer done()
-	conn, err := db.writeConn(ctx)
+	sqlTx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
-		return classify(fmt.Errorf("begin transaction: %w", err))
-	}
-	sqlTx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		// Not kept: a connection that could not begin may not next time.
-		db.dropWriteConn()
 		return classify(fmt.Errorf("begin transaction: %w", err))
 	}
 	finished := false

@@ -231,36 +231,6 @@ func TestTransactionContext(t *testing.T) {
 	}
 }
 
-// TestWritesShareOneConnection: every write transaction runs on the same
-// connection, kept between them (a temporary table, which lives in its
-// connection, is there for the next), while reads take other connections
-// of the pool beside it.
-func TestWritesShareOneConnection(t *testing.T) {
-	ctx := context.Background()
-	db := openTest(t)
-	inTx(t, db, func(tx *Tx) error {
-		_, err := tx.SQL().ExecContext(ctx, `CREATE TEMP TABLE marks (x)`)
-		return err
-	})
-	for i := range 3 {
-		// A read left open holds a connection of the pool meanwhile.
-		rows, err := db.SQL().QueryContext(ctx, `SELECT name FROM sqlite_schema`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		inTx(t, db, func(tx *Tx) error {
-			_, err := tx.SQL().ExecContext(ctx, `INSERT INTO marks VALUES (?)`, i)
-			return err
-		})
-		rows.Close()
-	}
-	var n int
-	inTx(t, db, func(tx *Tx) error { return tx.SQL().QueryRowContext(ctx, `SELECT count(*) FROM marks`).Scan(&n) })
-	if n != 3 {
-		t.Errorf("%d marks, want 3", n)
-	}
-}
-
 // Writers on several pooled connections queue on the write lock instead of
 // failing with SQLITE_BUSY, even when a transaction reads before it writes.
 func TestConcurrentWriters(t *testing.T) {
