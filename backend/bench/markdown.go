@@ -70,10 +70,11 @@ func (r *Report) Markdown() string {
 				seconds(in.ServerCPUSeconds))
 			b.WriteString(sharesTable(in.Parts))
 		}
-		fmt.Fprintf(&b, "\nCSV export of every contact to a file (`export.Write`, as `hubextract export`): %s rows in %s, "+
-			"**%s rows per second**.\n\n", thousands(l.ExportRows), seconds(l.ExportSeconds), thousands(int64(l.ExportRowsPerSecond)))
+		fmt.Fprintf(&b, "\nCSV export of every contact to a file (`export.Write`, as `hubextract export`; the median of %d runs, "+
+			"%s rows/s): %s rows in %s, **%s rows per second**.\n\n", len(l.ExportRowsPerSecondRuns), perSecondRuns(l.ExportRowsPerSecondRuns),
+			thousands(l.ExportRows), seconds(l.ExportSeconds), thousands(int64(l.ExportRowsPerSecond)))
 		if len(l.ExportParts) > 0 {
-			b.WriteString("Where the export's time goes (CPU profile):\n\n" + sharesTable(l.ExportParts) + "\n")
+			b.WriteString("Where the export's time goes (CPU profile of one more run):\n\n" + sharesTable(l.ExportParts) + "\n")
 		}
 		fmt.Fprintf(&b, "Record browser over the contacts (`store.RecordsPage`, the Records screen's query; median of %d):\n\n", browseRepeats)
 		b.WriteString("| query | rows | ms |\n|---|--:|--:|\n")
@@ -182,6 +183,15 @@ func wallCell(t RateReport) string {
 		pct = fmt.Sprintf("%.1f%%", 100*t.Share)
 	}
 	return fmt.Sprintf("%s\\* (%s)", seconds(t.WallSeconds), pct)
+}
+
+// perSecondRuns lists the figures of several runs, in the order run.
+func perSecondRuns(runs []float64) string {
+	out := make([]string, len(runs))
+	for i, r := range runs {
+		out[i] = thousands(int64(r))
+	}
+	return strings.Join(out, ", ")
 }
 
 func thousands(n int64) string {
