@@ -613,3 +613,26 @@ func TestPageSize(t *testing.T) {
 		})
 	}
 }
+
+// queryPlan is query's EXPLAIN QUERY PLAN, a detail line per step.
+func queryPlan(t *testing.T, db *DB, query string) []string {
+	t.Helper()
+	rows, err := db.SQL().Query(`EXPLAIN QUERY PLAN ` + query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return plan
+}

@@ -171,21 +171,8 @@ func TestEachRecordNumericOrder(t *testing.T) {
 
 func TestEachRecordUsesIndex(t *testing.T) {
 	db := openTest(t)
-	rows, err := db.SQL().Query(`EXPLAIN QUERY PLAN SELECT ` + recordColumns + ` FROM records
+	plan := queryPlan(t, db, `SELECT `+recordColumns+` FROM records
 		WHERE object_type = 'x' ORDER BY length(id), id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
 	joined := strings.Join(plan, "; ")
 	if strings.Contains(joined, "TEMP B-TREE") || !strings.Contains(joined, "records_type_numeric_id") {
 		t.Errorf("EachRecord sorts instead of streaming an index: %s", joined)

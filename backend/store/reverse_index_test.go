@@ -13,13 +13,8 @@ import (
 // reads associations_to.
 func usesReverseIndex(t *testing.T, db *DB) bool {
 	t.Helper()
-	var id, parent, unused int
-	var plan string
-	if err := db.SQL().QueryRow(`EXPLAIN QUERY PLAN
-		SELECT from_id FROM associations WHERE to_type = 'contacts' AND to_id = '1'`).Scan(&id, &parent, &unused, &plan); err != nil {
-		t.Fatal(err)
-	}
-	return strings.Contains(plan, "associations_to")
+	plan := queryPlan(t, db, `SELECT from_id FROM associations WHERE to_type = 'contacts' AND to_id = '1'`)
+	return len(plan) > 0 && strings.Contains(plan[0], "associations_to")
 }
 
 // TestDeferReverseIndex: the index is dropped only while no pair is stored;
@@ -160,23 +155,7 @@ func TestDropArchivedPairsInOnePass(t *testing.T) {
 	if _, err := db.DeferReverseIndex(ctx); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := db.SQL().Query(`EXPLAIN QUERY PLAN ` + dropArchivedPairs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plans []string
-	for rows.Next() {
-		var id, parent, unused int
-		var plan string
-		if err := rows.Scan(&id, &parent, &unused, &plan); err != nil {
-			t.Fatal(err)
-		}
-		plans = append(plans, plan)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
+	plans := queryPlan(t, db, dropArchivedPairs)
 	// The list is built once; a "CORRELATED" subquery would run per pair.
 	if len(plans) == 0 || plans[0] != "SCAN associations" || !slices.Contains(plans, "LIST SUBQUERY 1") ||
 		strings.Contains(strings.Join(plans, " "), "CORRELATED") {
